@@ -1,0 +1,70 @@
+package dev.anneal;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Settings every entry point needs, in one place: the app's data folder, DJL's offline mode and
+ * its cache under that folder. JVM flags (native access) live in the pom's {@code
+ * anneal.jvm.flags} and in the jar manifest.
+ *
+ * <p>Offline is the default: without it DJL probes the network at every engine start. Set {@code
+ * ANNEAL_ONLINE=1} (or {@code -Danneal.online=true}) to let DJL and the tokenizer download.
+ */
+public final class AppEnvironment {
+  private AppEnvironment() {}
+
+  /** Applies the settings; call first thing in {@code main}. Safe to call twice. */
+  public static void configure() {
+    boolean online = isOnline();
+    setIfAbsent("ai.djl.offline", Boolean.toString(!online));
+    setIfAbsent("DJL_CACHE_DIR", dataDir().resolve("djl").toString());
+    setIfAbsent("ENGINE_CACHE_DIR", dataDir().resolve("djl").toString());
+    // DJL's engine logs through SLF4J; keep the CLI's stdout clean and stderr short.
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+  }
+
+  /** Whether downloads (DJL natives, hub models) are allowed. */
+  public static boolean isOnline() {
+    String prop = System.getProperty("anneal.online");
+    if (prop != null) return Boolean.parseBoolean(prop);
+    String env = System.getenv("ANNEAL_ONLINE");
+    return env != null && (env.equals("1") || env.equalsIgnoreCase("true"));
+  }
+
+  /**
+   * The app's data folder: {@code -Danneal.home}, else {@code $ANNEAL_HOME}, else the platform's
+   * place for application data ({@code ~/Library/Application Support/Anneal} on macOS, {@code
+   * $XDG_DATA_HOME/anneal} or {@code ~/.local/share/anneal} elsewhere).
+   */
+  public static Path dataDir() {
+    String prop = System.getProperty("anneal.home");
+    if (prop != null && !prop.isBlank()) return Path.of(prop);
+    String env = System.getenv("ANNEAL_HOME");
+    if (env != null && !env.isBlank()) return Path.of(env);
+    Path home = Path.of(System.getProperty("user.home"));
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    if (os.contains("mac")) return home.resolve("Library/Application Support/Anneal");
+    String xdg = System.getenv("XDG_DATA_HOME");
+    return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share"))
+        .resolve("anneal");
+  }
+
+  /** Where the user's own presets live. */
+  public static Path userPresetsDir() {
+    return dataDir().resolve("presets");
+  }
+
+  /** The app's version from the jar manifest, or "dev" when run from classes. */
+  public static String version() {
+    String v = AppEnvironment.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null && System.getenv(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.anneal.cli;
+
+import dev.anneal.AppEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command; each subcommand is a thin shell over a core service. */
+@Command(
+    name = "anneal",
+    mixinStandardHelpOptions = true,
+    versionProvider = AnnealCommand.Version.class,
+    description = {
+      "Turn a code repository into a training set, train or fine-tune a code model, compare.",
+      "Run with no arguments to open the studio."
+    },
+    subcommands = {PresetsCommand.class, EstimateCommand.class, picocli.CommandLine.HelpCommand.class})
+public final class AnnealCommand {
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Show stack traces and debug logs.")
+  boolean verbose;
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "anneal " + AppEnvironment.version(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
+        "data folder " + AppEnvironment.dataDir()
+      };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.anneal.cli;
+
+import java.util.Locale;
+
+/** Human-readable numbers for tables. */
+final class Format {
+  private Format() {}
+
+  /** 136_921_344 → "136.9M"; 72_706_203_648 → "72.71B". */
+  static String count(long n) {
+    if (n >= 1_000_000_000L) return String.format(Locale.ROOT, "%.2fB", n / 1e9);
+    if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.1fM", n / 1e6);
+    if (n >= 1_000L) return String.format(Locale.ROOT, "%.1fK", n / 1e3);
+    return Long.toString(n);
+  }
+
+  static String gb(double bytes) {
+    return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+  }
+
+  /** Seconds as "3d 4h", "5h 12m", "12m 3s" or "41s". */
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 86_400) return s / 86_400 + "d " + (s % 86_400) / 3600 + "h";
+    if (s >= 3600) return s / 3600 + "h " + (s % 3600) / 60 + "m";
+    if (s >= 60) return s / 60 + "m " + s % 60 + "s";
+    return s + "s";
+  }
+}
