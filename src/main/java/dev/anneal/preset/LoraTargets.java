@@ -64,10 +64,11 @@ public final class LoraTargets {
     add(map, new Projection("w2", ie, c, e, "block_sparse_moe"));
     add(map, new Projection("gate", c, e, 1, "block_sparse_moe"));
     if (moe.sharedExperts() > 0) {
-      long s = moe.sharedExperts();
-      add(map, new Projection("gate_proj", c, ie, s, "shared_experts"));
-      add(map, new Projection("up_proj", c, ie, s, "shared_experts"));
-      add(map, new Projection("down_proj", ie, c, s, "shared_experts"));
+      // Shared experts are one SwiGLU of width S·Ie, as DeepSeek's checkpoints store them.
+      long width = moe.sharedExperts() * ie;
+      add(map, new Projection("gate_proj", c, width, 1, "shared_experts"));
+      add(map, new Projection("up_proj", c, width, 1, "shared_experts"));
+      add(map, new Projection("down_proj", width, c, 1, "shared_experts"));
     }
     return map;
   }
