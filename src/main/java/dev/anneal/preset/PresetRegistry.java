@@ -1,21 +1,16 @@
 package dev.anneal.preset;
 
+import dev.anneal.io.ClasspathFolder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -25,6 +20,7 @@ import java.util.stream.Stream;
  */
 public final class PresetRegistry {
   private static final String BUILT_IN_ROOT = "presets";
+  private static final ClasspathFolder BUILT_INS = new ClasspathFolder(BUILT_IN_ROOT);
 
   private final List<Path> userDirs;
 
@@ -119,41 +115,17 @@ public final class PresetRegistry {
     return out;
   }
 
-  /** Names of the YAML files in the built-in presets folder, from a jar or a class folder. */
+  /** Names of the YAML files in the built-in presets folder. */
   private static List<String> builtInFileNames() {
-    URL url = PresetRegistry.class.getClassLoader().getResource(BUILT_IN_ROOT);
-    if (url == null) return List.of();
-    try {
-      if (url.getProtocol().equals("jar")) {
-        FileSystem fs;
-        try {
-          fs = FileSystems.getFileSystem(url.toURI());
-        } catch (FileSystemNotFoundException e) {
-          fs = FileSystems.newFileSystem(url.toURI(), Map.of());
-        }
-        return namesIn(fs.getPath(BUILT_IN_ROOT));
-      }
-      return namesIn(Path.of(url.toURI()));
-    } catch (IOException | URISyntaxException e) {
-      throw new IllegalStateException("cannot list built-in presets at " + url, e);
-    }
-  }
-
-  private static List<String> namesIn(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(PresetRegistry::isYaml).map(p -> p.getFileName().toString()).sorted()
-          .toList();
-    }
+    return BUILT_INS.files().stream()
+        .filter(f -> !f.contains("/") && (f.endsWith(".yaml") || f.endsWith(".yml"))).toList();
   }
 
   private static String readBuiltIn(String file) {
-    try (InputStream in = PresetRegistry.class.getClassLoader()
-        .getResourceAsStream(BUILT_IN_ROOT + "/" + file)) {
-      if (in == null) throw new PresetException(file, 0, "", "no such built-in preset");
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!builtInFileNames().contains(file)) {
+      throw new PresetException(file, 0, "", "no such built-in preset");
     }
+    return new String(BUILT_INS.read(file), StandardCharsets.UTF_8);
   }
 
   private static String read(Path p) {

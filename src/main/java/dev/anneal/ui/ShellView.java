@@ -1,53 +1,100 @@
 package dev.anneal.ui;
 
+import dev.anneal.ui.preset.PresetsView;
+import dev.anneal.ui.preset.PresetsViewModel;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 
 /** The window's frame: navigation on the left, the open section in the middle, a status bar. */
 public final class ShellView {
   private final BorderPane root = new BorderPane();
+  private final ShellViewModel vm;
+  private final Map<String, Parent> sections = new HashMap<>();
+  private final Map<String, Supplier<Parent>> factories = new HashMap<>();
 
   public ShellView(ShellViewModel vm) {
+    this.vm = vm;
+    factories.put("Presets", () -> new PresetsView(
+        new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
+
     VBox nav = new VBox(4);
     nav.setId("navigation");
-    nav.setPadding(new Insets(8));
+    nav.setPadding(new Insets(10, 8, 10, 8));
+    Label workspace = new Label();
+    workspace.setId("workspace-name");
+    workspace.setWrapText(true);
+    workspace.textProperty().bind(vm.workspaceProperty().map(w -> w.name()));
+    nav.getChildren().add(workspace);
     ToggleGroup group = new ToggleGroup();
     for (String name : ShellViewModel.SECTIONS) {
       ToggleButton b = new ToggleButton(name);
-      b.setId("nav-" + name.toLowerCase(java.util.Locale.ROOT));
+      b.setId("nav-" + name.toLowerCase(Locale.ROOT));
       b.setMaxWidth(Double.MAX_VALUE);
       b.setToggleGroup(group);
       b.setSelected(name.equals(vm.sectionProperty().get()));
       b.setOnAction(e -> vm.sectionProperty().set(name));
+      vm.sectionProperty().addListener((o, a, now) -> b.setSelected(now.equals(name)));
       nav.getChildren().add(b);
     }
     root.setLeft(nav);
-    vm.sectionProperty().addListener((obs, old, now) -> root.setCenter(section(vm, now)));
-    root.setCenter(section(vm, vm.sectionProperty().get()));
+    vm.sectionProperty().addListener((obs, old, now) -> root.setCenter(section(now)));
+    vm.workspaceProperty().addListener((o, a, b) -> {
+      sections.clear();
+      root.setCenter(section(vm.sectionProperty().get()));
+    });
+    root.setCenter(section(vm.sectionProperty().get()));
 
-    Label status = new Label();
-    status.setId("status");
-    status.textProperty().bind(vm.statusProperty());
-    HBox bar = new HBox(status);
-    bar.setPadding(new Insets(4, 8, 4, 8));
+    Label engine = new Label();
+    engine.setId("status-engine");
+    engine.textProperty().bind(vm.engineProperty());
+    Label memory = new Label();
+    memory.setId("status-memory");
+    memory.textProperty().bind(vm.memoryProperty());
+    Label folder = new Label();
+    folder.setId("status");
+    folder.textProperty().bind(vm.workspaceProperty().map(w -> w.root().toString()));
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    HBox bar = new HBox(16, folder, spacer, engine, memory);
+    bar.setId("status-bar");
+    bar.setPadding(new Insets(4, 10, 4, 10));
     root.setBottom(bar);
+
+    Timeline tick = new Timeline(new KeyFrame(Duration.seconds(2), e -> vm.refreshMemory()));
+    tick.setCycleCount(Timeline.INDEFINITE);
+    tick.play();
   }
 
-  private static Parent section(ShellViewModel vm, String name) {
-    if (name.equals("Presets")) {
-      ListView<String> list = new ListView<>(vm.presetNames());
-      list.setId("preset-list");
-      return list;
-    }
+  /** Registers the view of a section; built the first time it is shown. */
+  public void register(String name, Supplier<Parent> factory) {
+    factories.put(name, factory);
+    sections.remove(name);
+    if (name.equals(vm.sectionProperty().get())) root.setCenter(section(name));
+  }
+
+  private Parent section(String name) {
+    return sections.computeIfAbsent(name, n -> factories.getOrDefault(n, () -> placeholder(n)).get());
+  }
+
+  private static Parent placeholder(String name) {
     Label l = new Label(name);
     l.setId("section-title");
+    l.getStyleClass().add("section-title");
     l.setPadding(new Insets(16));
     return l;
   }

@@ -1,44 +1,71 @@
 package dev.anneal.ui;
 
 import dev.anneal.AppEnvironment;
-import dev.anneal.preset.PresetEntry;
+import dev.anneal.engine.EngineInfo;
+import dev.anneal.engine.ProcessMemory;
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.workspace.Workspace;
 import java.util.List;
+import java.util.Locale;
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 
 /**
- * State of the studio's shell: which section is open and what the status bar says. Sections are
- * filled in by their own features; until then each names what it will hold.
+ * State of the studio's shell: the open workspace, the section shown, and the status bar
+ * (engine and devices found, memory in use).
  */
 public final class ShellViewModel {
-  /** The sections of the navigation, in order. */
+  /** The sections of the navigation, in order (Ctrl+1 … Ctrl+5). */
   public static final List<String> SECTIONS = List.of("Datasets", "Presets", "Train", "Compare", "Runs");
 
-  private final StringProperty section = new SimpleStringProperty(SECTIONS.getFirst());
-  private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper();
-  private final ObservableList<String> presetNames = FXCollections.observableArrayList();
+  private final StringProperty section = new SimpleStringProperty("Presets");
+  private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
+  private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper("Starting the PyTorch engine…");
+  private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
 
-  public ShellViewModel() {
-    List<PresetEntry> entries =
-        new PresetRegistry(List.of(AppEnvironment.userPresetsDir())).list();
-    presetNames.setAll(entries.stream().map(PresetEntry::name).toList());
-    status.set("Data folder " + AppEnvironment.dataDir() + " · " + entries.size() + " presets");
+  public ShellViewModel(Workspace initial) {
+    workspace.set(initial);
+    refreshMemory();
+  }
+
+  /** Starts the engine on a background thread and reports what it found in the status bar. */
+  public void probeEngine() {
+    Thread t = new Thread(() -> {
+      EngineInfo info = EngineInfo.probe();
+      Platform.runLater(() -> engine.set(info.summary()));
+    }, "engine-probe");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Reads the process's resident memory; the view calls this every couple of seconds. */
+  public void refreshMemory() {
+    memory.set(String.format(Locale.ROOT, "Memory %.0f MB", ProcessMemory.residentBytes() / 1e6));
+  }
+
+  /** Presets of the open workspace, then of the data folder, then built in. */
+  public PresetRegistry presets() {
+    return new PresetRegistry(List.of(AppEnvironment.userPresetsDir(), workspace.get().presetsDir()));
   }
 
   public StringProperty sectionProperty() {
     return section;
   }
 
-  public ReadOnlyStringProperty statusProperty() {
-    return status.getReadOnlyProperty();
+  public ObjectProperty<Workspace> workspaceProperty() {
+    return workspace;
   }
 
-  public ObservableList<String> presetNames() {
-    return presetNames;
+  public ReadOnlyStringProperty engineProperty() {
+    return engine.getReadOnlyProperty();
+  }
+
+  public ReadOnlyStringProperty memoryProperty() {
+    return memory.getReadOnlyProperty();
   }
 }

@@ -1,17 +1,115 @@
 package dev.anneal.ui;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.workspace.SampleWorkspace;
+import dev.anneal.workspace.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 
-/** The studio's JavaFX application: one window holding the {@link ShellView}. */
+/**
+ * The studio's JavaFX application: restores the last window and workspace (the bundled sample
+ * workspace on first start), applies the theme and binds the keyboard shortcuts.
+ */
 public final class StudioApp extends Application {
+  private final Path settingsFile = AppEnvironment.dataDir().resolve("studio.json");
+  private StudioSettings settings;
+  private Scene scene;
+
   @Override
-  public void start(Stage stage) {
-    ShellView shell = new ShellView(new ShellViewModel());
-    stage.setTitle("Anneal " + AppEnvironment.version());
-    stage.setScene(new Scene(shell.root(), 1200, 780));
+  public void start(Stage stage) throws IOException {
+    settings = StudioSettings.load(settingsFile);
+    Workspace workspace = openWorkspace();
+    ShellViewModel vm = new ShellViewModel(workspace);
+    ShellView shell = new ShellView(vm);
+    scene = new Scene(shell.root(), settings.width(), settings.height());
+    applyTheme(settings.theme());
+    bindShortcuts(stage, vm);
+    stage.setTitle("Anneal — " + workspace.name());
+    vm.workspaceProperty().addListener((o, a, w) -> stage.setTitle("Anneal — " + w.name()));
+    if (!Double.isNaN(settings.x())) {
+      stage.setX(settings.x());
+      stage.setY(settings.y());
+    }
+    stage.setMaximized(settings.maximized());
+    stage.setScene(scene);
+    stage.setOnCloseRequest(e -> remember(stage, vm));
     stage.show();
+    vm.probeEngine();
+  }
+
+  private Workspace openWorkspace() throws IOException {
+    if (settings.workspace() != null && Files.isDirectory(Path.of(settings.workspace()))) {
+      return Workspace.open(Path.of(settings.workspace()));
+    }
+    return SampleWorkspace.ensure(AppEnvironment.dataDir());
+  }
+
+  private void bindShortcuts(Stage stage, ShellViewModel vm) {
+    List<String> sections = ShellViewModel.SECTIONS;
+    KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+    for (int i = 0; i < sections.size(); i++) {
+      String name = sections.get(i);
+      scene.getAccelerators().put(new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),
+          () -> vm.sectionProperty().set(name));
+    }
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
+        () -> chooseWorkspace(stage, vm));
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN,
+        KeyCombination.SHIFT_DOWN), () -> applyTheme(settings.theme().equals("dark") ? "light" : "dark"));
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), () -> about(vm));
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
+        () -> {
+          remember(stage, vm);
+          Platform.exit();
+        });
+  }
+
+  private void chooseWorkspace(Stage stage, ShellViewModel vm) {
+    DirectoryChooser chooser = new DirectoryChooser();
+    chooser.setTitle("Open a workspace folder");
+    var dir = chooser.showDialog(stage);
+    if (dir != null) vm.workspaceProperty().set(Workspace.open(dir.toPath()));
+  }
+
+  private void applyTheme(String theme) {
+    settings = settings.withTheme(theme);
+    scene.getStylesheets().setAll(
+        StudioApp.class.getResource("studio.css").toExternalForm(),
+        StudioApp.class.getResource(theme + ".css").toExternalForm());
+  }
+
+  private void about(ShellViewModel vm) {
+    Alert a = new Alert(Alert.AlertType.INFORMATION);
+    a.setTitle("About Anneal");
+    a.setHeaderText("Anneal " + AppEnvironment.version());
+    a.setContentText(String.join("\n",
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
+        "JavaFX " + System.getProperty("javafx.runtime.version", "?"),
+        vm.engineProperty().get(),
+        "Data folder " + AppEnvironment.dataDir(),
+        "",
+        "Ctrl+1…5 sections · Ctrl+O open workspace · Ctrl+Shift+L theme · Ctrl+Q quit"));
+    a.showAndWait();
+  }
+
+  private void remember(Stage stage, ShellViewModel vm) {
+    settings = settings.withBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
+        stage.isMaximized()).withWorkspace(vm.workspaceProperty().get().root().toString());
+    try {
+      settings.save(settingsFile);
+    } catch (IOException e) {
+      System.getLogger("anneal").log(System.Logger.Level.WARNING, "cannot save studio settings", e);
+    }
   }
 }

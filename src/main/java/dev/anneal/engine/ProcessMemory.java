@@ -1,0 +1,48 @@
+package dev.anneal.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Memory this process holds: resident set size (Java heap plus native, libtorch included). */
+public final class ProcessMemory {
+  private static final Path STATUS = Path.of("/proc/self/status");
+
+  private ProcessMemory() {}
+
+  /**
+   * Resident bytes from {@code /proc/self/status} on Linux; elsewhere the JVM's committed heap
+   * (native memory is not visible there without a native call).
+   */
+  public static long residentBytes() {
+    if (Files.isReadable(STATUS)) {
+      try {
+        for (String line : Files.readAllLines(STATUS)) {
+          if (line.startsWith("VmRSS:")) {
+            String kb = line.substring(6).trim().split("\\s+")[0];
+            return Long.parseLong(kb) * 1024;
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // fall through to the heap figure
+      }
+    }
+    return Runtime.getRuntime().totalMemory();
+  }
+
+  /** Peak resident bytes ({@code VmHWM}), or the current figure where unknown. */
+  public static long peakResidentBytes() {
+    if (Files.isReadable(STATUS)) {
+      try {
+        for (String line : Files.readAllLines(STATUS)) {
+          if (line.startsWith("VmHWM:")) {
+            return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // fall through
+      }
+    }
+    return residentBytes();
+  }
+}

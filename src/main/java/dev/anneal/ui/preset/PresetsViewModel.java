@@ -1,0 +1,192 @@
+package dev.anneal.ui.preset;
+
+import dev.anneal.io.AtomicFiles;
+import dev.anneal.preset.LoraSpec;
+import dev.anneal.preset.Preset;
+import dev.anneal.preset.PresetEntry;
+import dev.anneal.preset.PresetLoader;
+import dev.anneal.preset.PresetProblem;
+import dev.anneal.preset.PresetRegistry;
+import dev.anneal.preset.estimate.Estimate;
+import dev.anneal.preset.estimate.Estimator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the Presets view: the list of presets, the one being edited, its problems, its live
+ * estimate and how it differs from the built-in it started from. Testable without a window.
+ */
+public final class PresetsViewModel {
+  private final PresetRegistry registry;
+  private final Path saveDir;
+  private final ObservableList<PresetEntry> entries = FXCollections.observableArrayList();
+  private final ObjectProperty<PresetEntry> selected = new SimpleObjectProperty<>();
+  private final ObjectProperty<Estimate> estimate = new SimpleObjectProperty<>();
+  private final ObjectProperty<Preset> preset = new SimpleObjectProperty<>();
+  private final ObservableList<PresetProblem> problems = FXCollections.observableArrayList();
+  private final ObservableList<String> differences = FXCollections.observableArrayList();
+  /** Bumped when the set of fields changes (LoRA or experts added or removed). */
+  private final IntegerProperty layout = new SimpleIntegerProperty();
+  private PresetDraft draft;
+  private PresetDraft baseline;
+
+  /** @param saveDir where "Save as" writes user presets (the workspace's presets folder) */
+  public PresetsViewModel(PresetRegistry registry, Path saveDir) {
+    this.registry = registry;
+    this.saveDir = saveDir;
+    selected.addListener((obs, old, now) -> load(now));
+    reload();
+  }
+
+  public void reload() {
+    PresetEntry keep = selected.get();
+    entries.setAll(registry.list());
+    String want = keep != null ? keep.name() : "nano";
+    entries.stream().filter(e -> e.name().equals(want)).findFirst()
+        .or(() -> entries.stream().findFirst()).ifPresent(selected::set);
+  }
+
+  private void load(PresetEntry entry) {
+    if (entry == null || !entry.isValid()) {
+      draft = null;
+      preset.set(null);
+      estimate.set(null);
+      problems.setAll(entry == null ? List.of()
+          : List.of(new PresetProblem(entry.error().field(), entry.error().getMessage())));
+      differences.clear();
+      layout.set(layout.get() + 1);
+      return;
+    }
+    draft = new PresetDraft(entry.preset());
+    baseline = registry.builtIn(entry.name()).map(PresetDraft::new).orElse(draft.copy());
+    layout.set(layout.get() + 1);
+    refresh();
+  }
+
+  public List<PresetField> fields() {
+    if (draft == null) return List.of();
+    return PresetFields.forPreset(draft.has("model") && draftHasMoe(), draft.has("lora"));
+  }
+
+  private boolean draftHasMoe() {
+    return draft.get("model.moe.experts") != null;
+  }
+
+  public Object value(PresetField f) {
+    if (draft == null) return null;
+    Object v = draft.get(f.path());
+    // Training runs at the model's context unless told otherwise: show that figure.
+    if (v == null && f.path().equals("training.seq_len")) return draft.get("model.context");
+    return v;
+  }
+
+  /** Changes one field and recomputes problems, estimate and differences. */
+  public void setValue(PresetField f, Object value) {
+    if (draft == null) return;
+    draft.set(f.path(), value);
+    refresh();
+  }
+
+  /** Adds LoRA on the attention projections, or removes it. */
+  public void setLora(boolean on) {
+    if (draft == null || on == draft.has("lora")) return;
+    if (on) {
+      boolean gpt2 = "gpt2".equals(draft.get("model.family"));
+      LoraSpec l = new LoraSpec(16, 32.0, 0.05,
+          gpt2 ? List.of("c_attn") : List.of("q_proj", "k_proj", "v_proj", "o_proj"), List.of(), true);
+      Preset withLora = draft.toPreset().withLora(l);
+      draft = new PresetDraft(withLora);
+    } else {
+      draft.remove("lora");
+    }
+    layout.set(layout.get() + 1);
+    refresh();
+  }
+
+  private void refresh() {
+    try {
+      Preset p = draft.toPreset();
+      List<PresetProblem> found = PresetLoader.problems(p);
+      problems.setAll(found);
+      preset.set(found.isEmpty() ? p : null);
+      estimate.set(found.isEmpty() ? Estimator.estimate(p) : null);
+    } catch (IllegalArgumentException e) {
+      problems.setAll(new PresetProblem("", e.getMessage()));
+      preset.set(null);
+      estimate.set(null);
+    }
+    Map<String, String> diff = PresetDraft.differences(baseline, draft);
+    differences.setAll(diff.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
+  }
+
+  /** The first problem of a field, or null. */
+  public String problemOf(PresetField f) {
+    return problems.stream().filter(p -> p.field().equals(f.path())).map(PresetProblem::message)
+        .findFirst().orElse(null);
+  }
+
+  /** Whether this preset is meant for a cluster (or cannot fit one device) and needs export. */
+  public boolean needsScaleOut() {
+    Preset p = preset.get();
+    if (p == null) return false;
+    return p.hardware().totalDevices() > 1 || p.hardware().zeroStage() > 0
+        || (estimate.get() != null && !estimate.get().fits());
+  }
+
+  /** Writes the edited preset as a user preset named {@code name} and selects it. */
+  public Path saveAs(String name) throws IOException {
+    if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
+      throw new IllegalArgumentException("a preset name uses lower-case letters, digits, '.', '_' or '-'");
+    }
+    if (preset.get() == null) throw new IllegalStateException("fix the problems before saving");
+    draft.set("name", name);
+    Path file = saveDir.resolve(name + ".yaml");
+    AtomicFiles.writeString(file, PresetLoader.toYaml(draft.toPreset()));
+    selected.set(null);
+    entries.setAll(registry.list());
+    entries.stream().filter(e -> e.name().equals(name) && !e.builtIn()).findFirst()
+        .ifPresent(selected::set);
+    return file;
+  }
+
+  /** Throws away edits. */
+  public void revert() {
+    load(selected.get());
+  }
+
+  public ObservableList<PresetEntry> entries() {
+    return entries;
+  }
+
+  public ObjectProperty<PresetEntry> selectedProperty() {
+    return selected;
+  }
+
+  public ObjectProperty<Estimate> estimateProperty() {
+    return estimate;
+  }
+
+  public ObjectProperty<Preset> presetProperty() {
+    return preset;
+  }
+
+  public ObservableList<PresetProblem> problems() {
+    return problems;
+  }
+
+  public ObservableList<String> differences() {
+    return differences;
+  }
+
+  public IntegerProperty layoutProperty() {
+    return layout;
+  }
+}

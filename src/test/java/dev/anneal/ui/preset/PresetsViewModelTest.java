@@ -1,0 +1,90 @@
+package dev.anneal.ui.preset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anneal.preset.PresetEntry;
+import dev.anneal.preset.PresetLoader;
+import dev.anneal.preset.PresetRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PresetsViewModelTest {
+  private static PresetField field(PresetsViewModel vm, String path) {
+    return vm.fields().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  private static PresetsViewModel vm(Path dir) {
+    return new PresetsViewModel(new PresetRegistry(List.of(dir)), dir);
+  }
+
+  @Test
+  void startsOnNanoWithAnEstimate(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    assertThat(vm.selectedProperty().get().name()).isEqualTo("nano");
+    // 4 layers of 12·C² + 13·C, token and position tables, final LayerNorm (C = 256).
+    long c = 256;
+    long expected = 4 * (12 * c * c + 13 * c) + 4096 * c + 256 * c + 2 * c;
+    assertThat(vm.estimateProperty().get().params().total()).isEqualTo(expected);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.differences()).isEmpty();
+  }
+
+  @Test
+  void editingAFieldUpdatesTheEstimateAndTheDifferences(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    long before = vm.estimateProperty().get().params().total();
+    vm.setValue(field(vm, "model.layers"), 8);
+    assertThat(vm.estimateProperty().get().params().total()).isGreaterThan(before);
+    assertThat(vm.differences()).containsExactly("model.layers: 4.0 → 8.0");
+  }
+
+  @Test
+  void aCrossFieldProblemMarksTheFieldAndClearsTheEstimate(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    vm.setValue(field(vm, "model.heads"), 5);
+    assertThat(vm.problemOf(field(vm, "model.heads"))).contains("5 heads do not divide hidden 256");
+    assertThat(vm.estimateProperty().get()).isNull();
+    assertThat(vm.presetProperty().get()).isNull();
+    vm.setValue(field(vm, "model.heads"), 8);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.estimateProperty().get()).isNotNull();
+  }
+
+  @Test
+  void loraCanBeAddedAndItsFieldsAppear(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    assertThat(vm.fields()).noneMatch(f -> f.category().equals("LoRA"));
+    vm.setLora(true);
+    assertThat(vm.fields()).anyMatch(f -> f.path().equals("lora.rank"));
+    assertThat(vm.estimateProperty().get().params().trainable())
+        .isLessThan(vm.estimateProperty().get().params().total() / 10);
+    vm.setLora(false);
+    assertThat(vm.estimateProperty().get().params().trainable())
+        .isEqualTo(vm.estimateProperty().get().params().total());
+  }
+
+  @Test
+  void saveAsWritesAValidUserPresetAndSelectsIt(@TempDir Path dir) throws Exception {
+    PresetsViewModel vm = vm(dir);
+    vm.setValue(field(vm, "training.lr"), 5e-4);
+    Path file = vm.saveAs("nano-fast");
+    assertThat(PresetLoader.load(file).training().lr()).isEqualTo(5e-4);
+    PresetEntry sel = vm.selectedProperty().get();
+    assertThat(sel.name()).isEqualTo("nano-fast");
+    assertThat(sel.builtIn()).isFalse();
+    assertThatThrownBy(() -> vm.saveAs("Bad Name")).hasMessageContaining("lower-case");
+  }
+
+  @Test
+  void clusterPresetsPointToTheExport(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    assertThat(vm.needsScaleOut()).isFalse();
+    vm.selectedProperty().set(vm.entries().stream()
+        .filter(e -> e.name().equals("kat-dev-72b-lora")).findFirst().orElseThrow());
+    assertThat(vm.needsScaleOut()).isTrue();
+    assertThat(vm.estimateProperty().get().fits()).isFalse();
+  }
+}
