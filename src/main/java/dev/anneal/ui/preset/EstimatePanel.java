@@ -24,6 +24,8 @@ final class EstimatePanel extends VBox {
     setPrefWidth(360);
     setId("estimate-panel");
     params.setId("estimate-params");
+    params.setWrapText(true);
+    verdict.setWrapText(true);
     verdict.setId("estimate-verdict");
     suggestions.setWrapText(true);
     time.setWrapText(true);
