@@ -2,6 +2,7 @@ package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
@@ -31,10 +32,12 @@ public final class CausalLm implements AutoCloseable {
   private final NDManager manager;
   private final Decoder decoder;
   private final Map<String, Param> params;
+  private final DataType dtype;
   private boolean routerFrozen;
 
   private CausalLm(ModelSpec spec, LoraSpec lora, NDManager manager, Decoder decoder,
-      Map<String, Param> params) {
+      Map<String, Param> params, DataType dtype) {
+    this.dtype = dtype;
     this.spec = spec;
     this.lora = lora;
     this.manager = manager;
@@ -51,11 +54,16 @@ public final class CausalLm implements AutoCloseable {
    * @param seed   the same seed gives the same weights
    */
   public static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed) {
+    return create(spec, lora, parent, seed, DataType.FLOAT32);
+  }
+
+  /** As {@link #create(ModelSpec, LoraSpec, NDManager, long)} in another precision (float64 for gradient checks). */
+  static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed, DataType dtype) {
     NDManager manager = parent.newSubManager();
     try {
-      Weights w = new Weights(spec, lora, manager, seed);
+      Weights w = new Weights(spec, lora, manager, seed, dtype);
       Decoder decoder = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
-      return new CausalLm(spec, lora, manager, decoder, w.params);
+      return new CausalLm(spec, lora, manager, decoder, w.params, dtype);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -120,10 +128,11 @@ public final class CausalLm implements AutoCloseable {
     if (maxLen > spec.context()) {
       throw new IllegalArgumentException("cache of " + maxLen + " tokens exceeds the context " + spec.context());
     }
-    return new KvCache(manager, spec.layers(), batch, spec.kvHeads(), spec.headDim(), maxLen);
+    return new KvCache(manager, spec.layers(), batch, spec.kvHeads(), spec.headDim(), maxLen,
+        dtype);
   }
 
-  /** Every tensor, in model order: base weights and buffers (HF names), then nothing else. */
+  /** The base weights and buffers under HF names, in model order: what {@code model.safetensors} holds. */
   public LinkedHashMap<String, NDArray> baseParameters() {
     return select(Param.Kind.BASE, Param.Kind.BUFFER);
   }
@@ -227,16 +236,9 @@ public final class CausalLm implements AutoCloseable {
    * gradient checks) without moving the routing.
    */
   public void updateRoutingBias(List<LayerRouting> routing) {
+    // Every block of an MoE model has experts, so the list is indexed by layer.
     List<MoeFeedForward> layers = decoder.moeLayers();
-    for (LayerRouting r : routing) layers.get(indexOf(layers, r.layer())).router.updateBias(r.load());
-  }
-
-  private int indexOf(List<MoeFeedForward> layers, int layer) {
-    // Every Llama-family block of an MoE model has experts, so the list is indexed by layer.
-    if (layer < 0 || layer >= layers.size()) {
-      throw new IllegalArgumentException("no MoE layer " + layer);
-    }
-    return layer;
+    for (LayerRouting r : routing) layers.get(r.layer()).router.updateBias(r.load());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -19,7 +20,8 @@ public final class KvCache implements AutoCloseable {
   private final int maxLen;
   private int length;
 
-  KvCache(NDManager parent, int layers, int batch, int kvHeads, int headDim, int maxLen) {
+  KvCache(NDManager parent, int layers, int batch, int kvHeads, int headDim, int maxLen,
+      DataType dtype) {
     this.manager = parent.newSubManager();
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
@@ -27,8 +29,8 @@ public final class KvCache implements AutoCloseable {
     this.maxLen = maxLen;
     Shape shape = new Shape(batch, kvHeads, maxLen, headDim);
     for (int l = 0; l < layers; l++) {
-      keys[l] = manager.zeros(shape);
-      values[l] = manager.zeros(shape);
+      keys[l] = manager.zeros(shape, dtype);
+      values[l] = manager.zeros(shape, dtype);
     }
   }
 

@@ -26,8 +26,7 @@ final class Norm {
     NDArray bias = null;
     if (!rms) {
       // libtorch's layer_norm wants a bias; a model without one gets a zero array, not a parameter.
-      bias = m.normBias() ? w.constant(path + ".bias", 0, Param.Kind.BASE, c) : w.manager.zeros(
-          new ai.djl.ndarray.types.Shape(c));
+      bias = m.normBias() ? w.constant(path + ".bias", 0, Param.Kind.BASE, c) : w.zeros(c);
     }
     return new Norm(weight, bias, rms, m.normEps().floatValue());
   }

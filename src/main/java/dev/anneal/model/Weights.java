@@ -2,6 +2,7 @@ package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.LoraTargets;
@@ -23,10 +24,12 @@ final class Weights {
   private final LoraSpec lora;
   private final long seed;
   private final Set<String> adapted;
+  private final DataType dtype;
   final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
 
-  Weights(ModelSpec spec, LoraSpec lora, NDManager manager, long seed) {
+  Weights(ModelSpec spec, LoraSpec lora, NDManager manager, long seed, DataType dtype) {
     this.spec = spec;
+    this.dtype = dtype;
     this.lora = lora;
     this.manager = manager;
     this.seed = seed;
@@ -49,6 +52,15 @@ final class Weights {
   NDArray constant(String name, float value, Param.Kind kind, long... shape) {
     NDArray a = value == 0 ? manager.zeros(new Shape(shape)) : manager.full(new Shape(shape), value);
     return add(name, a, kind);
+  }
+
+  /** A zero array in the model's precision that is no parameter (a bias a layer lacks). */
+  NDArray zeros(long... shape) {
+    return manager.zeros(new Shape(shape), dtype);
+  }
+
+  DataType dtype() {
+    return dtype;
   }
 
   /**
@@ -79,6 +91,11 @@ final class Weights {
   }
 
   private NDArray add(String name, NDArray array, Param.Kind kind) {
+    if (array.getDataType() != dtype) {
+      NDArray converted = array.toType(dtype, false);
+      array.close();
+      array = converted;
+    }
     if (params.putIfAbsent(name, new Param(name, array, kind)) != null) {
       throw new IllegalStateException("two tensors named " + name);
     }
