@@ -1,6 +1,7 @@
 package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.anneal.preset.MoeSpec;
 
 /**
@@ -65,11 +66,11 @@ final class MoeRouter {
     for (int i = 0; i < counts.length; i++) load[i] = counts[i] / slots;
     NDArray logits = d.logits().stopGradient();
     float entropy = logits.softmax(-1).mul(logits.logSoftmax(-1)).sum(new int[] {-1}).mean()
-        .neg().getFloat();
+        .neg().toType(DataType.FLOAT32, false).getFloat();
     if (pass.training && spec.balancing().equals("aux_loss") && spec.auxLossWeight() > 0) {
       float[] fraction = new float[counts.length];
       for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
-      NDArray f = pass.manager.create(fraction);
+      NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false);
       NDArray meanProb = d.probs().mean(new int[] {0});
       float scale = (float) (counts.length * spec.auxLossWeight());
       pass.addAuxLoss(meanProb.mul(f).sum().mul(scale));
@@ -90,5 +91,4 @@ final class MoeRouter {
     }
     balanceBias.set(b);
   }
-
 }

@@ -12,7 +12,11 @@ final class LoraTestSupport {
     for (Map.Entry<String, NDArray> e : lm.loraParameters().entrySet()) {
       if (!e.getKey().endsWith("lora_B.weight")) continue;
       NDArray b = e.getValue();
-      b.set(TinyModels.randomFloats(seed + i++, (int) b.getShape().size(), 0.1));
+      float[] values = TinyModels.randomFloats(seed + i++, (int) b.getShape().size(), 0.1);
+      try (NDArray f = b.getManager().create(values, b.getShape());
+          NDArray typed = f.toType(b.getDataType(), false)) {
+        b.set(typed.toByteBuffer());
+      }
     }
   }
 }
