@@ -1,0 +1,248 @@
+package dev.anneal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.anneal.model.io.HostTensor;
+import dev.anneal.preset.Family;
+import dev.anneal.preset.LoraSpec;
+import dev.anneal.preset.ModelSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A decoder-only language model of any family Anneal knows (GPT-2, Llama, Qwen2, Mixtral, seed
+ * 004's MoE), with optional LoRA adapters: the one object the trainer, the generator and the
+ * comparison view share.
+ *
+ * <p>Tensors are plain NDArrays owned by the model's manager, keyed by their Hugging Face names in
+ * Hugging Face layouts (PEFT module paths for the adapters), so checkpoints copy in and out
+ * without renaming. We do not use DJL's Block/ParameterStore: it names parameters by block
+ * position, initialises lazily from shapes, and would need a translation table to HF names
+ * anyway. The trainable ones (the adapters under LoRA, else the base weights) require gradients.
+ *
+ * <p>A forward creates every intermediate in the manager of the ids it is given: use a
+ * per-step sub-manager and close it after the step.
+ */
+public final class CausalLm implements AutoCloseable {
+  private final ModelSpec spec;
+  private final LoraSpec lora;
+  private final NDManager manager;
+  private final Decoder decoder;
+  private final Map<String, Param> params;
+  private final DataType dtype;
+  private boolean routerFrozen;
+
+  private CausalLm(ModelSpec spec, LoraSpec lora, NDManager manager, Decoder decoder,
+      Map<String, Param> params, DataType dtype) {
+    this.dtype = dtype;
+    this.spec = spec;
+    this.lora = lora;
+    this.manager = manager;
+    this.decoder = decoder;
+    this.params = params;
+    updateTrainable();
+  }
+
+  /**
+   * Builds and initialises a model (a validated spec: presets check them).
+   *
+   * @param lora   adapters to add (base frozen), or null to train the base
+   * @param parent the model's tensors live in a sub-manager of this one, closed with the model
+   * @param seed   the same seed gives the same weights
+   */
+  public static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed) {
+    return create(spec, lora, parent, seed, DataType.FLOAT32);
+  }
+
+  /** As {@link #create(ModelSpec, LoraSpec, NDManager, long)} in another precision (float64 for gradient checks). */
+  static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed, DataType dtype) {
+    NDManager manager = parent.newSubManager();
+    try {
+      Weights w = new Weights(spec, lora, manager, seed, dtype);
+      Decoder decoder = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
+      return new CausalLm(spec, lora, manager, decoder, w.params, dtype);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** The adapters' spec, or null for a model without LoRA. */
+  public LoraSpec lora() {
+    return lora;
+  }
+
+  /**
+   * A full forward over packed sequences.
+   *
+   * @param ids      (B, T) int64 token ids, T ≤ context; its manager receives every intermediate
+   * @param docIds   (B, T) int64 document id per token (a token attends only to earlier tokens
+   *                 of its own document), or null when each row is one document
+   * @param training dropout on, and the switch auxiliary loss computed
+   */
+  public ForwardResult forward(NDArray ids, NDArray docIds, boolean training) {
+    int t = checkIds(ids);
+    NDManager m = ids.getManager();
+    ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null);
+    return run(ids, pass);
+  }
+
+  /**
+   * A forward for generation: attends over the cached tokens plus these, appends these to the
+   * cache. Prefill with the prompt (B, T), then call with one token (B, 1) at a time.
+   *
+   * @return logits for the new tokens (B, T, V)
+   */
+  public ForwardResult forward(NDArray ids, KvCache cache) {
+    int t = checkIds(ids);
+    cache.checkRoom(ids.getShape().get(0), t);
+    NDManager m = ids.getManager();
+    int offset = cache.length();
+    ForwardPass pass = new ForwardPass(m, false, offset, ForwardPass.mask(m, null, offset, t), cache);
+    ForwardResult result = run(ids, pass);
+    cache.advance(t);
+    return result;
+  }
+
+  private ForwardResult run(NDArray ids, ForwardPass pass) {
+    NDArray logits = decoder.logits(ids, pass);
+    return new ForwardResult(logits, pass.auxLoss(), List.copyOf(pass.routing));
+  }
+
+  private static int checkIds(NDArray ids) {
+    if (ids.getShape().dimension() != 2) {
+      throw new IllegalArgumentException("token ids must be (B, T), got " + ids.getShape());
+    }
+    return Math.toIntExact(ids.getShape().get(1));
+  }
+
+  /** An empty cache for up to maxLen tokens per row (maxLen ≤ context). */
+  public KvCache newCache(int batch, int maxLen) {
+    if (maxLen > spec.context()) {
+      throw new IllegalArgumentException("cache of " + maxLen + " tokens exceeds the context " + spec.context());
+    }
+    return new KvCache(manager, spec.layers(), batch, spec.kvHeads(), spec.headDim(), maxLen,
+        dtype);
+  }
+
+  /** The base weights and buffers under HF names, in model order: what {@code model.safetensors} holds. */
+  public LinkedHashMap<String, NDArray> baseParameters() {
+    return select(Param.Kind.BASE, Param.Kind.BUFFER);
+  }
+
+  /** The adapter matrices under PEFT module paths ({@code M.lora_A.weight}, {@code M.lora_B.weight}). */
+  public LinkedHashMap<String, NDArray> loraParameters() {
+    return select(Param.Kind.LORA);
+  }
+
+  /** What an optimizer updates: the adapters under LoRA, else every base weight (less a frozen router). */
+  public LinkedHashMap<String, NDArray> trainableParameters() {
+    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
+    params.values().stream().filter(this::trainable).forEach(p -> out.put(p.name(), p.array()));
+    return out;
+  }
+
+  /** Every tensor with its kind. */
+  public List<Param> params() {
+    return List.copyOf(params.values());
+  }
+
+  private boolean trainable(Param p) {
+    if (lora != null) return p.kind() == Param.Kind.LORA;
+    if (p.kind() != Param.Kind.BASE) return false;
+    return !(routerFrozen && isRouterWeight(p.name()));
+  }
+
+  private static boolean isRouterWeight(String name) {
+    return name.endsWith(".block_sparse_moe.gate.weight");
+  }
+
+  /** Keeps the MoE routers out of (or back in) training; they are always frozen under LoRA's base. */
+  public void setRouterFrozen(boolean frozen) {
+    routerFrozen = frozen;
+    updateTrainable();
+  }
+
+  private void updateTrainable() {
+    for (Param p : params.values()) p.array().setRequiresGradient(trainable(p));
+  }
+
+  private LinkedHashMap<String, NDArray> select(Param.Kind... kinds) {
+    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
+    for (Param p : params.values()) {
+      if (List.of(kinds).contains(p.kind())) out.put(p.name(), p.array());
+    }
+    return out;
+  }
+
+  /** The base weights and buffers as fp32 host tensors under HF names (merged adapters included). */
+  public List<HostTensor> exportWeights() {
+    return TensorTransfer.export(kinds(Param.Kind.BASE, Param.Kind.BUFFER));
+  }
+
+  /** The adapters as host tensors named {@code M.lora_A.weight}; PEFT files prefix {@code base_model.model.}. */
+  public List<HostTensor> exportAdapter() {
+    return TensorTransfer.export(kinds(Param.Kind.LORA));
+  }
+
+  /**
+   * Replaces the base weights and buffers. Nothing changes if a tensor is missing or mis-shaped.
+   *
+   * @param source the tensor stored under an HF name, or null
+   * @throws IllegalArgumentException naming the first missing or mis-shaped tensor
+   */
+  public void loadWeights(Function<String, HostTensor> source) {
+    TensorTransfer.load(kinds(Param.Kind.BASE, Param.Kind.BUFFER), source, Function.identity());
+  }
+
+  /** Replaces the adapters, asked for by {@code M.lora_A.weight} names; as {@link #loadWeights}. */
+  public void loadAdapter(Function<String, HostTensor> source) {
+    if (lora == null) throw new IllegalStateException("this model has no LoRA adapters");
+    TensorTransfer.load(kinds(Param.Kind.LORA), source, Function.identity());
+  }
+
+  private List<Param> kinds(Param.Kind... kinds) {
+    return params.values().stream().filter(p -> List.of(kinds).contains(p.kind())).toList();
+  }
+
+  /** Folds every adapter into its base weight (W += alpha/r · B·A); forwards then skip the adapters. */
+  public void mergeLora() {
+    decoder.projections().forEach(Linear::merge);
+  }
+
+  /** Takes merged adapters back out of the base weights (exact up to fp32 rounding, as PEFT). */
+  public void unmergeLora() {
+    decoder.projections().forEach(Linear::unmerge);
+  }
+
+  /**
+   * Switches the adapters off (exactly the base model) or on, without reloading. Switching off a
+   * merged model unmerges it first.
+   */
+  public void setLoraEnabled(boolean enabled) {
+    decoder.projections().forEach(l -> l.setLoraEnabled(enabled));
+  }
+
+  /**
+   * The aux-loss-free balancing step: call after each optimizer step with the routing the
+   * training forward reported. Kept out of the forward so a forward can be repeated (NaN skips,
+   * gradient checks) without moving the routing.
+   */
+  public void updateRoutingBias(List<LayerRouting> routing) {
+    // Every block of an MoE model has experts, so the list is indexed by layer.
+    List<MoeFeedForward> layers = decoder.moeLayers();
+    for (LayerRouting r : routing) layers.get(r.layer()).router.updateBias(r.load());
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.anneal.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.anneal.preset.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Llama family: token embeddings, L blocks with rotary attention, a final RMSNorm and a head
+ * ({@code lm_head.weight} [V, C], or {@code model.embed_tokens} when tied).
+ */
+final class LlamaDecoder implements Decoder {
+  private final ModelSpec m;
+  private final NDArray embed;
+  private final List<LlamaBlock> blocks = new ArrayList<>();
+  private final Norm norm;
+  private final NDArray head;
+  private final Rope rope;
+
+  LlamaDecoder(Weights w) {
+    this.m = w.spec;
+    embed = w.normal("model.embed_tokens.weight", m.initStd(), m.vocab(), m.hidden());
+    for (int l = 0; l < m.layers(); l++) blocks.add(new LlamaBlock(w, l));
+    norm = Norm.create(w, "model.norm");
+    head = m.tieEmbeddings() ? embed : w.normal("lm_head.weight", m.initStd(), m.vocab(), m.hidden());
+    rope = Rope.create(m, w.manager);
+  }
+
+  @Override
+  public NDArray logits(NDArray ids, ForwardPass pass) {
+    rope.select(pass, pass.offset, Math.toIntExact(ids.getShape().get(1)));
+    NDArray x = pass.dropout(Ops.embedding(ids, embed), m.dropout());
+    for (LlamaBlock b : blocks) x = b.forward(x, pass);
+    return Ops.linear(norm.forward(x), head, null);
+  }
+
+  @Override
+  public List<Linear> projections() {
+    List<Linear> all = new ArrayList<>();
+    blocks.forEach(b -> all.addAll(b.projections()));
+    return all;
+  }
+
+  @Override
+  public List<MoeFeedForward> moeLayers() {
+    List<MoeFeedForward> moe = new ArrayList<>();
+    for (LlamaBlock b : blocks) if (b.ffn instanceof MoeFeedForward f) moe.add(f);
+    return moe;
+  }
+}

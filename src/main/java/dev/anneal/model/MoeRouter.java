@@ -1,0 +1,94 @@
+package dev.anneal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.anneal.preset.MoeSpec;
+
+/**
+ * The router of one MoE layer: softmax over E expert logits, top-k choice, weights renormalised
+ * over the k chosen (as Mixtral) times {@code route_scale}. With {@code aux_free} balancing (seed
+ * 004, DeepSeek-V3) a per-expert bias is added to the scores used for the choice only — never to
+ * the weights — and is nudged after each step toward the experts that got too little load. With
+ * {@code aux_loss} (seed 001) the switch-transformer loss E·Σₑ fₑ·Pₑ times its weight joins the
+ * training loss. Group-limited routing keeps, per token, the {@code topk_groups} groups whose best
+ * expert scores highest.
+ */
+final class MoeRouter {
+  /** The router's choice for N tokens. experts (N, k) int64, weights (N, k), probs (N, E). */
+  record Decision(NDArray experts, NDArray weights, NDArray probs, NDArray logits) {}
+
+  final Linear gate;
+  /** {@code e_score_correction_bias} [E], or null unless balancing is aux_free. */
+  final NDArray balanceBias;
+  private final MoeSpec spec;
+
+  MoeRouter(Weights w, String path) {
+    this.spec = w.spec.moe();
+    long e = spec.experts();
+    gate = w.linear(path + ".gate", "block_sparse_moe", Layout.OUT_IN, w.spec.hidden(), e, false,
+        w.spec.initStd());
+    balanceBias = spec.balancing().equals("aux_free")
+        ? w.constant(path + ".gate.e_score_correction_bias", 0, Param.Kind.BUFFER, e) : null;
+  }
+
+  /** x (N, C) → the choice of k experts per token and their weights. */
+  Decision route(NDArray x, ForwardPass pass) {
+    NDArray logits = gate.forward(x, pass);
+    NDArray probs = logits.softmax(-1);
+    NDArray scores = probs.stopGradient();
+    if (balanceBias != null) scores = scores.add(balanceBias);
+    if (spec.groups() > 1) scores = limitGroups(scores);
+    NDArray experts = scores.topK(spec.expertsPerToken(), -1, true, true).get(1);
+    NDArray weights = probs.gather(experts, 1);
+    weights = weights.div(weights.sum(new int[] {-1}, true)).mul(spec.routeScale().floatValue());
+    return new Decision(experts, weights, probs, logits);
+  }
+
+  /** Pushes experts outside each token's best groups below every score in them. */
+  private NDArray limitGroups(NDArray scores) {
+    long n = scores.getShape().get(0), e = scores.getShape().get(1);
+    int g = spec.groups();
+    NDArray best = scores.reshape(n, g, e / g).max(new int[] {-1}); // (N, G)
+    NDArray kept = best.topK(spec.topkGroups(), -1, true, true).get(1).oneHot(g).sum(new int[] {1});
+    NDArray allowed = kept.reshape(n, g, 1).broadcast(n, g, e / g).reshape(n, e);
+    return scores.add(allowed.sub(1f).mul(1e9f));
+  }
+
+  /**
+   * Records load and entropy, and adds the switch loss while training with aux_loss balancing.
+   *
+   * @param counts routed slots per expert (E), summing to N·k
+   */
+  LayerRouting record(int layer, Decision d, float[] counts, ForwardPass pass) {
+    long n = d.probs().getShape().get(0);
+    float slots = n * spec.expertsPerToken();
+    float[] load = new float[counts.length];
+    for (int i = 0; i < counts.length; i++) load[i] = counts[i] / slots;
+    NDArray logits = d.logits().stopGradient();
+    float entropy = logits.softmax(-1).mul(logits.logSoftmax(-1)).sum(new int[] {-1}).mean()
+        .neg().toType(DataType.FLOAT32, false).getFloat();
+    if (pass.training && spec.balancing().equals("aux_loss") && spec.auxLossWeight() > 0) {
+      float[] fraction = new float[counts.length];
+      for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
+      NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false);
+      NDArray meanProb = d.probs().mean(new int[] {0});
+      float scale = (float) (counts.length * spec.auxLossWeight());
+      pass.addAuxLoss(meanProb.mul(f).sum().mul(scale));
+    }
+    return new LayerRouting(layer, load, entropy);
+  }
+
+  /**
+   * The aux-free update (DeepSeek-V3): bᵢ += rate · sign(mean load − loadᵢ), so an overloaded
+   * expert becomes less likely to be chosen. Does nothing without aux_free balancing.
+   */
+  void updateBias(float[] load) {
+    if (balanceBias == null) return;
+    float[] b = balanceBias.toFloatArray();
+    float mean = 1f / load.length;
+    for (int i = 0; i < b.length; i++) {
+      b[i] += (float) (spec.biasUpdateRate() * Math.signum(mean - load[i]));
+    }
+    balanceBias.set(b);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.anneal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * The few fused libtorch kernels DJL exposes only through its internal interface, and the
+ * compositions DJL lacks (RMSNorm, SiLU). Every result belongs to the manager of the first
+ * (activation) argument, so intermediates land in the caller's per-step manager.
+ */
+final class Ops {
+  private Ops() {}
+
+  /** y = x·Wᵀ + b in one libtorch call; x (..., in), w [out, in], b [out] or null → (..., out). */
+  static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+  }
+
+  /** Rows of table [V, C] picked by ids (...) int64 → (..., C). */
+  static NDArray embedding(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** LayerNorm over the last axis (width C); bias may be a zero buffer. */
+  static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
+    long c = x.getShape().get(x.getShape().dimension() - 1);
+    return x.getNDArrayInternal().layerNorm(x, new Shape(c), weight, bias, eps).singletonOrThrow();
+  }
+
+  /** RMSNorm over the last axis: x / sqrt(mean(x²) + eps) · w, as Llama computes it in fp32. */
+  static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+    NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+    return x.mul(inv).mul(weight);
+  }
+
+  /** SiLU (swish): x·σ(x). */
+  static NDArray silu(NDArray x) {
+    return x.mul(x.getNDArrayInternal().sigmoid());
+  }
+
+  /** GELU in its exact (erf) form, one libtorch kernel. */
+  static NDArray gelu(NDArray x) {
+    return x.getNDArrayInternal().gelu();
+  }
+}
