@@ -1,0 +1,168 @@
+package dev.anneal.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.anneal.data.extract.Extraction;
+import dev.anneal.io.AtomicFiles;
+import dev.anneal.task.Cancellation;
+import dev.anneal.task.CancelledException;
+import dev.anneal.task.Progress;
+import dev.anneal.task.ProgressListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds a dataset folder from source folders: scan, read and extract in parallel, filter,
+ * deduplicate, then write {@code samples.jsonl} and {@code stats.json} atomically. The same
+ * input gives the same bytes out (files are processed in path order). The CLI and the studio
+ * call this; progress goes to the listener, and the cancellation is checked between files.
+ */
+public final class DatasetBuilder {
+  public static final String STATS = "stats.json";
+  /** Outputs of {@code dataset prepare} that describe older samples and go when samples change. */
+  static final List<String> PREPARED = List.of("meta.json", "train.bin", "val.bin",
+      "train.docs.bin", "val.docs.bin");
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final BuildOptions options;
+  private final ProgressListener listener;
+  private final Cancellation cancel;
+
+  public DatasetBuilder(BuildOptions options, ProgressListener listener, Cancellation cancel) {
+    this.options = options;
+    this.listener = listener;
+    this.cancel = cancel;
+  }
+
+  /** Samples and their stats, before anything is written. */
+  public record Built(List<Sample> samples, DatasetStats stats) {}
+
+  /** Builds and writes the dataset folder {@code out}. */
+  public DatasetStats build(List<Path> roots, Path out) throws IOException {
+    Built b = collect(roots);
+    write(out, b);
+    return b.stats();
+  }
+
+  /** Scans, extracts, filters and deduplicates, writing nothing. */
+  public Built collect(List<Path> roots) throws IOException {
+    if (roots.isEmpty()) throw new IllegalArgumentException("no source folder given");
+    ScanReport report = new ScanReport();
+    SourceScanner scanner = new SourceScanner(options.scan(), cancel, report);
+    List<SourceScanner.Candidate> files = new ArrayList<>();
+    for (Path root : roots) {
+      String prefix = roots.size() > 1 ? root.toAbsolutePath().normalize().getFileName() + "/" : "";
+      files.addAll(scanner.scan(root, prefix));
+      listener.onProgress(new Progress("scan", files.size(), -1, Map.of("files", (long) files.size()), -1));
+    }
+    files.sort((a, b) -> a.rel().compareTo(b.rel()));
+    List<List<Sample>> perFile = extractAll(files, report);
+    Map<String, Long> filtered = new TreeMap<>();
+    List<Sample> all = new ArrayList<>();
+    long bytes = 0;
+    long read = 0;
+    for (int i = 0; i < files.size(); i++) {
+      List<Sample> samples = perFile.get(i);
+      if (samples == null) continue;
+      read++;
+      bytes += files.get(i).size();
+      for (Sample s : samples) {
+        String why = options.quality().reject(s);
+        if (why == null) all.add(s);
+        else filtered.merge(why, 1L, Long::sum);
+      }
+    }
+    if (all.isEmpty()) {
+      throw new IOException(String.join(", ", roots.stream().map(Path::toString).toList())
+          + ": no source files to learn from (" + read + " files read; skipped: "
+          + report.filesSkipped() + ")");
+    }
+    listener.onProgress(new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
+    Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel);
+    DatasetStats stats = DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report);
+    listener.onProgress(new Progress("dedup", all.size(), all.size(),
+        Map.of("samples", (long) dedup.kept().size()), 0));
+    return new Built(dedup.kept(), stats);
+  }
+
+  /** Writes samples.jsonl and stats.json, removing prepared shards of older samples. */
+  public void write(Path out, Built b) throws IOException {
+    cancel.check();
+    if (Files.exists(out) && !Files.isDirectory(out)) throw new IOException(out + ": not a folder");
+    Files.createDirectories(out);
+    for (String stale : PREPARED) Files.deleteIfExists(out.resolve(stale));
+    listener.onProgress(new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
+    SamplesFile.write(out.resolve(SamplesFile.NAME), b.samples());
+    AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+    listener.onProgress(new Progress("write", 1, 1, Map.of("samples", (long) b.samples().size()), 0));
+  }
+
+  /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
+  private List<List<Sample>> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
+      throws IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "anneal-extract");
+      t.setDaemon(true);
+      return t;
+    });
+    long total = files.stream().mapToLong(SourceScanner.Candidate::size).sum();
+    AtomicLong doneFiles = new AtomicLong();
+    AtomicLong doneBytes = new AtomicLong();
+    AtomicLong samples = new AtomicLong();
+    long t0 = System.nanoTime();
+    try {
+      List<Future<List<Sample>>> futures = new ArrayList<>(files.size());
+      for (SourceScanner.Candidate c : files) {
+        futures.add(pool.submit(() -> {
+          cancel.check();
+          List<Sample> out = extractOne(c, report);
+          long d = doneFiles.incrementAndGet();
+          long bytes = doneBytes.addAndGet(c.size());
+          long s = samples.addAndGet(out == null ? 0 : out.size());
+          double secs = (System.nanoTime() - t0) / 1e9;
+          double eta = bytes > 0 ? secs * (total - bytes) / bytes : -1;
+          listener.onProgress(new Progress("extract", d, files.size(),
+              Map.of("files", d, "samples", s, "bytes", bytes), eta));
+          return out;
+        }));
+      }
+      List<List<Sample>> out = new ArrayList<>(files.size());
+      for (Future<List<Sample>> f : futures) out.add(f.get());
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancelledException();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CancelledException c) throw c;
+      if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private List<Sample> extractOne(SourceScanner.Candidate c, ScanReport report) {
+    SourceReader.Read r = SourceReader.read(c);
+    if (r.skipped() != null) {
+      if (r.skipped() == SkipReason.INVALID_UTF8 || r.skipped() == SkipReason.UNREADABLE) {
+        report.problem(c.rel(), r.skipped());
+      } else {
+        report.skip(r.skipped());
+      }
+      return null;
+    }
+    return Extraction.samples(c.rel(), r.text(), c.language(), options.maxTokens());
+  }
+}

@@ -1,0 +1,133 @@
+package dev.anneal.data;
+
+import dev.anneal.task.Cancellation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Removes exact duplicates (the same text once whitespace is normalised and a file sample's
+ * path header dropped, so a copied file counts) and near-duplicates (MinHash with banded LSH;
+ * a candidate pair is a duplicate when its estimated Jaccard similarity reaches the threshold).
+ * Samples are compared only with samples of the same kind, so a function is never dropped for
+ * resembling the file it came from. The first sample in input order is the one kept.
+ */
+public final class Deduplicator {
+  /** What survived and how many were removed. */
+  public record Result(List<Sample> kept, long exact, long near) {}
+
+  private final double threshold;
+  private final int bands;
+  private final int rows;
+
+  /** @param threshold Jaccard similarity at which two samples are near-duplicates; > 1 turns near-dedup off */
+  public Deduplicator(double threshold) {
+    this.threshold = threshold;
+    int[] br = bandsAndRows(threshold);
+    this.bands = br[0];
+    this.rows = br[1];
+  }
+
+  /**
+   * Picks bands b and rows r (b·r ≤ 128) whose LSH threshold (1/b)^(1/r) sits a little below
+   * the Jaccard threshold, so true pairs become candidates with high probability.
+   */
+  static int[] bandsAndRows(double threshold) {
+    int[] best = {32, 4};
+    double bestGap = Double.MAX_VALUE;
+    for (int r = 1; r <= 32; r++) {
+      int b = MinHash.PERMUTATIONS / r;
+      double lsh = Math.pow(1.0 / b, 1.0 / r);
+      double gap = Math.abs(lsh - (threshold - 0.15));
+      if (gap < bestGap) {
+        bestGap = gap;
+        best = new int[] {b, r};
+      }
+    }
+    return best;
+  }
+
+  public Result run(List<Sample> samples, Cancellation cancel) {
+    Set<String> seen = new HashSet<>();
+    List<Sample> unique = new ArrayList<>(samples.size());
+    long exact = 0;
+    for (Sample s : samples) {
+      if (seen.add(s.kind() + ":" + exactKey(s))) unique.add(s);
+      else exact++;
+    }
+    if (threshold > 1.0) return new Result(unique, exact, 0);
+    cancel.check();
+    long[][] sigs = new long[unique.size()][];
+    IntStream.range(0, unique.size()).parallel().forEach(i -> {
+      if (i % 256 == 0) cancel.check();
+      sigs[i] = MinHash.signature(body(unique.get(i)));
+    });
+    boolean[] dropped = new boolean[unique.size()];
+    Map<Long, List<Integer>> buckets = new HashMap<>();
+    for (int i = 0; i < unique.size(); i++) {
+      long kind = unique.get(i).kind().ordinal();
+      List<List<Integer>> mine = new ArrayList<>(bands);
+      boolean dup = false;
+      for (int b = 0; b < bands && !dup; b++) {
+        long h = kind * 31 + b;
+        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
+        List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
+        for (int j : bucket) {
+          if (MinHash.similarity(sigs[i], sigs[j]) >= threshold) {
+            dup = true;
+            break;
+          }
+        }
+        mine.add(bucket);
+      }
+      if (dup) {
+        dropped[i] = true;
+      } else {
+        for (List<Integer> bucket : mine) bucket.add(i);
+      }
+    }
+    List<Sample> kept = new ArrayList<>();
+    long near = 0;
+    for (int i = 0; i < unique.size(); i++) {
+      if (dropped[i]) near++;
+      else kept.add(unique.get(i));
+    }
+    return new Result(kept, exact, near);
+  }
+
+  /** The text compared: a file sample without its path header. */
+  private static String body(Sample s) {
+    if (s.kind() != SampleKind.FILE) return s.text();
+    int nl = s.text().indexOf('\n');
+    return nl < 0 ? s.text() : s.text().substring(nl + 1);
+  }
+
+  /** The text with every whitespace run made one space, as a 128-bit hash in hex. */
+  static String exactKey(Sample s) {
+    String t = body(s);
+    long h1 = 0x84222325CBF29CE4L;
+    long h2 = 0x1B3L;
+    boolean space = false;
+    boolean started = false;
+    for (int i = 0, n = t.length(); i < n; i++) {
+      char c = t.charAt(i);
+      if (c <= ' ') {
+        space = started;
+        continue;
+      }
+      if (space) {
+        h1 = (h1 ^ ' ') * 0x100000001B3L;
+        h2 = MinHash.mix(h2 + ' ');
+        space = false;
+      }
+      started = true;
+      h1 = (h1 ^ c) * 0x100000001B3L;
+      h2 = MinHash.mix(h2 + c);
+    }
+    return Long.toHexString(h1) + Long.toHexString(h2);
+  }
+}

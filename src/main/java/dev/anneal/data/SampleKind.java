@@ -1,0 +1,20 @@
+package dev.anneal.data;
+
+import java.util.Locale;
+
+/**
+ * What a sample is. Languages map their items onto these: a class or record is a {@code struct},
+ * an interface a {@code trait}, a namespace a {@code module}, a method a {@code function}.
+ */
+public enum SampleKind {
+  FILE, FUNCTION, STRUCT, ENUM, TRAIT, IMPL, MODULE, TEXT;
+
+  /** The lower-case name used in {@code samples.jsonl} and {@code stats.json}. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static SampleKind parse(String id) {
+    return valueOf(id.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.anneal.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.io.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads and writes {@code samples.jsonl}: one JSON object per line, fields in a fixed order. */
+public final class SamplesFile {
+  public static final String NAME = "samples.jsonl";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private SamplesFile() {}
+
+  /** Writes atomically: a crash leaves the old file or the new one, never half of one. */
+  public static void write(Path file, List<Sample> samples) throws IOException {
+    AtomicFiles.write(file, out -> writeTo(out, samples));
+  }
+
+  static void writeTo(OutputStream out, List<Sample> samples) throws IOException {
+    JsonGenerator g = FACTORY.createGenerator(out);
+    for (Sample s : samples) {
+      g.writeStartObject();
+      g.writeStringField("text", s.text());
+      g.writeStringField("kind", s.kind().id());
+      g.writeStringField("path", s.path());
+      g.writeStringField("language", s.language());
+      g.writeNumberField("start_line", s.startLine());
+      g.writeNumberField("end_line", s.endLine());
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+    g.flush();
+  }
+
+  /** Streams the samples of a file to {@code sink}; a bad line fails naming file and line. */
+  public static void forEach(Path file, Consumer<Sample> sink) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int no = 0;
+      while ((line = r.readLine()) != null) {
+        no++;
+        if (line.isBlank()) continue;
+        sink.accept(parse(file, no, line));
+      }
+    }
+  }
+
+  public static List<Sample> readAll(Path file) throws IOException {
+    List<Sample> out = new ArrayList<>();
+    forEach(file, out::add);
+    return out;
+  }
+
+  private static Sample parse(Path file, int no, String line) throws IOException {
+    try {
+      JsonNode n = MAPPER.readTree(line);
+      JsonNode text = n.get("text");
+      if (text == null || !text.isTextual()) {
+        throw new IOException(file + ":" + no + ": field 'text' is missing or not a string");
+      }
+      String kind = n.path("kind").asText("text");
+      return new Sample(text.asText(), SampleKind.parse(kind), n.path("path").asText(""),
+          n.path("language").asText(""), n.path("start_line").asInt(0),
+          n.path("end_line").asInt(0));
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
+      throw new IOException(file + ":" + no + ": not a JSON object (" + firstLine(e) + ")", e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ":" + no + ": unknown kind", e);
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    return m.lines().findFirst().orElse(m);
+  }
+}

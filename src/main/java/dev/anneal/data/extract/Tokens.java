@@ -1,0 +1,101 @@
+package dev.anneal.data.extract;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * A file's significant tokens as parallel arrays (no object per token, so extraction stays fast),
+ * with the matching bracket of every bracket. Lexers fill it; extractors walk it.
+ */
+final class Tokens {
+  static final byte IDENT = 1, PUNCT = 2, OPEN = 3, CLOSE = 4, LITERAL = 5, COMMENT = 6,
+      DOC = 7, NEWLINE_SEMI = 8;
+
+  final String text;
+  byte[] type = new byte[256];
+  int[] start = new int[256];
+  int[] end = new int[256];
+  int[] match;
+  int size;
+
+  Tokens(String text) {
+    this.text = text;
+  }
+
+  void add(byte t, int s, int e) {
+    if (size == type.length) {
+      int n = size * 2;
+      type = Arrays.copyOf(type, n);
+      start = Arrays.copyOf(start, n);
+      end = Arrays.copyOf(end, n);
+    }
+    type[size] = t;
+    start[size] = s;
+    end[size] = e;
+    size++;
+  }
+
+  char ch(int i) {
+    return text.charAt(start[i]);
+  }
+
+  boolean is(int i, char c) {
+    return i < size && (type[i] == PUNCT || type[i] == OPEN || type[i] == CLOSE)
+        && text.charAt(start[i]) == c;
+  }
+
+  boolean isIdent(int i, String word) {
+    return i < size && type[i] == IDENT && end[i] - start[i] == word.length()
+        && text.startsWith(word, start[i]);
+  }
+
+  String str(int i) {
+    return text.substring(start[i], end[i]);
+  }
+
+  boolean isComment(int i) {
+    return type[i] == COMMENT || type[i] == DOC;
+  }
+
+  /**
+   * Pairs brackets with a stack. A closer with no opener is ignored; an opener never closed
+   * matches the last token, so a broken file still yields the items before the break.
+   */
+  void matchBrackets() {
+    match = new int[size];
+    Arrays.fill(match, -1);
+    ArrayDeque<Integer> stack = new ArrayDeque<>();
+    for (int i = 0; i < size; i++) {
+      if (type[i] == OPEN) {
+        stack.push(i);
+      } else if (type[i] == CLOSE) {
+        char want = switch (ch(i)) { case ')' -> '('; case ']' -> '['; default -> '{'; };
+        if (stack.stream().noneMatch(o -> ch(o) == want)) continue;
+        while (!stack.isEmpty()) {
+          int o = stack.pop();
+          if (ch(o) == want) {
+            match[o] = i;
+            match[i] = o;
+            break;
+          }
+          match[o] = i; // an unclosed inner opener ends where its outer one does
+        }
+      }
+    }
+    while (!stack.isEmpty()) match[stack.pop()] = Math.max(0, size - 1);
+  }
+
+  /** Index after the group opened at {@code i}, or after {@code i} when it is not an opener. */
+  int skip(int i) {
+    return type[i] == OPEN ? match[i] + 1 : i + 1;
+  }
+
+  /** Whether a blank line lies between the end of token {@code a} and the start of {@code b}. */
+  boolean blankLineBetween(int a, int b) {
+    int newlines = 0;
+    for (int p = end[a]; p < start[b]; p++) {
+      if (text.charAt(p) == '\n' && ++newlines > 1) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.anneal.tokenizer;
+
+import dev.anneal.data.Sample;
+import dev.anneal.data.SampleKind;
+import dev.anneal.data.SamplesFile;
+import dev.anneal.task.Cancellation;
+import dev.anneal.task.ProgressListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a tokenizer on a dataset folder's {@code samples.jsonl} and writes {@code
+ * tokenizer.json}. Only file and text samples are read: granular samples repeat the files'
+ * text and would count it twice.
+ */
+public final class TokenizerTrainer {
+  /** What was trained. */
+  public record Summary(Path file, int vocabSize, int merges, long trainingChars, String sha256) {}
+
+  private TokenizerTrainer() {}
+
+  public static Summary train(Path datasetDir, int vocabSize, Path out, ProgressListener listener,
+      Cancellation cancel) throws IOException {
+    Path samples = datasetDir.resolve(SamplesFile.NAME);
+    List<String> texts = new ArrayList<>();
+    long[] chars = {0};
+    SamplesFile.forEach(samples, (Sample s) -> {
+      if (s.kind() == SampleKind.FILE || s.kind() == SampleKind.TEXT) {
+        texts.add(s.text());
+        chars[0] += s.text().length();
+      }
+    });
+    if (texts.isEmpty()) throw new IOException(samples + ": no file or text samples to train on");
+    BpeTrainer.Result r = new BpeTrainer(vocabSize, 2).train(texts, listener, cancel);
+    cancel.check();
+    TokenizerJson.write(out, r);
+    try (TextTokenizer t = TextTokenizer.loadFile(out)) { // proves DJL loads what we wrote
+      return new Summary(out, t.vocabSize(), r.merges().size(), chars[0], t.sha256());
+    }
+  }
+}
