@@ -115,4 +115,13 @@ public record TrainingSpec(
         compile, packing, logEvery, evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp,
         spikeFactor, spikeLrCut, maxRollbacks, seed);
   }
+
+  /** A copy running {@code n} steps (warmup capped to fit). */
+  public TrainingSpec withSteps(int n) {
+    return new TrainingSpec(stage, n, null, null, microBatch, accumulation, seqLen, lr, minLr,
+        schedule, Math.min(warmupSteps, n), null, weightDecay, decayEmbeddings, beta1, beta2, eps,
+        clip, precision, activationCheckpointing, flashAttention, compile, packing, logEvery,
+        evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp, spikeFactor, spikeLrCut,
+        maxRollbacks, seed);
+  }
 }

@@ -150,6 +150,11 @@ public final class Estimator {
         : List.of("q_proj", "k_proj", "v_proj", "o_proj");
   }
 
+  /** Peak FLOP/s of one device of this hardware in this precision (for MFU). */
+  public static double peakFlops(HardwareSpec h, String precision) {
+    return DeviceCatalog.peakFlops(h.device(), h.gpuModel(), precision);
+  }
+
   static String gbText(double bytes) {
     return String.format(Locale.ROOT, "%.1f GB", Estimate.gb(bytes));
   }

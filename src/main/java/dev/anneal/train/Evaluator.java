@@ -1,0 +1,42 @@
+package dev.anneal.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.model.CausalLm;
+import dev.anneal.model.LmLoss;
+
+/** Mean loss over the first validation sequences, with gradients off. */
+final class Evaluator {
+  private final BatchSampler val;
+  private final int batches;
+
+  Evaluator(BatchSampler val, int batches) {
+    this.val = val;
+    this.batches = Math.max(1, Math.min(batches, (val.sequences() + val.rows() - 1) / val.rows()));
+  }
+
+  /** Token-weighted mean cross-entropy over the validation batches. */
+  double loss(CausalLm model, NDManager parent) {
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager m = parent.newSubManager()) {
+      double sum = 0;
+      double count = 0;
+      for (int i = 0; i < batches; i++) {
+        Batch b = val.sequential((long) i * val.rows());
+        Shape shape = new Shape(b.rows(), b.cols());
+        NDArray logits = model.forward(m.create(b.ids(), shape), m.create(b.docIds(), shape), false)
+            .logits();
+        double n = b.countedTokens();
+        sum += LmLoss.crossEntropy(logits, m.create(b.targets(), shape), m.create(b.mask(), shape))
+            .getFloat() * n;
+        count += n;
+      }
+      return count == 0 ? Double.NaN : sum / count;
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.anneal.train;
+
+import dev.anneal.metrics.MetricPoint;
+import java.util.List;
+import java.util.Locale;
+
+/** Builds the trainer's metric points and its one-line log. */
+final class Metrics {
+  private Metrics() {}
+
+  static MetricPoint trainPoint(TrainerState s, StepRunner.Outcome out, double lr, double tps,
+      double mfu, double epoch, long hostBytes, Double cost) {
+    List<List<Double>> load = null;
+    List<Double> entropy = null;
+    if (!out.routing().isEmpty()) {
+      load = out.routing().stream().map(r -> {
+        Double[] row = new Double[r.load().length];
+        for (int e = 0; e < row.length; e++) row[e] = (double) r.load()[e];
+        return List.of(row);
+      }).toList();
+      entropy = out.routing().stream().map(r -> (double) r.entropy()).toList();
+    }
+    return new MetricPoint(s.step(), s.tokens(), epoch, out.loss(), null, null, lr, out.gradNorm(),
+        tps, mfu, null, hostBytes, load, entropy, cost);
+  }
+
+  /** "step 100/2000 · loss 3.2104 · lr 1.00e-03 · grad 0.84 · 7,900 tok/s · mfu 12.3% · eta 3m 12s". */
+  static String line(MetricPoint p, long steps, double eta) {
+    return String.format(Locale.ROOT, "step %d/%d · loss %.4f · lr %.2e · grad %.2f · %,.0f tok/s · mfu %.1f%%%s%s",
+        p.step(), steps, p.loss(), p.lr(), p.gradNorm(), p.tokensPerS(), 100 * p.mfu(),
+        p.cost() == null ? "" : String.format(Locale.ROOT, " · $%.2f", p.cost()),
+        eta < 0 ? "" : " · eta " + duration(eta));
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 3600) return s / 3600 + "h " + (s % 3600) / 60 + "m";
+    if (s >= 60) return s / 60 + "m " + s % 60 + "s";
+    return s + "s";
+  }
+}

@@ -1,0 +1,106 @@
+package dev.anneal.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.anneal.model.CausalLm;
+import dev.anneal.model.ForwardResult;
+import dev.anneal.model.LayerRouting;
+import dev.anneal.model.LmLoss;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Forward and backward passes of one optimizer step: accumulates gradients over micro batches,
+ * and reports the mean loss, the gradient norm before clipping and the router statistics.
+ * Everything it creates lives in the step's manager.
+ */
+final class StepRunner {
+  /** What one step's passes produced. */
+  record Outcome(double loss, double gradNorm, long tokens, List<LayerRouting> routing) {}
+
+  private final CausalLm model;
+  private final Map<String, NDArray> params;
+  private final double lossClamp;
+
+  StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp) {
+    this.model = model;
+    this.params = params;
+    this.lossClamp = lossClamp == null ? Double.NaN : lossClamp;
+  }
+
+  /** Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters. */
+  Outcome run(List<Batch> micro, double clip, NDManager step) {
+    double lossSum = 0;
+    long tokens = 0;
+    List<LayerRouting> routing = new ArrayList<>();
+    for (Batch b : micro) {
+      Shape shape = new Shape(b.rows(), b.cols());
+      NDArray ids = step.create(b.ids(), shape);
+      NDArray targets = step.create(b.targets(), shape);
+      NDArray docs = step.create(b.docIds(), shape);
+      NDArray mask = step.create(b.mask(), shape);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        ForwardResult r = model.forward(ids, docs, true);
+        NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
+        double value = loss.getFloat();
+        // Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient.
+        if (Double.isFinite(lossClamp) && value > lossClamp) loss = loss.mul(lossClamp / value);
+        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+        gc.backward(loss.div(micro.size()));
+        lossSum += value;
+        routing.addAll(r.routing());
+      }
+      tokens += (long) b.rows() * b.cols();
+    }
+    Map<String, NDArray> grads = gradients(step);
+    double norm = GradientClipping.clip(grads.values(), clip);
+    return new Outcome(lossSum / micro.size(), norm, tokens, average(routing));
+  }
+
+  /** The parameters' gradients, attached to the step's manager (else they leak, FINDINGS). */
+  Map<String, NDArray> gradients(NDManager step) {
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    for (var e : params.entrySet()) {
+      NDArray g = e.getValue().getGradient();
+      g.attach(step);
+      grads.put(e.getKey(), g);
+    }
+    return grads;
+  }
+
+  /** Zeroes every gradient, NaN included (multiplying by zero would keep a NaN). */
+  void zeroGradients(NDManager step) {
+    for (NDArray p : params.values()) {
+      NDArray g = p.getGradient();
+      g.attach(step);
+      g.set(new NDIndex("..."), 0f);
+    }
+  }
+
+  /** Per layer, the mean load and entropy over the micro batches. */
+  private static List<LayerRouting> average(List<LayerRouting> all) {
+    Map<Integer, float[]> load = new LinkedHashMap<>();
+    Map<Integer, float[]> entropy = new LinkedHashMap<>();
+    for (LayerRouting r : all) {
+      float[] sum = load.computeIfAbsent(r.layer(), k -> new float[r.load().length]);
+      for (int e = 0; e < sum.length; e++) sum[e] += r.load()[e];
+      float[] h = entropy.computeIfAbsent(r.layer(), k -> new float[2]);
+      h[0] += r.entropy();
+      h[1] += 1;
+    }
+    List<LayerRouting> out = new ArrayList<>();
+    for (var e : load.entrySet()) {
+      float n = entropy.get(e.getKey())[1];
+      float[] l = e.getValue();
+      for (int i = 0; i < l.length; i++) l[i] /= n;
+      out.add(new LayerRouting(e.getKey(), l, entropy.get(e.getKey())[0] / n));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.anneal.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.data.TokenShards;
+import dev.anneal.engine.ProcessMemory;
+import dev.anneal.metrics.MetricPoint;
+import dev.anneal.metrics.MetricsLog;
+import dev.anneal.metrics.RunEvent;
+import dev.anneal.model.CausalLm;
+import dev.anneal.preset.Preset;
+import dev.anneal.preset.TrainingSpec;
+import dev.anneal.preset.estimate.Estimator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop, written out top to bottom: set up (run folder, data, model, optimizer,
+ * resume), then for each step: wait if paused, run the micro batches, skip a non-finite update,
+ * roll back a loss spike, update, log, evaluate, checkpoint; finally save and report. One trainer
+ * serves the CLI and the studio.
+ */
+public final class Trainer {
+  private final Preset preset;
+  private final TrainOptions options;
+  private final TrainingListener listener;
+  private final TrainerControl control;
+
+  public Trainer(Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
+    this.preset = preset;
+    this.options = options;
+    this.listener = listener;
+    this.control = control;
+  }
+
+  public TrainResult run() throws IOException, InterruptedException {
+    // ---- setup ---------------------------------------------------------------------------
+    Preset p = options.steps() == null ? preset : preset.withTraining(preset.training().withSteps(options.steps()));
+    TrainingSpec t = p.training();
+    if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
+    RunFolder run = options.resume() != null ? RunFolder.open(options.resume())
+        : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
+            "init", options.init() == null ? "" : options.init().toString()));
+    if (options.resume() != null) p = run.preset();
+    t = p.training();
+    String device = "cpu";
+    String banner = String.format(Locale.ROOT, "device %s · libtorch %s · %d threads · %s",
+        device, Engine.getEngine("PyTorch").getVersion(), JniUtils.getNumThreads(), t.precision());
+    listener.onLog(banner);
+
+    try (TokenShards shards = TokenShards.open(options.dataset());
+        NDManager root = NDManager.newBaseManager();
+        MetricsLog log = MetricsLog.append(run.dir())) {
+      int seq = t.seqLenOr(p.model().context());
+      BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), t.microBatch(), seq, t.seed(), shards.padId());
+      BatchSampler val = new BatchSampler(TokenStreams.of(shards.val()), t.microBatch(), seq, t.seed(), shards.padId());
+      Evaluator evaluator = new Evaluator(val, options.evalBatches());
+      CausalLm model = Initialisation.model(p, options.init(), root);
+      Map<String, NDArray> params = model.trainableParameters();
+      AdamW optimizer = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
+          DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()), root.newSubManager());
+      CheckpointStore checkpoints = new CheckpointStore(run.dir(), t.keepLast());
+      TrainerState state = TrainerState.start(t.seed());
+      if (options.resume() != null && checkpoints.latest().isPresent()) {
+        state = CheckpointStore.load(checkpoints.latest().get(), model, optimizer, root);
+        emit(log, RunEvent.of(state.step(), RunEvent.RESUME, "resumed at step " + state.step()));
+      }
+      StabilityGuard guard = new StabilityGuard(t.spikeFactor());
+      guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
+      LrSchedule schedule = LrSchedule.of(t);
+      StepRunner runner = new StepRunner(model, params, t.lossClamp());
+      double flopsPerToken = Estimator.estimate(p).flopsPerToken();
+      double peakFlops = Estimator.peakFlops(p.hardware(), t.precision());
+      run.update("running", Map.of("device", banner));
+      emit(log, RunEvent.of(state.step(), RunEvent.START, banner));
+
+      // ---- the loop ------------------------------------------------------------------------
+      String status = "completed";
+      double lastLoss = Double.NaN;
+      long intervalTokens = 0;
+      long intervalStart = System.nanoTime();
+      while (state.step() < t.steps()) {
+        TrainerControl.Request go = control.awaitGo();
+        if (go == TrainerControl.Request.CANCEL) {
+          status = "cancelled";
+          break;
+        }
+        if (go == TrainerControl.Request.STOP) {
+          status = "stopped";
+          break;
+        }
+        long stepStart = System.nanoTime();
+        double lr = schedule.at(state.step()) * state.lrScale();
+        List<Batch> micro = new ArrayList<>();
+        for (int k = 0; k < t.accumulation(); k++) micro.add(train.batch(state.step(), k, t.accumulation()));
+        Engine.getInstance().setRandomSeed((int) (state.seed() * 31 + state.step()));
+
+        StepRunner.Outcome out;
+        try (NDManager step = root.newSubManager()) {
+          out = runner.run(micro, t.clip(), step);
+          double seconds = (System.nanoTime() - stepStart) / 1e9;
+          if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
+            runner.zeroGradients(step);
+            state = state.skipped(out.tokens(), seconds);
+            emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.NAN_SKIP,
+                "skipped a non-finite update (loss " + out.loss() + ", grad norm " + out.gradNorm() + ")",
+                Map.of("loss", String.valueOf(out.loss()), "grad_norm", String.valueOf(out.gradNorm()))));
+            continue;
+          }
+          if (guard.isSpike(out.loss(), state.lossAverage()) && state.rollbacks() < t.maxRollbacks()
+              && checkpoints.latest().isPresent()) {
+            runner.zeroGradients(step);
+            Path back = checkpoints.latest().get();
+            TrainerState restored = CheckpointStore.load(back, model, optimizer, root);
+            state = state.rolledBack(restored, t.spikeLrCut());
+            guard.resetSettling(0);
+            emit(log, RunEvent.of(state.step(), RunEvent.ROLLBACK, String.format(Locale.ROOT,
+                "loss %.3f spiked above %.1f× its mean %.3f: back to step %d, learning rate × %.3g",
+                out.loss(), t.spikeFactor(), restored.lossAverage(), restored.step(), state.lrScale())));
+            continue;
+          }
+          optimizer.step(params, runner.gradients(step), lr);
+          runner.zeroGradients(step);
+          if (!out.routing().isEmpty()) model.updateRoutingBias(out.routing());
+          state = state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
+        }
+        lastLoss = out.loss();
+        intervalTokens += out.tokens();
+        StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
+        if (crossed != null) {
+          emit(log, RunEvent.of(state.step(), RunEvent.BAND_CROSSING, String.format(Locale.ROOT,
+              "gradient norm %.2f is now %s", out.gradNorm(), crossed.name().toLowerCase(Locale.ROOT))));
+        }
+
+        // ---- log, evaluate, checkpoint ---------------------------------------------------
+        boolean last = state.step() == t.steps();
+        if (state.step() % t.logEvery() == 0 || last) {
+          double elapsed = (System.nanoTime() - intervalStart) / 1e9;
+          double tps = intervalTokens / Math.max(elapsed, 1e-9);
+          MetricPoint point = Metrics.trainPoint(state, out, lr, tps, tps * flopsPerToken / peakFlops,
+              train.epochAt(state.step() * t.accumulation() * (long) t.microBatch()),
+              ProcessMemory.residentBytes(), cost(p, state));
+          log.write(point);
+          listener.onMetric(point);
+          listener.onLog(Metrics.line(point, t.steps(), eta(state, t)));
+          listener.onProgress(state.step(), t.steps(), eta(state, t));
+          intervalTokens = 0;
+          intervalStart = System.nanoTime();
+        }
+        if (state.step() % t.evalEvery() == 0 || last) {
+          double valLoss = evaluator.loss(model, root);
+          MetricPoint point = MetricPoint.eval(state.step(), valLoss);
+          log.write(point);
+          listener.onMetric(point);
+          if (Double.isNaN(state.bestValLoss()) || valLoss < state.bestValLoss()) {
+            state = state.withBest(valLoss);
+            checkpoints.saveBest(model, optimizer, state);
+            emit(log, RunEvent.of(state.step(), RunEvent.EVAL,
+                String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
+          }
+        }
+        if (state.step() % t.checkpointEvery() == 0 || last) {
+          Path dir = checkpoints.save(model, optimizer, state);
+          emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
+        }
+      }
+
+      // ---- finish ----------------------------------------------------------------------------
+      if (status.equals("stopped")) {
+        Path dir = checkpoints.save(model, optimizer, state);
+        emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
+      }
+      emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
+      run.update(status, Map.of("step", state.step(), "best_val_loss",
+          Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
+      optimizer.close();
+      model.close();
+      return new TrainResult(run.dir(), status, state, lastLoss);
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      run.update("failed", Map.of("error", String.valueOf(e.getMessage())));
+      throw e;
+    }
+  }
+
+  private void emit(MetricsLog log, RunEvent event) throws IOException {
+    log.write(event);
+    listener.onEvent(event);
+  }
+
+  private static double eta(TrainerState s, TrainingSpec t) {
+    if (s.step() == 0) return -1;
+    return s.elapsedSeconds() / s.step() * (t.steps() - s.step());
+  }
+
+  private static Double cost(Preset p, TrainerState s) {
+    Double price = p.hardware().pricePerDeviceHour();
+    return price == null ? null : s.elapsedSeconds() / 3600 * p.hardware().totalDevices() * price;
+  }
+}
