@@ -22,7 +22,7 @@ final class Attention {
     long b = q.getShape().get(0), h = q.getShape().get(1), t = q.getShape().get(2);
     long d = q.getShape().get(3), hkv = k.getShape().get(1), s = k.getShape().get(2);
     long g = h / hkv;
-    NDArray qs = q.mul((float) (1.0 / Math.sqrt(d))).reshape(b, hkv, g * t, d);
+    NDArray qs = Ops.scale(q, 1.0 / Math.sqrt(d)).reshape(b, hkv, g * t, d);
     NDArray scores = qs.matMul(k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
     NDArray p = scores.add(mask).softmax(-1).reshape(b, hkv, g * t, s);
     p = pass.dropout(p, dropout);

@@ -31,7 +31,7 @@ final class LoraAdapter {
   NDArray delta(NDArray x, ForwardPass pass) {
     NDArray h = pass.dropout(x, dropout);
     h = Ops.linear(h, a, null);
-    return Ops.linear(h, b, null).mul(scaling);
+    return Ops.scale(Ops.linear(h, b, null), scaling);
   }
 
   /** Adds (or with sign −1 removes) scaling·B·A into the base weight, in its own layout. */

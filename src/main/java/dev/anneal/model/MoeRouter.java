@@ -40,7 +40,7 @@ final class MoeRouter {
     if (spec.groups() > 1) scores = limitGroups(scores);
     NDArray experts = scores.topK(spec.expertsPerToken(), -1, true, true).get(1);
     NDArray weights = probs.gather(experts, 1);
-    weights = weights.div(weights.sum(new int[] {-1}, true)).mul(spec.routeScale().floatValue());
+    weights = Ops.scale(weights.div(weights.sum(new int[] {-1}, true)), spec.routeScale());
     return new Decision(experts, weights, probs, logits);
   }
 
@@ -73,7 +73,7 @@ final class MoeRouter {
       NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false);
       NDArray meanProb = d.probs().mean(new int[] {0});
       float scale = (float) (counts.length * spec.auxLossWeight());
-      pass.addAuxLoss(meanProb.mul(f).sum().mul(scale));
+      pass.addAuxLoss(Ops.scale(meanProb.mul(f).sum(), scale));
     }
     return new LayerRouting(layer, load, entropy);
   }

@@ -30,8 +30,20 @@ final class Ops {
 
   /** RMSNorm over the last axis: x / sqrt(mean(x²) + eps) · w, as Llama computes it in fp32. */
   static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
-    return x.mul(inv).mul(weight);
+    // add(eps) keeps no scalar for the backward; pow(-0.5) would (see scale()).
+    NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+    return x.div(rms).mul(weight);
+  }
+
+  /**
+   * x · v for a constant v, safe under autograd. DJL's {@code mul(Number)} wraps v in a Java
+   * buffer ({@code from_blob}) and closes it after the op, but autograd keeps that tensor for the
+   * backward: after a garbage collection the backward multiplies by freed memory (seen as
+   * gradients of 1e13 or NaN every few runs). A libtorch-owned scalar from {@code full} lives
+   * as long as the graph needs it.
+   */
+  static NDArray scale(NDArray x, double v) {
+    return x.mul(x.getManager().full(new Shape(), (float) v, x.getDataType()));
   }
 
   /** SiLU (swish): x·σ(x). */

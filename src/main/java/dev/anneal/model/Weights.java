@@ -46,7 +46,20 @@ final class Weights {
     SplittableRandom rnd = random(name);
     float[] data = new float[size(shape)];
     for (int i = 0; i < data.length; i++) data[i] = (float) (rnd.nextGaussian() * std);
-    return add(name, manager.create(data, new Shape(shape)), Param.Kind.BASE);
+    return add(name, owned(data, new Shape(shape)), Param.Kind.BASE);
+  }
+
+  /**
+   * An array holding a copy of {@code data} in libtorch's own memory. DJL's {@code create} on
+   * CPU wraps a Java direct buffer ({@code from_blob}) that lives only as long as its Java
+   * handle; parameters are updated in place for a whole run, so they get memory of their own.
+   */
+  private NDArray owned(float[] data, Shape shape) {
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray copy = scratch.create(data, shape).duplicate();
+      copy.attach(manager);
+      return copy;
+    }
   }
 
   NDArray constant(String name, float value, Param.Kind kind, long... shape) {
@@ -85,7 +98,7 @@ final class Weights {
     double bound = 1.0 / Math.sqrt(in);
     float[] data = new float[Math.toIntExact(r * in)];
     for (int i = 0; i < data.length; i++) data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-    NDArray a = add(aName, manager.create(data, new Shape(r, in)), Param.Kind.LORA);
+    NDArray a = add(aName, owned(data, new Shape(r, in)), Param.Kind.LORA);
     NDArray b = constant(path + ".lora_B.weight", 0, Param.Kind.LORA, out, r);
     return new LoraAdapter(a, b, lora.scaling(), lora.dropout());
   }

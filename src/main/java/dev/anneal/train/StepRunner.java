@@ -50,9 +50,13 @@ final class StepRunner {
         NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
         double value = loss.getFloat();
         // Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient.
-        if (Double.isFinite(lossClamp) && value > lossClamp) loss = loss.mul(lossClamp / value);
+        // Scalars from step.full, owned by libtorch: DJL's mul(Number) frees its scalar while
+        // autograd still holds it (see Ops.scale in the model package).
+        if (Double.isFinite(lossClamp) && value > lossClamp) {
+          loss = loss.mul(step.full(new Shape(), (float) (lossClamp / value)));
+        }
         if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-        gc.backward(loss.div(micro.size()));
+        gc.backward(loss.mul(step.full(new Shape(), 1f / micro.size())));
         lossSum += value;
         routing.addAll(r.routing());
       }
