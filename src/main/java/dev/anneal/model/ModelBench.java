@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
 
 /**
  * Measures the model blocks alone: a training step's forward + loss + backward (no optimizer),
- * an inference forward, and cached decoding one token at a time. Figures, not a test.
+ * an inference forward, and cached decoding one token at a time. Each figure comes from the
+ * median step, so a burst of other work on a shared machine moves it less than a mean. Figures,
+ * not a test.
  */
 public final class ModelBench {
   private ModelBench() {}
@@ -21,7 +23,7 @@ public final class ModelBench {
    * @param trainTokensPerSecond forward + cross-entropy + backward, B·T tokens per step
    * @param forwardTokensPerSecond inference forward, no gradients
    * @param decodeTokensPerSecond  one new token per row per call with a KV cache
-   * @param msPerTrainStep         mean wall time of one training step
+   * @param msPerTrainStep         median wall time of one training step
    */
   public record Result(double trainTokensPerSecond, double forwardTokensPerSecond,
       double decodeTokensPerSecond, double msPerTrainStep, long parameters) {}
@@ -33,38 +35,46 @@ public final class ModelBench {
       long params = lm.baseParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
       SplittableRandom rnd = new SplittableRandom(1);
       for (int i = 0; i < warmup; i++) trainStep(lm, root, rnd, batch, seqLen);
-      long t0 = System.nanoTime();
+      double[] train = new double[steps];
       for (int i = 0; i < steps; i++) {
         cancel.check();
+        long t0 = System.nanoTime();
         trainStep(lm, root, rnd, batch, seqLen);
+        train[i] = (System.nanoTime() - t0) / 1e9;
       }
-      double train = (System.nanoTime() - t0) / 1e9;
-      t0 = System.nanoTime();
+      double[] forward = new double[steps];
       for (int i = 0; i < steps; i++) {
         cancel.check();
+        long t0 = System.nanoTime();
         try (NDManager step = root.newSubManager()) {
           lm.forward(ids(step, rnd, spec, batch, seqLen), null, false).logits().getFloat(0, 0, 0);
         }
+        forward[i] = (System.nanoTime() - t0) / 1e9;
       }
-      double forward = (System.nanoTime() - t0) / 1e9;
       int prompt = Math.max(1, seqLen / 2);
       int fresh = seqLen - prompt;
-      double decode;
+      double[] decode = new double[fresh];
       try (KvCache cache = lm.newCache(batch, seqLen); NDManager step = root.newSubManager()) {
         lm.forward(ids(step, rnd, spec, batch, prompt), cache);
-        t0 = System.nanoTime();
         for (int i = 0; i < fresh; i++) {
           cancel.check();
+          long t0 = System.nanoTime();
           try (NDManager one = root.newSubManager()) {
             lm.forward(ids(one, rnd, spec, batch, 1), cache).logits().getFloat(0, 0, 0);
           }
+          decode[i] = (System.nanoTime() - t0) / 1e9;
         }
-        decode = (System.nanoTime() - t0) / 1e9;
       }
-      double tokens = (double) batch * seqLen * steps;
-      return new Result(tokens / train, tokens / forward, (double) batch * fresh / decode,
-          train * 1000 / steps, params);
+      double tokens = (double) batch * seqLen;
+      return new Result(tokens / median(train), tokens / median(forward), batch / median(decode),
+          median(train) * 1000, params);
     }
+  }
+
+  private static double median(double[] seconds) {
+    double[] s = seconds.clone();
+    java.util.Arrays.sort(s);
+    return s.length == 0 ? Double.NaN : s[s.length / 2];
   }
 
   private static void trainStep(CausalLm lm, NDManager root, SplittableRandom rnd, int b, int t) {
