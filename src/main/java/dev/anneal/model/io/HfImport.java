@@ -58,7 +58,7 @@ final class HfImport {
           : ckpt.names().isEmpty() ? DType.F32 : ckpt.info(ckpt.names().getFirst()).dtype();
       Map<String, String> kept = new LinkedHashMap<>();
       for (String name : expected.keySet()) kept.put(name, fileNames.get(name));
-      return new LoadedModel(parsed.modelType(), modelSpec, new Renamed(ckpt, kept), dtype,
+      return new LoadedModel(parsed.modelType(), modelSpec, new RenamedSource(ckpt, kept), dtype,
           parsed.tokens(), ckpt);
     } catch (IOException | RuntimeException e) {
       ckpt.close();
@@ -122,36 +122,5 @@ final class HfImport {
         m.position() == Position.LEARNED ? m.context() : null, m.position(), m.norm(), m.normEps(),
         m.activation(), false, false, false, false, m.tieEmbeddings(), m.ropeTheta(), m.ropeScaling(),
         moe, 0.0, 0.02);
-  }
-
-  /** The checkpoint seen under the model's names (model name → name in the file, model order). */
-  private record Renamed(SafetensorsCheckpoint ckpt, Map<String, String> fileNames)
-      implements TensorSource {
-    @Override
-    public List<String> names() {
-      return List.copyOf(fileNames.keySet());
-    }
-
-    @Override
-    public long[] shape(String name) {
-      return ckpt.shape(file(name));
-    }
-
-    @Override
-    public boolean contains(String name) {
-      return fileNames.containsKey(name);
-    }
-
-    @Override
-    public HostTensor read(String name) throws IOException {
-      HostTensor t = ckpt.read(file(name));
-      return new HostTensor(name, t.shape(), t.data());
-    }
-
-    private String file(String name) {
-      String f = fileNames.get(name);
-      if (f == null) throw new IllegalArgumentException("no tensor '" + name + "'");
-      return f;
-    }
   }
 }
