@@ -39,7 +39,7 @@ final class ModelInfoCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, Object> e : info.entrySet()) {
       Object v = e.getValue();
-      if (v == null && !e.getKey().equals("moe")) continue;
+      if ((v == null && !e.getKey().equals("moe")) || "".equals(v)) continue;
       String text = v == null ? "no"
           : COUNTS.contains(e.getKey()) ? Format.count((Long) v) + " (" + v + ")"
           : e.getKey().equals("bytes") ? Format.gb((Long) v) + " (" + v + " bytes)"
