@@ -3,16 +3,16 @@ package dev.anneal.model.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 
-/** Reads config.json fields with errors that name the file, the field and the model type. */
+/** Reads JSON config fields with errors that name the file, the field and what the file is. */
 final class ConfigFields {
   private final JsonNode root;
   private final Path file;
-  private final String modelType;
+  private final String context;
 
-  ConfigFields(JsonNode root, Path file, String modelType) {
+  ConfigFields(JsonNode root, Path file, String context) {
     this.root = root;
     this.file = file;
-    this.modelType = modelType;
+    this.context = context;
   }
 
   Path file() {
@@ -78,6 +78,6 @@ final class ConfigFields {
   }
 
   ModelFormatException problem(String what) {
-    return new ModelFormatException(file, what + " (model_type " + modelType + ")");
+    return new ModelFormatException(file, what + " (" + context + ")");
   }
 }

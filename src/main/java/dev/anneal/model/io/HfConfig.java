@@ -95,7 +95,7 @@ public final class HfConfig {
       throw new ModelFormatException(file, "model_type '" + type + "' is not supported (Anneal reads "
           + String.join(", ", MODEL_TYPES) + ")");
     }
-    ConfigFields f = new ConfigFields(root, file, type);
+    ConfigFields f = new ConfigFields(root, file, "model_type " + type);
     ModelSpec spec = type.equals("gpt2") ? Gpt2Config.read(f) : LlamaConfig.read(f, type);
     String dtypeName = f.stringOr("dtype", f.stringOr("torch_dtype", null));
     DType dtype = null;

@@ -1,5 +1,6 @@
 package dev.anneal.model.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.preset.Activation;
 import dev.anneal.preset.Family;
@@ -101,7 +102,9 @@ final class LlamaConfig {
     String act = f.stringOr("hidden_act", "silu");
     if (!act.equals("silu")) throw f.problem("hidden_act '" + act + "' is not supported (SwiGLU uses silu)");
     int context = f.intOr("max_position_embeddings", 2048);
-    if (type.equals("qwen2") && f.boolOr("use_sliding_window", false)) {
+    JsonNode layerTypes = f.node("layer_types");
+    if ((type.equals("qwen2") && f.boolOr("use_sliding_window", false))
+        || (layerTypes != null && layerTypes.toString().contains("sliding"))) {
       throw f.problem("sliding-window attention is not supported");
     }
     if (type.equals("mixtral") && f.has("sliding_window") && f.requiredInt("sliding_window") < context) {
@@ -128,7 +131,7 @@ final class LlamaConfig {
         heads, f.intOr("num_key_value_heads", heads), f.optionalInt("head_dim"),
         f.requiredInt("intermediate_size"), f.requiredInt("vocab_size"), context, Position.ROPE,
         Norm.RMSNORM, f.doubleOr("rms_norm_eps", 1e-6), Activation.SWIGLU, qkvBias, outBias, mlpBias,
-        false, f.boolOr("tie_word_embeddings", false), f.doubleOr("rope_theta", 10_000.0),
+        false, f.boolOr("tie_word_embeddings", false), RopeConfig.theta(f),
         RopeConfig.read(f), moe, f.doubleOr("attention_dropout", 0.0),
         f.doubleOr("initializer_range", 0.02));
   }

@@ -37,8 +37,12 @@ final class RopeConfig {
     return factor <= 1 ? 1.0 : 0.1 * mscale * Math.log(factor) + 1.0;
   }
 
+  /**
+   * transformers 5 writes {@code rope_parameters} (rope_type, rope_theta and the scaling fields
+   * together); earlier versions {@code rope_theta} and {@code rope_scaling}. Both are read.
+   */
   static RopeScaling read(ConfigFields f) throws ModelFormatException {
-    JsonNode s = f.node("rope_scaling");
+    JsonNode s = f.has("rope_parameters") ? f.node("rope_parameters") : f.node("rope_scaling");
     if (s == null) return null;
     JsonNode typeNode = s.has("rope_type") ? s.get("rope_type") : s.get("type");
     String type = typeNode == null ? "default" : typeNode.asText();
@@ -66,6 +70,13 @@ final class RopeConfig {
     return new RopeScaling("yarn", factor,
         original == null || original.isNull() ? null : original.asInt(),
         number(f, s, "beta_fast", 32.0), number(f, s, "beta_slow", 1.0), effective);
+  }
+
+  /** rope_theta, from rope_parameters (transformers 5) or the top level. */
+  static double theta(ConfigFields f) throws ModelFormatException {
+    JsonNode p = f.node("rope_parameters");
+    if (p != null && p.has("rope_theta")) return number(f, p, "rope_theta", 10_000.0);
+    return f.doubleOr("rope_theta", 10_000.0);
   }
 
   private static double number(ConfigFields f, JsonNode s, String field, double fallback)

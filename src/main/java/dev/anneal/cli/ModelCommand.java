@@ -1,0 +1,8 @@
+package dev.anneal.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code anneal model ...}: Hugging Face model folders and PEFT adapters. */
+@Command(name = "model", description = "Inspect Hugging Face model folders and PEFT adapters.",
+    subcommands = {ModelInfoCommand.class, ModelBenchIoCommand.class})
+final class ModelCommand {}
