@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * and a README. For presets that outgrow one machine: the run goes to a cluster, and {@code
  * anneal attach} (a {@link dev.anneal.metrics.RunFollower}) charts it from its output folder.
  *
- * <p>The folder appears whole or not at all ({@link AtomicFiles#writeDirectory}); an existing
- * bundle of that name is replaced.
+ * <p>The folder appears whole or not at all ({@link AtomicFiles#writeDirectory}); an earlier
+ * bundle of that name is replaced, any other non-empty folder is refused.
  */
 public final class DeepSpeedExport {
   /** The version of PEFT that train.py ran with, pinned in requirements.txt. */
@@ -74,6 +74,7 @@ public final class DeepSpeedExport {
       throw new IllegalArgumentException(r.hosts().size() + " hosts given for " + nodes + " nodes");
     }
     BundleData data = BundleData.inspect(r.dataDir());
+    checkReplaceable(r.outDir(), r.dataDir());
     List<String> warnings = new ArrayList<>();
     String baseModel = TrainConfig.baseModel(p, r.baseModel());
     var modelConfig = p.usesLora() ? null : HfModelConfig.of(p.model(), warnings);
@@ -104,6 +105,26 @@ public final class DeepSpeedExport {
     long effective = (long) p.training().microBatch() * p.training().accumulation() * gpus * nodes;
     return new Result(r.outDir(), gpus, nodes, effective, p.hardware().zeroStage(),
         listFiles(r.outDir()), List.copyOf(warnings));
+  }
+
+  /**
+   * The bundle folder replaces whatever is at {@code out}: allowed for nothing, an empty folder or
+   * an earlier bundle, never for the dataset or a folder that holds other things.
+   */
+  private static void checkReplaceable(Path out, Path data) throws IOException {
+    Path o = out.toAbsolutePath().normalize();
+    if (data.toAbsolutePath().normalize().startsWith(o)) {
+      throw new IllegalArgumentException(out + ": the bundle would replace the dataset folder "
+          + data + "; choose another --out");
+    }
+    if (!Files.exists(o) || Files.isRegularFile(o.resolve("train_config.json"))) return;
+    if (!Files.isDirectory(o)) throw new IllegalArgumentException(out + ": exists and is a file");
+    try (Stream<Path> children = Files.list(o)) {
+      if (children.findAny().isPresent()) {
+        throw new IllegalArgumentException(out + ": exists and is not a DeepSpeed bundle;"
+            + " choose a new or empty folder");
+      }
+    }
   }
 
   /** A file shipped in the jar next to this class (train.py, requirements.txt). */

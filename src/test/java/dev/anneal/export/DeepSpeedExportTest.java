@@ -251,6 +251,22 @@ class DeepSpeedExportTest {
   }
 
   @Test
+  void neverReplacesTheDatasetOrAFolderThatIsNotABundle() throws Exception {
+    Path data = samples(tmp.resolve("data"));
+    Preset p = PRESETS.resolve("kat-dev-72b-lora");
+    assertThatThrownBy(() -> DeepSpeedExport.export(new DeepSpeedExport.Request(p, data, tmp, null,
+        null, null, null), ProgressListener.NONE, Cancellation.none()))
+        .hasMessageContaining("would replace the dataset folder");
+    Path other = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(other.resolve("notes.txt"), "keep me");
+    assertThatThrownBy(() -> DeepSpeedExport.export(new DeepSpeedExport.Request(p, data, other,
+        null, null, null, null), ProgressListener.NONE, Cancellation.none()))
+        .hasMessageContaining("not a DeepSpeed bundle");
+    assertThat(other.resolve("notes.txt")).hasContent("keep me");
+    assertThat(data.resolve("samples.jsonl")).exists();
+  }
+
+  @Test
   void trainingFromScratchOnSamplesNeedsATokenizer() throws Exception {
     assertThatThrownBy(() -> export("demiurgic-7b", samples(tmp.resolve("s")), null, null, null))
         .hasMessageContaining("samples.jsonl without tokenizer.json");
