@@ -15,8 +15,16 @@ import picocli.CommandLine.ScopeType;
       "Turn a code repository into a training set, train or fine-tune a code model, compare.",
       "Run with no arguments to open the studio."
     },
-    subcommands = {PresetsCommand.class, EstimateCommand.class, ModelCommand.class,
-        BenchModelCommand.class, picocli.CommandLine.HelpCommand.class})
+    // One command per line: every feature adds its own line here.
+    subcommands = {
+      PresetsCommand.class,
+      EstimateCommand.class,
+      ModelCommand.class,
+      BenchModelCommand.class,
+      AttachCommand.class,
+      ExportCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    })
 public final class AnnealCommand {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Show stack traces and debug logs.")

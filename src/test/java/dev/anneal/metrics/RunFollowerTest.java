@@ -134,4 +134,36 @@ class RunFollowerTest {
     Files.writeString(run.resolve("trainer_state.json"), trainerState(10, false));
     assertThat(follower.poll().points()).hasSize(1);
   }
+
+  /**
+   * One run of the exported train.py (transformers 5.17.0, 30 steps) wrote both files: the
+   * Trainer's trainer_state.json and the bundle callback's metrics.jsonl. Read either way, the
+   * series agree.
+   */
+  @Test
+  void aRealTrainerStateAndTheBundlesMetricsGiveTheSameSeries() throws Exception {
+    Path fixture = Path.of(getClass().getResource("transformers-5.17-run").toURI());
+    Files.copy(fixture.resolve("trainer_state.json"), run.resolve("trainer_state.json"));
+    List<MetricPoint> fromTrainer = new RunFollower(run).poll().points();
+    List<MetricPoint> fromCallback = MetricsLog.readMetrics(fixture.resolve("metrics.jsonl"));
+
+    assertThat(fromTrainer).hasSize(9).hasSameSizeAs(fromCallback);
+    for (int i = 0; i < fromTrainer.size(); i++) {
+      MetricPoint a = fromTrainer.get(i);
+      MetricPoint b = fromCallback.get(i);
+      assertThat(a.step()).isEqualTo(b.step());
+      assertThat(a.loss()).isEqualTo(b.loss());
+      assertThat(a.valLoss()).isEqualTo(b.valLoss());
+      if (b.ppl() == null) {
+        assertThat(a.ppl()).isNull();
+      } else {
+        assertThat(a.ppl()).isCloseTo(b.ppl(), within(1e-9 * b.ppl()));
+      }
+      assertThat(a.lr()).isEqualTo(b.lr());
+      assertThat(a.gradNorm()).isEqualTo(b.gradNorm());
+      assertThat(a.epoch()).isEqualTo(b.epoch());
+    }
+    assertThat(fromCallback.getFirst().tokensPerS()).isPositive();
+    assertThat(fromCallback.getFirst().deviceMemBytes()).isPositive();
+  }
 }
