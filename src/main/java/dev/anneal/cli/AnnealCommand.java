@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       BenchModelCommand.class,
       AttachCommand.class,
       ExportCommand.class,
+      TrainCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class AnnealCommand {

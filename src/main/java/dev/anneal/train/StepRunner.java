@@ -34,8 +34,12 @@ final class StepRunner {
     this.lossClamp = lossClamp == null ? Double.NaN : lossClamp;
   }
 
-  /** Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters. */
-  Outcome run(List<Batch> micro, double clip, NDManager step) {
+  /**
+   * Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters.
+   *
+   * @param poison make this step's loss NaN (tests inject a fault this way)
+   */
+  Outcome run(List<Batch> micro, double clip, NDManager step, boolean poison) {
     double lossSum = 0;
     long tokens = 0;
     List<LayerRouting> routing = new ArrayList<>();
@@ -56,6 +60,10 @@ final class StepRunner {
           loss = loss.mul(step.full(new Shape(), (float) (lossClamp / value)));
         }
         if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+        if (poison) {
+          loss = loss.mul(step.full(new Shape(), Float.NaN));
+          value = Double.NaN;
+        }
         gc.backward(loss.mul(step.full(new Shape(), 1f / micro.size())));
         lossSum += value;
         routing.addAll(r.routing());

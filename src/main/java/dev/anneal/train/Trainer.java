@@ -31,6 +31,7 @@ public final class Trainer {
   private final TrainOptions options;
   private final TrainingListener listener;
   private final TrainerControl control;
+  private java.util.function.LongPredicate faultAt = step -> false;
 
   public Trainer(Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
     this.preset = preset;
@@ -39,10 +40,17 @@ public final class Trainer {
     this.control = control;
   }
 
+  /** Makes the loss NaN at the steps given (0-based): a test seam for the NaN-skip rule. */
+  Trainer injectNanAt(java.util.function.LongPredicate steps) {
+    this.faultAt = steps;
+    return this;
+  }
+
   public TrainResult run() throws IOException, InterruptedException {
     // ---- setup ---------------------------------------------------------------------------
     Preset p = options.steps() == null ? preset : preset.withTraining(preset.training().withSteps(options.steps()));
     TrainingSpec t = p.training();
+    Engine engine = Engine.getEngine("PyTorch"); // loads the natives before any JNI call
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
     RunFolder run = options.resume() != null ? RunFolder.open(options.resume())
         : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
@@ -51,7 +59,7 @@ public final class Trainer {
     t = p.training();
     String device = "cpu";
     String banner = String.format(Locale.ROOT, "device %s · libtorch %s · %d threads · %s",
-        device, Engine.getEngine("PyTorch").getVersion(), JniUtils.getNumThreads(), t.precision());
+        device, engine.getVersion(), JniUtils.getNumThreads(), t.precision());
     listener.onLog(banner);
 
     try (TokenShards shards = TokenShards.open(options.dataset());
@@ -103,7 +111,7 @@ public final class Trainer {
 
         StepRunner.Outcome out;
         try (NDManager step = root.newSubManager()) {
-          out = runner.run(micro, t.clip(), step);
+          out = runner.run(micro, t.clip(), step, faultAt.test(state.step()));
           double seconds = (System.nanoTime() - stepStart) / 1e9;
           if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
             runner.zeroGradients(step);

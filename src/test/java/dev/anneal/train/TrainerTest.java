@@ -102,4 +102,19 @@ class TrainerTest {
         TrainingListener.NONE, new TrainerControl()).run();
     assertThat(losses(stage2.runDir()).get(1L)).isLessThan(losses(stage1.runDir()).get(1L));
   }
+
+  @Test
+  void aNanAtStepKIsSkippedAndCounted() throws Exception {
+    TrainResult r = new Trainer(preset("nan", "gpt2", 12), TrainOptions.of(data, dir.resolve("nan")),
+        TrainingListener.NONE, new TrainerControl()).injectNanAt(s -> s == 6).run();
+    assertThat(r.status()).isEqualTo("completed");
+    assertThat(r.state().nanSkips()).isEqualTo(1);
+    assertThat(r.state().updates()).isEqualTo(11);
+    List<RunEvent> events = MetricsLog.readEvents(r.runDir().resolve(MetricsLog.EVENTS_FILE));
+    assertThat(events).filteredOn(e -> e.kind().equals(RunEvent.NAN_SKIP)).hasSize(1)
+        .first().satisfies(e -> assertThat(e.step()).isEqualTo(7));
+    Map<Long, Double> loss = losses(r.runDir());
+    assertThat(loss).doesNotContainKey(7L).containsKeys(6L, 8L);
+    assertThat(loss.values()).allSatisfy(v -> assertThat(v).isFinite());
+  }
 }
