@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
       "Turn a code repository into a training set, train or fine-tune a code model, compare.",
       "Run with no arguments to open the studio."
     },
-    subcommands = {PresetsCommand.class, EstimateCommand.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {PresetsCommand.class, EstimateCommand.class, DatasetCommand.class, TokenizerCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class AnnealCommand {
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "Show stack traces and debug logs.")

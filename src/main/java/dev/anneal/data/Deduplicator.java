@@ -20,6 +20,9 @@ public final class Deduplicator {
   /** What survived and how many were removed. */
   public record Result(List<Sample> kept, long exact, long near) {}
 
+  /** Most kept samples one bucket compares a new sample with. */
+  static final int MAX_COMPARISONS = 16;
+
   private final double threshold;
   private final int bands;
   private final int rows;
@@ -42,7 +45,7 @@ public final class Deduplicator {
     for (int r = 1; r <= 32; r++) {
       int b = MinHash.PERMUTATIONS / r;
       double lsh = Math.pow(1.0 / b, 1.0 / r);
-      double gap = Math.abs(lsh - (threshold - 0.15));
+      double gap = Math.abs(lsh - (threshold - 0.08));
       if (gap < bestGap) {
         bestGap = gap;
         best = new int[] {b, r};
@@ -67,6 +70,8 @@ public final class Deduplicator {
       sigs[i] = MinHash.signature(body(unique.get(i)));
     });
     boolean[] dropped = new boolean[unique.size()];
+    int[] compared = new int[unique.size()];
+    java.util.Arrays.fill(compared, -1);
     Map<Long, List<Integer>> buckets = new HashMap<>();
     for (int i = 0; i < unique.size(); i++) {
       long kind = unique.get(i).kind().ordinal();
@@ -76,8 +81,13 @@ public final class Deduplicator {
         long h = kind * 31 + b;
         for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
         List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
-        for (int j : bucket) {
-          if (MinHash.similarity(sigs[i], sigs[j]) >= threshold) {
+        // Boilerplate fills some buckets with many distinct samples; comparing with only the
+        // newest few keeps the pass linear, at a small cost in recall in such buckets.
+        for (int k = bucket.size() - 1; k >= Math.max(0, bucket.size() - MAX_COMPARISONS); k--) {
+          int j = bucket.get(k);
+          if (compared[j] == i) continue; // already compared through another band
+          compared[j] = i;
+          if (MinHash.atLeast(sigs[i], sigs[j], threshold)) {
             dup = true;
             break;
           }

@@ -47,6 +47,16 @@ final class MinHash {
     return (double) same / PERMUTATIONS;
   }
 
+  /** Whether the estimated similarity reaches {@code threshold}; stops once it cannot. */
+  static boolean atLeast(long[] a, long[] b, double threshold) {
+    int allowed = PERMUTATIONS - (int) Math.ceil(threshold * PERMUTATIONS);
+    int differ = 0;
+    for (int i = 0; i < PERMUTATIONS; i++) {
+      if (a[i] != b[i] && ++differ > allowed) return false;
+    }
+    return true;
+  }
+
   private static long[] words(String text) {
     long[] out = new long[Math.max(16, text.length() / 4)];
     int n = 0;

@@ -69,6 +69,7 @@ public final class Extraction {
   /**
    * Cuts {@code [0, text.length())} into spans of at most {@code limit} estimated tokens,
    * preferring the given cut offsets; a span over the limit between two cuts is cut at lines.
+   * Spans are estimated once each and summed, so long files cost one pass.
    */
   static List<int[]> chunks(String text, List<Integer> cuts, int limit) {
     List<int[]> out = new ArrayList<>();
@@ -84,19 +85,22 @@ public final class Extraction {
     }
     bounds.add(text.length());
     int start = 0;
+    int tokens = 0;
     int prev = 0;
     for (int b : bounds) {
       if (b <= prev) continue;
-      if (TokenEstimate.of(text.subSequence(start, b)) <= limit) {
+      int segment = TokenEstimate.of(text.subSequence(prev, b));
+      if (tokens + segment <= limit) {
+        tokens += segment;
         prev = b;
         continue;
       }
-      if (prev > start) {
-        out.add(new int[] {start, prev});
-        start = prev;
-      }
-      if (TokenEstimate.of(text.subSequence(start, b)) > limit) {
+      if (prev > start) out.add(new int[] {start, prev});
+      start = prev;
+      tokens = segment;
+      if (segment > limit) {
         start = byLines(text, start, b, limit, out);
+        tokens = TokenEstimate.of(text.subSequence(start, b));
       }
       prev = b;
     }
