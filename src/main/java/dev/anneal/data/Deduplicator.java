@@ -55,11 +55,11 @@ public final class Deduplicator {
   }
 
   public Result run(List<Sample> samples, Cancellation cancel) {
-    Set<String> seen = new HashSet<>();
+    Set<ExactKey> seen = new HashSet<>();
     List<Sample> unique = new ArrayList<>(samples.size());
     long exact = 0;
     for (Sample s : samples) {
-      if (seen.add(s.kind() + ":" + exactKey(s))) unique.add(s);
+      if (seen.add(exactKey(s))) unique.add(s);
       else exact++;
     }
     if (threshold > 1.0) return new Result(unique, exact, 0);
@@ -70,15 +70,36 @@ public final class Deduplicator {
       sigs[i] = MinHash.signature(body(unique.get(i)));
     });
     boolean[] dropped = new boolean[unique.size()];
-    int[] compared = new int[unique.size()];
-    java.util.Arrays.fill(compared, -1);
-    Map<Long, List<Integer>> buckets = new HashMap<>();
+    // Kinds never compare with each other, so each kind's pass runs on its own thread.
+    Map<SampleKind, List<Integer>> byKind = new java.util.EnumMap<>(SampleKind.class);
     for (int i = 0; i < unique.size(); i++) {
-      long kind = unique.get(i).kind().ordinal();
-      List<List<Integer>> mine = new ArrayList<>(bands);
+      byKind.computeIfAbsent(unique.get(i).kind(), k -> new ArrayList<>()).add(i);
+    }
+    int[] compared = new int[unique.size()]; // per candidate, the sample it was last compared with
+    java.util.Arrays.fill(compared, -1);
+    // Each pass touches only its own kind's entries of dropped[] and compared[].
+    byKind.values().parallelStream().forEach(indices -> nearPass(indices, sigs, dropped, compared, cancel));
+    List<Sample> kept = new ArrayList<>();
+    long near = 0;
+    for (int i = 0; i < unique.size(); i++) {
+      if (dropped[i]) near++;
+      else kept.add(unique.get(i));
+    }
+    return new Result(kept, exact, near);
+  }
+
+  /** Marks near-duplicates among {@code indices} (one kind, in input order). */
+  private void nearPass(List<Integer> indices, long[][] sigs, boolean[] dropped, int[] compared,
+      Cancellation cancel) {
+    Map<Long, List<Integer>> buckets = new HashMap<>();
+    List<List<Integer>> mine = new ArrayList<>(bands);
+    int seen = 0;
+    for (int i : indices) {
+      if (++seen % 1024 == 0) cancel.check();
+      mine.clear();
       boolean dup = false;
       for (int b = 0; b < bands && !dup; b++) {
-        long h = kind * 31 + b;
+        long h = b;
         for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
         List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
         // Boilerplate fills some buckets with many distinct samples; comparing with only the
@@ -94,19 +115,9 @@ public final class Deduplicator {
         }
         mine.add(bucket);
       }
-      if (dup) {
-        dropped[i] = true;
-      } else {
-        for (List<Integer> bucket : mine) bucket.add(i);
-      }
+      if (dup) dropped[i] = true;
+      else for (List<Integer> bucket : mine) bucket.add(i);
     }
-    List<Sample> kept = new ArrayList<>();
-    long near = 0;
-    for (int i = 0; i < unique.size(); i++) {
-      if (dropped[i]) near++;
-      else kept.add(unique.get(i));
-    }
-    return new Result(kept, exact, near);
   }
 
   /** The text compared: a file sample without its path header. */
@@ -116,8 +127,11 @@ public final class Deduplicator {
     return nl < 0 ? s.text() : s.text().substring(nl + 1);
   }
 
-  /** The text with every whitespace run made one space, as a 128-bit hash in hex. */
-  static String exactKey(Sample s) {
+  /** A sample's kind and a 128-bit hash of its normalised text. */
+  record ExactKey(SampleKind kind, long h1, long h2) {}
+
+  /** The text with every whitespace run made one space, hashed to 128 bits. */
+  static ExactKey exactKey(Sample s) {
     String t = body(s);
     long h1 = 0x84222325CBF29CE4L;
     long h2 = 0x1B3L;
@@ -131,13 +145,13 @@ public final class Deduplicator {
       }
       if (space) {
         h1 = (h1 ^ ' ') * 0x100000001B3L;
-        h2 = MinHash.mix(h2 + ' ');
+        h2 = (h2 + ' ') * 0x9E3779B97F4A7C15L;
         space = false;
       }
       started = true;
       h1 = (h1 ^ c) * 0x100000001B3L;
-      h2 = MinHash.mix(h2 + c);
+      h2 = (h2 + c) * 0x9E3779B97F4A7C15L;
     }
-    return Long.toHexString(h1) + Long.toHexString(h2);
+    return new ExactKey(s.kind(), MinHash.mix(h1), MinHash.mix(h2 ^ h1));
   }
 }
