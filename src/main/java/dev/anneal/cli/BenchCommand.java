@@ -50,6 +50,9 @@ final class BenchCommand {
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--repeat", paramLabel = "N", description = "Build runs; the first includes JIT warm-up (default ${DEFAULT-VALUE}).")
+    int repeat = 2;
+
     @Option(names = "--keep", description = "Keep the generated folder and print where it is.")
     boolean keep;
 
@@ -67,12 +70,16 @@ final class BenchCommand {
         BuildOptions bo = new BuildOptions(BuildOptions.defaults().scan(), 2048, 0.85,
             BuildOptions.defaults().quality(), threads);
         DatasetBuilder builder = new DatasetBuilder(bo, ProgressListener.NONE, Cancellation.none());
-        t = System.nanoTime();
-        DatasetBuilder.Built built = builder.collect(List.of(repo));
-        double buildSecs = secs(t);
-        out.printf("build          %8.1f MB/s  (scan+extract+dedup: %.1f MB, %d samples, %d exact + %d near duplicates, %.1f s, %d threads)%n",
-            built.stats().bytesScanned() / 1e6 / buildSecs, built.stats().bytesScanned() / 1e6,
-            built.samples().size(), built.stats().exactDuplicates(), built.stats().nearDuplicates(), buildSecs, threads);
+        DatasetBuilder.Built built = null;
+        for (int run = 1; run <= repeat; run++) {
+          t = System.nanoTime();
+          built = builder.collect(List.of(repo));
+          double buildSecs = secs(t);
+          out.printf("build (run %d)  %8.1f MB/s  (scan+extract+dedup: %.1f MB, %d samples, %d exact + %d near duplicates, %.1f s, %d threads%s)%n",
+              run, built.stats().bytesScanned() / 1e6 / buildSecs, built.stats().bytesScanned() / 1e6,
+              built.samples().size(), built.stats().exactDuplicates(), built.stats().nearDuplicates(),
+              buildSecs, threads, run == 1 ? ", cold JVM" : "");
+        }
         t = System.nanoTime();
         builder.write(ds, built);
         out.printf("write samples  %8.1f s%n", secs(t));
