@@ -50,16 +50,21 @@ public final class DatasetBuilder {
 
   /** Builds and writes the dataset folder {@code out}. */
   public DatasetStats build(List<Path> roots, Path out) throws IOException {
-    Built b = collect(roots);
+    Built b = collect(roots, out);
     write(out, b);
     return b.stats();
   }
 
   /** Scans, extracts, filters and deduplicates, writing nothing. */
   public Built collect(List<Path> roots) throws IOException {
+    return collect(roots, null);
+  }
+
+  /** As {@link #collect(List)}, never reading {@code out} (a dataset folder inside a source). */
+  private Built collect(List<Path> roots, Path out) throws IOException {
     if (roots.isEmpty()) throw new IllegalArgumentException("no source folder given");
     ScanReport report = new ScanReport();
-    SourceScanner scanner = new SourceScanner(options.scan(), cancel, report);
+    SourceScanner scanner = new SourceScanner(options.scan(), cancel, report, out);
     List<SourceScanner.Candidate> files = new ArrayList<>();
     for (Path root : roots) {
       String prefix = roots.size() > 1 ? root.toAbsolutePath().normalize().getFileName() + "/" : "";

@@ -149,4 +149,14 @@ class DatasetBuilderTest {
         .containsExactly("keep.rs", "sub/again.rs", "sub/tool.py");
     assertThat(b.stats().filesSkipped()).containsEntry("gitignored", 1L).containsEntry("excluded", 1L);
   }
+
+  @Test
+  void aDatasetFolderInsideTheSourceIsNotReadBack() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.put(repo, "lib.rs", "fn one() {}\n");
+    DatasetStats first = builder().build(List.of(repo), repo.resolve("dataset"));
+    DatasetStats again = builder().build(List.of(repo), repo.resolve("dataset"));
+    assertThat(again.samplesByKind()).isEqualTo(first.samplesByKind());
+    assertThat(again.samplesByLanguage()).containsOnlyKeys("rust");
+  }
 }

@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class Extraction {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Extraction.class);
 
   private Extraction() {}
 
@@ -137,6 +138,8 @@ public final class Extraction {
   private static List<Sample> jsonl(String path, String text) {
     List<Sample> out = new ArrayList<>();
     int lineNo = 0;
+    int bad = 0;
+    int firstBad = 0;
     for (String line : text.split("\n", -1)) {
       lineNo++;
       if (line.isBlank()) continue;
@@ -144,13 +147,15 @@ public final class Extraction {
       try {
         node = JSON.readTree(line);
       } catch (Exception e) {
-        continue; // counted by the caller as a malformed line would need the file; skip quietly
+        if (bad++ == 0) firstBad = lineNo;
+        continue;
       }
       JsonNode t = node == null ? null : node.get("text");
       if (t != null && t.isTextual() && !t.asText().isBlank()) {
         out.add(new Sample(t.asText(), SampleKind.TEXT, path, Language.JSONL.id(), lineNo, lineNo));
       }
     }
+    if (bad > 0) LOG.warn("{}:{}: {} lines are not JSON, skipped", path, firstBad, bad);
     return out;
   }
 }
