@@ -8,6 +8,7 @@ import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
+import dev.anneal.task.Workers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -116,11 +116,7 @@ public final class DatasetBuilder {
   /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
   private List<List<Sample>> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
       throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread t = new Thread(r, "anneal-extract");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool(options.threads(), "anneal-extract");
     long total = files.stream().mapToLong(SourceScanner.Candidate::size).sum();
     AtomicLong doneFiles = new AtomicLong();
     AtomicLong doneBytes = new AtomicLong();

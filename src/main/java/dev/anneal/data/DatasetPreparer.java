@@ -7,6 +7,7 @@ import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
+import dev.anneal.task.Workers;
 import dev.anneal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -66,11 +66,7 @@ public final class DatasetPreparer {
       Set<String> valPaths = PathSplit.validationPaths(samples, o.valFraction());
       Fim.Markers markers = fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]);
       long fimDocs;
-      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(r, "anneal-tokenize");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool = Workers.pool(threads, "anneal-tokenize");
       try (ShardWriter train = new ShardWriter(dir, "train", wide, eos);
           ShardWriter val = new ShardWriter(dir, "val", wide, eos)) {
         fimDocs = pack(samples, o, tok, markers, valPaths, train, val, pool, t0);

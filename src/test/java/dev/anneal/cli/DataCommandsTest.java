@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.data.TestRepo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,13 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DataCommandsTest {
   @TempDir Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Cli.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Result(code, out.toString(), err.toString());
+  static CliTest.Result run(String... args) {
+    return CliTest.run(args);
   }
 
   @Test
@@ -29,21 +22,21 @@ class DataCommandsTest {
     Path repo = tmp.resolve("repo");
     TestRepo.write(repo);
     Path ds = tmp.resolve("ds");
-    Result build = run("dataset", "build", repo.toString(), "--out", ds.toString(), "--quiet");
+    CliTest.Result build = run("dataset", "build", repo.toString(), "--out", ds.toString(), "--quiet");
     assertThat(build.code()).as(build.err()).isZero();
     assertThat(build.out()).contains("KIND", "function", "rust", "duplicates removed");
 
-    Result rustOnly = run("dataset", "build", repo.toString(), "--out", tmp.resolve("rs").toString(),
+    CliTest.Result rustOnly = run("dataset", "build", repo.toString(), "--out", tmp.resolve("rs").toString(),
         "--languages", "rust", "--json", "--quiet");
     JsonNode stats = new ObjectMapper().readTree(rustOnly.out());
     assertThat(stats.get("samples_by_language").fieldNames()).toIterable().containsExactly("rust");
 
-    Result tok = run("tokenizer", "train", ds.toString(), "--vocab-size", "300", "--quiet");
+    CliTest.Result tok = run("tokenizer", "train", ds.toString(), "--vocab-size", "300", "--quiet");
     assertThat(tok.code()).as(tok.err()).isZero();
     assertThat(tok.out()).contains("vocab 300");
     assertThat(ds.resolve("tokenizer.json")).exists();
 
-    Result prep = run("dataset", "prepare", ds.toString(), "--seq-len", "128", "--fim-rate", "0.5",
+    CliTest.Result prep = run("dataset", "prepare", ds.toString(), "--seq-len", "128", "--fim-rate", "0.5",
         "--val-fraction", "0.2", "--json", "--quiet");
     assertThat(prep.code()).as(prep.err()).isZero();
     JsonNode summary = new ObjectMapper().readTree(prep.out());
@@ -61,7 +54,7 @@ class DataCommandsTest {
   void badInputIsOneLineNamingTheFile() throws Exception {
     Path file = tmp.resolve("plain.txt");
     Files.writeString(file, "x");
-    Result r = run("dataset", "build", file.toString(), "--out", tmp.resolve("o").toString());
+    CliTest.Result r = run("dataset", "build", file.toString(), "--out", tmp.resolve("o").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("anneal: " + file + ": not a folder");
 
@@ -69,13 +62,13 @@ class DataCommandsTest {
     Files.createDirectories(ds);
     Files.writeString(ds.resolve("samples.jsonl"), "{\"text\": \"ok\", \"kind\": \"file\"}\n{broken\n");
     Files.writeString(ds.resolve("tokenizer.json"), "{}");
-    Result p = run("dataset", "prepare", ds.toString(), "--seq-len", "64");
+    CliTest.Result p = run("dataset", "prepare", ds.toString(), "--seq-len", "64");
     assertThat(p.code()).isEqualTo(1);
     assertThat(p.err()).startsWith("anneal: " + ds.resolve("samples.jsonl") + ":2:");
 
-    Result t = run("tokenizer", "train", ds.toString(), "--vocab-size", "10");
+    CliTest.Result t = run("tokenizer", "train", ds.toString(), "--vocab-size", "10");
     assertThat(t.err()).contains("--vocab-size must be at least 262");
-    Result l = run("dataset", "build", tmp.toString(), "--out", "x", "--languages", "cobol");
+    CliTest.Result l = run("dataset", "build", tmp.toString(), "--out", "x", "--languages", "cobol");
     assertThat(l.err()).contains("unknown language 'cobol'");
   }
 }
