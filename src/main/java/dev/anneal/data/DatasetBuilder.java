@@ -108,9 +108,24 @@ public final class DatasetBuilder {
     Files.createDirectories(out);
     for (String stale : PREPARED) Files.deleteIfExists(out.resolve(stale));
     listener.onProgress(new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
-    SamplesFile.write(out.resolve(SamplesFile.NAME), b.samples());
-    AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+    Path samples = out.resolve(SamplesFile.NAME);
+    try {
+      SamplesFile.write(samples, b.samples());
+    } catch (IOException e) {
+      throw cannotWrite(samples, e);
+    }
+    try {
+      AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+    } catch (IOException e) {
+      throw cannotWrite(out.resolve(STATS), e);
+    }
     listener.onProgress(new Progress("write", 1, 1, Map.of("samples", (long) b.samples().size()), 0));
+  }
+
+  /** A write failure (a full disk ...) as one line naming the file. */
+  static IOException cannotWrite(Path file, IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new IOException(file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
   }
 
   /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
