@@ -36,7 +36,11 @@ public final class TokenizerTrainer {
     if (texts.isEmpty()) throw new IOException(samples + ": no file or text samples to train on");
     BpeTrainer.Result r = trainer.train(texts, listener, cancel);
     cancel.check();
-    TokenizerJson.write(out, r);
+    try {
+      TokenizerJson.write(out, r);
+    } catch (IOException e) {
+      throw new IOException(out + ": cannot write (" + e.getMessage() + ")", e);
+    }
     try (TextTokenizer t = TextTokenizer.loadFile(out)) { // proves DJL loads what we wrote
       return new Summary(out, t.vocabSize(), r.merges().size(), chars[0], t.sha256());
     }
