@@ -19,11 +19,13 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       PresetsCommand.class,
       EstimateCommand.class,
+      DatasetCommand.class,
+      TokenizerCommand.class,
       ModelCommand.class,
-      BenchModelCommand.class,
-      AttachCommand.class,
-      ExportCommand.class,
       TrainCommand.class,
+      ExportCommand.class,
+      AttachCommand.class,
+      BenchCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class AnnealCommand {

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code anneal bench-model PRESET}: throughput of the model blocks on this machine. */
-@Command(name = "bench-model",
+/** {@code anneal bench model PRESET}: throughput of the model blocks on this machine. */
+@Command(name = "model",
     description = "Measure the model blocks of a preset: training step (forward + loss + backward, "
         + "no optimizer), inference forward, cached decoding.")
 final class BenchModelCommand implements Runnable {

@@ -8,6 +8,7 @@ import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
+import dev.anneal.task.Workers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,16 +50,21 @@ public final class DatasetBuilder {
 
   /** Builds and writes the dataset folder {@code out}. */
   public DatasetStats build(List<Path> roots, Path out) throws IOException {
-    Built b = collect(roots);
+    Built b = collect(roots, out);
     write(out, b);
     return b.stats();
   }
 
   /** Scans, extracts, filters and deduplicates, writing nothing. */
   public Built collect(List<Path> roots) throws IOException {
+    return collect(roots, null);
+  }
+
+  /** As {@link #collect(List)}, never reading {@code out} (a dataset folder inside a source). */
+  private Built collect(List<Path> roots, Path out) throws IOException {
     if (roots.isEmpty()) throw new IllegalArgumentException("no source folder given");
     ScanReport report = new ScanReport();
-    SourceScanner scanner = new SourceScanner(options.scan(), cancel, report);
+    SourceScanner scanner = new SourceScanner(options.scan(), cancel, report, out);
     List<SourceScanner.Candidate> files = new ArrayList<>();
     for (Path root : roots) {
       String prefix = roots.size() > 1 ? root.toAbsolutePath().normalize().getFileName() + "/" : "";
@@ -103,19 +108,30 @@ public final class DatasetBuilder {
     Files.createDirectories(out);
     for (String stale : PREPARED) Files.deleteIfExists(out.resolve(stale));
     listener.onProgress(new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
-    SamplesFile.write(out.resolve(SamplesFile.NAME), b.samples());
-    AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+    Path samples = out.resolve(SamplesFile.NAME);
+    try {
+      SamplesFile.write(samples, b.samples());
+    } catch (IOException e) {
+      throw cannotWrite(samples, e);
+    }
+    try {
+      AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+    } catch (IOException e) {
+      throw cannotWrite(out.resolve(STATS), e);
+    }
     listener.onProgress(new Progress("write", 1, 1, Map.of("samples", (long) b.samples().size()), 0));
+  }
+
+  /** A write failure (a full disk ...) as one line naming the file. */
+  static IOException cannotWrite(Path file, IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new IOException(file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
   }
 
   /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
   private List<List<Sample>> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
       throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
-      Thread t = new Thread(r, "anneal-extract");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool(options.threads(), "anneal-extract");
     long total = files.stream().mapToLong(SourceScanner.Candidate::size).sum();
     AtomicLong doneFiles = new AtomicLong();
     AtomicLong doneBytes = new AtomicLong();

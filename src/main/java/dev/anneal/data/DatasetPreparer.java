@@ -7,6 +7,7 @@ import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
+import dev.anneal.task.Workers;
 import dev.anneal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -47,6 +47,10 @@ public final class DatasetPreparer {
     this.threads = Math.max(1, threads);
   }
 
+  /** Everything one run needs, settled before any writing. */
+  private record Plan(Path dir, List<Sample> samples, PrepareOptions o, TextTokenizer tok,
+      Fim.Markers markers, int[] fim, Set<String> valPaths, int eos, int pad, boolean wide) {}
+
   public Summary prepare(Path dir, PrepareOptions o) throws IOException {
     long t0 = System.nanoTime();
     if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a folder");
@@ -59,56 +63,61 @@ public final class DatasetPreparer {
       if (o.fimRate() > 0 && fim == null) {
         throw new IOException(tok.file() + ": no FIM tokens (<fim_prefix>, <fim_middle>, <fim_suffix>); use --fim-rate 0");
       }
-      int pad = tok.padId() >= 0 ? tok.padId() : eos;
-      boolean wide = tok.vocabSize() > 65536;
-      copyTokenizer(tok.file(), dir.resolve("tokenizer.json"));
-      Files.deleteIfExists(dir.resolve(TokenShards.META)); // the old meta no longer describes the shards
-      Set<String> valPaths = PathSplit.validationPaths(samples, o.valFraction());
-      Fim.Markers markers = fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]);
-      long fimDocs;
-      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(r, "anneal-tokenize");
-        t.setDaemon(true);
-        return t;
-      });
-      try (ShardWriter train = new ShardWriter(dir, "train", wide, eos);
-          ShardWriter val = new ShardWriter(dir, "val", wide, eos)) {
-        fimDocs = pack(samples, o, tok, markers, valPaths, train, val, pool, t0);
-        train.finish(o.seqLen(), pad);
-        val.finish(o.seqLen(), pad);
-        Summary s = new Summary(dir, tok.vocabSize(), wide ? "uint32" : "uint16", o.seqLen(),
-            train.tokens(), val.tokens(), train.documents(), val.documents(), fimDocs,
-            train.padding() + val.padding(), tok.sha256(), (System.nanoTime() - t0) / 1e9);
-        train.commit();
-        val.commit();
-        AtomicFiles.writeString(dir.resolve(TokenShards.META),
-            JSON.writeValueAsString(meta(s, o, tok, eos, pad, fim, train, val)) + "\n");
-        return s;
+      Plan plan = new Plan(dir, samples, o, tok,
+          fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]), fim,
+          PathSplit.validationPaths(samples, o.valFraction()), eos,
+          tok.padId() >= 0 ? tok.padId() : eos, tok.vocabSize() > 65536);
+      ExecutorService pool = Workers.pool(threads, "anneal-tokenize");
+      try {
+        copyTokenizer(tok.file(), dir.resolve("tokenizer.json"));
+        Files.deleteIfExists(dir.resolve(TokenShards.META)); // the old meta no longer describes the shards
+        return write(plan, pool, t0);
+      } catch (IOException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(dir.toString())) throw e;
+        throw DatasetBuilder.cannotWrite(dir.resolve("train.bin"), e);
       } finally {
         pool.shutdownNow();
       }
     }
   }
 
-  private long pack(List<Sample> samples, PrepareOptions o, TextTokenizer tok, Fim.Markers markers,
-      Set<String> valPaths, ShardWriter train, ShardWriter val, ExecutorService pool, long t0)
+  /** Writes both shards, then meta.json; temporary files go if anything fails. */
+  private Summary write(Plan p, ExecutorService pool, long t0) throws IOException {
+    try (ShardWriter train = new ShardWriter(p.dir(), "train", p.wide(), p.eos());
+        ShardWriter val = new ShardWriter(p.dir(), "val", p.wide(), p.eos())) {
+      long fimDocs = pack(p, train, val, pool, t0);
+      train.finish(p.o().seqLen(), p.pad());
+      val.finish(p.o().seqLen(), p.pad());
+      Summary s = new Summary(p.dir(), p.tok().vocabSize(), p.wide() ? "uint32" : "uint16",
+          p.o().seqLen(), train.tokens(), val.tokens(), train.documents(), val.documents(),
+          fimDocs, train.padding() + val.padding(), p.tok().sha256(), (System.nanoTime() - t0) / 1e9);
+      train.commit();
+      val.commit();
+      AtomicFiles.writeString(p.dir().resolve(TokenShards.META),
+          JSON.writeValueAsString(meta(s, p, train, val)) + "\n");
+      return s;
+    }
+  }
+
+  private long pack(Plan p, ShardWriter train, ShardWriter val, ExecutorService pool, long t0)
       throws IOException {
+    List<Sample> samples = p.samples();
     long fimDocs = 0;
     long tokens = 0;
     for (int from = 0; from < samples.size(); from += BATCH * threads) {
       cancel.check();
       int to = Math.min(samples.size(), from + BATCH * threads);
       List<Future<int[][]>> parts = new ArrayList<>();
-      for (int p = from; p < to; p += BATCH) {
-        int a = p, b = Math.min(to, p + BATCH);
-        parts.add(pool.submit(() -> encode(samples, a, b, o, tok, markers)));
+      for (int k = from; k < to; k += BATCH) {
+        int a = k, b = Math.min(to, k + BATCH);
+        parts.add(pool.submit(() -> encode(samples, a, b, p.o(), p.tok(), p.markers())));
       }
       int index = from;
       for (Future<int[][]> f : parts) {
         for (int[] ids : get(f)) {
           Sample s = samples.get(index++);
-          if (markers != null && ids.length > 0 && ids[0] == markers.prefix()) fimDocs++;
-          (valPaths.contains(s.path()) ? val : train).add(ids);
+          if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
+          (p.valPaths().contains(s.path()) ? val : train).add(ids);
           tokens += ids.length + 1;
         }
       }
@@ -164,8 +173,9 @@ public final class DatasetPreparer {
     AtomicFiles.writeBytes(to, Files.readAllBytes(from));
   }
 
-  private static Map<String, Object> meta(Summary s, PrepareOptions o, TextTokenizer tok, int eos,
-      int pad, int[] fim, ShardWriter train, ShardWriter val) {
+  private static Map<String, Object> meta(Summary s, Plan p, ShardWriter train, ShardWriter val) {
+    PrepareOptions o = p.o();
+    int[] fim = p.fim();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", "anneal-token-shards/1");
     m.put("vocab_size", s.vocabSize());
@@ -179,9 +189,9 @@ public final class DatasetPreparer {
     m.put("train_sequences", s.trainTokens() / s.seqLen());
     m.put("val_sequences", s.valTokens() / s.seqLen());
     m.put("padding_tokens", Map.of("train", train.padding(), "val", val.padding()));
-    m.put("eos_id", eos);
-    m.put("pad_id", pad);
-    m.put("bos_id", tok.bosId());
+    m.put("eos_id", p.eos());
+    m.put("pad_id", p.pad());
+    m.put("bos_id", p.tok().bosId());
     m.put("tokenizer", "tokenizer.json");
     m.put("tokenizer_sha256", s.tokenizerSha256());
     Map<String, Object> f = new LinkedHashMap<>();

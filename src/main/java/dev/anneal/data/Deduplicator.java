@@ -20,6 +20,9 @@ public final class Deduplicator {
   /** What survived and how many were removed. */
   public record Result(List<Sample> kept, long exact, long near) {}
 
+  /** Most kept samples one bucket compares a new sample with. */
+  static final int MAX_COMPARISONS = 16;
+
   private final double threshold;
   private final int bands;
   private final int rows;
@@ -42,7 +45,7 @@ public final class Deduplicator {
     for (int r = 1; r <= 32; r++) {
       int b = MinHash.PERMUTATIONS / r;
       double lsh = Math.pow(1.0 / b, 1.0 / r);
-      double gap = Math.abs(lsh - (threshold - 0.15));
+      double gap = Math.abs(lsh - (threshold - 0.08));
       if (gap < bestGap) {
         bestGap = gap;
         best = new int[] {b, r};
@@ -52,11 +55,11 @@ public final class Deduplicator {
   }
 
   public Result run(List<Sample> samples, Cancellation cancel) {
-    Set<String> seen = new HashSet<>();
+    Set<ExactKey> seen = new HashSet<>();
     List<Sample> unique = new ArrayList<>(samples.size());
     long exact = 0;
     for (Sample s : samples) {
-      if (seen.add(s.kind() + ":" + exactKey(s))) unique.add(s);
+      if (seen.add(exactKey(s))) unique.add(s);
       else exact++;
     }
     if (threshold > 1.0) return new Result(unique, exact, 0);
@@ -67,29 +70,15 @@ public final class Deduplicator {
       sigs[i] = MinHash.signature(body(unique.get(i)));
     });
     boolean[] dropped = new boolean[unique.size()];
-    Map<Long, List<Integer>> buckets = new HashMap<>();
+    // Kinds never compare with each other, so each kind's pass runs on its own thread.
+    Map<SampleKind, List<Integer>> byKind = new java.util.EnumMap<>(SampleKind.class);
     for (int i = 0; i < unique.size(); i++) {
-      long kind = unique.get(i).kind().ordinal();
-      List<List<Integer>> mine = new ArrayList<>(bands);
-      boolean dup = false;
-      for (int b = 0; b < bands && !dup; b++) {
-        long h = kind * 31 + b;
-        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
-        List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
-        for (int j : bucket) {
-          if (MinHash.similarity(sigs[i], sigs[j]) >= threshold) {
-            dup = true;
-            break;
-          }
-        }
-        mine.add(bucket);
-      }
-      if (dup) {
-        dropped[i] = true;
-      } else {
-        for (List<Integer> bucket : mine) bucket.add(i);
-      }
+      byKind.computeIfAbsent(unique.get(i).kind(), k -> new ArrayList<>()).add(i);
     }
+    int[] compared = new int[unique.size()]; // per candidate, the sample it was last compared with
+    java.util.Arrays.fill(compared, -1);
+    // Each pass touches only its own kind's entries of dropped[] and compared[].
+    byKind.values().parallelStream().forEach(indices -> nearPass(indices, sigs, dropped, compared, cancel));
     List<Sample> kept = new ArrayList<>();
     long near = 0;
     for (int i = 0; i < unique.size(); i++) {
@@ -99,6 +88,38 @@ public final class Deduplicator {
     return new Result(kept, exact, near);
   }
 
+  /** Marks near-duplicates among {@code indices} (one kind, in input order). */
+  private void nearPass(List<Integer> indices, long[][] sigs, boolean[] dropped, int[] compared,
+      Cancellation cancel) {
+    Map<Long, List<Integer>> buckets = new HashMap<>();
+    List<List<Integer>> mine = new ArrayList<>(bands);
+    int seen = 0;
+    for (int i : indices) {
+      if (++seen % 1024 == 0) cancel.check();
+      mine.clear();
+      boolean dup = false;
+      for (int b = 0; b < bands && !dup; b++) {
+        long h = b;
+        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
+        List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
+        // Boilerplate fills some buckets with many distinct samples; comparing with only the
+        // newest few keeps the pass linear, at a small cost in recall in such buckets.
+        for (int k = bucket.size() - 1; k >= Math.max(0, bucket.size() - MAX_COMPARISONS); k--) {
+          int j = bucket.get(k);
+          if (compared[j] == i) continue; // already compared through another band
+          compared[j] = i;
+          if (MinHash.atLeast(sigs[i], sigs[j], threshold)) {
+            dup = true;
+            break;
+          }
+        }
+        mine.add(bucket);
+      }
+      if (dup) dropped[i] = true;
+      else for (List<Integer> bucket : mine) bucket.add(i);
+    }
+  }
+
   /** The text compared: a file sample without its path header. */
   private static String body(Sample s) {
     if (s.kind() != SampleKind.FILE) return s.text();
@@ -106,8 +127,11 @@ public final class Deduplicator {
     return nl < 0 ? s.text() : s.text().substring(nl + 1);
   }
 
-  /** The text with every whitespace run made one space, as a 128-bit hash in hex. */
-  static String exactKey(Sample s) {
+  /** A sample's kind and a 128-bit hash of its normalised text. */
+  record ExactKey(SampleKind kind, long h1, long h2) {}
+
+  /** The text with every whitespace run made one space, hashed to 128 bits. */
+  static ExactKey exactKey(Sample s) {
     String t = body(s);
     long h1 = 0x84222325CBF29CE4L;
     long h2 = 0x1B3L;
@@ -121,13 +145,13 @@ public final class Deduplicator {
       }
       if (space) {
         h1 = (h1 ^ ' ') * 0x100000001B3L;
-        h2 = MinHash.mix(h2 + ' ');
+        h2 = (h2 + ' ') * 0x9E3779B97F4A7C15L;
         space = false;
       }
       started = true;
       h1 = (h1 ^ c) * 0x100000001B3L;
-      h2 = MinHash.mix(h2 + c);
+      h2 = (h2 + c) * 0x9E3779B97F4A7C15L;
     }
-    return Long.toHexString(h1) + Long.toHexString(h2);
+    return new ExactKey(s.kind(), MinHash.mix(h1), MinHash.mix(h2 ^ h1));
   }
 }

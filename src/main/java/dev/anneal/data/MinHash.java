@@ -1,20 +1,30 @@
 package dev.anneal.data;
 
-import java.util.SplittableRandom;
-
 /**
  * MinHash signatures over word 5-shingles, for near-duplicate detection: the fraction of equal
  * entries between two signatures estimates the Jaccard similarity of their shingle sets
  * (standard error about sqrt(J(1-J)/128), 0.03 at J = 0.85).
+ *
+ * <p>Small texts get classic MinHash, 128 multiply-shift permutations of each shingle's hash.
+ * Texts of at least {@value #ONE_PERMUTATION_FROM} shingles get one-permutation hashing (Li,
+ * Owen and Zhang 2012): each shingle is hashed once and kept as the minimum of one of 128 bins,
+ * so a long file costs one hash per shingle instead of 128. With that many shingles under one
+ * bin in 3,000 is empty; those borrow from the next full bin (Shrivastava and Li 2014). The two
+ * kinds never agree by chance, and a text 8 times longer than another cannot be its
+ * near-duplicate anyway.
  */
 final class MinHash {
   static final int PERMUTATIONS = 128;
   static final int SHINGLE = 5;
+  static final int ONE_PERMUTATION_FROM = 1024;
+  private static final int BIN_SHIFT = 64 - 7; // 2^7 = 128 bins from a hash's top bits
+  private static final long VALUE_MASK = (1L << BIN_SHIFT) - 1;
+  private static final long ROTATION = 0x2545F4914F6CDD1DL;
   private static final long[] A = new long[PERMUTATIONS];
   private static final long[] B = new long[PERMUTATIONS];
 
   static {
-    SplittableRandom r = new SplittableRandom(0x5EED_1234L);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0x5EED_1234L);
     for (int i = 0; i < PERMUTATIONS; i++) {
       A[i] = r.nextLong() | 1L;
       B[i] = r.nextLong();
@@ -26,18 +36,53 @@ final class MinHash {
   /** The signature of {@code text}'s shingles (words and single punctuation marks). */
   static long[] signature(String text) {
     long[] words = words(text);
-    long[] sig = new long[PERMUTATIONS];
-    java.util.Arrays.fill(sig, Long.MAX_VALUE);
     int count = Math.max(1, words.length - SHINGLE + 1);
+    long[] shingles = new long[count];
     for (int s = 0; s < count; s++) {
       long h = 0x9E3779B97F4A7C15L;
       for (int k = s; k < Math.min(words.length, s + SHINGLE); k++) h = mix(h ^ words[k]);
-      for (int i = 0; i < PERMUTATIONS; i++) {
-        long v = (A[i] * h + B[i]) >>> 1; // multiply-shift: a cheap universal permutation
-        if (v < sig[i]) sig[i] = v;
-      }
+      shingles[s] = h;
+    }
+    long[] sig = new long[PERMUTATIONS];
+    java.util.Arrays.fill(sig, Long.MAX_VALUE);
+    if (count >= ONE_PERMUTATION_FROM) {
+      onePermutation(shingles, sig);
+    } else {
+      for (long h : shingles) permute(h, sig);
     }
     return sig;
+  }
+
+  private static void permute(long h, long[] sig) {
+    for (int i = 0; i < PERMUTATIONS; i++) {
+      long v = (A[i] * h + B[i]) >>> 1; // multiply-shift: a cheap universal permutation
+      sig[i] = Math.min(sig[i], v);
+    }
+  }
+
+  private static void onePermutation(long[] shingles, long[] sig) {
+    for (long h : shingles) {
+      int bin = (int) (h >>> BIN_SHIFT);
+      sig[bin] = Math.min(sig[bin], h & VALUE_MASK);
+    }
+    densify(sig);
+    for (int i = 0; i < PERMUTATIONS; i++) sig[i] = -1 - sig[i]; // negative: never equals a classic value
+  }
+
+  /** Fills each empty bin from the next non-empty one (circularly), offset by the distance. */
+  private static void densify(long[] sig) {
+    int n = sig.length;
+    int anyFull = -1;
+    for (int i = 0; i < n; i++) if (sig[i] != Long.MAX_VALUE) anyFull = i;
+    if (anyFull < 0) return;
+    long[] filled = sig.clone();
+    for (int i = 0; i < n; i++) {
+      if (sig[i] != Long.MAX_VALUE) continue;
+      int d = 1;
+      while (sig[(i + d) % n] == Long.MAX_VALUE) d++;
+      filled[i] = sig[(i + d) % n] + d * ROTATION;
+    }
+    System.arraycopy(filled, 0, sig, 0, n);
   }
 
   /** Estimated Jaccard similarity: the share of equal signature entries. */
@@ -45,6 +90,16 @@ final class MinHash {
     int same = 0;
     for (int i = 0; i < PERMUTATIONS; i++) if (a[i] == b[i]) same++;
     return (double) same / PERMUTATIONS;
+  }
+
+  /** Whether the estimated similarity reaches {@code threshold}; stops once it cannot. */
+  static boolean atLeast(long[] a, long[] b, double threshold) {
+    int allowed = PERMUTATIONS - (int) Math.ceil(threshold * PERMUTATIONS);
+    int differ = 0;
+    for (int i = 0; i < PERMUTATIONS; i++) {
+      if (a[i] != b[i] && ++differ > allowed) return false;
+    }
+    return true;
   }
 
   private static long[] words(String text) {

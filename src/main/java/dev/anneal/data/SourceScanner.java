@@ -48,7 +48,11 @@ public final class SourceScanner {
   private final List<GlobPattern> include = new ArrayList<>();
   private final List<GlobPattern> exclude = new ArrayList<>();
 
-  public SourceScanner(ScanOptions options, Cancellation cancel, ScanReport report) {
+  private final Path skipDir;
+
+  /** @param skipDir a folder never scanned (the dataset being written), or null */
+  public SourceScanner(ScanOptions options, Cancellation cancel, ScanReport report, Path skipDir) {
+    this.skipDir = skipDir == null ? null : skipDir.toAbsolutePath().normalize();
     this.options = options;
     this.cancel = cancel;
     this.report = report;
@@ -76,6 +80,10 @@ public final class SourceScanner {
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             cancel.check();
             String rel = rel(base, dir);
+            if (dir.equals(skipDir)) {
+              report.skipDir(SkipReason.EXCLUDED);
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (!rel.isEmpty()) {
               SkipReason why = dirSkip(dir.getFileName().toString(), rel, ignores);
               if (why != null) {

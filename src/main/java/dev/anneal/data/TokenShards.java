@@ -44,8 +44,13 @@ public final class TokenShards implements AutoCloseable {
     meta = new ObjectMapper().readTree(metaFile.toFile());
     boolean wide = meta.path("dtype").asText().equals("uint32");
     int seqLen = meta.path("seq_len").asInt();
-    train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), arena);
-    val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), arena);
+    try {
+      train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), arena);
+      val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), arena);
+    } catch (IOException | RuntimeException e) {
+      arena.close(); // unmap what was mapped before the failure
+      throw e;
+    }
   }
 
   /** Opens the shards of a dataset folder, checking their sizes against {@code meta.json}. */

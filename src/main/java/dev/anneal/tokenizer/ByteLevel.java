@@ -9,9 +9,13 @@ import java.util.regex.Pattern;
  * merge learned here is one the loaded tokenizer can apply.
  */
 public final class ByteLevel {
-  /** HF tokenizers' ByteLevel pattern (GPT-2). */
+  /**
+   * HF tokenizers' ByteLevel pattern (GPT-2). Unicode {@code \\s} (White_Space, as Oniguruma
+   * has it) so no-break and ideographic spaces split as the native library splits them.
+   */
   public static final Pattern PRE_TOKENIZE = Pattern.compile(
-      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+      Pattern.UNICODE_CHARACTER_CLASS);
 
   private static final char[] BYTE_TO_CHAR = new char[256];
 

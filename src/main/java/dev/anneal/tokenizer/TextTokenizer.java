@@ -28,14 +28,16 @@ public final class TextTokenizer implements AutoCloseable {
       "padding", "false", "addSpecialTokens", "false", "modelMaxLength", "1000000000");
 
   private final HuggingFaceTokenizer hf;
+  private final ByteLevelBpe fast; // null: encode through the native library
   private final Path file;
   private final int vocabSize;
   private final Map<String, Integer> specials;
   private final String sha256;
 
-  private TextTokenizer(HuggingFaceTokenizer hf, Path file, int vocabSize,
+  private TextTokenizer(HuggingFaceTokenizer hf, ByteLevelBpe fast, Path file, int vocabSize,
       Map<String, Integer> specials, String sha256) {
     this.hf = hf;
+    this.fast = fast;
     this.file = file;
     this.vocabSize = vocabSize;
     this.specials = specials;
@@ -101,16 +103,35 @@ public final class TextTokenizer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IOException(file + ": the tokenizer library rejects it (" + oneLine(e) + ")", e);
     }
-    return new TextTokenizer(hf, file, max + 1, ids, sha256(bytes));
+    return new TextTokenizer(hf, ByteLevelBpe.from(root), file, max + 1, ids, sha256(bytes));
   }
 
-  /** Token ids of {@code text}, with no special tokens added. */
+  /**
+   * Token ids of {@code text}, with no special tokens added. Plain byte-level BPE files are
+   * encoded in Java (same ids, several times faster); others through the native library.
+   */
   public int[] encode(String text) {
+    if (fast != null) return fast.encode(text);
+    return nativeEncode(text);
+  }
+
+  /** Token ids from the native library, whatever the file holds. */
+  public int[] nativeEncode(String text) {
     return toInts(hf.encode(text, false, false).getIds());
   }
 
-  /** Token ids of many texts at once (the native library spreads them over its threads). */
+  /** Whether {@link #encode} runs in Java rather than through the native library. */
+  public boolean encodesInJava() {
+    return fast != null;
+  }
+
+  /** Token ids of many texts at once. */
   public int[][] encodeAll(List<String> texts) {
+    if (fast != null) {
+      int[][] out = new int[texts.size()][];
+      for (int i = 0; i < out.length; i++) out[i] = fast.encode(texts.get(i));
+      return out;
+    }
     Encoding[] enc = hf.batchEncode(texts, false, false);
     int[][] out = new int[enc.length][];
     for (int i = 0; i < enc.length; i++) out[i] = toInts(enc[i].getIds());

@@ -23,6 +23,7 @@ public final class TokenizerTrainer {
 
   public static Summary train(Path datasetDir, int vocabSize, Path out, ProgressListener listener,
       Cancellation cancel) throws IOException {
+    BpeTrainer trainer = new BpeTrainer(vocabSize, 2); // checks the size before any reading
     Path samples = datasetDir.resolve(SamplesFile.NAME);
     List<String> texts = new ArrayList<>();
     long[] chars = {0};
@@ -33,9 +34,13 @@ public final class TokenizerTrainer {
       }
     });
     if (texts.isEmpty()) throw new IOException(samples + ": no file or text samples to train on");
-    BpeTrainer.Result r = new BpeTrainer(vocabSize, 2).train(texts, listener, cancel);
+    BpeTrainer.Result r = trainer.train(texts, listener, cancel);
     cancel.check();
-    TokenizerJson.write(out, r);
+    try {
+      TokenizerJson.write(out, r);
+    } catch (IOException e) {
+      throw new IOException(out + ": cannot write (" + e.getMessage() + ")", e);
+    }
     try (TextTokenizer t = TextTokenizer.loadFile(out)) { // proves DJL loads what we wrote
       return new Summary(out, t.vocabSize(), r.merges().size(), chars[0], t.sha256());
     }

@@ -35,7 +35,7 @@ class BenchModelCommandTest {
           micro_batch: 2
           seq_len: 8
         """);
-    CliTest.Result r = CliTest.run("bench-model", preset.toString(), "--steps", "1", "--warmup", "0",
+    CliTest.Result r = CliTest.run("bench", "model", preset.toString(), "--steps", "1", "--warmup", "0",
         "--lora", "--json");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
@@ -48,7 +48,7 @@ class BenchModelCommandTest {
 
   @Test
   void aSequenceLongerThanTheContextIsOneLine() {
-    CliTest.Result r = CliTest.run("bench-model", "nano", "--seq", "4096");
+    CliTest.Result r = CliTest.run("bench", "model", "nano", "--seq", "4096");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).startsWith("anneal: --seq 4096 exceeds the context 256");
   }

@@ -149,4 +149,39 @@ class DatasetBuilderTest {
         .containsExactly("keep.rs", "sub/again.rs", "sub/tool.py");
     assertThat(b.stats().filesSkipped()).containsEntry("gitignored", 1L).containsEntry("excluded", 1L);
   }
+
+  @Test
+  void aDatasetFolderInsideTheSourceIsNotReadBack() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.put(repo, "lib.rs", "fn one() {}\n");
+    DatasetStats first = builder().build(List.of(repo), repo.resolve("dataset"));
+    DatasetStats again = builder().build(List.of(repo), repo.resolve("dataset"));
+    assertThat(again.samplesByKind()).isEqualTo(first.samplesByKind());
+    assertThat(again.samplesByLanguage()).containsOnlyKeys("rust");
+  }
+
+  @Test
+  void aSymlinkLoopIsReportedNotFatal() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.put(repo, "src/lib.rs", "fn one() {}\n");
+    Files.createSymbolicLink(repo.resolve("src/loop"), repo.resolve("src"));
+    DatasetStats stats = builder().build(List.of(repo), tmp.resolve("ds"));
+    assertThat(stats.filesSkipped()).containsEntry("symlink_loop", 1L);
+    assertThat(stats.problems()).extracting(ScanReport.Problem::path).containsExactly("src/loop");
+    assertThat(stats.samplesByKind().get("function")).isEqualTo(1L);
+  }
+
+  @Test
+  void aFailedWriteNamesTheFileAndLeavesNoTemporaryFile() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.put(repo, "lib.rs", "fn one() {}\n");
+    Path out = tmp.resolve("ds");
+    Files.createDirectories(out.resolve("samples.jsonl/in-the-way"));
+    assertThatThrownBy(() -> builder().build(List.of(repo), out))
+        .hasMessageContaining(out.resolve("samples.jsonl").toString())
+        .hasMessageContaining("cannot write");
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("samples.jsonl");
+    }
+  }
 }

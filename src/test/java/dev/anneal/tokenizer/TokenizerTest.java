@@ -83,4 +83,24 @@ class TokenizerTest {
     assertThatThrownBy(() -> TextTokenizer.load(tmp.resolve("missing.json").toString()))
         .hasMessageContaining("missing.json");
   }
+
+  @Test
+  void theJavaEncoderGivesTheNativeLibrarysIds() throws Exception {
+    List<String> texts = new ArrayList<>(corpus());
+    for (int i = 0; i < 20; i++) texts.add("a\u00a0\u00a0b \u3000\u3000c\u2028\u2028d \u0085\u0085 e\u200b\u200bf x  \n\n  y");
+    var r = new BpeTrainer(420, 2).train(texts, ProgressListener.NONE, Cancellation.none());
+    Path file = tmp.resolve("ws.json");
+    TokenizerJson.write(file, r);
+    texts.add("日本語 😀 e\u0301\u00a0nbsp\u3000ideographic\u2028sep \t\t\n\n  trailing   ");
+    texts.add("code<|endoftext|>more<fim_prefix>x<fim_suffix>y<fim_middle>z <|pad|>");
+    texts.add("it's we'll they've I'm 'quoted' 123456789 3.14e-10 __init__ ->=>::");
+    texts.add("");
+    texts.add(" ");
+    try (TextTokenizer t = TextTokenizer.loadFile(file)) {
+      assertThat(t.encodesInJava()).isTrue();
+      for (String text : texts) {
+        assertThat(t.encode(text)).as(text).containsExactly(t.nativeEncode(text));
+      }
+    }
+  }
 }

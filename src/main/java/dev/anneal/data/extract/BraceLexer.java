@@ -103,14 +103,8 @@ final class BraceLexer {
         while (e < n && (RustLexer.isIdentPart(s.charAt(e)) || s.charAt(e) == '.')) e++;
         t.add(Tokens.LITERAL, i, e);
         i = e;
-      } else if (c == '(' || c == '[' || c == '{') {
-        t.add(Tokens.OPEN, i, i + 1);
-        i++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        t.add(Tokens.CLOSE, i, i + 1);
-        i++;
       } else {
-        t.add(Tokens.PUNCT, i, i + 1);
+        t.addSymbol(c, i);
         i++;
       }
     }

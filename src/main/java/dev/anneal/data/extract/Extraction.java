@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class Extraction {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Extraction.class);
 
   private Extraction() {}
 
@@ -69,6 +70,7 @@ public final class Extraction {
   /**
    * Cuts {@code [0, text.length())} into spans of at most {@code limit} estimated tokens,
    * preferring the given cut offsets; a span over the limit between two cuts is cut at lines.
+   * Spans are estimated once each and summed, so long files cost one pass.
    */
   static List<int[]> chunks(String text, List<Integer> cuts, int limit) {
     List<int[]> out = new ArrayList<>();
@@ -84,19 +86,22 @@ public final class Extraction {
     }
     bounds.add(text.length());
     int start = 0;
+    int tokens = 0;
     int prev = 0;
     for (int b : bounds) {
       if (b <= prev) continue;
-      if (TokenEstimate.of(text.subSequence(start, b)) <= limit) {
+      int segment = TokenEstimate.of(text.subSequence(prev, b));
+      if (tokens + segment <= limit) {
+        tokens += segment;
         prev = b;
         continue;
       }
-      if (prev > start) {
-        out.add(new int[] {start, prev});
-        start = prev;
-      }
-      if (TokenEstimate.of(text.subSequence(start, b)) > limit) {
+      if (prev > start) out.add(new int[] {start, prev});
+      start = prev;
+      tokens = segment;
+      if (segment > limit) {
         start = byLines(text, start, b, limit, out);
+        tokens = TokenEstimate.of(text.subSequence(start, b));
       }
       prev = b;
     }
@@ -133,6 +138,8 @@ public final class Extraction {
   private static List<Sample> jsonl(String path, String text) {
     List<Sample> out = new ArrayList<>();
     int lineNo = 0;
+    int bad = 0;
+    int firstBad = 0;
     for (String line : text.split("\n", -1)) {
       lineNo++;
       if (line.isBlank()) continue;
@@ -140,13 +147,15 @@ public final class Extraction {
       try {
         node = JSON.readTree(line);
       } catch (Exception e) {
-        continue; // counted by the caller as a malformed line would need the file; skip quietly
+        if (bad++ == 0) firstBad = lineNo;
+        continue;
       }
       JsonNode t = node == null ? null : node.get("text");
       if (t != null && t.isTextual() && !t.asText().isBlank()) {
         out.add(new Sample(t.asText(), SampleKind.TEXT, path, Language.JSONL.id(), lineNo, lineNo));
       }
     }
+    if (bad > 0) LOG.warn("{}:{}: {} lines are not JSON, skipped", path, firstBad, bad);
     return out;
   }
 }

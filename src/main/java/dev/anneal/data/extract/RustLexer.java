@@ -57,14 +57,8 @@ final class RustLexer {
             || (s.charAt(e) == '.' && e + 1 < n && Character.isDigit(s.charAt(e + 1))))) e++;
         t.add(Tokens.LITERAL, i, e);
         i = e;
-      } else if (c == '(' || c == '[' || c == '{') {
-        t.add(Tokens.OPEN, i, i + 1);
-        i++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        t.add(Tokens.CLOSE, i, i + 1);
-        i++;
       } else {
-        t.add(Tokens.PUNCT, i, i + 1);
+        t.addSymbol(c, i);
         i++;
       }
     }

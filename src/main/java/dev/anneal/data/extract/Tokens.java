@@ -35,6 +35,12 @@ final class Tokens {
     size++;
   }
 
+  /** A one-character token at {@code i}: an opening or closing bracket, or punctuation. */
+  void addSymbol(char c, int i) {
+    byte t = c == '(' || c == '[' || c == '{' ? OPEN : c == ')' || c == ']' || c == '}' ? CLOSE : PUNCT;
+    add(t, i, i + 1);
+  }
+
   char ch(int i) {
     return text.charAt(start[i]);
   }
