@@ -23,6 +23,8 @@ public final class AppEnvironment {
     // DJL's engine logs through SLF4J; keep the CLI's stdout clean and stderr short.
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // DJL probes for CUDA on every engine start and warns when there is none: not news on a CPU box.
+    setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
   }
 
   /** Whether downloads (DJL natives, hub models) are allowed. */
