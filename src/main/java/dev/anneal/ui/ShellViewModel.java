@@ -27,6 +27,10 @@ public final class ShellViewModel {
   private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
   private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper("Starting the PyTorch engine…");
   private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
+  /** The run the Train view shows (a run folder), or null for a new run. */
+  private final ObjectProperty<java.nio.file.Path> run = new SimpleObjectProperty<>();
+  /** A run the user asked to resume from the Runs view; the Train view picks it up. */
+  private final ObjectProperty<java.nio.file.Path> resumeRequest = new SimpleObjectProperty<>();
 
   public ShellViewModel(Workspace initial) {
     workspace.set(initial);
@@ -51,6 +55,28 @@ public final class ShellViewModel {
   /** Presets of the open workspace, then of the data folder, then built in. */
   public PresetRegistry presets() {
     return new PresetRegistry(List.of(AppEnvironment.userPresetsDir(), workspace.get().presetsDir()));
+  }
+
+  /** Shows a run in the Train view. */
+  public void openRun(java.nio.file.Path runDir) {
+    run.set(runDir);
+    section.set("Train");
+  }
+
+  /** Asks the Train view to resume a run. */
+  public void resumeRun(java.nio.file.Path runDir) {
+    run.set(runDir);
+    resumeRequest.set(null);
+    resumeRequest.set(runDir);
+    section.set("Train");
+  }
+
+  public ObjectProperty<java.nio.file.Path> runProperty() {
+    return run;
+  }
+
+  public ObjectProperty<java.nio.file.Path> resumeRequestProperty() {
+    return resumeRequest;
   }
 
   public StringProperty sectionProperty() {
