@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 /** {@code anneal model ...}: Hugging Face model folders and PEFT adapters. */
 @Command(name = "model", description = "Inspect Hugging Face model folders and PEFT adapters.",
-    subcommands = {ModelInfoCommand.class, ModelBenchIoCommand.class})
+    subcommands = {ModelInitCommand.class, ModelInfoCommand.class, ModelBenchIoCommand.class})
 final class ModelCommand {}
