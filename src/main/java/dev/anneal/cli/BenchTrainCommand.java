@@ -1,0 +1,71 @@
+package dev.anneal.cli;
+
+import dev.anneal.preset.Preset;
+import dev.anneal.train.TrainBench;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code anneal bench train}: the trainer's step on the bench configuration (the nano preset: 4
+ * layers, d_model 256, 4 heads, context 256, batch 8, vocab 4,096) with 2 CPU threads.
+ */
+@Command(name = "train", description = "Time training steps; print tokens/s, FLOP/s, GEMM ceiling, Java share, memory.")
+final class BenchTrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--preset", paramLabel = "PRESET", description = "Preset to time (default ${DEFAULT-VALUE}).")
+  String preset = "nano";
+
+  @Option(names = "--steps", paramLabel = "N", description = "Measured steps (default ${DEFAULT-VALUE}; 1000 shows memory growth).")
+  int steps = 30;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
+  int warmup = 5;
+
+  @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default ${DEFAULT-VALUE}).")
+  int threads = 2;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Preset p = Presets.registry().resolve(preset);
+    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("preset", r.preset());
+      m.put("threads", r.threads());
+      m.put("steps", r.steps());
+      m.put("tokens_per_s", r.tokensPerSecond());
+      m.put("model_flops_per_s", r.modelFlopsPerSecond());
+      m.put("gemm_flops_per_s", r.gemmFlopsPerSecond());
+      m.put("gemm_ratio", r.gemmRatio());
+      m.put("java_share", r.javaShare());
+      m.put("median_step_ms", r.medianStepMs());
+      m.put("rss_after_warmup_bytes", r.rssAfterWarmup());
+      m.put("rss_at_end_bytes", r.rssAtEnd());
+      m.put("peak_rss_bytes", r.peakRss());
+      out.println(Json.write(m));
+      return 0;
+    }
+    out.printf(Locale.ROOT, "preset %s, %d threads, %d steps%n", r.preset(), r.threads(), r.steps());
+    out.printf(Locale.ROOT, "tokens/s          %,.0f%n", r.tokensPerSecond());
+    out.printf(Locale.ROOT, "step (median)     %.1f ms%n", r.medianStepMs());
+    out.printf(Locale.ROOT, "model FLOP/s      %.1f GFLOP/s%n", r.modelFlopsPerSecond() / 1e9);
+    out.printf(Locale.ROOT, "GEMM (same proc)  %.1f GFLOP/s%n", r.gemmFlopsPerSecond() / 1e9);
+    out.printf(Locale.ROOT, "model / GEMM      %.2f%n", r.gemmRatio());
+    out.printf(Locale.ROOT, "Java share        %.1f%% of the step%n", 100 * r.javaShare());
+    out.printf(Locale.ROOT, "RSS               %.0f MB after warmup, %.0f MB at end, peak %.0f MB%n",
+        r.rssAfterWarmup() / 1e6, r.rssAtEnd() / 1e6, r.peakRss() / 1e6);
+    return 0;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.anneal.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.engine.ProcessMemory;
+import dev.anneal.model.CausalLm;
+import dev.anneal.preset.Preset;
+import dev.anneal.preset.TrainingSpec;
+import dev.anneal.preset.estimate.Estimator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Times the trainer's step on random tokens: tokens/s, model FLOP/s, the matrix-multiply
+ * throughput libtorch reaches in this same process (the ceiling the step can approach), the share
+ * of the step spent in Java rather than in native code, and resident memory before and after (a
+ * growing figure over many steps is a leak).
+ *
+ * <p>The Java share is sampled: a watcher thread reads the training thread's stack every
+ * millisecond and counts the samples whose top frame is not a native method.
+ */
+public final class TrainBench {
+  /** What a bench run measured. */
+  public record Result(String preset, int threads, int steps, double tokensPerSecond,
+      double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
+      double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss) {
+
+    /** Model FLOP/s as a fraction of the in-process GEMM throughput. */
+    public double gemmRatio() {
+      return modelFlopsPerSecond / gemmFlopsPerSecond;
+    }
+  }
+
+  private TrainBench() {}
+
+  public static Result run(Preset preset, int threads, int warmup, int steps) throws InterruptedException {
+    Engine.getEngine("PyTorch");
+    if (threads > 0) JniUtils.setNumThreads(threads);
+    TrainingSpec t = preset.training();
+    int seq = t.seqLenOr(preset.model().context());
+    int[] tokens = new int[Math.max(1 << 20, seq * t.microBatch() * 64)];
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int i = 0; i < tokens.length; i++) tokens[i] = rnd.nextInt(preset.model().vocab());
+    BatchSampler sampler = new BatchSampler(TokenStream.of(tokens, new long[] {0}), t.microBatch(), seq, 1, -1);
+    double flopsPerToken = Estimator.estimate(preset).flopsPerToken();
+
+    try (NDManager root = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(preset.model(), preset.lora(), root, 1)) {
+      var params = model.trainableParameters();
+      StepRunner runner = new StepRunner(model, params, null);
+      try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
+          DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
+        long rssAfterWarmup = 0;
+        double[] ms = new double[steps];
+        StackSampler sampler2 = new StackSampler(Thread.currentThread());
+        for (int s = 0; s < warmup + steps; s++) {
+          if (s == warmup) {
+            rssAfterWarmup = ProcessMemory.residentBytes();
+            sampler2.start();
+          }
+          long t0 = System.nanoTime();
+          try (NDManager m = root.newSubManager()) {
+            List<Batch> micro = new ArrayList<>();
+            for (int k = 0; k < t.accumulation(); k++) micro.add(sampler.batch(s, k, t.accumulation()));
+            runner.run(micro, t.clip(), m, false);
+            opt.step(params, runner.gradients(m), t.lr());
+            runner.zeroGradients(m);
+          }
+          if (s >= warmup) ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
+        }
+        double javaShare = sampler2.stop();
+        double totalMs = Arrays.stream(ms).sum();
+        double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        return new Result(preset.name(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
+            gemm(root, t.microBatch() * seq, preset.model().hidden()), javaShare, sorted[steps / 2],
+            rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes());
+      }
+    }
+  }
+
+  /** FLOP/s of an (M, C) × (C, 4C) fp32 product, the shape of a transformer's MLP. */
+  static double gemm(NDManager root, int m, int c) {
+    try (NDManager g = root.newSubManager()) {
+      NDArray a = g.randomNormal(new Shape(m, c));
+      NDArray b = g.randomNormal(new Shape(c, 4L * c));
+      for (int i = 0; i < 3; i++) a.matMul(b).close();
+      int reps = 20;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) a.matMul(b).close();
+      double s = (System.nanoTime() - t0) / 1e9;
+      return 2.0 * m * c * 4L * c * reps / s;
+    }
+  }
+
+  /** Samples a thread's stack and counts where it is: Java code or a native call. */
+  private static final class StackSampler {
+    private final Thread target;
+    private Thread watcher;
+    private volatile boolean running;
+    private long java;
+    private long total;
+
+    StackSampler(Thread target) {
+      this.target = target;
+    }
+
+    void start() {
+      running = true;
+      watcher = new Thread(() -> {
+        while (running) {
+          StackTraceElement[] st = target.getStackTrace();
+          if (st.length > 0) {
+            total++;
+            if (!st[0].isNativeMethod()) java++;
+          }
+          try {
+            Thread.sleep(1);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-sampler");
+      watcher.setDaemon(true);
+      watcher.start();
+    }
+
+    double stop() throws InterruptedException {
+      running = false;
+      watcher.join();
+      return total == 0 ? 0 : (double) java / total;
+    }
+  }
+}
