@@ -51,6 +51,9 @@ public final class Trainer {
     Preset p = options.steps() == null ? preset : preset.withTraining(preset.training().withSteps(options.steps()));
     TrainingSpec t = p.training();
     Engine engine = Engine.getEngine("PyTorch"); // loads the natives before any JNI call
+    // Grad mode is per thread and on by default in a new one (the studio trains on a worker):
+    // only the gradient collector may turn it on, or the optimizer's in-place updates fail.
+    JniUtils.setGradMode(false);
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
     RunFolder run = options.resume() != null ? RunFolder.open(options.resume())
         : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),

@@ -2,6 +2,8 @@ package dev.anneal.ui;
 
 import dev.anneal.ui.preset.PresetsView;
 import dev.anneal.ui.preset.PresetsViewModel;
+import dev.anneal.ui.train.TrainView;
+import dev.anneal.ui.train.TrainViewModel;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +33,7 @@ public final class ShellView {
     this.vm = vm;
     factories.put("Presets", () -> new PresetsView(
         new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
+    factories.put("Train", () -> trainView(vm));
 
     VBox nav = new VBox(4);
     nav.setId("navigation");
@@ -78,6 +81,22 @@ public final class ShellView {
     Timeline tick = new Timeline(new KeyFrame(Duration.seconds(2), e -> vm.refreshMemory()));
     tick.setCycleCount(Timeline.INDEFINITE);
     tick.play();
+  }
+
+  /** The Train view, wired to runs opened or resumed from elsewhere in the studio. */
+  private static Parent trainView(ShellViewModel vm) {
+    // Leave a core for the window: with two cores, training on both makes the UI stutter.
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(),
+        javafx.application.Platform::runLater, threads);
+    vm.resumeRequestProperty().addListener((o, a, run) -> {
+      if (run != null) train.resume(run);
+    });
+    vm.runProperty().addListener((o, a, run) -> {
+      if (run != null && vm.resumeRequestProperty().get() == null) train.open(run);
+    });
+    if (vm.runProperty().get() != null) train.open(vm.runProperty().get());
+    return new TrainView(train).root();
   }
 
   /** Registers the view of a section; built the first time it is shown. */

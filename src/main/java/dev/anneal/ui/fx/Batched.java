@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.concurrent.Executor;
 import javafx.application.Platform;
 
 /**
@@ -16,15 +17,22 @@ public final class Batched<T> {
   private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final Consumer<List<T>> onFx;
+  private final Executor fx;
 
   public Batched(Consumer<List<T>> onFx) {
+    this(onFx, Platform::runLater);
+  }
+
+  /** @param fx runs a task on the UI thread ({@code Platform::runLater}; tests pass {@code Runnable::run}) */
+  public Batched(Consumer<List<T>> onFx, Executor fx) {
     this.onFx = onFx;
+    this.fx = fx;
   }
 
   /** Callable from any thread. */
   public void submit(T item) {
     queue.add(item);
-    if (pending.compareAndSet(false, true)) Platform.runLater(this::drain);
+    if (pending.compareAndSet(false, true)) fx.execute(this::drain);
   }
 
   private void drain() {

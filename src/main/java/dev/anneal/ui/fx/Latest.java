@@ -3,6 +3,7 @@ package dev.anneal.ui.fx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.concurrent.Executor;
 import javafx.application.Platform;
 
 /**
@@ -15,16 +16,23 @@ public final class Latest<T> {
   private final AtomicReference<T> value = new AtomicReference<>();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final Consumer<T> onFx;
+  private final Executor fx;
 
   public Latest(Consumer<T> onFx) {
+    this(onFx, Platform::runLater);
+  }
+
+  /** @param fx runs a task on the UI thread ({@code Platform::runLater}; tests pass {@code Runnable::run}) */
+  public Latest(Consumer<T> onFx, Executor fx) {
     this.onFx = onFx;
+    this.fx = fx;
   }
 
   /** Callable from any thread. */
   public void submit(T v) {
     value.set(v);
     if (pending.compareAndSet(false, true)) {
-      Platform.runLater(() -> {
+      fx.execute(() -> {
         pending.set(false);
         T latest = value.getAndSet(null);
         if (latest != null) onFx.accept(latest);

@@ -1,0 +1,150 @@
+package dev.anneal.ui.train;
+
+import dev.anneal.metrics.MetricPoint;
+import dev.anneal.metrics.MetricsLog;
+import dev.anneal.metrics.RunEvent;
+import dev.anneal.ui.fx.BoundedSeries;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * Everything the Train view draws, updated on the FX thread in batches: bounded loss, gradient
+ * norm and learning-rate series, event markers, the latest figures for the tiles, the expert
+ * load history for MoE runs, and a bounded log.
+ */
+public final class RunCharts {
+  static final int POINTS = 600;
+  static final int LOG_LINES = 500;
+  static final int HEATMAP_COLUMNS = 120;
+
+  private final BoundedSeries trainLoss = new BoundedSeries("train loss", POINTS);
+  private final BoundedSeries valLoss = new BoundedSeries("val loss", POINTS);
+  private final BoundedSeries gradNorm = new BoundedSeries("gradient norm", POINTS);
+  private final BoundedSeries lr = new BoundedSeries("learning rate", POINTS);
+  private final BoundedSeries checkpoints = new BoundedSeries("checkpoint", POINTS)
+      .asMarkers(() -> marker("#2e8b57"));
+  private final BoundedSeries nanSkips = new BoundedSeries("NaN skip", POINTS)
+      .asMarkers(() -> marker("#d9534f"));
+  private final BoundedSeries rollbacks = new BoundedSeries("rollback", POINTS)
+      .asMarkers(() -> marker("#f0ad4e"));
+  private final DoubleProperty step = new SimpleDoubleProperty();
+  private final DoubleProperty tokensPerS = new SimpleDoubleProperty();
+  private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
+  private final DoubleProperty memoryMb = new SimpleDoubleProperty();
+  private final DoubleProperty etaSeconds = new SimpleDoubleProperty(-1);
+  /** Per time column, per layer, per expert: the load fraction (MoE runs only). */
+  private final ObjectProperty<List<List<List<Double>>>> expertHistory = new SimpleObjectProperty<>(List.of());
+  private final ObservableList<String> log = FXCollections.observableArrayList();
+  private double lastLoss = Double.NaN;
+
+  /** Adds a batch of metric points (FX thread). */
+  public void addPoints(List<MetricPoint> points) {
+    List<double[]> tl = new ArrayList<>(), vl = new ArrayList<>(), gn = new ArrayList<>(), lrs = new ArrayList<>();
+    List<List<List<Double>>> experts = new ArrayList<>(expertHistory.get());
+    for (MetricPoint p : points) {
+      if (p.loss() != null) {
+        tl.add(new double[] {p.step(), p.loss()});
+        lastLoss = p.loss();
+        loss.set(p.loss());
+      }
+      if (p.valLoss() != null) vl.add(new double[] {p.step(), p.valLoss()});
+      if (p.gradNorm() != null) gn.add(new double[] {p.step(), p.gradNorm()});
+      if (p.lr() != null) lrs.add(new double[] {p.step(), p.lr()});
+      if (p.tokensPerS() != null) tokensPerS.set(p.tokensPerS());
+      if (p.hostMemBytes() != null) memoryMb.set(p.hostMemBytes() / 1e6);
+      if (p.expertLoad() != null) experts.add(p.expertLoad());
+      step.set(Math.max(step.get(), p.step()));
+    }
+    trainLoss.addAll(tl);
+    valLoss.addAll(vl);
+    gradNorm.addAll(gn);
+    lr.addAll(lrs);
+    while (experts.size() > HEATMAP_COLUMNS) experts.remove(0);
+    if (experts.size() != expertHistory.get().size() || !points.isEmpty()) expertHistory.set(List.copyOf(experts));
+  }
+
+  /** Adds events as markers on the loss chart and lines in the log (FX thread). */
+  public void addEvents(List<RunEvent> events) {
+    List<String> lines = new ArrayList<>();
+    for (RunEvent e : events) {
+      double y = Double.isNaN(lastLoss) ? 0 : lastLoss;
+      switch (e.kind()) {
+        case RunEvent.CHECKPOINT -> checkpoints.add(e.step(), y);
+        case RunEvent.NAN_SKIP -> nanSkips.add(e.step(), y);
+        case RunEvent.ROLLBACK -> rollbacks.add(e.step(), y);
+        default -> { }
+      }
+      lines.add("[" + e.kind() + "] step " + e.step() + ": " + e.message());
+    }
+    addLog(lines);
+  }
+
+  /** Appends log lines, keeping the last {@link #LOG_LINES} (FX thread). */
+  public void addLog(List<String> lines) {
+    log.addAll(lines);
+    if (log.size() > LOG_LINES) log.remove(0, log.size() - LOG_LINES);
+  }
+
+  /** Loads what a run has logged so far, before it resumes (called off the FX thread). */
+  void history(Path run, Executor fx) {
+    try {
+      List<MetricPoint> points = MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE));
+      List<RunEvent> events = MetricsLog.readEvents(run.resolve(MetricsLog.EVENTS_FILE));
+      fx.execute(() -> {
+        addPoints(points);
+        addEvents(events);
+      });
+    } catch (IOException e) {
+      fx.execute(() -> addLog(List.of("cannot read the run's history: " + e.getMessage())));
+    }
+  }
+
+  public void clear() {
+    for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks)) s.clear();
+    step.set(0);
+    tokensPerS.set(0);
+    loss.set(Double.NaN);
+    lastLoss = Double.NaN;
+    expertHistory.set(List.of());
+    log.clear();
+  }
+
+  private static javafx.scene.Node marker(String colour) {
+    javafx.scene.shape.Circle c = new javafx.scene.shape.Circle(4, javafx.scene.paint.Color.web(colour));
+    c.setStroke(javafx.scene.paint.Color.WHITE);
+    return c;
+  }
+
+  static String duration(double seconds) {
+    long s = Math.round(seconds);
+    if (s >= 86_400) return String.format(Locale.ROOT, "%dd %dh", s / 86_400, (s % 86_400) / 3600);
+    if (s >= 3600) return String.format(Locale.ROOT, "%dh %02dm", s / 3600, (s % 3600) / 60);
+    if (s >= 60) return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+    return s + "s";
+  }
+
+  public BoundedSeries trainLoss() { return trainLoss; }
+  public BoundedSeries valLoss() { return valLoss; }
+  public BoundedSeries gradNorm() { return gradNorm; }
+  public BoundedSeries lr() { return lr; }
+  public BoundedSeries checkpoints() { return checkpoints; }
+  public BoundedSeries nanSkips() { return nanSkips; }
+  public BoundedSeries rollbacks() { return rollbacks; }
+  public DoubleProperty stepProperty() { return step; }
+  public DoubleProperty tokensPerSProperty() { return tokensPerS; }
+  public DoubleProperty lossProperty() { return loss; }
+  public DoubleProperty memoryMbProperty() { return memoryMb; }
+  public DoubleProperty etaProperty() { return etaSeconds; }
+  public ObjectProperty<List<List<List<Double>>>> expertHistoryProperty() { return expertHistory; }
+  public ObservableList<String> log() { return log; }
+}

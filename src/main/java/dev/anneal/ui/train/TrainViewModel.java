@@ -1,0 +1,311 @@
+package dev.anneal.ui.train;
+
+import dev.anneal.data.DatasetPipeline;
+import dev.anneal.metrics.MetricPoint;
+import dev.anneal.metrics.RunEvent;
+import dev.anneal.metrics.RunFollower;
+import dev.anneal.preset.Preset;
+import dev.anneal.preset.PresetEntry;
+import dev.anneal.preset.PresetRegistry;
+import dev.anneal.task.Cancellation;
+import dev.anneal.task.Progress;
+import dev.anneal.train.RunFolder;
+import dev.anneal.train.TrainOptions;
+import dev.anneal.train.TrainResult;
+import dev.anneal.train.Trainer;
+import dev.anneal.train.TrainerControl;
+import dev.anneal.train.TrainingListener;
+import dev.anneal.ui.fx.Batched;
+import dev.anneal.ui.fx.Latest;
+import dev.anneal.workspace.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State and commands of the Train view: which preset and dataset, start / pause / stop / cancel /
+ * resume, and the live figures and charts of the run. Training runs on a worker thread; its
+ * listener hands metrics to the FX thread in batches ({@link Batched}), at most one hand-off
+ * pending at a time. Opening a finished or external run (a DeepSpeed bundle, an HF Trainer
+ * folder) follows its files with the same charts.
+ */
+public final class TrainViewModel {
+  private final Workspace workspace;
+  private final PresetRegistry registry;
+  private final Executor fx;
+  private final ObservableList<String> presets = FXCollections.observableArrayList();
+  private final ObservableList<Path> datasets = FXCollections.observableArrayList();
+  private final StringProperty preset = new SimpleStringProperty();
+  private final ObjectProperty<Path> dataset = new SimpleObjectProperty<>();
+  private final StringProperty status = new SimpleStringProperty("Ready");
+  private final BooleanProperty running = new SimpleBooleanProperty();
+  private final BooleanProperty paused = new SimpleBooleanProperty();
+  private final DoubleProperty progress = new SimpleDoubleProperty();
+  private final ObjectProperty<Path> runDir = new SimpleObjectProperty<>();
+  private final RunCharts charts = new RunCharts();
+  private final int threads;
+  private TrainerControl control;
+  private Cancellation buildCancel;
+  private RunFollower follower;
+
+  /**
+   * @param fx      runs a task on the UI thread ({@code Platform::runLater})
+   * @param threads CPU threads for training; the studio leaves one core for the window
+   */
+  public TrainViewModel(Workspace workspace, PresetRegistry registry, Executor fx, int threads) {
+    this.workspace = workspace;
+    this.registry = registry;
+    this.fx = fx;
+    this.threads = threads;
+    presets.setAll(registry.list().stream().filter(PresetEntry::isValid).map(PresetEntry::name).toList());
+    preset.set(presets.contains(workspace.defaultPreset()) ? workspace.defaultPreset()
+        : presets.isEmpty() ? null : presets.getFirst());
+    refreshDatasets();
+  }
+
+  /** Prepared datasets of the workspace, newest first. */
+  public void refreshDatasets() {
+    try (Stream<Path> s = Files.isDirectory(workspace.datasetsDir()) ? Files.list(workspace.datasetsDir()) : Stream.empty()) {
+      datasets.setAll(s.filter(DatasetPipeline::isPrepared).sorted().toList());
+    } catch (IOException e) {
+      datasets.clear();
+    }
+    if (dataset.get() == null || !datasets.contains(dataset.get())) {
+      dataset.set(datasets.isEmpty() ? null : datasets.getFirst());
+    }
+  }
+
+  /** Starts a new run; builds the sample dataset first when the workspace has none. */
+  public void start() {
+    if (running.get()) return;
+    Preset p = registry.resolve(preset.get());
+    startWorker(p, null);
+  }
+
+  /** Continues a run from its newest checkpoint. */
+  public void resume(Path run) {
+    if (running.get()) return;
+    startWorker(null, run);
+  }
+
+  private void startWorker(Preset p, Path resume) {
+    stopFollowing();
+    charts.clear();
+    control = new TrainerControl();
+    buildCancel = new Cancellation();
+    running.set(true);
+    paused.set(false);
+    progress.set(0);
+    Batched<Runnable> ui = new Batched<>(batch -> batch.forEach(Runnable::run), fx);
+    Latest<String> statusLine = new Latest<>(status::set, fx);
+    Latest<Double> progressValue = new Latest<>(progress::set, fx);
+    Latest<Double> eta = new Latest<>(charts.etaProperty()::set, fx);
+    Batched<MetricPoint> points = new Batched<>(charts::addPoints, fx);
+    Batched<RunEvent> events = new Batched<>(charts::addEvents, fx);
+    Batched<String> logs = new Batched<>(charts::addLog, fx);
+    Thread worker = new Thread(() -> {
+      try {
+        Path data = resume != null ? null : ensureDataset(p, statusLine, progressValue);
+        Preset preset = resume != null ? RunFolder.open(resume).preset() : p;
+        if (resume != null) {
+          String d = RunFolder.open(resume).get("dataset");
+          data = d == null ? null : Path.of(d);
+          charts.history(resume, fx);
+        }
+        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads, 8);
+        statusLine.submit(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
+        TrainingListener listener = new TrainingListener() {
+          @Override
+          public void onMetric(MetricPoint point) {
+            points.submit(point);
+          }
+
+          @Override
+          public void onEvent(RunEvent e) {
+            events.submit(e);
+            if (e.kind().equals(RunEvent.START)) ui.submit(() -> runDir.set(resolveRunDir(options, resume)));
+          }
+
+          @Override
+          public void onProgress(long step, long steps, double etaSeconds) {
+            progressValue.submit((double) step / steps);
+            eta.submit(etaSeconds);
+            statusLine.submit(String.format("Training · step %,d of %,d%s", step, steps,
+                etaSeconds < 0 ? "" : " · " + RunCharts.duration(etaSeconds) + " left"));
+          }
+
+          @Override
+          public void onLog(String line) {
+            logs.submit(line);
+          }
+        };
+        TrainResult r = new Trainer(preset, options, listener, control).run();
+        ui.submit(() -> {
+          runDir.set(r.runDir());
+          status.set(capitalise(r.status()) + " at step " + r.state().step() + " · " + r.runDir().getFileName());
+        });
+      } catch (dev.anneal.task.CancelledException e) {
+        statusLine.submit("Cancelled");
+      } catch (Exception e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        statusLine.submit("Failed: " + msg);
+        logs.submit("error: " + msg);
+      } finally {
+        ui.submit(() -> {
+          running.set(false);
+          paused.set(false);
+          refreshDatasets();
+        });
+      }
+    }, "trainer");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** The run folder the trainer just created (the newest in the runs folder) or the resumed one. */
+  private static Path resolveRunDir(TrainOptions options, Path resume) {
+    if (resume != null) return resume;
+    try (Stream<Path> s = Files.list(options.runsDir())) {
+      return s.filter(Files::isDirectory).max((a, b) -> {
+        try {
+          return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+        } catch (IOException e) {
+          return 0;
+        }
+      }).orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private Path ensureDataset(Preset p, Latest<String> statusLine, Latest<Double> progressValue) throws IOException {
+    if (dataset.get() != null) return dataset.get();
+    Path out = workspace.datasetsDir().resolve("sample");
+    if (DatasetPipeline.isPrepared(out)) return out;
+    int seq = p.training().seqLenOr(p.model().context());
+    statusLine.submit("Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
+    DatasetPipeline.forModel(p.model().vocab(), seq).run(workspace.sources(), out,
+        (Progress pr) -> {
+          statusLine.submit("Building the dataset · " + pr.stage() + " " + pr.done()
+              + (pr.total() > 0 ? " / " + pr.total() : ""));
+          if (pr.fraction() >= 0) progressValue.submit(pr.fraction());
+        }, buildCancel, Math.max(1, threads));
+    return out;
+  }
+
+  /** Shows a run's history and, when it is still growing (another process), follows it. */
+  public void open(Path run) {
+    if (running.get()) return;
+    stopFollowing();
+    charts.clear();
+    runDir.set(run);
+    try {
+      follower = new RunFollower(run);
+      Batched<RunFollower.Update> updates = new Batched<>(batch -> batch.forEach(u -> {
+        charts.addPoints(u.points());
+        charts.addEvents(u.events());
+      }), fx);
+      follower.start(updates::submit, Duration.ofSeconds(2));
+      status.set("Following " + run.getFileName());
+    } catch (RuntimeException e) {
+      status.set("Cannot open " + run + ": " + e.getMessage());
+    }
+  }
+
+  private void stopFollowing() {
+    if (follower != null) follower.close();
+    follower = null;
+  }
+
+  public void pause() {
+    if (control != null && running.get()) {
+      control.pause();
+      paused.set(true);
+      status.set("Paused");
+    }
+  }
+
+  public void resumePaused() {
+    if (control != null && paused.get()) {
+      control.resume();
+      paused.set(false);
+    }
+  }
+
+  /** Checkpoint, then stop. */
+  public void stop() {
+    if (control != null && running.get()) {
+      control.stop();
+      status.set("Stopping after this step (saving a checkpoint)…");
+    }
+  }
+
+  /** Stop at once without a checkpoint; also cancels a dataset build. */
+  public void cancel() {
+    if (buildCancel != null) buildCancel.cancel();
+    if (control != null) control.cancel();
+  }
+
+  private static String capitalise(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  public ObservableList<String> presets() {
+    return presets;
+  }
+
+  public ObservableList<Path> datasets() {
+    return datasets;
+  }
+
+  public StringProperty presetProperty() {
+    return preset;
+  }
+
+  public ObjectProperty<Path> datasetProperty() {
+    return dataset;
+  }
+
+  public StringProperty statusProperty() {
+    return status;
+  }
+
+  public BooleanProperty runningProperty() {
+    return running;
+  }
+
+  public BooleanProperty pausedProperty() {
+    return paused;
+  }
+
+  public DoubleProperty progressProperty() {
+    return progress;
+  }
+
+  public ObjectProperty<Path> runDirProperty() {
+    return runDir;
+  }
+
+  public RunCharts charts() {
+    return charts;
+  }
+
+  /** The presets the picker offers (kept for tests). */
+  List<String> presetNames() {
+    return List.copyOf(presets);
+  }
+}

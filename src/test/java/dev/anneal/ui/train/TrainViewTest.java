@@ -1,0 +1,54 @@
+package dev.anneal.ui.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.Screenshots;
+import dev.anneal.workspace.Workspace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.chart.LineChart;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Press Start on a tiny MoE preset and see points arrive in the charts and the heatmap. */
+@ExtendWith(ApplicationExtension.class)
+class TrainViewTest {
+  @TempDir static Path dir;
+  private TrainViewModel vm;
+
+  @Start
+  void start(Stage stage) throws Exception {
+    Workspace ws = TrainViewModelTest.workspace(dir, "tiny-moe");
+    vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Platform::runLater, 2);
+    vm.presetProperty().set("tiny-moe");
+    Scene scene = new Scene(new TrainView(vm).root(), 1280, 820);
+    scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource("studio.css").toExternalForm());
+    scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource("light.css").toExternalForm());
+    stage.setScene(scene);
+    stage.show();
+  }
+
+  @Test
+  void startingShowsPointsArriving(FxRobot robot) throws Exception {
+    robot.clickOn("#train-start");
+    WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !vm.runningProperty().get()
+        && vm.statusProperty().get().startsWith("Completed"));
+    WaitForAsyncUtils.waitForFxEvents();
+    LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
+    assertThat(loss.getData().getFirst().getData()).hasSize(30);
+    assertThat(robot.lookup("#train-status").queryAs(Label.class).getText()).startsWith("Completed at step 30");
+    assertThat(vm.charts().log()).anySatisfy(l -> assertThat(l).contains("checkpoint"));
+    Screenshots.save(loss.getScene().getRoot(), "train");
+  }
+}
