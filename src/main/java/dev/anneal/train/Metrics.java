@@ -28,7 +28,8 @@ final class Metrics {
   static String line(MetricPoint p, long steps, double eta) {
     return String.format(Locale.ROOT, "step %d/%d · loss %.4f · lr %.2e · grad %.2f · %,.0f tok/s · mfu %.1f%%%s%s",
         p.step(), steps, p.loss(), p.lr(), p.gradNorm(), p.tokensPerS(), 100 * p.mfu(),
-        p.cost() == null ? "" : String.format(Locale.ROOT, " · $%.2f", p.cost()),
+        p.cost() == null ? "" : String.format(Locale.ROOT, " · $%.2f of ~$%.2f", p.cost(),
+            p.step() == 0 ? 0 : p.cost() * steps / p.step()),
         eta < 0 ? "" : " · eta " + duration(eta));
   }
 

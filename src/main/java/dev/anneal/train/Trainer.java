@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.data.TokenShards;
+import dev.anneal.engine.Devices;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
@@ -60,13 +61,21 @@ public final class Trainer {
             "init", options.init() == null ? "" : options.init().toString()));
     if (options.resume() != null) p = run.preset();
     t = p.training();
-    String device = "cpu";
-    String banner = String.format(Locale.ROOT, "device %s · libtorch %s · %d threads · %s",
-        device, engine.getVersion(), JniUtils.getNumThreads(), t.precision());
+    Devices.Choice device = Devices.choose(p.hardware().device());
+    if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
+    // bf16 is not used until checked on the device: any bf16 cast on CPU aborts the JVM (DJL 0.36).
+    String precision = "fp32";
+    if (!t.precision().equals("fp32")) {
+      listener.onLog("note: the preset asks for " + t.precision() + "; in-process training runs in fp32 "
+          + "(16-bit kernels are not verified on " + device.device() + ")");
+    }
+    String banner = String.format(Locale.ROOT, "device %s · libtorch %s%s · %s",
+        device.device(), engine.getVersion(),
+        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision);
     listener.onLog(banner);
 
     try (TokenShards shards = TokenShards.open(options.dataset());
-        NDManager root = NDManager.newBaseManager();
+        NDManager root = NDManager.newBaseManager(device.device());
         MetricsLog log = MetricsLog.append(run.dir())) {
       int seq = t.seqLenOr(p.model().context());
       BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), t.microBatch(), seq, t.seed(), shards.padId());
