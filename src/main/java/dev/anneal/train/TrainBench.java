@@ -72,6 +72,7 @@ public final class TrainBench {
             runner.zeroGradients(m);
           }
           if (s >= warmup) ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
+          if (s % 20 == 0) dev.anneal.engine.NativeMemory.trim(); // as the trainer does
         }
         double javaShare = sampler2.stop();
         double totalMs = Arrays.stream(ms).sum();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.data.TokenShards;
 import dev.anneal.engine.Devices;
+import dev.anneal.engine.NativeMemory;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
@@ -151,6 +152,7 @@ public final class Trainer {
           state = state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
         }
         lastLoss = out.loss();
+        if (state.step() % 20 == 0) NativeMemory.trim(); // keeps resident memory flat (NativeMemory)
         intervalTokens += out.tokens();
         StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
         if (crossed != null) {
