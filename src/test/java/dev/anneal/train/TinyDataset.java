@@ -13,14 +13,14 @@ import java.util.Map;
  * A prepared dataset folder written directly (train.bin, val.bin, document indexes, meta.json),
  * holding documents that repeat a short pattern: a model learns it within tens of steps.
  */
-final class TinyDataset {
-  static final int VOCAB = 64;
-  static final int EOS = 1;
-  static final int PAD = 0;
+public final class TinyDataset {
+  public static final int VOCAB = 64;
+  public static final int EOS = 1;
+  public static final int PAD = 0;
 
   private TinyDataset() {}
 
-  static Path write(Path dir, int seqLen, int trainDocs, int valDocs) throws IOException {
+  public static Path write(Path dir, int seqLen, int trainDocs, int valDocs) throws IOException {
     Files.createDirectories(dir);
     long train = shard(dir, "train", seqLen, trainDocs, 11);
     long val = shard(dir, "val", seqLen, valDocs, 97);
@@ -61,7 +61,7 @@ final class TinyDataset {
   }
 
   /** A preset small enough to train tens of steps in seconds on a CPU. */
-  static String preset(String name, String family, int steps) {
+  public static String preset(String name, String family, int steps) {
     String model = family.equals("gpt2")
         ? "{family: gpt2, layers: 2, hidden: 32, heads: 4, vocab: 64, context: 32}"
         : "{family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 64, context: 32}";
