@@ -1,5 +1,6 @@
 package dev.anneal.infer;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -11,6 +12,7 @@ final class NoGrad implements AutoCloseable {
   private final boolean was;
 
   private NoGrad() {
+    Engine.getEngine("PyTorch"); // loads the natives before the first JNI call
     was = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
   }
