@@ -31,6 +31,8 @@ public final class ShellView {
     this.vm = vm;
     factories.put("Presets", () -> new PresetsView(
         new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
+    factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
+        vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir())).root());
 
     VBox nav = new VBox(4);
     nav.setId("navigation");
