@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal bench ...}: speed figures, printed; not tests. */
 @Command(name = "bench", description = "Measure speed and print figures.",
-    subcommands = {BenchCommand.Data.class, BenchTrainCommand.class, BenchModelCommand.class})
+    subcommands = {BenchCommand.Data.class, BenchTrainCommand.class, BenchModelCommand.class,
+        BenchGenerateCommand.class})
 final class BenchCommand {
 
   @Command(name = "data", description = "Generate a corpus, then time build (scan+extract+dedup), tokenizer training and prepare.")

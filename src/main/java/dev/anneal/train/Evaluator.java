@@ -7,18 +7,29 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.model.CausalLm;
 import dev.anneal.model.LmLoss;
 
-/** Mean loss over the first validation sequences, with gradients off. */
-final class Evaluator {
+/**
+ * Mean loss over the first validation sequences, with gradients off: the trainer's validation
+ * loss, and the comparison's loss on a val split.
+ */
+public final class Evaluator {
   private final BatchSampler val;
   private final int batches;
 
-  Evaluator(BatchSampler val, int batches) {
+  /** A token-weighted mean loss and the number of target tokens it counts. */
+  public record Measured(double loss, long tokens) {}
+
+  public Evaluator(BatchSampler val, int batches) {
     this.val = val;
     this.batches = Math.max(1, Math.min(batches, (val.sequences() + val.rows() - 1) / val.rows()));
   }
 
   /** Token-weighted mean cross-entropy over the validation batches. */
   double loss(CausalLm model, NDManager parent) {
+    return measure(model, parent).loss();
+  }
+
+  /** As {@link #loss}, with the count of tokens it averages over. */
+  public Measured measure(CausalLm model, NDManager parent) {
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDManager m = parent.newSubManager()) {
@@ -34,7 +45,7 @@ final class Evaluator {
             .getFloat() * n;
         count += n;
       }
-      return count == 0 ? Double.NaN : sum / count;
+      return new Measured(count == 0 ? Double.NaN : sum / count, (long) count);
     } finally {
       JniUtils.setGradMode(was);
     }

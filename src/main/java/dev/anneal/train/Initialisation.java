@@ -45,8 +45,11 @@ public final class Initialisation {
     }
   }
 
-  /** Where the model.safetensors to start from lives. */
-  static Path weightsFolder(Path init) throws IOException {
+  /**
+   * Where the model.safetensors of a model folder lives: a run folder's best checkpoint (else its
+   * latest), a checkpoint folder, or a Hugging Face folder as given.
+   */
+  public static Path weightsFolder(Path init) throws IOException {
     if (Files.isRegularFile(init.resolve(RunFolder.RUN_JSON))) {
       if (Files.isDirectory(init.resolve("best"))) return init.resolve("best");
       return new CheckpointStore(init, 1).latest()
@@ -57,15 +60,14 @@ public final class Initialisation {
   }
 
   /** The architecture of the weights: a run's frozen preset, or an HF folder's config.json. */
-  static ModelSpec specOf(Path init, Path weights) throws IOException {
-    for (Path runDir : new Path[] {init, weights.getParent(), weights.getParent().getParent()}) {
-      if (runDir != null && Files.isRegularFile(runDir.resolve(RunFolder.PRESET))) {
-        Preset stage1 = RunFolder.open(runDir).preset();
-        if (stage1.usesLora()) {
-          throw new IOException(runDir + " trained LoRA adapters: merge them into a full model first");
-        }
-        return stage1.model();
+  public static ModelSpec specOf(Path init, Path weights) throws IOException {
+    Path runDir = runFolderOf(init, weights);
+    if (runDir != null) {
+      Preset stage1 = RunFolder.open(runDir).preset();
+      if (stage1.usesLora()) {
+        throw new IOException(runDir + " trained LoRA adapters: merge them into a full model first");
       }
+      return stage1.model();
     }
     if (Files.isRegularFile(weights.resolve("config.json"))) {
       return HfConfig.read(weights.resolve("config.json")).spec();
@@ -73,7 +75,23 @@ public final class Initialisation {
     throw new IOException(init + ": cannot tell its architecture (no preset.yaml or config.json)");
   }
 
-  static Function<String, HostTensor> reader(TensorSource tensors) {
+  /**
+   * The run folder the weights belong to (the folder given, or the run above a checkpoint or
+   * {@code best/}), or null for weights outside a run.
+   */
+  public static Path runFolderOf(Path init, Path weights) {
+    Path parent = weights.toAbsolutePath().getParent();
+    for (Path runDir : new Path[] {init, parent, parent == null ? null : parent.getParent()}) {
+      if (runDir != null && Files.isRegularFile(runDir.resolve(RunFolder.RUN_JSON))
+          && Files.isRegularFile(runDir.resolve(RunFolder.PRESET))) {
+        return runDir;
+      }
+    }
+    return null;
+  }
+
+  /** Reads tensors by name for {@link CausalLm#loadWeights}, I/O failures unchecked. */
+  public static Function<String, HostTensor> reader(TensorSource tensors) {
     return name -> {
       try {
         return tensors.read(name);

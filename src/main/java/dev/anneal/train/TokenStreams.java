@@ -3,10 +3,10 @@ package dev.anneal.train;
 import dev.anneal.data.TokenShards;
 
 /** Adapts the dataset's memory-mapped shards to the trainer's {@link TokenStream}. */
-final class TokenStreams {
+public final class TokenStreams {
   private TokenStreams() {}
 
-  static TokenStream of(TokenShards.Shard shard) {
+  public static TokenStream of(TokenShards.Shard shard) {
     return new TokenStream() {
       @Override
       public long length() {

@@ -34,6 +34,8 @@ public final class ShellView {
     factories.put("Presets", () -> new PresetsView(
         new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
     factories.put("Train", () -> trainView(vm));
+    factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
+        vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir())).root());
 
     VBox nav = new VBox(4);
     nav.setId("navigation");

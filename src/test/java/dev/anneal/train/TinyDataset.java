@@ -14,9 +14,9 @@ import java.util.Map;
  * holding documents that repeat a short pattern: a model learns it within tens of steps.
  */
 public final class TinyDataset {
-  static final int VOCAB = 64;
-  static final int EOS = 1;
-  static final int PAD = 0;
+  public static final int VOCAB = 64;
+  public static final int EOS = 1;
+  public static final int PAD = 0;
 
   private TinyDataset() {}
 

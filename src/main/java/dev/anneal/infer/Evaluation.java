@@ -1,0 +1,112 @@
+package dev.anneal.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.anneal.data.TokenShards;
+import dev.anneal.task.Cancellation;
+import dev.anneal.train.BatchSampler;
+import dev.anneal.train.Evaluator;
+import dev.anneal.train.TokenStreams;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Loss and perplexity of a model on a text (with the loss of every predicted token) or on a
+ * dataset's val split (as the trainer measures its validation loss, over every val sequence).
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  public static EvalResult ofText(ModelView view, String text, Cancellation cancellation) {
+    return ofIds(view, view.tokenizer().encode(text), cancellation);
+  }
+
+  /**
+   * Predicts every position after the first. A text longer than the context goes through in
+   * windows of the context, each starting at the last token of the one before, so every position
+   * is predicted exactly once and always with some context.
+   */
+  public static EvalResult ofIds(ModelView view, int[] ids, Cancellation cancellation) {
+    if (ids.length < 2) {
+      throw new IllegalArgumentException("the text has " + ids.length
+          + " token(s): a loss needs at least 2 (one to read, one to predict)");
+    }
+    for (int id : ids) {
+      if (id < 0 || id >= view.vocab()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + view.vocab());
+    }
+    double[] losses = new double[ids.length - 1];
+    int ctx = view.context();
+    try (NoGrad g = NoGrad.enter(); NDManager root = NDManager.newBaseManager()) {
+      for (int start = 0; start + 1 < ids.length; start += ctx - 1) {
+        cancellation.check();
+        int end = Math.min(ids.length, start + ctx);
+        float[] window = windowLosses(view, Arrays.copyOfRange(ids, start, end), root);
+        for (int k = 0; k < window.length; k++) losses[start + k] = window[k];
+      }
+    }
+    String[] pieces = TokenPieces.of(view.tokenizer(), ids);
+    List<TokenLoss> tokens = new ArrayList<>(losses.length);
+    double sum = 0;
+    for (int i = 0; i < losses.length; i++) {
+      tokens.add(new TokenLoss(ids[i + 1], pieces[i + 1], losses[i]));
+      sum += losses[i];
+    }
+    double mean = sum / losses.length;
+    return new EvalResult(view.label(), ids.clone(), List.copyOf(tokens), mean, Math.exp(mean), losses.length);
+  }
+
+  /** −log p(ids[t+1] | ids[..t]) for t = 0 … T−2 of one window (T ≤ context). */
+  private static float[] windowLosses(ModelView view, int[] ids, NDManager root) {
+    try (NDManager m = root.newSubManager()) {
+      int t = ids.length;
+      long[] input = new long[t - 1];
+      long[] target = new long[t - 1];
+      for (int i = 0; i < t - 1; i++) {
+        input[i] = ids[i];
+        target[i] = ids[i + 1];
+      }
+      NDArray logits = view.forward(m.create(input, new Shape(1, t - 1))).logits(); // (1, T-1, V)
+      NDArray picked = logits.logSoftmax(-1).gather(m.create(target, new Shape(1, t - 1, 1)), -1);
+      return picked.neg().toFloatArray();
+    }
+  }
+
+  /**
+   * Mean loss over every sequence of a prepared dataset's val split, as the trainer computes its
+   * validation loss (documents masked from each other, padding not counted), in sequences of the
+   * dataset's length (cut to the model's context).
+   */
+  public static EvalResult ofValSplit(ModelView view, Path dataset) throws IOException {
+    try (TokenShards shards = TokenShards.open(dataset)) {
+      Path meta = dataset.resolve(TokenShards.META);
+      if (shards.vocabSize() > view.vocab()) {
+        throw new IOException(meta + ": vocabulary of " + shards.vocabSize() + " tokens, more than the model's " + view.vocab());
+      }
+      String sha = shards.meta().path("tokenizer_sha256").asText("");
+      if (!sha.isEmpty() && !sha.equals(view.tokenizer().sha256())) {
+        throw new IOException(meta + ": tokenized with another tokenizer than " + view.tokenizer().file()
+            + " (SHA-256 differs): the losses would mean nothing");
+      }
+      int seq = Math.min(shards.seqLen(), view.context());
+      int padId = shards.meta().has("pad_id") ? shards.padId() : -1;
+      int sequences;
+      try {
+        sequences = new BatchSampler(TokenStreams.of(shards.val()), 1, seq, 0, padId).sequences();
+      } catch (IllegalArgumentException e) {
+        throw new IOException(dataset.resolve("val.bin") + ": " + e.getMessage(), e);
+      }
+      // Rows that divide the sequence count: no sequence is read twice.
+      int rows = IntStream.rangeClosed(1, 8).filter(r -> sequences % r == 0).max().orElse(1);
+      BatchSampler val = new BatchSampler(TokenStreams.of(shards.val()), rows, seq, 0, padId);
+      try (NDManager root = NDManager.newBaseManager()) {
+        Evaluator.Measured m = new Evaluator(val, sequences / rows).measure(view.model(), root);
+        return new EvalResult(view.label(), new int[0], List.of(), m.loss(), Math.exp(m.loss()), m.tokens());
+      }
+    }
+  }
+}

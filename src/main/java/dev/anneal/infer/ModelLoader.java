@@ -1,0 +1,208 @@
+package dev.anneal.infer;
+
+import ai.djl.ndarray.NDManager;
+import dev.anneal.AppEnvironment;
+import dev.anneal.model.CausalLm;
+import dev.anneal.model.io.HfFolder;
+import dev.anneal.model.io.LoadedAdapter;
+import dev.anneal.model.io.LoadedModel;
+import dev.anneal.model.io.PeftAdapter;
+import dev.anneal.model.io.SafetensorsCheckpoint;
+import dev.anneal.model.io.TensorSource;
+import dev.anneal.preset.LoraSpec;
+import dev.anneal.preset.ModelSpec;
+import dev.anneal.preset.Preset;
+import dev.anneal.tokenizer.TextTokenizer;
+import dev.anneal.train.Architecture;
+import dev.anneal.train.Initialisation;
+import dev.anneal.train.RunFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads MODEL as the CLI and the studio name it: a Hugging Face folder, a run folder (its best
+ * checkpoint, else its latest), or a checkpoint folder, optionally with an adapter (a PEFT folder,
+ * or an Anneal LoRA run or checkpoint). A LoRA run given as MODEL loads its base (run.json's
+ * {@code init}) with the run's adapter. Folders are resolved by {@link Initialisation}, as a run
+ * that starts from them would be.
+ *
+ * <p>The tokenizer: {@code tokenizer} when given, else a {@code tokenizer.json} beside the
+ * weights, else the one of the dataset the run trained on (run.json's {@code dataset}).
+ */
+public final class ModelLoader {
+  private ModelLoader() {}
+
+  /** Weights found for a base model, opened lazily; tokenizer candidates in order of preference. */
+  private record Found(ModelSpec spec, TensorSource tensors, Path where, List<Path> tokenizers,
+      AutoCloseable owner) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      owner.close();
+    }
+  }
+
+  /**
+   * @param adapter   an adapter folder or LoRA run to put on the model, or null
+   * @param tokenizer a tokenizer.json (or its folder) overriding the one found, or null
+   */
+  public static LoadedLm load(Path model, Path adapter, Path tokenizer) throws IOException {
+    AppEnvironment.configure();
+    if (!Files.isDirectory(model)) throw new IOException(model + ": no such folder");
+    if (PeftAdapter.isAdapterFolder(model)) {
+      throw new IOException(model + " is a PEFT adapter: give its base model, and the adapter with --adapter");
+    }
+    Path weights = Initialisation.weightsFolder(model);
+    Path runDir = Initialisation.runFolderOf(model, weights);
+    Preset loraRun = runDir == null ? null : loraPreset(runDir);
+    if (loraRun != null) {
+      if (adapter != null) throw new IOException(model + " is a LoRA run already; --adapter cannot add another");
+      Path base = baseOf(runDir);
+      return assemble(base, runDir, weights, tokenizer, model + " (base " + base + ")");
+    }
+    if (adapter == null) return assemble(model, null, null, tokenizer, model.toString());
+    return assemble(model, adapter, null, tokenizer, model + " + " + adapter);
+  }
+
+  /** Loads base weights and, when {@code adapter} is set, the adapter found there. */
+  private static LoadedLm assemble(Path base, Path adapter, Path adapterWeights, Path tokenizer,
+      String label) throws IOException {
+    try (Found b = findBase(base)) {
+      LoraSpec lora = null;
+      LoadedAdapter peft = null;
+      TensorSource adapterTensors = null;
+      List<Path> tokenizers = new ArrayList<>();
+      try {
+        if (adapter != null && PeftAdapter.isAdapterFolder(adapter)) {
+          peft = PeftAdapter.load(adapter, b.spec());
+          refuseRouter(adapter, peft.tensors());
+          lora = peft.lora();
+          adapterTensors = peft.tensors();
+        } else if (adapter != null) {
+          Path w = adapterWeights != null ? adapterWeights : Initialisation.weightsFolder(adapter);
+          Path runDir = Initialisation.runFolderOf(adapter, w);
+          Preset p = runDir == null ? null : loraPreset(runDir);
+          if (p == null) {
+            throw new IOException(adapter + " is neither a PEFT adapter folder (" + PeftAdapter.CONFIG
+                + ") nor a LoRA run or checkpoint");
+          }
+          List<String> diff = Architecture.differences(b.spec(), p.model());
+          if (!diff.isEmpty()) {
+            throw new IOException(adapter + " was trained on another architecture than " + base
+                + " (" + String.join("; ", diff) + ")");
+          }
+          lora = p.lora();
+          adapterTensors = SafetensorsCheckpoint.open(w, "model");
+          tokenizers.addAll(runTokenizers(runDir, w));
+        }
+        tokenizers.addAll(b.tokenizers());
+        return build(b, lora, adapterTensors, adapter, chooseTokenizer(tokenizer, tokenizers, base), label);
+      } finally {
+        if (peft != null) peft.close();
+        else if (adapterTensors != null) adapterTensors.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(base + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static LoadedLm build(Found b, LoraSpec lora, TensorSource adapterTensors, Path adapter,
+      Path tokenizerFile, String label) throws IOException {
+    TextTokenizer tok = TextTokenizer.loadFile(tokenizerFile);
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      if (tok.vocabSize() > b.spec().vocab()) {
+        throw new IOException(tokenizerFile + " has " + tok.vocabSize()
+            + " tokens, more than the model's vocabulary of " + b.spec().vocab());
+      }
+      CausalLm lm = CausalLm.create(b.spec(), lora, manager, 0);
+      load(() -> lm.loadWeights(Initialisation.reader(b.tensors())), b.where());
+      if (lora != null) load(() -> lm.loadAdapter(Initialisation.reader(adapterTensors)), adapter);
+      return new LoadedLm(manager, lm, tok, label);
+    } catch (IOException | RuntimeException e) {
+      manager.close(); // closes the model's sub-manager too
+      tok.close();
+      throw e;
+    }
+  }
+
+  /** Runs a tensor load, naming the folder in the one-line message when a tensor is wrong. */
+  private static void load(Runnable r, Path where) throws IOException {
+    try {
+      r.run();
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": " + e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static Found findBase(Path model) throws IOException {
+    if (!Files.isDirectory(model)) throw new IOException(model + ": no such folder");
+    Path weights = Initialisation.weightsFolder(model);
+    Path runDir = Initialisation.runFolderOf(model, weights);
+    List<Path> tokenizers = new ArrayList<>();
+    tokenizers.add(weights.resolve(HfFolder.TOKENIZER));
+    if (runDir == null) {
+      LoadedModel hf = HfFolder.load(weights);
+      return new Found(hf.spec(), hf.tensors(), weights, tokenizers, hf);
+    }
+    ModelSpec spec = Initialisation.specOf(model, weights);
+    tokenizers.addAll(runTokenizers(runDir, weights));
+    SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(weights, "model");
+    return new Found(spec, ckpt, weights, tokenizers, ckpt);
+  }
+
+  /** The run's preset when the run trained LoRA adapters, else null. */
+  private static Preset loraPreset(Path runDir) throws IOException {
+    Preset p = RunFolder.open(runDir).preset();
+    return p.usesLora() ? p : null;
+  }
+
+  private static Path baseOf(Path runDir) throws IOException {
+    String init = RunFolder.open(runDir).get("init");
+    if (init == null || init.isBlank()) {
+      throw new IOException(runDir.resolve(RunFolder.RUN_JSON) + ": a LoRA run, but it names no base model (init)");
+    }
+    return resolveRecorded(runDir, init);
+  }
+
+  /** Tokenizers a run knows of: beside its weights, then its dataset's. */
+  private static List<Path> runTokenizers(Path runDir, Path weights) throws IOException {
+    List<Path> out = new ArrayList<>();
+    out.add(weights.resolve(HfFolder.TOKENIZER));
+    String dataset = RunFolder.open(runDir).get("dataset");
+    if (dataset != null && !dataset.isBlank()) out.add(resolveRecorded(runDir, dataset).resolve(HfFolder.TOKENIZER));
+    return out;
+  }
+
+  /** A path recorded in run.json: as written (absolute, or relative to where training ran), else beside the run. */
+  private static Path resolveRecorded(Path runDir, String recorded) {
+    Path p = Path.of(recorded);
+    if (p.isAbsolute() || Files.exists(p)) return p;
+    Path besideRuns = runDir.toAbsolutePath().getParent();
+    return besideRuns != null && besideRuns.getParent() != null ? besideRuns.getParent().resolve(recorded) : p;
+  }
+
+  private static Path chooseTokenizer(Path given, List<Path> candidates, Path model) throws IOException {
+    if (given != null) return Files.isDirectory(given) ? given.resolve(HfFolder.TOKENIZER) : given;
+    for (Path c : candidates) if (Files.isRegularFile(c)) return c;
+    throw new IOException(model + ": no tokenizer.json found (looked at "
+        + String.join(", ", candidates.stream().distinct().map(Path::toString).toList())
+        + "); pass --tokenizer FILE");
+  }
+
+  /** Anneal's models keep the MoE router frozen under LoRA; an adapter that retrained it would not switch off. */
+  private static void refuseRouter(Path adapter, TensorSource tensors) throws IOException {
+    for (String name : tensors.names()) {
+      if (name.endsWith(".gate.weight") && !name.contains("lora_")) {
+        throw new IOException(adapter + " retrains the MoE router (modules_to_save gate): "
+            + "not supported for comparison; merge it into a full model instead");
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.anneal.ui.compare;
+
+import dev.anneal.infer.EvalResult;
+import dev.anneal.infer.Evaluation;
+import dev.anneal.infer.GenerationResult;
+import dev.anneal.infer.Generator;
+import dev.anneal.infer.Improvement;
+import dev.anneal.infer.ModelPair;
+import dev.anneal.infer.Prompt;
+import dev.anneal.infer.PromptLibrary;
+import dev.anneal.infer.PromptLibrary.SavedPrompt;
+import dev.anneal.infer.SamplingSettings;
+import dev.anneal.task.Cancellation;
+import dev.anneal.ui.fx.Batched;
+import dev.anneal.ui.fx.Latest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State and commands of the Compare view: two models, one prompt and one set of settings,
+ * side-by-side streaming generation, and the loss of both on a val split or a file with the
+ * per-token view. Models load and run on one worker thread; results come back to the FX thread
+ * through {@link Batched} (every token) and {@link Latest} (status).
+ */
+public final class CompareViewModel implements AutoCloseable {
+  /** What the per-token text is coloured by. */
+  public enum ColourBy { BASE, TUNED, DIFFERENCE }
+
+  /** One predicted token with both models' losses (nats). */
+  public record TokenDiff(String text, double baseLoss, double tunedLoss) {
+    /** Negative where tuning helped. */
+    public double delta() {
+      return tunedLoss - baseLoss;
+    }
+  }
+
+  private record Piece(int side, String text, double tokensPerSecond) {}
+
+  private final Path workspace;
+  private final Path runsDir;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "compare-worker");
+    t.setDaemon(true);
+    return t;
+  });
+  private final StringProperty baseModel = new SimpleStringProperty("");
+  private final StringProperty tunedModel = new SimpleStringProperty("");
+  private final StringProperty prompt = new SimpleStringProperty("");
+  private final StringProperty suffix = new SimpleStringProperty("");
+  private final BooleanProperty fim = new SimpleBooleanProperty(false);
+  private final DoubleProperty temperature = new SimpleDoubleProperty(0.7);
+  private final IntegerProperty topK = new SimpleIntegerProperty(50);
+  private final DoubleProperty topP = new SimpleDoubleProperty(0.95);
+  private final DoubleProperty repetitionPenalty = new SimpleDoubleProperty(1.0);
+  private final IntegerProperty maxTokens = new SimpleIntegerProperty(128);
+  private final StringProperty stop = new SimpleStringProperty("");
+  private final LongProperty seed = new SimpleLongProperty(42);
+  private final StringProperty baseText = new SimpleStringProperty("");
+  private final StringProperty tunedText = new SimpleStringProperty("");
+  private final StringProperty baseSpeed = new SimpleStringProperty("");
+  private final StringProperty tunedSpeed = new SimpleStringProperty("");
+  private final StringProperty status = new SimpleStringProperty("Choose a base and a tuned model.");
+  private final BooleanProperty busy = new SimpleBooleanProperty(false);
+  private final StringProperty evalSource = new SimpleStringProperty("");
+  private final StringProperty baseLoss = new SimpleStringProperty("–");
+  private final StringProperty tunedLoss = new SimpleStringProperty("–");
+  private final StringProperty improvement = new SimpleStringProperty("");
+  private final ObjectProperty<ColourBy> colourBy = new SimpleObjectProperty<>(ColourBy.DIFFERENCE);
+  private final ObservableList<TokenDiff> perToken = FXCollections.observableArrayList();
+  private final ObservableList<SavedPrompt> prompts = FXCollections.observableArrayList();
+  private final ObservableList<String> modelChoices = FXCollections.observableArrayList();
+
+  private final Batched<Piece> pieces = new Batched<>(this::showPieces);
+  private final Latest<String> statusUpdates = new Latest<>(this::finish);
+  private volatile Cancellation cancellation = Cancellation.none();
+  private ModelPair pair; // worker thread only
+  private String pairKey = "";
+
+  public CompareViewModel(Path workspace, Path runsDir) {
+    this.workspace = workspace;
+    this.runsDir = runsDir;
+    try {
+      prompts.setAll(PromptLibrary.load(workspace));
+    } catch (IOException e) {
+      prompts.setAll(PromptLibrary.defaults());
+      status.set(e.getMessage());
+    }
+    refreshModelChoices();
+    if (!prompts.isEmpty()) usePrompt(prompts.getFirst());
+  }
+
+  /** The workspace's run folders, newest first, for the model pickers. */
+  public void refreshModelChoices() {
+    List<String> runs = new ArrayList<>();
+    if (Files.isDirectory(runsDir)) {
+      try (Stream<Path> s = Files.list(runsDir)) {
+        s.filter(p -> Files.isRegularFile(p.resolve("run.json")))
+            .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+            .forEach(p -> runs.add(p.toString()));
+      } catch (IOException e) {
+        status.set("Cannot list " + runsDir + ": " + e.getMessage());
+      }
+    }
+    modelChoices.setAll(runs);
+  }
+
+  public void usePrompt(SavedPrompt p) {
+    prompt.set(p.text());
+    fim.set(p.suffix() != null);
+    suffix.set(p.suffix() == null ? "" : p.suffix());
+  }
+
+  /** Saves the current prompt under a name in the workspace's prompt library. */
+  public void savePrompt(String name) {
+    if (name == null || name.isBlank()) {
+      status.set("Give the prompt a name to save it.");
+      return;
+    }
+    try {
+      prompts.setAll(PromptLibrary.save(workspace, new SavedPrompt(name.strip(), prompt.get(),
+          fim.get() ? suffix.get() : null)));
+      status.set("Saved prompt “" + name.strip() + "”.");
+    } catch (IOException e) {
+      status.set(e.getMessage());
+    }
+  }
+
+  public SamplingSettings settings() {
+    List<String> stops = stop.get().isEmpty() ? List.of()
+        : Arrays.stream(stop.get().split("\\|")).map(s -> s.replace("\\n", "\n")).toList();
+    return new SamplingSettings(temperature.get(), topK.get(), topP.get(), repetitionPenalty.get(),
+        maxTokens.get(), stops, seed.get());
+  }
+
+  /** Generates from both models side by side; texts and speeds stream into the panes. */
+  public void generate() {
+    if (busy.get()) return;
+    SamplingSettings s;
+    try {
+      s = settings();
+    } catch (IllegalArgumentException e) {
+      status.set(e.getMessage());
+      return;
+    }
+    Prompt p = fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
+    String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
+    baseText.set("");
+    tunedText.set("");
+    baseSpeed.set("");
+    tunedSpeed.set("");
+    Cancellation c = new Cancellation();
+    cancellation = c;
+    begin("Loading models…");
+    worker.execute(() -> {
+      try {
+        ModelPair models = models(base, tuned);
+        statusUpdates.submit("\u0000Generating…");
+        List<GenerationResult> r = Generator.sideBySide(List.of(models.base(), models.tuned()), p, s,
+            (side, e) -> pieces.submit(new Piece(side, e.text(), e.tokensPerSecond())), c);
+        statusUpdates.submit(String.format(Locale.ROOT, "Base: %d tokens (%s) · tuned: %d tokens (%s)",
+            r.get(0).tokenIds().length, r.get(0).finish().id(), r.get(1).tokenIds().length, r.get(1).finish().id()));
+      } catch (Exception e) {
+        statusUpdates.submit(message(e));
+      }
+    });
+  }
+
+  /** Stops a generation where it is; both panes keep what was written. */
+  public void stop() {
+    cancellation.cancel();
+  }
+
+  /**
+   * Loss of both models on {@link #evalSourceProperty()}: a prepared dataset folder (its val
+   * split) or a text file (with the per-token view).
+   */
+  public void evaluate() {
+    if (busy.get()) return;
+    String source = evalSource.get().strip();
+    String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
+    if (source.isEmpty()) {
+      status.set("Choose a dataset folder (its val split) or a text file to evaluate on.");
+      return;
+    }
+    perToken.clear();
+    baseLoss.set("–");
+    tunedLoss.set("–");
+    improvement.set("");
+    Cancellation c = new Cancellation();
+    cancellation = c;
+    begin("Evaluating…");
+    worker.execute(() -> {
+      try {
+        ModelPair models = models(base, tuned);
+        Path path = Path.of(source);
+        EvalResult b, t;
+        if (Files.isDirectory(path)) {
+          b = Evaluation.ofValSplit(models.base(), path);
+          t = Evaluation.ofValSplit(models.tuned(), path);
+        } else {
+          if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
+          String text = Files.readString(path);
+          b = Evaluation.ofText(models.base(), text, c);
+          t = Evaluation.ofText(models.tuned(), text, c);
+        }
+        List<TokenDiff> diffs = new ArrayList<>();
+        boolean comparable = models.sameTokenizer() && b.tokens().size() == t.tokens().size();
+        if (comparable) {
+          for (int i = 0; i < b.tokens().size(); i++) {
+            diffs.add(new TokenDiff(b.tokens().get(i).token(), b.tokens().get(i).loss(), t.tokens().get(i).loss()));
+          }
+        }
+        javafx.application.Platform.runLater(() -> showEval(b, t, diffs));
+        statusUpdates.submit(String.format(Locale.ROOT, "Evaluated %,d tokens%s.", b.counted(),
+            comparable || b.tokens().isEmpty() ? "" : " (different tokenizers: no per-token difference)"));
+      } catch (Exception e) {
+        statusUpdates.submit(message(e));
+      }
+    });
+  }
+
+  private void showEval(EvalResult b, EvalResult t, List<TokenDiff> diffs) {
+    baseLoss.set(String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", b.meanLoss(), b.perplexity()));
+    tunedLoss.set(String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", t.meanLoss(), t.perplexity()));
+    improvement.set("Loss improvement: " + Improvement.format(Improvement.percent(b.meanLoss(), t.meanLoss()))
+        + " · Perplexity improvement: " + Improvement.format(Improvement.percent(b.perplexity(), t.perplexity())));
+    perToken.setAll(diffs);
+  }
+
+  /** The loaded pair for these paths, loading (and closing the old one) when they changed. */
+  private ModelPair models(String base, String tuned) throws IOException {
+    if (base.isEmpty()) throw new IOException("Choose a base model.");
+    if (tuned.isEmpty()) throw new IOException("Choose a tuned model or an adapter.");
+    String key = base + "\n" + tuned;
+    if (pair == null || !key.equals(pairKey)) {
+      if (pair != null) pair.close();
+      pair = null;
+      pair = ModelPair.load(Path.of(base), Path.of(tuned), null, null);
+      pairKey = key;
+    }
+    return pair;
+  }
+
+  private void begin(String what) {
+    busy.set(true);
+    status.set(what);
+  }
+
+  private void showPieces(List<Piece> batch) {
+    StringBuilder b = new StringBuilder(baseText.get()), t = new StringBuilder(tunedText.get());
+    for (Piece p : batch) {
+      (p.side() == 0 ? b : t).append(p.text());
+      (p.side() == 0 ? baseSpeed : tunedSpeed).set(String.format(Locale.ROOT, "%.1f tokens/s", p.tokensPerSecond()));
+    }
+    baseText.set(b.toString());
+    tunedText.set(t.toString());
+  }
+
+  /** A status starting with NUL is progress (still busy); any other ends the work. */
+  private void finish(String message) {
+    if (message.startsWith("\u0000")) {
+      status.set(message.substring(1));
+      return;
+    }
+    status.set(message);
+    busy.set(false);
+  }
+
+  private static String message(Exception e) {
+    String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return m.lines().findFirst().orElse(m);
+  }
+
+  @Override
+  public void close() {
+    cancellation.cancel();
+    worker.execute(() -> {
+      if (pair != null) pair.close();
+    });
+    worker.shutdown();
+  }
+
+  public StringProperty baseModelProperty() { return baseModel; }
+  public StringProperty tunedModelProperty() { return tunedModel; }
+  public StringProperty promptProperty() { return prompt; }
+  public StringProperty suffixProperty() { return suffix; }
+  public BooleanProperty fimProperty() { return fim; }
+  public DoubleProperty temperatureProperty() { return temperature; }
+  public IntegerProperty topKProperty() { return topK; }
+  public DoubleProperty topPProperty() { return topP; }
+  public DoubleProperty repetitionPenaltyProperty() { return repetitionPenalty; }
+  public IntegerProperty maxTokensProperty() { return maxTokens; }
+  public StringProperty stopProperty() { return stop; }
+  public LongProperty seedProperty() { return seed; }
+  public StringProperty baseTextProperty() { return baseText; }
+  public StringProperty tunedTextProperty() { return tunedText; }
+  public StringProperty baseSpeedProperty() { return baseSpeed; }
+  public StringProperty tunedSpeedProperty() { return tunedSpeed; }
+  public StringProperty statusProperty() { return status; }
+  public BooleanProperty busyProperty() { return busy; }
+  public StringProperty evalSourceProperty() { return evalSource; }
+  public StringProperty baseLossProperty() { return baseLoss; }
+  public StringProperty tunedLossProperty() { return tunedLoss; }
+  public StringProperty improvementProperty() { return improvement; }
+  public ObjectProperty<ColourBy> colourByProperty() { return colourBy; }
+  public ObservableList<TokenDiff> perToken() { return perToken; }
+  public ObservableList<SavedPrompt> prompts() { return prompts; }
+  public ObservableList<String> modelChoices() { return modelChoices; }
+}

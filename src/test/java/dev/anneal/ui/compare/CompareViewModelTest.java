@@ -1,0 +1,143 @@
+package dev.anneal.ui.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anneal.infer.Evaluation;
+import dev.anneal.infer.GenerationListener;
+import dev.anneal.infer.Generator;
+import dev.anneal.infer.InferFixtures;
+import dev.anneal.infer.LoadedLm;
+import dev.anneal.infer.ModelLoader;
+import dev.anneal.infer.Prompt;
+import dev.anneal.infer.PromptLibrary;
+import dev.anneal.infer.SamplingSettings;
+import dev.anneal.task.Cancellation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The Compare view's state and commands, with no window and no robot (the FX thread runs hand-offs). */
+class CompareViewModelTest {
+  @TempDir static Path tmp;
+  static Path base;
+  static Path adapter;
+  @TempDir Path workspace;
+  CompareViewModel vm;
+
+  static final String PROMPT = "pub fn validate_payment";
+
+  @BeforeAll
+  static void models() throws Exception {
+    FxToolkit.registerPrimaryStage();
+    Path tok = InferFixtures.tokenizer(tmp);
+    base = InferFixtures.hfModel(tmp.resolve("base"), tok, 11);
+    adapter = InferFixtures.adapter(tmp.resolve("adapter"), 5);
+  }
+
+  @BeforeEach
+  void viewModel() throws Exception {
+    vm = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs")));
+    fx(() -> {
+      vm.baseModelProperty().set(base.toString());
+      vm.tunedModelProperty().set(adapter.toString());
+      vm.promptProperty().set(PROMPT);
+      vm.fimProperty().set(false);
+      vm.temperatureProperty().set(0);
+      vm.maxTokensProperty().set(12);
+      return null;
+    });
+  }
+
+  @AfterEach
+  void close() {
+    vm.close();
+  }
+
+  static <T> T fx(Callable<T> c) throws Exception {
+    return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);
+  }
+
+  void awaitIdle() throws Exception {
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !fx(() -> vm.busyProperty().get()));
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  @Test
+  void generatesBothSidesAsTheCoreDoes() throws Exception {
+    fx(() -> {
+      vm.generate();
+      return null;
+    });
+    awaitIdle();
+    String baseText = fx(() -> vm.baseTextProperty().get());
+    String tunedText = fx(() -> vm.tunedTextProperty().get());
+    try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
+      var expected = Generator.sideBySide(List.of(lm.base(), lm.tuned()), Prompt.of(PROMPT),
+          SamplingSettings.greedy(12), GenerationListener.NONE, Cancellation.none());
+      assertThat(baseText).isEqualTo(expected.get(0).text());
+      assertThat(tunedText).isEqualTo(expected.get(1).text());
+    }
+    assertThat(baseText).isNotEqualTo(tunedText);
+    assertThat(fx(() -> vm.baseSpeedProperty().get())).endsWith("tokens/s");
+    assertThat(fx(() -> vm.statusProperty().get())).startsWith("Base: ");
+  }
+
+  @Test
+  void stopEndsBothSidesAndKeepsWhatWasWritten() throws Exception {
+    fx(() -> {
+      vm.maxTokensProperty().set(50);
+      vm.generate();
+      vm.stop();
+      return null;
+    });
+    awaitIdle();
+    assertThat(fx(() -> vm.statusProperty().get())).contains("(cancelled)");
+  }
+
+  @Test
+  void evaluatesAFileWithPerTokenLossesOfBoth() throws Exception {
+    Path file = workspace.resolve("sample.rs");
+    Files.writeString(file, "pub fn validate_payment_3(amount: u64) -> u64 {\n    amount * 3 / 100\n}\n");
+    fx(() -> {
+      vm.evalSourceProperty().set(file.toString());
+      vm.evaluate();
+      return null;
+    });
+    awaitIdle();
+    List<CompareViewModel.TokenDiff> diffs = fx(() -> List.copyOf(vm.perToken()));
+    try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
+      var b = Evaluation.ofText(lm.base(), Files.readString(file), Cancellation.none());
+      var t = Evaluation.ofText(lm.tuned(), Files.readString(file), Cancellation.none());
+      assertThat(diffs).hasSize(b.tokens().size());
+      for (int i = 0; i < diffs.size(); i++) {
+        assertThat(diffs.get(i).baseLoss()).isEqualTo(b.tokens().get(i).loss());
+        assertThat(diffs.get(i).tunedLoss()).isEqualTo(t.tokens().get(i).loss());
+      }
+      assertThat(fx(() -> vm.baseLossProperty().get())).startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
+    }
+    assertThat(fx(() -> vm.improvementProperty().get())).startsWith("Loss improvement: ");
+  }
+
+  @Test
+  void savedPromptsGoToTheWorkspace() throws Exception {
+    assertThat(fx(() -> vm.prompts().size())).isEqualTo(PromptLibrary.defaults().size());
+    fx(() -> {
+      vm.promptProperty().set("fn mine(");
+      vm.savePrompt("Mine");
+      return null;
+    });
+    assertThat(PromptLibrary.load(workspace)).last().isEqualTo(new PromptLibrary.SavedPrompt("Mine", "fn mine(", null));
+    CompareViewModel again = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs")));
+    assertThat(fx(() -> again.prompts().getLast().name())).isEqualTo("Mine");
+    again.close();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.anneal.ui.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anneal.infer.InferFixtures;
+import dev.anneal.ui.Screenshots;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.text.TextFlow;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Generate with two tiny models by pressing the buttons, evaluate a file, save a screenshot. */
+@ExtendWith(ApplicationExtension.class)
+class CompareViewTest {
+  @TempDir static Path tmp;
+  static Path base;
+  static Path adapter;
+  static CompareViewModel vm;
+
+  @BeforeAll
+  static void models() throws Exception {
+    Path tok = InferFixtures.tokenizer(tmp);
+    base = InferFixtures.hfModel(tmp.resolve("base"), tok, 11);
+    adapter = InferFixtures.adapter(tmp.resolve("adapter"), 5);
+  }
+
+  @AfterAll
+  static void close() {
+    if (vm != null) vm.close();
+  }
+
+  @Start
+  void start(Stage stage) {
+    if (vm != null) vm.close();
+    vm = new CompareViewModel(tmp, tmp.resolve("runs"));
+    vm.baseModelProperty().set(base.toString());
+    vm.tunedModelProperty().set(adapter.toString());
+    vm.maxTokensProperty().set(40);
+    stage.setScene(new Scene(new CompareView(vm).root(), 1280, 820));
+    stage.show();
+  }
+
+  void awaitIdle(FxRobot robot) throws Exception {
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+        () -> !robot.lookup("#generate").queryButton().isDisabled());
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  @Test
+  void generateStreamsBothPanesThenEvaluateColoursTheText(FxRobot robot) throws Exception {
+    robot.clickOn("#generate");
+    awaitIdle(robot);
+    TextArea baseOut = robot.lookup("#base-output").queryAs(TextArea.class);
+    TextArea tunedOut = robot.lookup("#tuned-output").queryAs(TextArea.class);
+    assertThat(baseOut.getText()).isNotEmpty();
+    assertThat(tunedOut.getText()).isNotEmpty().isNotEqualTo(baseOut.getText());
+    assertThat(robot.lookup("#tuned-speed").queryAs(Label.class).getText()).endsWith("tokens/s");
+
+    Path file = tmp.resolve("sample.rs");
+    Files.writeString(file, "pub fn validate_payment_3(amount: u64) -> Result<u64, Error> {\n"
+        + "    let fee = amount * 3 / 100;\n    Ok(amount - fee)\n}\n");
+    robot.clickOn("#eval-source").write(file.toString());
+    robot.clickOn("#evaluate");
+    awaitIdle(robot);
+    assertThat(robot.lookup("#improvement").queryAs(Label.class).getText()).startsWith("Loss improvement: ");
+    TextFlow flow = robot.lookup("#per-token").queryAs(TextFlow.class);
+    assertThat(flow.getChildren()).isNotEmpty();
+    Label first = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).findFirst().orElseThrow();
+    String byDifference = first.getStyle();
+    robot.clickOn("#colour-base");
+    WaitForAsyncUtils.waitForFxEvents();
+    Label again = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).findFirst().orElseThrow();
+    assertThat(again.getStyle()).isNotEqualTo(byDifference);
+    robot.clickOn("#colour-difference");
+    assertThat(Screenshots.save(robot.lookup("#generate").queryButton().getScene().getRoot(), "compare")).exists();
+  }
+}
