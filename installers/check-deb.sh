@@ -48,7 +48,7 @@ APP="$WORK/root/opt/anneal"
 for launcher in Anneal anneal; do
   [ -x "$APP/bin/$launcher" ] || fail "the package has no launcher opt/anneal/bin/$launcher"
 done
-desktop="$(find "$APP/lib" -name '*.desktop' | head -1)"
+desktop="$(find "$APP/lib" -type f -name '*.desktop' | head -1)"
 [ -n "$desktop" ] || fail "the package has no desktop entry"
 grep -q '^Categories=Development;Science;' "$desktop" || fail "$desktop: no Development menu group"
 depends="$(dpkg-deb -f "$deb" Depends)"
@@ -64,16 +64,18 @@ for _ in $(seq 1 50); do [ -s "$WORK/display" ] && break; sleep 0.1; done
 [ -s "$WORK/display" ] || fail "Xvfb did not start: $(cat "$WORK/xvfb.log")"
 export DISPLAY=":$(head -1 "$WORK/display")"
 
-# Starts the studio launcher and prints the seconds until its main window is on the screen.
+# Starts the studio launcher; sets SECONDS_TO_WINDOW to the time until its main window is up.
+# (Not run in $(...): APP_PID must stay in this shell so stop_studio can end that process.)
 start_studio() {
   local log="$1" start now
+  xwininfo -root -tree 2>/dev/null | grep -q '"Anneal — ' && fail "a studio window is already open"
   start=$(date +%s%N)
   "$APP/bin/Anneal" > "$log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 1200); do
     if xwininfo -root -tree 2>/dev/null | grep -q '"Anneal — '; then
       now=$(date +%s%N)
-      echo "scale=2; ($now - $start) / 1000000000" | bc
+      SECONDS_TO_WINDOW="$(awk -v a="$start" -v b="$now" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')"
       return 0
     fi
     kill -0 "$APP_PID" 2>/dev/null || { cat "$log" >&2; fail "the studio exited before its window came up"; }
@@ -86,9 +88,14 @@ stop_studio() {
   kill "$APP_PID" 2>/dev/null || true
   wait "$APP_PID" 2>/dev/null || true
   APP_PID=""
+  for _ in $(seq 1 100); do
+    xwininfo -root -tree 2>/dev/null | grep -q '"Anneal' || return 0
+    sleep 0.05
+  done
 }
 
-say "first start (unpacks the sample workspace and libtorch): window after $(start_studio "$WORK/first.log") s"
+start_studio "$WORK/first.log"
+say "first start (unpacks libtorch behind a splash, then the sample workspace): window after $SECONDS_TO_WINDOW s"
 # The first start goes on unpacking natives behind the window; let it finish before timing again.
 for _ in $(seq 1 600); do
   [ -f "$(find "$ANNEAL_HOME/djl/pytorch" -name 'libtorch.so' 2>/dev/null | head -1)" ] && break
@@ -98,7 +105,8 @@ sleep 2
 stop_studio
 warm=()
 for run in 1 2 3; do
-  warm+=("$(start_studio "$WORK/warm$run.log")")
+  start_studio "$WORK/warm$run.log"
+  warm+=("$SECONDS_TO_WINDOW")
   if [ "$run" = 3 ]; then
     sleep 3
     if [ -x /usr/bin/convert ] && command -v xwd >/dev/null; then
