@@ -39,6 +39,8 @@ JAVA_HOME="${JAVA_HOME:-}"
 for tool in jmod jlink jpackage; do
   [ -x "$JAVA_HOME/bin/$tool" ] || fail "$JAVA_HOME/bin/$tool not found: JAVA_HOME must be a full JDK 25, not a JRE"
 done
+jdk_major="$("$JAVA_HOME/bin/java" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print v[1]; exit }')"
+[ "${jdk_major:-0}" -ge 25 ] 2>/dev/null || fail "$JAVA_HOME is JDK ${jdk_major:-?}: the installer needs JDK 25 or newer (JavaFX 25's classes)"
 APP_VERSION="${APP_VERSION:-0.1.0}"
 APP_VERSION="${APP_VERSION%%-*}"
 JVM_FLAGS="${JVM_FLAGS:---enable-native-access=ALL-UNNAMED}"
