@@ -1,5 +1,6 @@
 package dev.anneal;
 
+import dev.anneal.engine.EnginePlan;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -14,6 +15,8 @@ import java.util.Locale;
 public final class AppEnvironment {
   private AppEnvironment() {}
 
+  private static volatile EnginePlan enginePlan;
+
   /** Applies the settings; call first thing in {@code main}. Safe to call twice. */
   public static void configure() {
     // Before libtorch starts its threads: see NativeMemory.
@@ -27,6 +30,22 @@ public final class AppEnvironment {
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // DJL probes for CUDA on every engine start and warns when there is none: not news on a CPU box.
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    // Which libtorch DJL loads (bundled CPU, CUDA, a local folder): engine.json in the data folder.
+    EnginePlan plan = EnginePlan.forDataFolder(dataDir(), engineCacheDir(), online);
+    plan.apply();
+    enginePlan = plan;
+  }
+
+  /** How the engine finds libtorch in this process, as {@link #configure} decided. */
+  public static EnginePlan enginePlan() {
+    EnginePlan plan = enginePlan;
+    return plan != null ? plan : EnginePlan.forDataFolder(dataDir(), engineCacheDir(), isOnline());
+  }
+
+  /** DJL's engine cache ({@code ENGINE_CACHE_DIR}), under the data folder unless set otherwise. */
+  public static Path engineCacheDir() {
+    String dir = System.getProperty("ENGINE_CACHE_DIR", System.getenv("ENGINE_CACHE_DIR"));
+    return dir != null && !dir.isBlank() ? Path.of(dir) : dataDir().resolve("djl");
   }
 
   /** Whether downloads (DJL natives, hub models) are allowed. */

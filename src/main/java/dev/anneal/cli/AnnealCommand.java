@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       ExportCommand.class,
       AttachCommand.class,
       BenchCommand.class,
+      EngineCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class AnnealCommand {

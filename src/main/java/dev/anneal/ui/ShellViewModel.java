@@ -41,10 +41,16 @@ public final class ShellViewModel {
   public void probeEngine() {
     Thread t = new Thread(() -> {
       EngineInfo info = EngineInfo.probe();
-      Platform.runLater(() -> engine.set(info.summary()));
+      Platform.runLater(() -> showEngine(info));
     }, "engine-probe");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread. */
+  public void showEngine(EngineInfo info) {
+    String notice = AppEnvironment.enginePlan().notice();
+    engine.set(notice == null ? info.summary() : info.summary() + " · " + notice);
   }
 
   /** Reads the process's resident memory; the view calls this every couple of seconds. */

@@ -1,6 +1,11 @@
 package dev.anneal.ui;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.engine.EngineInfo;
+import dev.anneal.engine.EnginePlan;
+import dev.anneal.engine.EngineStartup;
+import dev.anneal.task.Progress;
+import dev.anneal.ui.fx.Latest;
 import dev.anneal.workspace.SampleWorkspace;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
@@ -11,6 +16,7 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
+import javafx.scene.image.Image;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -28,6 +34,32 @@ public final class StudioApp extends Application {
 
   @Override
   public void start(Stage stage) throws IOException {
+    EnginePlan plan = AppEnvironment.enginePlan();
+    if (!plan.firstStart()) {
+      open(stage).probeEngine();
+      return;
+    }
+    // First start: the engine's natives unpack before the window opens, with a progress splash.
+    Splash splash = new Splash(plan.stage());
+    splash.show();
+    Latest<Progress> progress = new Latest<>(splash::update);
+    Thread t = new Thread(() -> {
+      EngineInfo info = EngineStartup.start(plan, progress::submit);
+      Platform.runLater(() -> {
+        splash.close();
+        try {
+          open(stage).showEngine(info);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }, "engine-start");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Opens the main window on the last workspace. */
+  private ShellViewModel open(Stage stage) throws IOException {
     settings = StudioSettings.load(settingsFile);
     Workspace workspace = openWorkspace();
     ShellViewModel vm = new ShellViewModel(workspace);
@@ -44,8 +76,9 @@ public final class StudioApp extends Application {
     stage.setMaximized(settings.maximized());
     stage.setScene(scene);
     stage.setOnCloseRequest(e -> remember(stage, vm));
+    stage.getIcons().add(new Image(StudioApp.class.getResourceAsStream("icon.png")));
     stage.show();
-    vm.probeEngine();
+    return vm;
   }
 
   private Workspace openWorkspace() throws IOException {

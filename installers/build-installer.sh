@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Builds Anneal's native installer from what `mvn package` left in target/:
+#   1. jmods from the platform's JavaFX jars (Maven Central has no JavaFX jmods),
+#   2. a runtime image with jlink (the modules in jlink/modules.txt),
+#   3. the package with jpackage: the runtime, the app's jars on the class path, the icon,
+#      a desktop entry in the menu, and an `anneal` command-line launcher.
+# Maven's `installer` profile runs it (./mvnw -Pinstaller package); it also runs by hand after
+# ./mvnw package:  installers/build-installer.sh [deb|rpm|dmg|app-image]
+#
+# Settings (environment; the profile passes the first four):
+#   JAVA_HOME          a JDK 25 with jlink, jmod and jpackage
+#   APP_VERSION        the project version (a -SNAPSHOT suffix is dropped: packages want numbers)
+#   JAVAFX_PLATFORM    classifier of the JavaFX jars to link: linux, linux-aarch64, mac-aarch64
+#   JVM_FLAGS          flags every entry point needs (the pom's anneal.jvm.flags)
+#   ANNEAL_DEB_COMPRESSOR  zstd (default where dpkg-deb supports it) or xz
+#   ANNEAL_MAC_SIGN    a "Developer ID Application: ..." identity to sign the .dmg with
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TARGET="$ROOT/target"
+OUT="$TARGET/installer"
+TYPE="${1:-}"
+
+fail() { echo "build-installer: $*" >&2; exit 1; }
+step() { echo "build-installer: $*"; }
+need() { command -v "$1" >/dev/null 2>&1 || fail "$1 not found: $2"; }
+
+case "$(uname -s)" in
+  Linux)  OS=linux ;;
+  Darwin) OS=mac ;;
+  *) fail "unsupported OS $(uname -s): Anneal packages for Linux and macOS" ;;
+esac
+if [ -z "$TYPE" ]; then
+  if [ "$OS" = mac ]; then TYPE=dmg; else TYPE=deb; fi
+fi
+
+JAVA_HOME="${JAVA_HOME:-}"
+[ -n "$JAVA_HOME" ] || fail "JAVA_HOME is not set: point it at a JDK 25"
+for tool in jmod jlink jpackage; do
+  [ -x "$JAVA_HOME/bin/$tool" ] || fail "$JAVA_HOME/bin/$tool not found: JAVA_HOME must be a full JDK 25, not a JRE"
+done
+jdk_major="$("$JAVA_HOME/bin/java" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print v[1]; exit }')"
+[ "${jdk_major:-0}" -ge 25 ] 2>/dev/null || fail "$JAVA_HOME is JDK ${jdk_major:-?}: the installer needs JDK 25 or newer (JavaFX 25's classes)"
+APP_VERSION="${APP_VERSION:-0.1.0}"
+APP_VERSION="${APP_VERSION%%-*}"
+JVM_FLAGS="${JVM_FLAGS:---enable-native-access=ALL-UNNAMED}"
+if [ -z "${JAVAFX_PLATFORM:-}" ]; then
+  case "$OS-$(uname -m)" in
+    linux-x86_64) JAVAFX_PLATFORM=linux ;;
+    linux-aarch64) JAVAFX_PLATFORM=linux-aarch64 ;;
+    mac-arm64) JAVAFX_PLATFORM=mac-aarch64 ;;
+    *) fail "no JavaFX platform for $OS $(uname -m); set JAVAFX_PLATFORM" ;;
+  esac
+fi
+
+case "$TYPE" in
+  deb) need dpkg-deb "install it with: apt-get install dpkg-dev"
+       need fakeroot "install it with: apt-get install fakeroot" ;;
+  rpm) need rpmbuild "install it with: apt-get install rpm (or dnf install rpm-build)" ;;
+  dmg) [ "$OS" = mac ] || fail "a .dmg is built on a Mac (jpackage cannot cross-build)"
+       need hdiutil "it comes with macOS" ;;
+  app-image) ;;
+  *) fail "unknown package type '$TYPE': deb, rpm, dmg or app-image" ;;
+esac
+[ -f "$TARGET/anneal.jar" ] || fail "$TARGET/anneal.jar not found: run ./mvnw package first"
+[ -d "$TARGET/lib" ] || fail "$TARGET/lib not found: run ./mvnw package first"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/jmods" "$OUT/input/lib" "$OUT/work"
+START=$(date +%s)
+
+# 1. JavaFX jmods: each platform jar's classes and resources, its native libraries as --libs.
+step "JavaFX jmods ($JAVAFX_PLATFORM)"
+JAVAFX_MODULES=()
+shopt -s nullglob
+fx_jars=("$TARGET"/lib/javafx-*-"$JAVAFX_PLATFORM".jar)
+[ ${#fx_jars[@]} -gt 0 ] || fail "no $TARGET/lib/javafx-*-$JAVAFX_PLATFORM.jar: was the build made for this platform?"
+for jar in "${fx_jars[@]}"; do
+  artifact="$(basename "$jar")"
+  artifact="${artifact%%-[0-9]*}"            # javafx-graphics
+  module="${artifact//-/.}"                  # javafx.graphics
+  work="$OUT/work/$module"
+  mkdir -p "$work/classes" "$work/libs"
+  (cd "$work/classes" && "$JAVA_HOME/bin/jar" xf "$jar")
+  for lib in "$work"/classes/*.so "$work"/classes/*.dylib; do mv "$lib" "$work/libs/"; done
+  # The SWT bridge and GraalVM's substrate hints are not for a desktop runtime.
+  rm -rf "$work/classes/META-INF" "$work/classes/javafx-swt.jar"
+  [ -f "$work/classes/module-info.class" ] || fail "$jar has no module-info.class"
+  libs=()
+  if [ -n "$(ls -A "$work/libs")" ]; then libs=(--libs "$work/libs"); fi
+  "$JAVA_HOME/bin/jmod" create --class-path "$work/classes" "${libs[@]}" "$OUT/jmods/$module.jmod"
+  JAVAFX_MODULES+=("$module")
+done
+shopt -u nullglob
+
+# 2. The runtime image. The JDK's modules come from its jmods/ if it has one, else from the
+#    running image (JEP 493, Temurin 25).
+MODULES="$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$ROOT/jlink/modules.txt" | grep -v '^$' | paste -sd, -)"
+for module in "${JAVAFX_MODULES[@]}"; do
+  case ",$MODULES," in *",$module,"*) ;; *) fail "jlink/modules.txt does not list $module" ;; esac
+done
+MODULE_PATH="$OUT/jmods"
+[ -d "$JAVA_HOME/jmods" ] && MODULE_PATH="$MODULE_PATH:$JAVA_HOME/jmods"
+step "jlink runtime: $MODULES"
+"$JAVA_HOME/bin/jlink" @"$ROOT/jlink/jlink.options" --module-path "$MODULE_PATH" \
+  --add-modules "$MODULES" --output "$OUT/runtime"
+
+# 3. The app: anneal.jar with its libraries beside it in lib/ (the jar's manifest Class-Path);
+#    the JavaFX jars stay out, JavaFX is in the runtime.
+cp "$TARGET/anneal.jar" "$OUT/input/"
+for jar in "$TARGET"/lib/*.jar; do
+  case "$(basename "$jar")" in javafx-*) ;; *) cp "$jar" "$OUT/input/lib/" ;; esac
+done
+
+DESCRIPTION="Turn a code repository into a training set, train code language models, compare them."
+JAVA_OPTIONS="$JVM_FLAGS --enable-native-access=javafx.graphics"
+ARGS=(
+  --type "$TYPE" --dest "$OUT"
+  --name Anneal --app-version "$APP_VERSION"
+  --vendor "Anneal" --description "$DESCRIPTION" --copyright "Anneal developers"
+  --runtime-image "$OUT/runtime"
+  --input "$OUT/input" --main-jar anneal.jar --main-class dev.anneal.Main
+  --java-options "$JAVA_OPTIONS"
+)
+if [ "$OS" = linux ]; then
+  ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
+    --add-launcher anneal="$ROOT/installers/linux/anneal-cli.properties")
+  if [ "$TYPE" != app-image ]; then
+    ARGS+=(--linux-package-name anneal --linux-shortcut --linux-menu-group "Development;Science;"
+      --linux-app-category devel)
+  fi
+  if [ "$TYPE" = deb ]; then
+    ARGS+=(--linux-deb-maintainer "anneal@users.noreply.github.com")
+    # xz takes minutes on the 110 MB libtorch jar; zstd seconds (dpkg 1.21.18+ installs it).
+    compressor="${ANNEAL_DEB_COMPRESSOR:-}"
+    dpkg_help="$(dpkg-deb --help 2>&1 || true)"
+    if [ -z "$compressor" ] && [[ "$dpkg_help" == *zstd* ]]; then compressor=zstd; fi
+    [ -n "$compressor" ] && export DPKG_DEB_COMPRESSOR_TYPE="$compressor"
+    step "dpkg-deb compression: ${DPKG_DEB_COMPRESSOR_TYPE:-dpkg-deb default}"
+  fi
+else
+  # macOS: the .icns is made from the same PNG with the system's sips and iconutil.
+  iconset="$OUT/work/Anneal.iconset"
+  mkdir -p "$iconset"
+  for size in 16 32 128 256 512; do
+    sips -z $size $size "$ROOT/assets/icon.png" --out "$iconset/icon_${size}x${size}.png" >/dev/null
+    double=$((size * 2))
+    sips -z $double $double "$ROOT/assets/icon.png" --out "$iconset/icon_${size}x${size}@2x.png" >/dev/null
+  done
+  iconutil -c icns "$iconset" -o "$OUT/work/Anneal.icns"
+  ARGS+=(--icon "$OUT/work/Anneal.icns" --resource-dir "$ROOT/installers/macos"
+    --mac-package-identifier dev.anneal.studio --mac-package-name Anneal
+    --mac-app-category public.app-category.developer-tools
+    --mac-entitlements "$ROOT/installers/macos/entitlements.plist")
+  if [ -n "${ANNEAL_MAC_SIGN:-}" ]; then
+    ARGS+=(--mac-sign --mac-signing-key-user-name "$ANNEAL_MAC_SIGN")
+  fi
+fi
+
+step "jpackage --type $TYPE"
+"$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} "${ARGS[@]}"
+
+END=$(date +%s)
+for f in "$OUT"/*.deb "$OUT"/*.rpm "$OUT"/*.dmg; do
+  [ -f "$f" ] && step "$(basename "$f"): $(du -m "$f" | cut -f1) MB, built in $((END - START)) s"
+done
+[ "$TYPE" = app-image ] && step "app image in $OUT/Anneal, built in $((END - START)) s"
+exit 0

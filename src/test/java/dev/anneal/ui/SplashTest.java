@@ -1,0 +1,41 @@
+package dev.anneal.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anneal.task.Progress;
+import java.util.Map;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The first start's splash shows how much of libtorch has been unpacked. */
+@ExtendWith(ApplicationExtension.class)
+class SplashTest {
+  private Splash splash;
+
+  @Start
+  void start(Stage ignored) {
+    splash = new Splash("Unpacking libtorch 2.7.1");
+    splash.show();
+  }
+
+  @Test
+  void showsTheFractionAndTheMegabytes(FxRobot robot) {
+    robot.interact(() -> splash.update(new Progress("Unpacking", 112_000_000, 448_000_000, Map.of(), -1)));
+    WaitForAsyncUtils.waitForFxEvents();
+    ProgressBar bar = robot.lookup("#splash-progress").queryAs(ProgressBar.class);
+    assertThat(bar.getProgress()).isEqualTo(0.25);
+    assertThat(robot.lookup("#splash-detail").queryAs(Label.class).getText()).isEqualTo("112 of 448 MB");
+    Screenshots.save(splash.root(), "first-start-splash");
+
+    robot.interact(() -> splash.update(new Progress("Downloading", 5_000_000, -1, Map.of(), -1)));
+    assertThat(robot.lookup("#splash-detail").queryAs(Label.class).getText()).isEqualTo("5 MB");
+    robot.interact(splash::close);
+  }
+}
