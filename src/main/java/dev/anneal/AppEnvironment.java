@@ -20,7 +20,8 @@ public final class AppEnvironment {
   /** Applies the settings; call first thing in {@code main}. Safe to call twice. */
   public static void configure() {
     // Before libtorch starts its threads: see NativeMemory.
-    dev.anneal.engine.NativeMemory.capArenas(2);
+    int arenas = Integer.getInteger("anneal.mallocArenas", 2);
+    if (arenas > 0) dev.anneal.engine.NativeMemory.capArenas(arenas);
     boolean online = isOnline();
     setIfAbsent("ai.djl.offline", Boolean.toString(!online));
     setIfAbsent("DJL_CACHE_DIR", dataDir().resolve("djl").toString());
