@@ -41,6 +41,7 @@ final class DatasetContents {
   DatasetContents() {
     summary.setId("dataset-summary");
     summary.setWrapText(true);
+    summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrap instead of clipping
     samples.setId("dataset-samples");
     samples.getColumns().add(column("Kind", 80, s -> s.kind().id()));
     samples.getColumns().add(column("Path", 300, Sample::path));

@@ -33,8 +33,7 @@ final class DatasetForm {
     root.setPadding(new Insets(4, 8, 8, 8));
     root.getChildren().addAll(heading("Sources"), sources(),
         heading("Languages"), languages(), heading("Sample kinds"), kinds(),
-        heading("Samples, dedup and FIM"), numbers(), heading("Tokenizer"), tokenizer(),
-        heading("Output"), output());
+        heading("Samples, dedup and FIM"), numbers(), heading("Tokenizer"), tokenizer());
   }
 
   private Node sources() {
@@ -126,12 +125,14 @@ final class DatasetForm {
     return g;
   }
 
-  private Node output() {
+  /** The output name, shown next to Build rather than at the end of the scrolled form. */
+  Node output() {
     TextField name = new TextField();
     name.setId("dataset-output");
+    name.setPrefColumnCount(14);
     name.textProperty().bindBidirectional(s.outputNameProperty());
     GridPane g = grid();
-    row(g, 0, new Label("datasets/"), name);
+    row(g, 0, new Label("Output  datasets/"), name);
     return g;
   }
 

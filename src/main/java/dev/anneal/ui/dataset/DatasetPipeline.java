@@ -67,7 +67,10 @@ public final class DatasetPipeline {
         p.fimRate(), p.fimSpmRate(), p.valFraction(), p.seed());
     DatasetPreparer.Summary prepared = new DatasetPreparer(step(2), cancel, threads)
         .prepare(r.out(), withTokenizer);
-    listener.onProgress(new Overall(2, 1.0, new Progress("done", 1, 1, java.util.Map.of(), 0)));
+    java.util.Map<String, Long> totals = new java.util.TreeMap<>(java.util.Map.of("samples", stats.samples(),
+        "tokens", prepared.trainTokens() + prepared.valTokens(), "vocab", (long) prepared.vocabSize()));
+    if (trained != null) totals.put("merges", (long) trained.merges());
+    listener.onProgress(new Overall(2, 1.0, new Progress("done", 1, 1, totals, 0)));
     return new Result(r.out(), stats, trained, prepared);
   }
 

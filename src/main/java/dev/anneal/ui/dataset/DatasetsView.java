@@ -68,7 +68,7 @@ public final class DatasetsView {
     counts.textProperty().bind(vm.countsProperty());
     Label message = label("dataset-message");
     message.textProperty().bind(vm.messageProperty());
-    VBox actions = new VBox(4, problems, new HBox(8, build, cancel, bar), stage, counts, message);
+    VBox actions = new VBox(4, problems, form.output(), new HBox(8, build, cancel, bar), stage, counts, message);
     actions.setPadding(new Insets(8));
 
     BorderPane left = new BorderPane(scroll);

@@ -71,6 +71,7 @@ public final class DatasetsViewModel {
     counts.set("");
     message.set("Building " + request.out().getFileName() + " …");
     CompletableFuture<DatasetPipeline.Result> done = new CompletableFuture<>();
+    long t0 = System.nanoTime();
     worker.execute(() -> {
       try {
         DatasetPipeline.Result r = new DatasetPipeline(progressToFx::submit, cancel, threads).run(request);
@@ -79,7 +80,7 @@ public final class DatasetsViewModel {
         Platform.runLater(() -> {
           finished(String.format(Locale.ROOT, "Built %s: %,d samples, %,d train + %,d val tokens (vocab %d) in %.1f s",
               r.dir().getFileName(), r.stats().samples(), r.prepared().trainTokens(),
-              r.prepared().valTokens(), r.prepared().vocabSize(), r.prepared().seconds()));
+              r.prepared().valTokens(), r.prepared().vocabSize(), (System.nanoTime() - t0) / 1e9));
           progress.set(1);
           datasets.setAll(list);
           opened.set(folder);
@@ -120,7 +121,9 @@ public final class DatasetsViewModel {
     if (!running.get()) return; // a late update after the end
     progress.set(o.fraction());
     stage.set(o.stepName() + " · " + o.detail().stage());
-    liveCounts.putAll(o.detail().counts());
+    // Extract threads report out of order: within the run a count only grows, until the totals.
+    if (o.detail().stage().equals("done")) liveCounts.putAll(o.detail().counts());
+    else o.detail().counts().forEach((k, v) -> liveCounts.merge(k, v, Math::max));
     StringBuilder sb = new StringBuilder();
     liveCounts.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " · ").append(k).append(' ')
         .append(String.format(Locale.ROOT, "%,d", v)));
