@@ -1,10 +1,9 @@
 package dev.anneal.ui.dataset;
 
 import dev.anneal.data.Sample;
+import dev.anneal.ui.fx.Columns;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
@@ -16,7 +15,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
@@ -43,10 +41,10 @@ final class DatasetContents {
     summary.setWrapText(true);
     summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrap instead of clipping
     samples.setId("dataset-samples");
-    samples.getColumns().add(column("Kind", 80, s -> s.kind().id()));
-    samples.getColumns().add(column("Path", 300, Sample::path));
-    samples.getColumns().add(column("Language", 90, Sample::language));
-    samples.getColumns().add(column("Lines", 90, s -> s.startLine() + "–" + s.endLine()));
+    samples.getColumns().add(Columns.text("Kind", 80, s -> s.kind().id()));
+    samples.getColumns().add(Columns.text("Path", 300, Sample::path));
+    samples.getColumns().add(Columns.text("Language", 90, Sample::language));
+    samples.getColumns().add(Columns.text("Lines", 90, s -> s.startLine() + "–" + s.endLine()));
     samples.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     code.setId("dataset-code");
     code.setEditable(false);
@@ -70,10 +68,10 @@ final class DatasetContents {
     charts.setPadding(new Insets(6));
 
     skipped.setId("dataset-skipped");
-    skipped.getColumns().add(column("What", 80, DatasetFolder.Skip::what));
-    skipped.getColumns().add(column("Reason", 180, DatasetFolder.Skip::reason));
-    skipped.getColumns().add(column("Count", 80, k -> String.format(Locale.ROOT, "%,d", k.count())));
-    skipped.getColumns().add(column("Path", 300, DatasetFolder.Skip::path));
+    skipped.getColumns().add(Columns.text("What", 80, DatasetFolder.Skip::what));
+    skipped.getColumns().add(Columns.text("Reason", 180, DatasetFolder.Skip::reason));
+    skipped.getColumns().add(Columns.text("Count", 80, k -> String.format(Locale.ROOT, "%,d", k.count())));
+    skipped.getColumns().add(Columns.text("Path", 300, DatasetFolder.Skip::path));
     skipped.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     skipped.setPlaceholder(new Label("Nothing was skipped"));
 
@@ -121,13 +119,6 @@ final class DatasetContents {
     c.setLegendVisible(false);
     c.setAnimated(false); // animated bars lag behind a quick re-open and blur screenshots
     c.setMinSize(200, 160);
-    return c;
-  }
-
-  private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
-    TableColumn<T, String> c = new TableColumn<>(title);
-    c.setPrefWidth(width);
-    c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
     return c;
   }
 

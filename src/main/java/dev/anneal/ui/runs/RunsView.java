@@ -1,19 +1,17 @@
 package dev.anneal.ui.runs;
 
+import dev.anneal.ui.fx.Columns;
 import java.io.File;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
@@ -35,13 +33,13 @@ public final class RunsView {
     this.vm = vm;
     TableView<RunSummary> table = new TableView<>(vm.runs());
     table.setId("runs-table");
-    table.getColumns().add(column("Name", 260, RunSummary::name));
-    table.getColumns().add(column("Preset", 120, RunSummary::preset));
-    table.getColumns().add(column("Status", 100, RunSummary::status));
-    table.getColumns().add(column("Steps", 110, r -> r.step() + " / " + r.steps()));
-    table.getColumns().add(column("Best val loss", 110, r -> Double.isNaN(r.bestValLoss()) ? "–"
+    table.getColumns().add(Columns.text("Name", 260, RunSummary::name));
+    table.getColumns().add(Columns.text("Preset", 120, RunSummary::preset));
+    table.getColumns().add(Columns.text("Status", 100, RunSummary::status));
+    table.getColumns().add(Columns.text("Steps", 110, r -> r.step() + " / " + r.steps()));
+    table.getColumns().add(Columns.text("Best val loss", 110, r -> Double.isNaN(r.bestValLoss()) ? "–"
         : String.format(Locale.ROOT, "%.4f", r.bestValLoss())));
-    table.getColumns().add(column("Started", 140, r -> r.started() == null ? "" : STARTED.format(r.started())));
+    table.getColumns().add(Columns.text("Started", 140, r -> r.started() == null ? "" : STARTED.format(r.started())));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPlaceholder(new Label("No runs yet: start one in Train"));
     table.setRowFactory(t -> {
@@ -117,13 +115,6 @@ public final class RunsView {
     var out = parent.toPath().resolve(run.name() + (bundle ? "-deepspeed" : "-hf"));
     if (bundle) vm.exportBundle(run, out);
     else vm.exportModel(run, out);
-  }
-
-  private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
-    TableColumn<T, String> c = new TableColumn<>(title);
-    c.setPrefWidth(width);
-    c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
-    return c;
   }
 
   public Parent root() {
