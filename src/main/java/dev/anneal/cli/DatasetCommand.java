@@ -6,6 +6,7 @@ import dev.anneal.data.DatasetPreparer;
 import dev.anneal.data.DatasetStats;
 import dev.anneal.data.Language;
 import dev.anneal.data.PrepareOptions;
+import dev.anneal.data.SampleKind;
 import dev.anneal.data.ScanOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ final class DatasetCommand {
         description = "Languages to keep (rust,python,java,go,typescript,javascript,c,cpp,shell,markdown,text,jsonl); default all.")
     List<String> languages = List.of();
 
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND",
+        description = "Sample kinds to keep (file,function,struct,enum,trait,impl,module,text); default all.")
+    List<String> kinds = List.of();
+
     @Option(names = "--include", split = ",", paramLabel = "GLOB", description = "Keep only files matching one of these globs.")
     List<String> include = List.of();
 
@@ -70,7 +75,9 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       Set<Language> langs = languages.stream().map(Language::parse).collect(Collectors.toSet());
       ScanOptions scan = new ScanOptions(langs, include, exclude, maxFileKb * 1000, !noGitignore);
-      BuildOptions opts = BuildOptions.defaults().withScan(scan).withMaxTokens(maxTokens).withNearDup(nearDup);
+      Set<SampleKind> kindSet = kinds.stream().map(Build::kind).collect(Collectors.toSet());
+      BuildOptions opts = BuildOptions.defaults().withScan(scan).withMaxTokens(maxTokens)
+          .withNearDup(nearDup).withKinds(kindSet);
       PrintWriter o = spec.commandLine().getOut();
       try (CliProgress progress = new CliProgress(spec.commandLine().getErr(), quiet)) {
         long t0 = System.nanoTime();
@@ -83,6 +90,15 @@ final class DatasetCommand {
         }
       }
       return 0;
+    }
+
+    private static SampleKind kind(String id) {
+      try {
+        return SampleKind.parse(id.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--kinds: unknown kind '" + id
+            + "' (known: file, function, struct, enum, trait, impl, module, text)");
+      }
     }
 
     static String table(DatasetStats s, Path out, double secs) {

@@ -1,5 +1,7 @@
 package dev.anneal.data;
 
+import java.util.Set;
+
 /**
  * Settings of a dataset build.
  *
@@ -8,9 +10,15 @@ package dev.anneal.data;
  * @param nearDup   Jaccard threshold for near-duplicates; above 1 turns near-dedup off
  * @param quality   the quality filter
  * @param threads   reader/extractor threads
+ * @param kinds     sample kinds to keep; empty keeps every kind
  */
 public record BuildOptions(ScanOptions scan, int maxTokens, double nearDup, QualityFilter quality,
-    int threads) {
+    int threads, Set<SampleKind> kinds) {
+
+  public BuildOptions(ScanOptions scan, int maxTokens, double nearDup, QualityFilter quality,
+      int threads) {
+    this(scan, maxTokens, nearDup, quality, threads, Set.of());
+  }
 
   public static BuildOptions defaults() {
     return new BuildOptions(ScanOptions.DEFAULT, 2048, 0.85, QualityFilter.DEFAULT,
@@ -21,17 +29,27 @@ public record BuildOptions(ScanOptions scan, int maxTokens, double nearDup, Qual
     if (maxTokens < 16) throw new IllegalArgumentException("--max-tokens must be at least 16, got " + maxTokens);
     if (!(nearDup > 0)) throw new IllegalArgumentException("--near-dup must be above 0, got " + nearDup);
     if (threads < 1) threads = 1;
+    kinds = Set.copyOf(kinds);
+  }
+
+  /** Whether samples of this kind are kept. */
+  public boolean keeps(SampleKind k) {
+    return kinds.isEmpty() || kinds.contains(k);
   }
 
   public BuildOptions withScan(ScanOptions s) {
-    return new BuildOptions(s, maxTokens, nearDup, quality, threads);
+    return new BuildOptions(s, maxTokens, nearDup, quality, threads, kinds);
   }
 
   public BuildOptions withMaxTokens(int n) {
-    return new BuildOptions(scan, n, nearDup, quality, threads);
+    return new BuildOptions(scan, n, nearDup, quality, threads, kinds);
   }
 
   public BuildOptions withNearDup(double t) {
-    return new BuildOptions(scan, maxTokens, t, quality, threads);
+    return new BuildOptions(scan, maxTokens, t, quality, threads, kinds);
+  }
+
+  public BuildOptions withKinds(Set<SampleKind> k) {
+    return new BuildOptions(scan, maxTokens, nearDup, quality, threads, k);
   }
 }

@@ -83,7 +83,7 @@ public final class DatasetBuilder {
       read++;
       bytes += files.get(i).size();
       for (Sample s : samples) {
-        String why = options.quality().reject(s);
+        String why = options.keeps(s.kind()) ? options.quality().reject(s) : "kind_not_selected";
         if (why == null) all.add(s);
         else filtered.merge(why, 1L, Long::sum);
       }

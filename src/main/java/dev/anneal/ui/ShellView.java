@@ -1,6 +1,10 @@
 package dev.anneal.ui;
 
+import dev.anneal.ui.dataset.DatasetsView;
+import dev.anneal.ui.dataset.DatasetsViewModel;
 import dev.anneal.ui.preset.PresetsView;
+import dev.anneal.ui.runs.RunsView;
+import dev.anneal.ui.runs.RunsViewModel;
 import dev.anneal.ui.preset.PresetsViewModel;
 import dev.anneal.ui.train.TrainView;
 import dev.anneal.ui.train.TrainViewModel;
@@ -33,6 +37,8 @@ public final class ShellView {
     this.vm = vm;
     factories.put("Presets", () -> new PresetsView(
         new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
+    factories.put("Datasets", () -> new DatasetsView(new DatasetsViewModel(vm.workspaceProperty().get())).root());
+    factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm::openRun, vm::resumeRun)).root());
     factories.put("Train", () -> trainView(vm));
     factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
         vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir())).root());

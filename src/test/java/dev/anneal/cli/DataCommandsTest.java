@@ -31,6 +31,14 @@ class DataCommandsTest {
     JsonNode stats = new ObjectMapper().readTree(rustOnly.out());
     assertThat(stats.get("samples_by_language").fieldNames()).toIterable().containsExactly("rust");
 
+    CliTest.Result functions = run("dataset", "build", repo.toString(), "--out", tmp.resolve("fn").toString(),
+        "--kinds", "function", "--json", "--quiet");
+    JsonNode fnStats = new ObjectMapper().readTree(functions.out());
+    assertThat(fnStats.get("samples").asLong()).isEqualTo(fnStats.get("samples_by_kind").get("function").asLong());
+    assertThat(fnStats.get("samples_filtered").get("kind_not_selected").asLong()).isPositive();
+    assertThat(run("dataset", "build", repo.toString(), "--out", tmp.resolve("x").toString(), "--kinds", "klass")
+        .err()).startsWith("anneal: --kinds: unknown kind 'klass'");
+
     CliTest.Result tok = run("tokenizer", "train", ds.toString(), "--vocab-size", "300", "--quiet");
     assertThat(tok.code()).as(tok.err()).isZero();
     assertThat(tok.out()).contains("vocab 300");

@@ -184,4 +184,18 @@ class DatasetBuilderTest {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("samples.jsonl");
     }
   }
+
+  @Test
+  void onlyTheChosenKindsAreKeptAndTheRestAreCountedAsFiltered() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.write(repo);
+    DatasetBuilder.Built all = builder().collect(List.of(repo));
+    long functions = all.samples().stream().filter(s -> s.kind() == SampleKind.FUNCTION).count();
+    BuildOptions onlyFunctions = BuildOptions.defaults().withKinds(java.util.Set.of(SampleKind.FUNCTION));
+    DatasetBuilder.Built some = new DatasetBuilder(onlyFunctions, ProgressListener.NONE,
+        Cancellation.none()).collect(List.of(repo));
+    assertThat(some.samples()).isNotEmpty().allMatch(s -> s.kind() == SampleKind.FUNCTION);
+    assertThat((long) some.samples().size()).isEqualTo(functions);
+    assertThat(some.stats().filtered().get("kind_not_selected")).isPositive();
+  }
 }

@@ -1,0 +1,124 @@
+package dev.anneal.ui.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.data.DatasetBuilder;
+import dev.anneal.data.Sample;
+import dev.anneal.data.SamplesFile;
+import dev.anneal.data.TokenShards;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the Datasets view shows of a dataset folder: the figures of {@code stats.json}, the token
+ * counts of {@code meta.json} when it was prepared, and the first samples of {@code
+ * samples.jsonl}. Plain data read off the FX thread.
+ *
+ * @param dir      the dataset folder
+ * @param stats    the build's figures
+ * @param meta     token counts of the prepared shards, or null when not prepared
+ * @param preview  the first samples (at most {@link #PREVIEW_LIMIT})
+ * @param samples  samples in the whole file
+ */
+public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> preview, long samples) {
+  /** Samples kept for the preview table: enough to browse, bounded for a large dataset. */
+  public static final int PREVIEW_LIMIT = 2000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One bar of the token-length histogram. */
+  public record Bucket(String label, long samples) {}
+
+  /** Files or folders left out for one reason, or one problem file with its path. */
+  public record Skip(String what, String reason, long count, String path) {}
+
+  /** The figures of stats.json. */
+  public record Stats(Map<String, Long> byKind, Map<String, Long> byLanguage, List<Bucket> histogram,
+      long estimatedTokens, long filesScanned, long exactDuplicates, long nearDuplicates,
+      List<Skip> skipped) {}
+
+  /** Token counts of meta.json. */
+  public record Meta(long trainTokens, long valTokens, int vocabSize, int seqLen, long fimDocuments) {}
+
+  /** A dataset of the workspace, for the list of existing ones. */
+  public record Entry(String name, Path dir, boolean prepared) {
+    @Override
+    public String toString() {
+      return name + (prepared ? "" : "  (not prepared)");
+    }
+  }
+
+  /** Dataset folders (those with samples.jsonl) under {@code datasetsDir}, by name. */
+  public static List<Entry> list(Path datasetsDir) throws IOException {
+    if (!Files.isDirectory(datasetsDir)) return List.of();
+    try (Stream<Path> s = Files.list(datasetsDir)) {
+      return s.filter(d -> Files.isRegularFile(d.resolve(SamplesFile.NAME)))
+          .sorted(Comparator.comparing(d -> d.getFileName().toString()))
+          .map(d -> new Entry(d.getFileName().toString(), d, Files.isRegularFile(d.resolve(TokenShards.META))))
+          .toList();
+    }
+  }
+
+  /** Reads a dataset folder; a malformed file fails with one line naming it. */
+  public static DatasetFolder read(Path dir) throws IOException {
+    Stats stats = readStats(dir.resolve(DatasetBuilder.STATS));
+    Path metaFile = dir.resolve(TokenShards.META);
+    Meta meta = Files.isRegularFile(metaFile) ? readMeta(metaFile) : null;
+    List<Sample> preview = new ArrayList<>();
+    long[] count = {0};
+    SamplesFile.forEach(dir.resolve(SamplesFile.NAME), s -> {
+      if (count[0]++ < PREVIEW_LIMIT) preview.add(s);
+    });
+    return new DatasetFolder(dir, stats, meta, List.copyOf(preview), count[0]);
+  }
+
+  private static JsonNode json(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+    try {
+      JsonNode n = JSON.readTree(file.toFile());
+      if (n == null || !n.isObject()) throw new IOException("not a JSON object");
+      return n;
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    }
+  }
+
+  static Stats readStats(Path file) throws IOException {
+    JsonNode n = json(file);
+    List<Bucket> hist = new ArrayList<>();
+    for (JsonNode b : n.path("token_length_histogram")) {
+      long min = b.path("min_tokens").asLong();
+      String label = b.has("max_tokens") ? min + "–" + b.get("max_tokens").asLong() : "≥ " + min;
+      hist.add(new Bucket(label, b.path("samples").asLong()));
+    }
+    List<Skip> skipped = new ArrayList<>();
+    counts(n.path("files_skipped")).forEach((r, c) -> skipped.add(new Skip("files", r, c, "")));
+    counts(n.path("folders_skipped")).forEach((r, c) -> skipped.add(new Skip("folders", r, c, "")));
+    counts(n.path("samples_filtered")).forEach((r, c) -> skipped.add(new Skip("samples", r, c, "")));
+    for (JsonNode p : n.path("problems")) {
+      skipped.add(new Skip("file", p.path("reason").asText(), 1, p.path("path").asText()));
+    }
+    JsonNode dups = n.path("duplicates_removed");
+    return new Stats(counts(n.path("samples_by_kind")), counts(n.path("samples_by_language")),
+        List.copyOf(hist), n.path("estimated_tokens").asLong(), n.path("files_scanned").asLong(),
+        dups.path("exact").asLong(), dups.path("near").asLong(), List.copyOf(skipped));
+  }
+
+  static Meta readMeta(Path file) throws IOException {
+    JsonNode n = json(file);
+    return new Meta(n.path("train_tokens").asLong(), n.path("val_tokens").asLong(),
+        n.path("vocab_size").asInt(), n.path("seq_len").asInt(), n.path("fim").path("documents").asLong());
+  }
+
+  private static Map<String, Long> counts(JsonNode object) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    object.properties().forEach(e -> m.put(e.getKey(), e.getValue().asLong()));
+    return m;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.anneal.ui.runs;
+
+import dev.anneal.io.AtomicFiles;
+import dev.anneal.metrics.MetricsLog;
+import dev.anneal.task.Workers;
+import dev.anneal.workspace.Workspace;
+import java.awt.Desktop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State and commands of the Runs view: the workspace's runs (re-read off the FX thread when a
+ * run folder changes, polled every few seconds while the view is shown), and open, resume,
+ * delete, open folder and export of the selected run. Properties change on the FX thread only.
+ */
+public final class RunsViewModel {
+  /** A run whose metrics changed this recently is taken to be training: it is not deleted. */
+  static final Duration LIVE = Duration.ofSeconds(60);
+
+  private final Workspace workspace;
+  private final Consumer<Path> openRun;
+  private final Consumer<Path> resumeRun;
+  private final ExecutorService worker = Workers.pool(1, "anneal-runs");
+  private final ObservableList<RunSummary> runs = FXCollections.observableArrayList();
+  private final ObjectProperty<RunSummary> selected = new SimpleObjectProperty<>();
+  private final StringProperty message = new SimpleStringProperty("");
+  private volatile RunScan.Fingerprint seen;
+  private ScheduledExecutorService poller;
+  private ScheduledFuture<?> polling;
+
+  /**
+   * @param openRun   shows a run in the Train view (the shell's openRun)
+   * @param resumeRun resumes a run in the Train view (the shell's resumeRun)
+   */
+  public RunsViewModel(Workspace workspace, Consumer<Path> openRun, Consumer<Path> resumeRun) {
+    this.workspace = workspace;
+    this.openRun = openRun;
+    this.resumeRun = resumeRun;
+  }
+
+  /** Re-reads every run off the FX thread; the table changes when they did. */
+  public CompletableFuture<List<RunSummary>> refresh() {
+    return CompletableFuture.supplyAsync(this::scanIfChanged, worker).thenApply(list -> {
+      if (list != null) Platform.runLater(() -> show(list));
+      return list;
+    });
+  }
+
+  /** The runs, newest first, when the folder changed since the last scan; else null. */
+  private List<RunSummary> scanIfChanged() {
+    RunScan.Fingerprint now = RunScan.fingerprint(workspace.runsDir());
+    if (now.equals(seen)) return null;
+    seen = now;
+    return RunScan.read(workspace.runsDir());
+  }
+
+  private void show(List<RunSummary> list) {
+    Path keep = selected.get() == null ? null : selected.get().dir();
+    runs.setAll(list);
+    selected.set(list.stream().filter(r -> r.dir().equals(keep)).findFirst().orElse(null));
+  }
+
+  /** Polls the runs folder every {@code period} until {@link #stopPolling()}. */
+  public synchronized void startPolling(Duration period) {
+    if (polling != null) return;
+    if (poller == null) {
+      poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "anneal-runs-poll");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    polling = poller.scheduleWithFixedDelay(this::refresh, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stopPolling() {
+    if (polling != null) polling.cancel(false);
+    polling = null;
+  }
+
+  public void open(RunSummary run) {
+    openRun.accept(run.dir());
+  }
+
+  /** Resumes a run that stopped short of its steps; says why not otherwise. */
+  public boolean resume(RunSummary run) {
+    if (!run.resumable()) {
+      message.set(run.name() + " cannot be resumed: "
+          + (run.status().equals("completed") || run.step() >= run.steps() ? "it completed its steps"
+              : "it has no checkpoint"));
+      return false;
+    }
+    resumeRun.accept(run.dir());
+    return true;
+  }
+
+  /** Why a run must not be deleted now, or null: a trainer is still writing it. */
+  public String deleteBlocker(RunSummary run) {
+    if (!run.status().equals("running")) return null;
+    try {
+      Path metrics = run.dir().resolve(MetricsLog.METRICS_FILE);
+      Instant changed = Files.getLastModifiedTime(Files.exists(metrics) ? metrics : run.dir()).toInstant();
+      if (changed.isAfter(Instant.now().minus(LIVE))) {
+        return run.name() + " is training (its metrics changed in the last minute): stop it first";
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Deletes a run folder (the view asks for confirmation first). */
+  public CompletableFuture<Void> delete(RunSummary run) {
+    String blocker = deleteBlocker(run);
+    if (blocker != null) {
+      message.set(blocker);
+      return CompletableFuture.failedFuture(new IllegalStateException(blocker));
+    }
+    return work(() -> {
+      AtomicFiles.deleteRecursively(run.dir());
+      return "Deleted " + run.name();
+    }).thenCompose(m -> refresh().thenApply(x -> null));
+  }
+
+  /** Opens the run folder in the desktop's file manager, or shows its path where there is none. */
+  public CompletableFuture<Void> openFolder(RunSummary run) {
+    boolean desktop = Desktop.isDesktopSupported() && Desktop.getDesktop().isSupported(Desktop.Action.OPEN);
+    if (!desktop) {
+      message.set("Folder: " + run.dir());
+      return CompletableFuture.completedFuture(null);
+    }
+    return work(() -> {
+      Desktop.getDesktop().open(run.dir().toFile());
+      return "Opened " + run.dir();
+    }).thenApply(m -> null);
+  }
+
+  /** Exports the run's model (best, else newest checkpoint) as an HF folder or PEFT adapter. */
+  public CompletableFuture<RunExport.Written> exportModel(RunSummary run, Path out) {
+    return export(() -> RunExport.model(run.dir(), out));
+  }
+
+  /** Exports a DeepSpeed launch bundle of a cluster preset's run. */
+  public CompletableFuture<RunExport.Written> exportBundle(RunSummary run, Path out) {
+    return export(() -> RunExport.deepSpeed(run.dir(), out));
+  }
+
+  private interface Job<T> {
+    T run() throws IOException;
+  }
+
+  private CompletableFuture<RunExport.Written> export(Job<RunExport.Written> job) {
+    CompletableFuture<RunExport.Written> done = new CompletableFuture<>();
+    message.set("Exporting …");
+    worker.execute(() -> {
+      try {
+        RunExport.Written w = job.run();
+        Platform.runLater(() -> message.set("Wrote " + w.kind() + " " + w.dir() + " from " + w.from().getFileName()));
+        done.complete(w);
+      } catch (IOException | RuntimeException e) {
+        Platform.runLater(() -> message.set("Export failed: " + e.getMessage()));
+        done.completeExceptionally(e);
+      }
+    });
+    return done;
+  }
+
+  /** Runs a job on the worker and shows its message, or its failure, when it ends. */
+  private CompletableFuture<String> work(Job<String> job) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return job.run();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, worker).whenComplete((m, e) -> Platform.runLater(() ->
+        message.set(e == null ? m : "Failed: " + (e.getCause() != null ? e.getCause() : e).getMessage())));
+  }
+
+  public ObservableList<RunSummary> runs() {
+    return runs;
+  }
+
+  public ObjectProperty<RunSummary> selectedProperty() {
+    return selected;
+  }
+
+  public StringProperty messageProperty() {
+    return message;
+  }
+}
