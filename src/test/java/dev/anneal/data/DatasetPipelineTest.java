@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.task.Cancellation;
-import dev.anneal.task.ProgressListener;
 import dev.anneal.workspace.SampleWorkspace;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,8 +15,8 @@ class DatasetPipelineTest {
     AppEnvironment.configure();
     var ws = SampleWorkspace.ensure(dir.resolve("home"));
     Path out = ws.datasetsDir().resolve("sample");
-    var summary = DatasetPipeline.forModel(4096, 256)
-        .run(ws.sources(), out, ProgressListener.NONE, Cancellation.none(), 2);
+    var summary = new DatasetPipeline(o -> {}, Cancellation.none(), 2)
+        .run(DatasetRequest.forModel(ws.sources(), out, 4096, 256)).prepared();
     assertThat(DatasetPipeline.isPrepared(out)).isTrue();
     assertThat(summary.vocabSize()).isEqualTo(4096);
     try (TokenShards shards = TokenShards.open(out)) {

@@ -1,5 +1,8 @@
 package dev.anneal.ui.dataset;
 
+import dev.anneal.data.DatasetPipeline;
+import dev.anneal.data.DatasetRequest;
+
 import dev.anneal.data.BuildOptions;
 import dev.anneal.data.Language;
 import dev.anneal.data.PrepareOptions;

@@ -1,5 +1,8 @@
 package dev.anneal.ui.dataset;
 
+import dev.anneal.data.DatasetPipeline;
+import dev.anneal.data.DatasetRequest;
+
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
 import dev.anneal.task.Workers;

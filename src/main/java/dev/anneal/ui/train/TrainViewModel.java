@@ -1,6 +1,7 @@
 package dev.anneal.ui.train;
 
 import dev.anneal.data.DatasetPipeline;
+import dev.anneal.data.DatasetRequest;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.RunEvent;
 import dev.anneal.metrics.RunFollower;
@@ -8,7 +9,6 @@ import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetEntry;
 import dev.anneal.preset.PresetRegistry;
 import dev.anneal.task.Cancellation;
-import dev.anneal.task.Progress;
 import dev.anneal.train.RunFolder;
 import dev.anneal.train.TrainOptions;
 import dev.anneal.train.TrainResult;
@@ -198,12 +198,10 @@ public final class TrainViewModel {
     if (DatasetPipeline.isPrepared(out)) return out;
     int seq = p.training().seqLenOr(p.model().context());
     statusLine.submit("Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
-    DatasetPipeline.forModel(p.model().vocab(), seq).run(workspace.sources(), out,
-        (Progress pr) -> {
-          statusLine.submit("Building the dataset · " + pr.stage() + " " + pr.done()
-              + (pr.total() > 0 ? " / " + pr.total() : ""));
-          if (pr.fraction() >= 0) progressValue.submit(pr.fraction());
-        }, buildCancel, Math.max(1, threads));
+    new DatasetPipeline(o -> {
+      statusLine.submit("Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
+      progressValue.submit(o.fraction());
+    }, buildCancel, threads).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
     return out;
   }
 

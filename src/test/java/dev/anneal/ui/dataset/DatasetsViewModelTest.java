@@ -1,5 +1,8 @@
 package dev.anneal.ui.dataset;
 
+import dev.anneal.data.DatasetPipeline;
+import dev.anneal.data.DatasetRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

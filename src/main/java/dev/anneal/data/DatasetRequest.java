@@ -1,7 +1,5 @@
-package dev.anneal.ui.dataset;
+package dev.anneal.data;
 
-import dev.anneal.data.BuildOptions;
-import dev.anneal.data.PrepareOptions;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,6 +19,12 @@ public record DatasetRequest(List<Path> sources, Path out, BuildOptions build, P
 
   public DatasetRequest {
     sources = List.copyOf(sources);
+  }
+
+  /** Default settings for a model of this vocabulary and sequence length (the sample workspace). */
+  public static DatasetRequest forModel(List<Path> sources, Path out, int vocabSize, int seqLen) {
+    return new DatasetRequest(sources, out, BuildOptions.defaults(), null, vocabSize,
+        new PrepareOptions("", seqLen, 0.0, 0.5, 0.05, 1));
   }
 
   public boolean trainsTokenizer() {
