@@ -14,7 +14,7 @@ final class Attention {
    * @param q    queries (B, H, T, D), already rotated when the family uses RoPE
    * @param k    keys (B, Hkv, S, D)
    * @param v    values (B, Hkv, S, D)
-   * @param mask additive mask (B or 1, 1, 1, T, S)
+   * @param mask additive mask (B or 1, 1, 1, T, S), or null when every key may be seen
    * @return the heads concatenated, (B, T, H·D)
    */
   static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, ForwardPass pass,
@@ -24,7 +24,7 @@ final class Attention {
     long g = h / hkv;
     NDArray qs = Ops.scale(q, 1.0 / Math.sqrt(d)).reshape(b, hkv, g * t, d);
     NDArray scores = qs.matMul(k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
-    NDArray p = scores.add(mask).softmax(-1).reshape(b, hkv, g * t, s);
+    NDArray p = (mask == null ? scores : scores.add(mask)).softmax(-1).reshape(b, hkv, g * t, s);
     p = pass.dropout(p, dropout);
     return p.matMul(v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
   }

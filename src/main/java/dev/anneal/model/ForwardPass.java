@@ -16,7 +16,7 @@ final class ForwardPass {
   final boolean training;
   /** Position of the first token of this call: 0, or the cache length when decoding. */
   final int offset;
-  /** Additive mask (B or 1, 1, 1, T, S): 0 where a query may look, −1e9 where it may not. */
+  /** Additive mask (B or 1, 1, 1, T, S): 0 where a query may look, −1e9 where it may not; null when it may look everywhere. */
   final NDArray mask;
   /** The cache to read and extend, or null for a full forward. */
   final KvCache cache;
@@ -62,6 +62,8 @@ final class ForwardPass {
    * @param docIds (B, T) int64 document (segment) id per token, or null for one document
    */
   static NDArray mask(NDManager m, NDArray docIds, int offset, int t) {
+    // One new query after the cache sees every cached key: no mask to build (decoding speed).
+    if (t == 1 && docIds == null) return null;
     long s = offset + t;
     NDArray qPos = m.arange(offset, offset + t, 1, DataType.INT64).reshape(t, 1);
     NDArray kPos = m.arange(0, s, 1, DataType.INT64).reshape(1, s);
