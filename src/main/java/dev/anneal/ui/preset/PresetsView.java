@@ -80,7 +80,12 @@ public final class PresetsView {
     scaleOut.setWrapText(true);
     scaleOut.getStyleClass().add("scale-out");
 
-    HBox actions = new HBox(8, lora, save, revert);
+    Button export = new Button("Export DeepSpeed bundle…");
+    export.setId("preset-export");
+    export.setOnAction(e -> exportBundle(export));
+    vm.estimateProperty().addListener((o, a, b) -> export.setVisible(vm.needsScaleOut()));
+    export.setVisible(vm.needsScaleOut());
+    HBox actions = new HBox(8, lora, save, revert, export);
     VBox below = new VBox(6, problemsLabel, scaleOut, diff, actions);
     below.setPadding(new Insets(8));
     BorderPane center = new BorderPane(sheet);
@@ -135,6 +140,36 @@ public final class PresetsView {
       });
     }
     return editor;
+  }
+
+  /** Asks for the dataset and the bundle folder, then exports off the FX thread. */
+  private void exportBundle(Button button) {
+    javafx.stage.DirectoryChooser data = new javafx.stage.DirectoryChooser();
+    data.setTitle("Dataset folder for the bundle (samples.jsonl or token shards)");
+    var dataDir = data.showDialog(root.getScene().getWindow());
+    if (dataDir == null) return;
+    javafx.stage.DirectoryChooser out = new javafx.stage.DirectoryChooser();
+    out.setTitle("Folder to write the bundle into (new or empty)");
+    var outDir = out.showDialog(root.getScene().getWindow());
+    if (outDir == null) return;
+    button.setDisable(true);
+    Thread t = new Thread(() -> {
+      String message;
+      try {
+        var r = vm.exportBundle(dataDir.toPath(), outDir.toPath().resolve(vm.selectedProperty().get().name()));
+        message = "Bundle written to " + outDir.toPath().resolve(vm.selectedProperty().get().name())
+            + " (" + r.files().size() + " files). Copy it to the cluster and run ./launch.sh.";
+      } catch (Exception ex) {
+        message = "Export failed: " + ex.getMessage();
+      }
+      String m = message;
+      javafx.application.Platform.runLater(() -> {
+        button.setDisable(false);
+        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION, m).showAndWait();
+      });
+    }, "export");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void askNameAndSave() {

@@ -141,6 +141,18 @@ public final class PresetsViewModel {
         || (estimate.get() != null && !estimate.get().fits());
   }
 
+  /**
+   * Writes a DeepSpeed launch bundle of the edited preset (the scale-out path for presets that
+   * cannot train in-process) into {@code out}, with the dataset folder {@code data}. Runs on the
+   * caller's thread: the view calls it from a worker.
+   */
+  public dev.anneal.export.DeepSpeedExport.Result exportBundle(Path data, Path out) throws IOException {
+    if (preset.get() == null) throw new IllegalStateException("fix the problems before exporting");
+    return dev.anneal.export.DeepSpeedExport.export(new dev.anneal.export.DeepSpeedExport.Request(
+        preset.get(), data, out, null, null, null, List.of()), dev.anneal.task.ProgressListener.NONE,
+        dev.anneal.task.Cancellation.none());
+  }
+
   /** Writes the edited preset as a user preset named {@code name} and selects it. */
   public Path saveAs(String name) throws IOException {
     if (!name.matches("[a-z0-9][a-z0-9._-]*")) {

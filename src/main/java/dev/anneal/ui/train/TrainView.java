@@ -61,6 +61,14 @@ public final class TrainView {
     pause.disableProperty().bind(vm.runningProperty().not());
     stop.disableProperty().bind(vm.runningProperty().not());
     cancel.disableProperty().bind(vm.runningProperty().not());
+    Button follow = button("Follow folder…", "train-follow",
+        "Chart a run folder as it grows: a DeepSpeed bundle's output, any HF Trainer folder", () -> {
+          javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+          chooser.setTitle("A run folder to follow (metrics.jsonl or trainer_state.json)");
+          var dir = chooser.showDialog(root.getScene().getWindow());
+          if (dir != null) vm.open(dir.toPath());
+        });
+    follow.disableProperty().bind(vm.runningProperty());
     ProgressBar progress = new ProgressBar();
     progress.setId("train-progress");
     progress.progressProperty().bind(vm.progressProperty());
@@ -69,7 +77,7 @@ public final class TrainView {
     status.setId("train-status");
     status.textProperty().bind(vm.statusProperty());
     HBox bar = new HBox(8, new Label("Preset"), preset, new Label("Data"), dataset, start, pause, stop,
-        cancel, progress, status);
+        cancel, follow, progress, status);
     bar.setPadding(new Insets(8));
     bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     root.setTop(bar);

@@ -87,4 +87,19 @@ class PresetsViewModelTest {
     assertThat(vm.needsScaleOut()).isTrue();
     assertThat(vm.estimateProperty().get().fits()).isFalse();
   }
+
+  @Test
+  void aClusterPresetExportsADeepSpeedBundle(@TempDir Path dir) throws Exception {
+    PresetsViewModel vm = vm(dir);
+    vm.selectedProperty().set(vm.entries().stream()
+        .filter(e -> e.name().equals("kat-dev-72b-lora-resourcesaver")).findFirst().orElseThrow());
+    Path data = dir.resolve("data");
+    java.nio.file.Files.createDirectories(data);
+    java.nio.file.Files.writeString(data.resolve("samples.jsonl"),
+        "{\"text\": \"pub fn a() {}\", \"kind\": \"function\", \"path\": \"a.rs\", \"language\": \"rust\", \"start_line\": 1, \"end_line\": 1}\n");
+    var r = vm.exportBundle(data, dir.resolve("bundle"));
+    assertThat(r.files()).contains("ds_config.json", "train.py", "launch.sh");
+    var ds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("bundle/ds_config.json").toFile());
+    assertThat(ds.path("zero_optimization").path("stage").asInt()).isEqualTo(3);
+  }
 }
