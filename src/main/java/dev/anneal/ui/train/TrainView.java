@@ -76,11 +76,29 @@ public final class TrainView {
     Label status = new Label();
     status.setId("train-status");
     status.textProperty().bind(vm.statusProperty());
-    HBox bar = new HBox(8, new Label("Preset"), preset, new Label("Data"), dataset, start, pause, stop,
-        cancel, follow, progress, status);
-    bar.setPadding(new Insets(8));
+    preset.setPrefWidth(220);
+    dataset.setPrefWidth(240);
+    Label presetLabel = new Label("Preset");
+    Label dataLabel = new Label("Data");
+    HBox bar = new HBox(8, presetLabel, preset, dataLabel, dataset, start, pause, stop, cancel, follow);
+    for (var n : bar.getChildren()) {
+      if (n instanceof javafx.scene.control.Control c) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    }
     bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-    root.setTop(bar);
+    HBox statusRow = new HBox(8, progress, status);
+    statusRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    VBox top = new VBox(6, bar, statusRow);
+    top.setPadding(new Insets(8));
+    root.setTop(top);
+    // Ctrl+Enter starts, as the Start button's tooltip says.
+    root.sceneProperty().addListener((o, a, scene) -> {
+      if (scene != null) {
+        scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.ENTER,
+            javafx.scene.input.KeyCombination.SHORTCUT_DOWN), () -> {
+              if (!start.isDisabled() && root.isVisible() && root.getScene() == scene) vm.start();
+            });
+      }
+    });
 
     RunCharts c = vm.charts();
     Tile stepTile = tile("Step", "");
