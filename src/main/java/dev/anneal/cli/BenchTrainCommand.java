@@ -54,6 +54,8 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("rss_after_warmup_bytes", r.rssAfterWarmup());
       m.put("rss_at_end_bytes", r.rssAtEnd());
       m.put("peak_rss_bytes", r.peakRss());
+      m.put("native_after_warmup_bytes", r.nativeAfterWarmup());
+      m.put("native_at_end_bytes", r.nativeAtEnd());
       out.println(Json.write(m));
       return 0;
     }
@@ -66,6 +68,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Java share        %.1f%% of the step%n", 100 * r.javaShare());
     out.printf(Locale.ROOT, "RSS               %.0f MB after warmup, %.0f MB at end, peak %.0f MB%n",
         r.rssAfterWarmup() / 1e6, r.rssAtEnd() / 1e6, r.peakRss() / 1e6);
+    out.printf(Locale.ROOT, "native (RSS-heap)  %.0f MB after warmup, %.0f MB at end%n",
+        r.nativeAfterWarmup() / 1e6, r.nativeAtEnd() / 1e6);
     return 0;
   }
 }

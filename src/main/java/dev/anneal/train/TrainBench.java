@@ -28,7 +28,8 @@ public final class TrainBench {
   /** What a bench run measured. */
   public record Result(String preset, int threads, int steps, double tokensPerSecond,
       double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
-      double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss) {
+      double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
+      long nativeAfterWarmup, long nativeAtEnd) {
 
     /** Model FLOP/s as a fraction of the in-process GEMM throughput. */
     public double gemmRatio() {
@@ -56,11 +57,13 @@ public final class TrainBench {
       try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
           DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
         long rssAfterWarmup = 0;
+        long nativeAfterWarmup = 0;
         double[] ms = new double[steps];
         StackSampler sampler2 = new StackSampler(Thread.currentThread());
         for (int s = 0; s < warmup + steps; s++) {
           if (s == warmup) {
             rssAfterWarmup = ProcessMemory.residentBytes();
+            nativeAfterWarmup = rssAfterWarmup - javaHeap();
             sampler2.start();
           }
           long t0 = System.nanoTime();
@@ -81,9 +84,18 @@ public final class TrainBench {
         Arrays.sort(sorted);
         return new Result(preset.name(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
             gemm(root, t.microBatch() * seq, preset.model().hidden()), javaShare, sorted[steps / 2],
-            rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes());
+            rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
+            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap());
       }
     }
+  }
+
+  /**
+   * The Java heap's committed size: it grows towards -Xmx as garbage accumulates between
+   * collections and is part of the resident figure, so native memory is RSS less this.
+   */
+  private static long javaHeap() {
+    return Runtime.getRuntime().totalMemory();
   }
 
   /** FLOP/s of an (M, C) × (C, 4C) fp32 product, the shape of a transformer's MLP. */
