@@ -32,6 +32,8 @@ public final class ShellView {
   private final ShellViewModel vm;
   private final Map<String, Parent> sections = new HashMap<>();
   private final Map<String, Supplier<Parent>> factories = new HashMap<>();
+  /** What must finish before the studio exits (a training run checkpointing). */
+  private final java.util.List<Runnable> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ShellView(ShellViewModel vm) {
     this.vm = vm;
@@ -39,7 +41,7 @@ public final class ShellView {
         new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
     factories.put("Datasets", () -> new DatasetsView(new DatasetsViewModel(vm.workspaceProperty().get())).root());
     factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm::openRun, vm::resumeRun)).root());
-    factories.put("Train", () -> trainView(vm));
+    factories.put("Train", () -> trainView(vm, onShutdown));
     factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
         vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir())).root());
 
@@ -92,7 +94,7 @@ public final class ShellView {
   }
 
   /** The Train view, wired to runs opened or resumed from elsewhere in the studio. */
-  private static Parent trainView(ShellViewModel vm) {
+  private static Parent trainView(ShellViewModel vm, java.util.List<Runnable> onShutdown) {
     // Leave a core for the window: with two cores, training on both makes the UI stutter.
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(),
@@ -104,7 +106,13 @@ public final class ShellView {
       if (run != null && vm.resumeRequestProperty().get() == null) train.open(run);
     });
     if (vm.runProperty().get() != null) train.open(vm.runProperty().get());
+    onShutdown.add(() -> train.shutdown(60_000));
     return new TrainView(train).root();
+  }
+
+  /** Lets running work finish cleanly (a training run saves a checkpoint); call before exiting. */
+  public void shutdown() {
+    onShutdown.forEach(Runnable::run);
   }
 
   /** Registers the view of a section; built the first time it is shown. */

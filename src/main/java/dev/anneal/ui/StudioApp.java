@@ -31,6 +31,7 @@ public final class StudioApp extends Application {
   private final Path settingsFile = AppEnvironment.dataDir().resolve("studio.json");
   private StudioSettings settings;
   private Scene scene;
+  private ShellView shellView;
 
   @Override
   public void start(Stage stage) throws IOException {
@@ -64,6 +65,9 @@ public final class StudioApp extends Application {
     Workspace workspace = openWorkspace();
     ShellViewModel vm = new ShellViewModel(workspace);
     ShellView shell = new ShellView(vm);
+    shellView = shell;
+    // A SIGTERM or logout must not end the JVM under a training step (see TrainViewModel.shutdown).
+    Runtime.getRuntime().addShutdownHook(new Thread(shell::shutdown, "anneal-shutdown"));
     scene = new Scene(shell.root(), settings.width(), settings.height());
     applyTheme(settings.theme());
     bindShortcuts(stage, vm);
@@ -144,5 +148,11 @@ public final class StudioApp extends Application {
     } catch (IOException e) {
       System.getLogger("anneal").log(System.Logger.Level.WARNING, "cannot save studio settings", e);
     }
+  }
+
+  /** Closing the window: a running training saves a checkpoint and stops before the JVM exits. */
+  @Override
+  public void stop() {
+    if (shellView != null) shellView.shutdown();
   }
 }

@@ -61,6 +61,7 @@ public final class TrainViewModel {
   private TrainerControl control;
   private Cancellation buildCancel;
   private RunFollower follower;
+  private Thread worker;
 
   /**
    * @param fx      runs a task on the UI thread ({@code Platform::runLater})
@@ -117,7 +118,7 @@ public final class TrainViewModel {
     Batched<MetricPoint> points = new Batched<>(charts::addPoints, fx);
     Batched<RunEvent> events = new Batched<>(charts::addEvents, fx);
     Batched<String> logs = new Batched<>(charts::addLog, fx);
-    Thread worker = new Thread(() -> {
+    worker = new Thread(() -> {
       try {
         Path data = resume != null ? null : ensureDataset(p, statusLine, progressValue);
         Preset preset = resume != null ? RunFolder.open(resume).preset() : p;
@@ -242,6 +243,28 @@ public final class TrainViewModel {
       control.resume();
       paused.set(false);
     }
+  }
+
+  /**
+   * For closing the studio: asks a running trainer to checkpoint and stop, and waits for it (at
+   * most {@code millis}). The JVM must not exit under a training step: libtorch's teardown then
+   * races the step on its worker thread and crashes the process.
+   */
+  public void shutdown(long millis) {
+    stopFollowing();
+    Thread w = worker;
+    if (w == null || !w.isAlive()) return;
+    cancelBuildOrStop();
+    try {
+      w.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void cancelBuildOrStop() {
+    if (buildCancel != null) buildCancel.cancel();
+    if (control != null) control.stop();
   }
 
   /** Checkpoint, then stop. */
