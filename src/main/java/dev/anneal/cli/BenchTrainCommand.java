@@ -32,13 +32,17 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default ${DEFAULT-VALUE}).")
   int threads = 2;
 
+  @Option(names = "--no-java-share", negatable = true, defaultValue = "true",
+      description = "Sample the stack to measure the Java share (default on; off for clean memory figures).")
+  boolean javaShare;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     Preset p = Presets.registry().resolve(preset);
-    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps);
+    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps, javaShare);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -56,6 +60,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("peak_rss_bytes", r.peakRss());
       m.put("native_after_warmup_bytes", r.nativeAfterWarmup());
       m.put("native_at_end_bytes", r.nativeAtEnd());
+      m.put("rss_by_quarter_bytes", r.rssByQuarter());
       out.println(Json.write(m));
       return 0;
     }
@@ -70,6 +75,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.rssAfterWarmup() / 1e6, r.rssAtEnd() / 1e6, r.peakRss() / 1e6);
     out.printf(Locale.ROOT, "native (RSS-heap)  %.0f MB after warmup, %.0f MB at end%n",
         r.nativeAfterWarmup() / 1e6, r.nativeAtEnd() / 1e6);
+    out.printf(Locale.ROOT, "RSS by quarter    %s MB%n", String.join(" / ",
+        r.rssByQuarter().stream().map(b -> String.format(Locale.ROOT, "%.0f", b / 1e6)).toList()));
     return 0;
   }
 }

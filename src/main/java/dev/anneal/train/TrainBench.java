@@ -21,15 +21,16 @@ import java.util.SplittableRandom;
  * of the step spent in Java rather than in native code, and resident memory before and after (a
  * growing figure over many steps is a leak).
  *
- * <p>The Java share is sampled: a watcher thread reads the training thread's stack every
- * millisecond and counts the samples whose top frame is not a native method.
+ * <p>The Java share is sampled: a watcher thread reads the training thread's stack every 5 ms
+ * and counts the samples whose top frame is not a native method. Resident memory is read at each
+ * quarter of the run: a steady figure after the first quarter means no growth.
  */
 public final class TrainBench {
   /** What a bench run measured. */
   public record Result(String preset, int threads, int steps, double tokensPerSecond,
       double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
       double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
-      long nativeAfterWarmup, long nativeAtEnd) {
+      long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter) {
 
     /** Model FLOP/s as a fraction of the in-process GEMM throughput. */
     public double gemmRatio() {
@@ -40,6 +41,12 @@ public final class TrainBench {
   private TrainBench() {}
 
   public static Result run(Preset preset, int threads, int warmup, int steps) throws InterruptedException {
+    return run(preset, threads, warmup, steps, true);
+  }
+
+  /** @param sampleStacks measure the Java share (a watcher thread walks the stack every ms) */
+  public static Result run(Preset preset, int threads, int warmup, int steps, boolean sampleStacks)
+      throws InterruptedException {
     Engine.getEngine("PyTorch");
     if (threads > 0) JniUtils.setNumThreads(threads);
     TrainingSpec t = preset.training();
@@ -58,13 +65,14 @@ public final class TrainBench {
           DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
+        List<Long> quarters = new ArrayList<>();
         double[] ms = new double[steps];
         StackSampler sampler2 = new StackSampler(Thread.currentThread());
         for (int s = 0; s < warmup + steps; s++) {
           if (s == warmup) {
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();
-            sampler2.start();
+            if (sampleStacks) sampler2.start();
           }
           long t0 = System.nanoTime();
           try (NDManager m = root.newSubManager()) {
@@ -76,8 +84,12 @@ public final class TrainBench {
           }
           if (s >= warmup) ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
           if (s % 20 == 0) dev.anneal.engine.NativeMemory.trim(); // as the trainer does
+          int done = s - warmup + 1;
+          if (done > 0 && done % Math.max(1, steps / 4) == 0 && quarters.size() < 4) {
+            quarters.add(ProcessMemory.residentBytes());
+          }
         }
-        double javaShare = sampler2.stop();
+        double javaShare = sampleStacks ? sampler2.stop() : Double.NaN;
         double totalMs = Arrays.stream(ms).sum();
         double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
         double[] sorted = ms.clone();
@@ -85,7 +97,7 @@ public final class TrainBench {
         return new Result(preset.name(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
             gemm(root, t.microBatch() * seq, preset.model().hidden()), javaShare, sorted[steps / 2],
             rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
-            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap());
+            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters));
       }
     }
   }
@@ -134,7 +146,7 @@ public final class TrainBench {
             if (!st[0].isNativeMethod()) java++;
           }
           try {
-            Thread.sleep(1);
+            Thread.sleep(5); // a stack walk stops the thread: sample gently (200 Hz)
           } catch (InterruptedException e) {
             return;
           }
