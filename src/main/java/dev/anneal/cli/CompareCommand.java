@@ -58,6 +58,7 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> result = new LinkedHashMap<>();
     try (ModelPair pair = ModelPair.load(base, tuned, modelOptions.adapter, modelOptions.tokenizer)) {
+      dev.anneal.infer.DecodeThreads.apply(pair.base().spec(), sampling.threads);
       if (sampling.prompt != null) {
         List<GenerationResult> r = Generator.sideBySide(List.of(pair.base(), pair.tuned()), sampling.toPrompt(),
             settings, GenerationListener.NONE, Cancellation.none());

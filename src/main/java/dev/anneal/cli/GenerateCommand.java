@@ -36,6 +36,7 @@ final class GenerateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var settings = sampling.settings();
     try (LoadedLm lm = ModelLoader.load(model, modelOptions.adapter, modelOptions.tokenizer)) {
+      dev.anneal.infer.DecodeThreads.apply(lm.model().spec(), sampling.threads);
       GenerationResult r = Generator.generate(lm.view(), sampling.toPrompt(), settings, (side, e) -> {
         if (!json && !e.text().isEmpty()) {
           out.print(e.text());

@@ -8,6 +8,10 @@ import picocli.CommandLine.Option;
 
 /** The prompt and sampling options {@code generate} and {@code compare} share. */
 final class SamplingOptions {
+  @Option(names = "--threads", paramLabel = "N",
+      description = "CPU threads (default: 1 for models under 100M parameters, whose token-by-token decoding is latency-bound; else all cores).")
+  int threads;
+
   @Option(names = "--prompt", paramLabel = "TEXT", description = "The text to continue (the prefix, with --suffix).")
   String prompt;
 

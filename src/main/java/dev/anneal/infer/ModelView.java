@@ -28,6 +28,11 @@ public record ModelView(LoadedLm lm, boolean adapterOn, String label) {
   }
 
   /** The model with this view's adapter setting applied. */
+  /** The architecture of the model behind this view. */
+  public dev.anneal.preset.ModelSpec spec() {
+    return lm.model().spec();
+  }
+
   CausalLm model() {
     CausalLm m = lm.model();
     if (lm.hasAdapter()) m.setLoraEnabled(adapterOn);
