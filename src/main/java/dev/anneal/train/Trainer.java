@@ -99,7 +99,8 @@ public final class Trainer {
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
       double peakFlops = Estimator.peakFlops(p.hardware(), t.precision());
       run.update("running", Map.of("device", banner));
-      emit(log, RunEvent.of(state.step(), RunEvent.START, banner));
+      emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
+          Map.of("run", run.dir().toString())));
 
       // ---- the loop ------------------------------------------------------------------------
       String status = "completed";

@@ -138,7 +138,11 @@ public final class TrainViewModel {
           @Override
           public void onEvent(RunEvent e) {
             events.submit(e);
-            if (e.kind().equals(RunEvent.START)) ui.submit(() -> runDir.set(resolveRunDir(options, resume)));
+            // The trainer names its run folder in the start event.
+            if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
+              Path dir = Path.of(e.details().get("run").toString());
+              ui.submit(() -> runDir.set(dir));
+            }
           }
 
           @Override
@@ -175,22 +179,6 @@ public final class TrainViewModel {
     }, "trainer");
     worker.setDaemon(true);
     worker.start();
-  }
-
-  /** The run folder the trainer just created (the newest in the runs folder) or the resumed one. */
-  private static Path resolveRunDir(TrainOptions options, Path resume) {
-    if (resume != null) return resume;
-    try (Stream<Path> s = Files.list(options.runsDir())) {
-      return s.filter(Files::isDirectory).max((a, b) -> {
-        try {
-          return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-        } catch (IOException e) {
-          return 0;
-        }
-      }).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private Path ensureDataset(Preset p, Latest<String> statusLine, Latest<Double> progressValue) throws IOException {
