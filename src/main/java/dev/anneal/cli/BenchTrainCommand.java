@@ -1,8 +1,11 @@
 package dev.anneal.cli;
 
 import dev.anneal.preset.Preset;
+import dev.anneal.train.OpProfile;
 import dev.anneal.train.TrainBench;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,17 +39,34 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "Sample the stack to measure the Java share (default on; off for clean memory figures).")
   boolean javaShare;
 
+  @Option(names = "--precision", paramLabel = "fp32|bf16|amp",
+      description = "Override the preset's training.precision; bf16 and amp run matrix products in bf16 where checked to work.")
+  String precision;
+
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = "Record libtorch's profiler over the measured steps into FILE (Chrome trace JSON) and print the operators by self time. Slows the steps: use few.")
+  Path profile;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     Preset p = Presets.registry().resolve(preset);
-    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps, javaShare);
+    if (precision != null) {
+      if (!java.util.Set.of("fp32", "bf16", "amp").contains(precision)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--precision: expected fp32, bf16 or amp, got '" + precision + "'");
+      }
+      p = p.withTraining(p.training().with(null, null, precision, null));
+    }
+    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps, javaShare && profile == null, profile);
+    List<OpProfile.Op> ops = profile == null ? List.of() : OpProfile.read(profile);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("preset", r.preset());
+      m.put("precision", r.precision());
       m.put("threads", r.threads());
       m.put("steps", r.steps());
       m.put("tokens_per_s", r.tokensPerSecond());
@@ -61,10 +81,14 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("native_after_warmup_bytes", r.nativeAfterWarmup());
       m.put("native_at_end_bytes", r.nativeAtEnd());
       m.put("rss_by_quarter_bytes", r.rssByQuarter());
+      if (profile != null) {
+        m.put("profile", profile.toString());
+        m.put("ops", ops.stream().limit(TOP_OPS).map(o -> Map.of("name", o.name(), "self_ms", o.selfMs(), "calls", o.calls())).toList());
+      }
       out.println(Json.write(m));
       return 0;
     }
-    out.printf(Locale.ROOT, "preset %s, %d threads, %d steps%n", r.preset(), r.threads(), r.steps());
+    out.printf(Locale.ROOT, "preset %s, %s, %d threads, %d steps%n", r.preset(), r.precision(), r.threads(), r.steps());
     out.printf(Locale.ROOT, "tokens/s          %,.0f%n", r.tokensPerSecond());
     out.printf(Locale.ROOT, "step (median)     %.1f ms%n", r.medianStepMs());
     out.printf(Locale.ROOT, "model FLOP/s      %.1f GFLOP/s%n", r.modelFlopsPerSecond() / 1e9);
@@ -77,6 +101,17 @@ final class BenchTrainCommand implements Callable<Integer> {
         r.nativeAfterWarmup() / 1e6, r.nativeAtEnd() / 1e6);
     out.printf(Locale.ROOT, "RSS by quarter    %s MB%n", String.join(" / ",
         r.rssByQuarter().stream().map(b -> String.format(Locale.ROOT, "%.0f", b / 1e6)).toList()));
+    if (profile != null) printOps(out, ops);
     return 0;
+  }
+
+  private static final int TOP_OPS = 20;
+
+  private void printOps(PrintWriter out, List<OpProfile.Op> ops) {
+    double total = ops.stream().mapToDouble(OpProfile.Op::selfMs).sum();
+    out.printf(Locale.ROOT, "libtorch operators by self time over %d steps (trace: %s)%n", steps, profile);
+    for (OpProfile.Op o : ops.subList(0, Math.min(TOP_OPS, ops.size()))) {
+      out.printf(Locale.ROOT, "  %8.1f ms %5.1f%% %7d× %s%n", o.selfMs(), 100 * o.selfMs() / total, o.calls(), o.name());
+    }
   }
 }

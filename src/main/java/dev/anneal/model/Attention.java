@@ -23,10 +23,10 @@ final class Attention {
     long d = q.getShape().get(3), hkv = k.getShape().get(1), s = k.getShape().get(2);
     long g = h / hkv;
     NDArray qs = Ops.scale(q, 1.0 / Math.sqrt(d)).reshape(b, hkv, g * t, d);
-    NDArray scores = qs.matMul(k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
-    NDArray p = (mask == null ? scores : scores.add(mask)).softmax(-1).reshape(b, hkv, g * t, s);
+    NDArray scores = pass.matMul(qs, k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
+    NDArray p = pass.float32(mask == null ? scores : scores.add(mask)).softmax(-1).reshape(b, hkv, g * t, s);
     p = pass.dropout(p, dropout);
-    return p.matMul(v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
+    return pass.matMul(p, v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
   }
 
   /** (B, T, N·D) → (B, N, T, D). */

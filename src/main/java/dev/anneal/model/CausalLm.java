@@ -3,6 +3,7 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
@@ -34,6 +35,7 @@ public final class CausalLm implements AutoCloseable {
   private final Map<String, Param> params;
   private final DataType dtype;
   private boolean routerFrozen;
+  private boolean bf16Matmuls;
 
   private CausalLm(ModelSpec spec, LoraSpec lora, NDManager manager, Decoder decoder,
       Map<String, Param> params, DataType dtype) {
@@ -70,6 +72,25 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs every matrix product (projections, attention, the head) in bfloat16 with float32
+   * weights, activations elsewhere and gradients, as autocast does; false returns to float32.
+   * Applies to full forwards (training, evaluation); decoding with a cache stays float32.
+   * Only where {@link LibtorchCast#available()}; {@code dev.anneal.engine.MixedPrecision} decides
+   * whether a device should.
+   */
+  public void useBf16Matmuls(boolean on) {
+    if (on && !LibtorchCast.available()) {
+      throw new IllegalStateException("bf16 matmuls need libtorch's to_dtype (Linux x86-64)");
+    }
+    if (on && dtype != DataType.FLOAT32) throw new IllegalStateException("bf16 matmuls need float32 weights");
+    bf16Matmuls = on;
+  }
+
+  public boolean usesBf16Matmuls() {
+    return bf16Matmuls;
+  }
+
   public ModelSpec spec() {
     return spec;
   }
@@ -90,7 +111,7 @@ public final class CausalLm implements AutoCloseable {
   public ForwardResult forward(NDArray ids, NDArray docIds, boolean training) {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
-    ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null);
+    ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
     return run(ids, pass);
   }
 
@@ -105,7 +126,7 @@ public final class CausalLm implements AutoCloseable {
     cache.checkRoom(ids.getShape().get(0), t);
     NDManager m = ids.getManager();
     int offset = cache.length();
-    ForwardPass pass = new ForwardPass(m, false, offset, ForwardPass.mask(m, null, offset, t), cache);
+    ForwardPass pass = new ForwardPass(m, false, offset, ForwardPass.mask(m, null, offset, t), cache, false);
     ForwardResult result = run(ids, pass);
     cache.advance(t);
     return result;

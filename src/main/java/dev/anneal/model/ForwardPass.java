@@ -3,8 +3,11 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.anneal.engine.LibtorchCast;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state of one forward call, shared by every block: the per-step manager that owns every
@@ -20,14 +23,24 @@ final class ForwardPass {
   final NDArray mask;
   /** The cache to read and extend, or null for a full forward. */
   final KvCache cache;
+  /**
+   * Matrix products in bfloat16, as PyTorch's CPU autocast runs them: a product's inputs are cast
+   * down (each tensor once per pass) and its result stays bf16 until an op that needs float32 —
+   * adding it to the float32 residual stream or the float32 mask promotes it by libtorch's rules;
+   * softmaxes, norms and the loss get float32 through {@link #float32}. Weights, their gradients
+   * and the optimizer stay float32: the casts are differentiable and carry gradients back up.
+   */
+  final boolean bf16;
+  private final Map<NDArray, NDArray> bf16Copies = new IdentityHashMap<>();
   /** Rotary tables for positions offset … offset+T−1, (T, D); null for learned positions. */
   NDArray cos;
   NDArray sin;
   final List<LayerRouting> routing = new ArrayList<>();
   private NDArray auxLoss;
 
-  ForwardPass(NDManager manager, boolean training, int offset, NDArray mask, KvCache cache) {
+  ForwardPass(NDManager manager, boolean training, int offset, NDArray mask, KvCache cache, boolean bf16) {
     this.manager = manager;
+    this.bf16 = bf16;
     this.training = training;
     this.offset = offset;
     this.mask = mask;
@@ -38,6 +51,33 @@ final class ForwardPass {
   NDArray own(NDArray array) {
     array.attach(manager);
     return array;
+  }
+
+  /** x·Wᵀ + b, x (..., in), w [out, in], b [out] or null → (..., out); bf16 in a bf16 pass. */
+  NDArray linear(NDArray x, NDArray w, NDArray b) {
+    if (!bf16) return Ops.linear(x, w, b);
+    return Ops.linear(bf16(x), bf16(w), b == null ? null : bf16(b));
+  }
+
+  /** a·b (batched); bf16 in a bf16 pass. */
+  NDArray matMul(NDArray a, NDArray b) {
+    return bf16 ? bf16(a).matMul(bf16(b)) : a.matMul(b);
+  }
+
+  /** x in float32: a bf16 product's result cast up, anything else as it is. */
+  NDArray float32(NDArray x) {
+    return bf16 && isBf16(x) ? LibtorchCast.toFloat32(x, manager) : x;
+  }
+
+  private NDArray bf16(NDArray x) {
+    if (isBf16(x)) return x;
+    // Llama's q, k and v (and SwiGLU's gate and up) read the same input: cast it once.
+    return bf16Copies.computeIfAbsent(x, k -> LibtorchCast.toBf16(k, manager));
+  }
+
+  /** DJL names no bf16 dtype: in a model that holds float32 and bf16 only, UNKNOWN is bf16. */
+  private static boolean isBf16(NDArray x) {
+    return x.getDataType() == DataType.UNKNOWN;
   }
 
   /** Dropout at this rate while training; the identity otherwise or at rate 0. */

@@ -39,7 +39,7 @@ final class Gpt2Decoder implements Decoder {
     NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(positions, wpe));
     x = pass.dropout(x, m.dropout());
     for (Gpt2Block b : blocks) x = b.forward(x, pass);
-    return Ops.linear(lnF.forward(x), head, null);
+    return pass.float32(pass.linear(lnF.forward(x), head, null));
   }
 
   @Override

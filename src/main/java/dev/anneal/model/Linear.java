@@ -30,9 +30,9 @@ final class Linear {
   }
 
   private NDArray base(NDArray x, ForwardPass pass) {
-    if (layout == Layout.OUT_IN) return Ops.linear(x, weight, bias);
+    if (layout == Layout.OUT_IN) return pass.linear(x, weight, bias);
     // Conv1D [in, out]: a transposed view (no copy) lets libtorch fuse the bias as for nn.Linear.
-    return Ops.linear(x, pass.own(weight.transpose()), bias);
+    return pass.linear(x, pass.own(weight.transpose()), bias);
   }
 
   void setLoraEnabled(boolean enabled) {

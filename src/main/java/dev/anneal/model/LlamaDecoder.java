@@ -31,7 +31,7 @@ final class LlamaDecoder implements Decoder {
     rope.select(pass, pass.offset, Math.toIntExact(ids.getShape().get(1)));
     NDArray x = pass.dropout(Ops.embedding(ids, embed), m.dropout());
     for (LlamaBlock b : blocks) x = b.forward(x, pass);
-    return Ops.linear(norm.forward(x), head, null);
+    return pass.float32(pass.linear(norm.forward(x), head, null));
   }
 
   @Override

@@ -30,8 +30,8 @@ final class LoraAdapter {
   /** The adapter's contribution for input x (..., in) → (..., out). */
   NDArray delta(NDArray x, ForwardPass pass) {
     NDArray h = pass.dropout(x, dropout);
-    h = Ops.linear(h, a, null);
-    return Ops.scale(Ops.linear(h, b, null), scaling);
+    h = pass.linear(h, a, null);
+    return Ops.scale(pass.linear(h, b, null), scaling);
   }
 
   /** Adds (or with sign −1 removes) scaling·B·A into the base weight, in its own layout. */

@@ -33,7 +33,7 @@ final class MoeRouter {
 
   /** x (N, C) → the choice of k experts per token and their weights. */
   Decision route(NDArray x, ForwardPass pass) {
-    NDArray logits = gate.forward(x, pass);
+    NDArray logits = pass.float32(gate.forward(x, pass)); // routing decides in float32
     NDArray probs = logits.softmax(-1);
     NDArray scores = probs.stopGradient();
     if (balanceBias != null) scores = scores.add(balanceBias);

@@ -1,6 +1,7 @@
 package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
@@ -43,7 +44,10 @@ final class Ops {
    * as long as the graph needs it.
    */
   static NDArray scale(NDArray x, double v) {
-    return x.mul(x.getManager().full(new Shape(), (float) v, x.getDataType()));
+    // A bf16 x reports UNKNOWN (DJL names no bf16) and full() of that would abort: a float32
+    // 0-d scalar keeps x's dtype under libtorch's promotion rules anyway.
+    DataType type = x.getDataType() == DataType.UNKNOWN ? DataType.FLOAT32 : x.getDataType();
+    return x.mul(x.getManager().full(new Shape(), (float) v, type));
   }
 
   /** SiLU (swish): x·σ(x). */

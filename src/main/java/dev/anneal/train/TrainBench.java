@@ -1,15 +1,19 @@
 package dev.anneal.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.engine.LibtorchCast;
+import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 import dev.anneal.preset.estimate.Estimator;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +31,7 @@ import java.util.SplittableRandom;
  */
 public final class TrainBench {
   /** What a bench run measured. */
-  public record Result(String preset, int threads, int steps, double tokensPerSecond,
+  public record Result(String preset, String precision, int threads, int steps, double tokensPerSecond,
       double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
       double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
       long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter) {
@@ -44,12 +48,23 @@ public final class TrainBench {
     return run(preset, threads, warmup, steps, true);
   }
 
-  /** @param sampleStacks measure the Java share (a watcher thread walks the stack every ms) */
   public static Result run(Preset preset, int threads, int warmup, int steps, boolean sampleStacks)
       throws InterruptedException {
+    return run(preset, threads, warmup, steps, sampleStacks, null);
+  }
+
+  /**
+   * @param sampleStacks measure the Java share (a watcher thread walks the stack every 5 ms)
+   * @param profile      write libtorch's profiler trace of the measured steps here (Chrome trace
+   *                     JSON; read it with {@link OpProfile}), or null; profiling slows the steps
+   */
+  public static Result run(Preset preset, int threads, int warmup, int steps, boolean sampleStacks,
+      Path profile) throws InterruptedException {
     Engine.getEngine("PyTorch");
     if (threads > 0) JniUtils.setNumThreads(threads);
     TrainingSpec t = preset.training();
+    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), Device.cpu());
+    if (precision.note() != null) System.err.println("note: " + precision.note());
     int seq = t.seqLenOr(preset.model().context());
     int[] tokens = new int[Math.max(1 << 20, seq * t.microBatch() * 64)];
     SplittableRandom rnd = new SplittableRandom(1);
@@ -59,6 +74,7 @@ public final class TrainBench {
 
     try (NDManager root = NDManager.newBaseManager();
         CausalLm model = CausalLm.create(preset.model(), preset.lora(), root, 1)) {
+      model.useBf16Matmuls(precision.bf16());
       var params = model.trainableParameters();
       StepRunner runner = new StepRunner(model, params, null);
       try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
@@ -73,6 +89,7 @@ public final class TrainBench {
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();
             if (sampleStacks) sampler2.start();
+            if (profile != null) JniUtils.startProfile(false, false, false);
           }
           long t0 = System.nanoTime();
           try (NDManager m = root.newSubManager()) {
@@ -89,13 +106,14 @@ public final class TrainBench {
             quarters.add(ProcessMemory.residentBytes());
           }
         }
+        if (profile != null) JniUtils.stopProfile(profile.toString());
         double javaShare = sampleStacks ? sampler2.stop() : Double.NaN;
         double totalMs = Arrays.stream(ms).sum();
         double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return new Result(preset.name(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
-            gemm(root, t.microBatch() * seq, preset.model().hidden()), javaShare, sorted[steps / 2],
+        return new Result(preset.name(), precision.label(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
+            gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()), javaShare, sorted[steps / 2],
             rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
             nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters));
       }
@@ -110,11 +128,15 @@ public final class TrainBench {
     return Runtime.getRuntime().totalMemory();
   }
 
-  /** FLOP/s of an (M, C) × (C, 4C) fp32 product, the shape of a transformer's MLP. */
-  static double gemm(NDManager root, int m, int c) {
+  /** FLOP/s of an (M, C) × (C, 4C) product, the shape of a transformer's MLP, fp32 or bf16. */
+  static double gemm(NDManager root, int m, int c, boolean bf16) {
     try (NDManager g = root.newSubManager()) {
       NDArray a = g.randomNormal(new Shape(m, c));
       NDArray b = g.randomNormal(new Shape(c, 4L * c));
+      if (bf16) {
+        a = LibtorchCast.toBf16(a, g);
+        b = LibtorchCast.toBf16(b, g);
+      }
       for (int i = 0; i < 3; i++) a.matMul(b).close();
       int reps = 20;
       long t0 = System.nanoTime();
@@ -143,7 +165,7 @@ public final class TrainBench {
           StackTraceElement[] st = target.getStackTrace();
           if (st.length > 0) {
             total++;
-            if (!st[0].isNativeMethod()) java++;
+            if (!inNativeCode(st[0])) java++;
           }
           try {
             Thread.sleep(5); // a stack walk stops the thread: sample gently (200 Hz)
@@ -154,6 +176,14 @@ public final class TrainBench {
       }, "bench-sampler");
       watcher.setDaemon(true);
       watcher.start();
+    }
+
+    /**
+     * A JNI call shows as a native frame; a foreign-function downcall (the bf16 casts) shows as
+     * the Java method that makes it, so that frame counts as native too.
+     */
+    private static boolean inNativeCode(StackTraceElement top) {
+      return top.isNativeMethod() || top.getClassName().equals(LibtorchCast.class.getName());
     }
 
     double stop() throws InterruptedException {

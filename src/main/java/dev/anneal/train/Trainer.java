@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.data.TokenShards;
 import dev.anneal.engine.Devices;
+import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.NativeMemory;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
@@ -64,15 +65,11 @@ public final class Trainer {
     t = p.training();
     Devices.Choice device = Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
-    // bf16 is not used until checked on the device: any bf16 cast on CPU aborts the JVM (DJL 0.36).
-    String precision = "fp32";
-    if (!t.precision().equals("fp32")) {
-      listener.onLog("note: the preset asks for " + t.precision() + "; in-process training runs in fp32 "
-          + "(16-bit kernels are not verified on " + device.device() + ")");
-    }
+    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device.device());
+    if (precision.note() != null) listener.onLog("note: " + precision.note());
     String banner = String.format(Locale.ROOT, "device %s · libtorch %s%s · %s",
         device.device(), engine.getVersion(),
-        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision);
+        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision.label());
     listener.onLog(banner);
 
     try (TokenShards shards = TokenShards.open(options.dataset());
@@ -83,6 +80,7 @@ public final class Trainer {
       BatchSampler val = new BatchSampler(TokenStreams.of(shards.val()), t.microBatch(), seq, t.seed(), shards.padId());
       Evaluator evaluator = new Evaluator(val, options.evalBatches());
       CausalLm model = Initialisation.model(p, options.init(), root);
+      model.useBf16Matmuls(precision.bf16());
       Map<String, NDArray> params = model.trainableParameters();
       AdamW optimizer = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
           DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()), root.newSubManager());
@@ -97,7 +95,7 @@ public final class Trainer {
       LrSchedule schedule = LrSchedule.of(t);
       StepRunner runner = new StepRunner(model, params, t.lossClamp());
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
-      double peakFlops = Estimator.peakFlops(p.hardware(), t.precision());
+      double peakFlops = Estimator.peakFlops(p.hardware(), precision.precision());
       run.update("running", Map.of("device", banner));
       emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
           Map.of("run", run.dir().toString())));

@@ -30,7 +30,7 @@ class MoeTest extends ModelTestBase {
   }
 
   private ForwardPass pass(boolean training) {
-    return new ForwardPass(m, training, 0, null, null);
+    return new ForwardPass(m, training, 0, null, null, false);
   }
 
   private float[] input() {

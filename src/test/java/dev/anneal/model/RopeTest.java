@@ -66,7 +66,7 @@ class RopeTest extends ModelTestBase {
     ModelSpec spec = spec(yarn);
     Rope rope = Rope.create(spec, m);
     int t = 40;
-    ForwardPass pass = new ForwardPass(m, false, 0, null, null);
+    ForwardPass pass = new ForwardPass(m, false, 0, null, null, false);
     rope.select(pass, 3, t);
     float[] x = TinyModels.randomFloats(1, t * D, 1.0);
     float[] y = Rope.apply(m.create(x, new Shape(1, 1, t, D)), pass.cos, pass.sin).toFloatArray();
@@ -101,7 +101,7 @@ class RopeTest extends ModelTestBase {
   }
 
   private float[] rotated(Rope rope, float[] v, int pos) {
-    ForwardPass pass = new ForwardPass(m, false, 0, null, null);
+    ForwardPass pass = new ForwardPass(m, false, 0, null, null, false);
     rope.select(pass, pos, 1);
     NDArray x = m.create(v, new Shape(1, 1, 1, D));
     return Rope.apply(x, pass.cos, pass.sin).toFloatArray();

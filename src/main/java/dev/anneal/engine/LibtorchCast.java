@@ -1,0 +1,120 @@
+package dev.anneal.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Casts libtorch tensors between float32 and bfloat16 under autograd, which DJL 0.36 cannot do:
+ * its JNI maps no bf16 dtype (the mapping ends in a bare {@code throw;}, which aborts the JVM),
+ * and its {@code toType} runs under a no-grad guard, so a cast there would cut the graph.
+ *
+ * <p>This calls libtorch's own operator {@code at::_ops::to_dtype::call(const Tensor&, ScalarType,
+ * bool, bool, optional<MemoryFormat>)} through the foreign-function API, the same entry that
+ * {@code tensor.to(dtype)} takes in C++ and Python, so the dispatcher records the cast for the
+ * backward. The call follows the x86-64 System V C++ ABI: the returned {@code at::Tensor} (one
+ * intrusive pointer with a non-trivial destructor) is built in caller memory passed as a hidden
+ * first argument; {@code optional<MemoryFormat>} is two trivially copyable bytes passed in a
+ * register, zero meaning empty. That memory is allocated with {@code malloc}, so DJL's {@code
+ * delete} on the handle frees it as it frees the tensors its own JNI makes.
+ *
+ * <p>Only Linux x86-64 with libtorch already loaded qualifies; everywhere else {@link
+ * #available()} is false and callers stay in float32. libtorch throwing across this boundary
+ * would abort, so callers pass only float tensors that libtorch can cast.
+ */
+public final class LibtorchCast {
+  /** c10::ScalarType codes. */
+  private static final byte FLOAT = 6;
+  private static final byte BFLOAT16 = 15;
+  private static final String TO_DTYPE =
+      "_ZN2at4_ops8to_dtype4callERKNS_6TensorEN3c1010ScalarTypeEbbSt8optionalINS5_12MemoryFormatEE";
+
+  /** Resolved on first use, after libtorch is loaded (class holder idiom: thread-safe, once). */
+  private static final class Lazy {
+    static final Optional<Handles> HANDLES = find();
+  }
+
+  private record Handles(MethodHandle toDtype, MethodHandle malloc) {}
+
+  private LibtorchCast() {}
+
+  /** True when bf16 casts can be made here (Linux x86-64, libtorch loaded, symbol found). */
+  public static boolean available() {
+    return Lazy.HANDLES.isPresent();
+  }
+
+  /** x (any float dtype) → the same values in bfloat16, differentiable, owned by {@code into}. */
+  public static NDArray toBf16(NDArray x, NDManager into) {
+    return to(x, BFLOAT16, into);
+  }
+
+  /** x (any float dtype) → float32, differentiable (DJL's own toType would detach). */
+  public static NDArray toFloat32(NDArray x, NDManager into) {
+    return to(x, FLOAT, into);
+  }
+
+  private static NDArray to(NDArray x, byte scalarType, NDManager into) {
+    Handles h = Lazy.HANDLES.orElseThrow(() -> new IllegalStateException(
+        "bfloat16 casts need libtorch's to_dtype on Linux x86-64; not found in this process"));
+    PtNDArray source = (PtNDArray) x;
+    try {
+      MemorySegment result = (MemorySegment) h.malloc().invokeExact(8L);
+      if (result.equals(MemorySegment.NULL)) throw new OutOfMemoryError("malloc(8) failed");
+      h.toDtype().invokeExact(result, MemorySegment.ofAddress(source.getHandle()), scalarType,
+          false, false, (short) 0);
+      return new PtNDArray((PtNDManager) into, result.address());
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("libtorch to_dtype failed", e);
+    }
+  }
+
+  private static Optional<Handles> find() {
+    String os = System.getProperty("os.name", "").toLowerCase();
+    String arch = System.getProperty("os.arch", "");
+    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) return Optional.empty();
+    try {
+      Engine.getEngine("PyTorch"); // loads libtorch if nothing has yet
+      Optional<Path> lib = loadedLibrary("libtorch_cpu.so");
+      if (lib.isEmpty()) return Optional.empty();
+      Linker linker = Linker.nativeLinker();
+      // dlopen of a library already loaded returns the same handle: no second copy of libtorch.
+      SymbolLookup torch = SymbolLookup.libraryLookup(lib.get(), Arena.global());
+      Optional<MemorySegment> toDtype = torch.find(TO_DTYPE);
+      Optional<MemorySegment> malloc = linker.defaultLookup().find("malloc");
+      if (toDtype.isEmpty() || malloc.isEmpty()) return Optional.empty();
+      MethodHandle cast = linker.downcallHandle(toDtype.get(), FunctionDescriptor.ofVoid(
+          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
+          ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT));
+      MethodHandle alloc = linker.downcallHandle(malloc.get(),
+          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+      return Optional.of(new Handles(cast, alloc));
+    } catch (RuntimeException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The path of a shared library this process has mapped, from /proc/self/maps. */
+  private static Optional<Path> loadedLibrary(String fileName) {
+    try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
+          .filter(p -> p.endsWith("/" + fileName)).findFirst().map(Path::of);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}
