@@ -1,20 +1,14 @@
 package dev.anneal.engine;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
-import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -84,17 +78,9 @@ public final class LibtorchCast {
   }
 
   private static Optional<Handles> find() {
-    String os = System.getProperty("os.name", "").toLowerCase();
-    String arch = System.getProperty("os.arch", "");
-    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) return Optional.empty();
     try {
-      Engine.getEngine("PyTorch"); // loads libtorch if nothing has yet
-      Optional<Path> lib = loadedLibrary("libtorch_cpu.so");
-      if (lib.isEmpty()) return Optional.empty();
       Linker linker = Linker.nativeLinker();
-      // dlopen of a library already loaded returns the same handle: no second copy of libtorch.
-      SymbolLookup torch = SymbolLookup.libraryLookup(lib.get(), Arena.global());
-      Optional<MemorySegment> toDtype = torch.find(TO_DTYPE);
+      Optional<MemorySegment> toDtype = LibtorchSymbols.find(TO_DTYPE);
       Optional<MemorySegment> malloc = linker.defaultLookup().find("malloc");
       if (toDtype.isEmpty() || malloc.isEmpty()) return Optional.empty();
       MethodHandle cast = linker.downcallHandle(toDtype.get(), FunctionDescriptor.ofVoid(
@@ -104,16 +90,6 @@ public final class LibtorchCast {
           FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
       return Optional.of(new Handles(cast, alloc));
     } catch (RuntimeException | LinkageError e) {
-      return Optional.empty();
-    }
-  }
-
-  /** The path of a shared library this process has mapped, from /proc/self/maps. */
-  private static Optional<Path> loadedLibrary(String fileName) {
-    try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-      return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-          .filter(p -> p.endsWith("/" + fileName)).findFirst().map(Path::of);
-    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }

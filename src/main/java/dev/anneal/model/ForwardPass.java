@@ -59,6 +59,14 @@ final class ForwardPass {
     return Ops.linear(bf16(x), bf16(w), b == null ? null : bf16(b));
   }
 
+  /** As {@link #linear} for a weight stored [in, out] (GPT-2's Conv1D). */
+  NDArray linearInOut(NDArray x, NDArray wInOut, NDArray b) {
+    // Cast the stored (contiguous) weight and transpose the copy: casting the transposed view
+    // instead is a strided copy, measured 10-20× slower than a contiguous one.
+    NDArray w = bf16 ? bf16(wInOut) : wInOut;
+    return linear(x, own(w.transpose()), b);
+  }
+
   /** a·b (batched); bf16 in a bf16 pass. */
   NDArray matMul(NDArray a, NDArray b) {
     return bf16 ? bf16(a).matMul(bf16(b)) : a.matMul(b);

@@ -32,7 +32,7 @@ final class Linear {
   private NDArray base(NDArray x, ForwardPass pass) {
     if (layout == Layout.OUT_IN) return pass.linear(x, weight, bias);
     // Conv1D [in, out]: a transposed view (no copy) lets libtorch fuse the bias as for nn.Linear.
-    return pass.linear(x, pass.own(weight.transpose()), bias);
+    return pass.linearInOut(x, weight, bias);
   }
 
   void setLoraEnabled(boolean enabled) {

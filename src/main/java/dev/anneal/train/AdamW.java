@@ -1,9 +1,14 @@
 package dev.anneal.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.anneal.engine.FusedAdamW;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,6 +33,7 @@ public final class AdamW implements AutoCloseable {
   private final Map<String, NDArray> m = new LinkedHashMap<>();
   private final Map<String, NDArray> v = new LinkedHashMap<>();
   private long step;
+  private final boolean fused;
 
   /**
    * @param decayed names of the parameters that take weight decay (not biases, norms and, unless
@@ -36,6 +42,13 @@ public final class AdamW implements AutoCloseable {
    */
   public AdamW(double beta1, double beta2, double eps, double weightDecay, Set<String> decayed,
       NDManager manager) {
+    this(beta1, beta2, eps, weightDecay, decayed, manager, FusedAdamW.available());
+  }
+
+  /** @param fused use PyTorch's fused kernel where it can be called (tests compare both paths) */
+  AdamW(double beta1, double beta2, double eps, double weightDecay, Set<String> decayed,
+      NDManager manager, boolean fused) {
+    this.fused = fused;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
@@ -47,6 +60,10 @@ public final class AdamW implements AutoCloseable {
   /** Updates every parameter in place from its gradient. */
   public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
     step++;
+    if (fused && FusedAdamW.available() && allOnCpuInFloat32(params)) {
+      fusedStep(params, grads, lr);
+      return;
+    }
     double c1 = 1 - Math.pow(beta1, step);
     double c2 = 1 - Math.pow(beta2, step);
     for (var e : params.entrySet()) {
@@ -56,16 +73,40 @@ public final class AdamW implements AutoCloseable {
       if (g == null) continue;
       NDArray mi = m.computeIfAbsent(name, k -> zerosLike(p));
       NDArray vi = v.computeIfAbsent(name, k -> zerosLike(p));
-      // One native call per parameter (DJL's fused Adam kernel) instead of ten elementwise
-      // passes. Its step is lr·sqrt(1−β2ᵗ)/(1−β1ᵗ) · m / (sqrt(v) + ε'), which is PyTorch's
-      // AdamW above when ε' = ε·sqrt(1−β2ᵗ); decay is decoupled (adamw = true). The reference
-      // test checks the two agree.
+      // One native call per parameter (DJL's Adam) instead of ten from Java. Its step is
+      // lr·sqrt(1−β2ᵗ)/(1−β1ᵗ) · m / (sqrt(v) + ε'), which is PyTorch's AdamW above when
+      // ε' = ε·sqrt(1−β2ᵗ); decay is decoupled (adamw = true). The reference test checks both
+      // paths against the formula.
       float lrCorrected = (float) (lr * Math.sqrt(c2) / c1);
       float wd = decayed.contains(name) ? (float) weightDecay : 0f;
       p.getNDArrayInternal().adamUpdate(new NDList(p, g, mi, vi), new NDList(p),
           (float) lr, lrCorrected, wd, 1f, -1f, (float) beta1, (float) beta2,
           (float) (eps * Math.sqrt(c2)), false, true);
     }
+  }
+
+  /** PyTorch's fused kernel: two calls, for the parameters with and without weight decay. */
+  private void fusedStep(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
+    for (boolean decay : new boolean[] {true, false}) {
+      List<NDArray> ps = new ArrayList<>(), gs = new ArrayList<>(), ms = new ArrayList<>(), vs = new ArrayList<>();
+      for (var e : params.entrySet()) {
+        NDArray g = grads.get(e.getKey());
+        if (g == null || decayed.contains(e.getKey()) != decay) continue;
+        NDArray p = e.getValue();
+        ps.add(p);
+        gs.add(g);
+        ms.add(m.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
+        vs.add(v.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
+      }
+      try (NDArray t = stateManager.create((float) step)) {
+        FusedAdamW.step(ps, gs, ms, vs, t, lr, beta1, beta2, decay ? weightDecay : 0, eps);
+      }
+    }
+  }
+
+  private static boolean allOnCpuInFloat32(Map<String, NDArray> params) {
+    return params.values().stream().allMatch(p -> p.getDataType() == DataType.FLOAT32
+        && p.getDevice().equals(Device.cpu()));
   }
 
   private NDArray zerosLike(NDArray p) {

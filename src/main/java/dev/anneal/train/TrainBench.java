@@ -89,7 +89,7 @@ public final class TrainBench {
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();
             if (sampleStacks) sampler2.start();
-            if (profile != null) JniUtils.startProfile(false, false, false);
+            if (profile != null) JniUtils.startProfile(false, true, false); // with input shapes
           }
           long t0 = System.nanoTime();
           try (NDManager m = root.newSubManager()) {

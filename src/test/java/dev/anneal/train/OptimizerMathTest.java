@@ -2,11 +2,13 @@ package dev.anneal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.anneal.AppEnvironment;
+import dev.anneal.engine.FusedAdamW;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** AdamW and clipping against the formulas, computed independently in double precision here. */
 class OptimizerMathTest {
@@ -23,8 +27,10 @@ class OptimizerMathTest {
     AppEnvironment.configure();
   }
 
-  @Test
-  void adamWMatchesTheReferenceUpdateOverSeveralSteps() {
+  @ParameterizedTest(name = "fused kernel: {0}")
+  @ValueSource(booleans = {true, false})
+  void adamWMatchesTheReferenceUpdateOverSeveralSteps(boolean fused) {
+    if (fused) assumeTrue(FusedAdamW.available(), "PyTorch's fused AdamW is called on Linux x86-64 only");
     double b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1;
     Random rnd = new Random(7);
     int n = 6;
@@ -39,7 +45,7 @@ class OptimizerMathTest {
       Map<String, NDArray> params = new LinkedHashMap<>();
       params.put("w.weight", manager.create(toFloat(p), new Shape(2, 3)));
       params.put("w.bias", manager.create(toFloat(q), new Shape(n)));
-      try (AdamW opt = new AdamW(b1, b2, eps, wd, Set.of("w.weight"), manager.newSubManager())) {
+      try (AdamW opt = new AdamW(b1, b2, eps, wd, Set.of("w.weight"), manager.newSubManager(), fused)) {
         for (int t = 1; t <= 4; t++) {
           double lr = 1e-2 * t;
           double[] g = new double[n], gq = new double[n];
