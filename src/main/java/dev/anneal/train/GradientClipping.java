@@ -1,6 +1,9 @@
 package dev.anneal.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import java.util.Collection;
 
 /**
@@ -11,15 +14,25 @@ import java.util.Collection;
 public final class GradientClipping {
   private GradientClipping() {}
 
-  /** sqrt(Σ‖g‖²) over all gradients, computed in one pass on the device. */
+  /**
+   * sqrt(Σ‖g‖²) over all gradients: one norm kernel per gradient, then the norm of those norms,
+   * read back once (a read per gradient waits on the device each time, and square-then-sum made
+   * a temporary the size of the gradient).
+   */
   public static double globalNorm(Collection<NDArray> grads) {
-    double sum = 0;
-    for (NDArray g : grads) {
-      try (NDArray sq = g.square(); NDArray total = sq.sum()) {
-        sum += total.getFloat();
+    if (grads.isEmpty()) return 0;
+    NDManager scratch = grads.iterator().next().getManager().newSubManager();
+    try (scratch) {
+      NDList norms = new NDList(grads.size());
+      for (NDArray g : grads) {
+        NDArray n = g.norm();
+        n.attach(scratch);
+        norms.add(n.reshape(1));
       }
+      NDArray all = NDArrays.concat(norms);
+      all.attach(scratch);
+      return all.norm().getFloat();
     }
-    return Math.sqrt(sum);
   }
 
   /**
