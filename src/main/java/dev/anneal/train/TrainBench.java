@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.engine.FusedAdamW;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.ProcessMemory;
@@ -165,7 +166,7 @@ public final class TrainBench {
           StackTraceElement[] st = target.getStackTrace();
           if (st.length > 0) {
             total++;
-            if (!inNativeCode(st[0])) java++;
+            if (!inNativeCode(st)) java++;
           }
           try {
             Thread.sleep(5); // a stack walk stops the thread: sample gently (200 Hz)
@@ -179,11 +180,18 @@ public final class TrainBench {
     }
 
     /**
-     * A JNI call shows as a native frame; a foreign-function downcall (the bf16 casts) shows as
-     * the Java method that makes it, so that frame counts as native too.
+     * A JNI call shows as a native frame; a foreign-function downcall (bf16 casts, fused AdamW)
+     * shows as the Java method that makes it, or as the JDK's downcall stub, so those count as
+     * native too.
      */
-    private static boolean inNativeCode(StackTraceElement top) {
-      return top.isNativeMethod() || top.getClassName().equals(LibtorchCast.class.getName());
+    private static boolean inNativeCode(StackTraceElement[] stack) {
+      if (stack[0].isNativeMethod()) return true;
+      for (StackTraceElement f : stack) {
+        String c = f.getClassName();
+        if (c.startsWith("jdk.internal.foreign.") || c.startsWith("java.lang.invoke.")) continue;
+        return c.equals(LibtorchCast.class.getName()) || c.equals(FusedAdamW.class.getName());
+      }
+      return false;
     }
 
     double stop() throws InterruptedException {
