@@ -113,24 +113,30 @@ for jar in "$TARGET"/lib/*.jar; do
 done
 
 DESCRIPTION="Turn a code repository into a training set, train code language models, compare them."
+# The AOT cache is recorded into the image after it is built (record-aot-cache.sh); a launcher
+# whose cache is missing or stale still starts, only slower, so its warnings are not shown.
 JAVA_OPTIONS="$JVM_FLAGS --enable-native-access=javafx.graphics"
-ARGS=(
-  --type "$TYPE" --dest "$OUT"
+IMAGE_ARGS=(
+  --type app-image --dest "$OUT/image"
   --name Anneal --app-version "$APP_VERSION"
   --vendor "Anneal" --description "$DESCRIPTION" --copyright "Anneal developers"
   --runtime-image "$OUT/runtime"
   --input "$OUT/input" --main-jar anneal.jar --main-class dev.anneal.Main
   --java-options "$JAVA_OPTIONS"
 )
+if [ "${ANNEAL_AOT:-1}" != 0 ]; then
+  IMAGE_ARGS+=(--java-options '-XX:AOTCache=$APPDIR/anneal.aot' --java-options '-Xlog:aot=off')
+fi
+PACKAGE_ARGS=(--type "$TYPE" --dest "$OUT" --name Anneal --app-version "$APP_VERSION"
+  --vendor "Anneal" --description "$DESCRIPTION" --copyright "Anneal developers")
 if [ "$OS" = linux ]; then
-  ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
+  IMAGE_ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
     --add-launcher anneal="$ROOT/installers/linux/anneal-cli.properties")
-  if [ "$TYPE" != app-image ]; then
-    ARGS+=(--linux-package-name anneal --linux-shortcut --linux-menu-group "Development;Science;"
-      --linux-app-category devel)
-  fi
+  PACKAGE_ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
+    --linux-package-name anneal --linux-shortcut --linux-menu-group "Development;Science;"
+    --linux-app-category devel)
   if [ "$TYPE" = deb ]; then
-    ARGS+=(--linux-deb-maintainer "anneal@users.noreply.github.com")
+    PACKAGE_ARGS+=(--linux-deb-maintainer "anneal@users.noreply.github.com")
     # xz takes minutes on the 110 MB libtorch jar; zstd seconds (dpkg 1.21.18+ installs it).
     compressor="${ANNEAL_DEB_COMPRESSOR:-}"
     dpkg_help="$(dpkg-deb --help 2>&1 || true)"
@@ -138,6 +144,7 @@ if [ "$OS" = linux ]; then
     [ -n "$compressor" ] && export DPKG_DEB_COMPRESSOR_TYPE="$compressor"
     step "dpkg-deb compression: ${DPKG_DEB_COMPRESSOR_TYPE:-dpkg-deb default}"
   fi
+  APP_IMAGE="$OUT/image/Anneal"
 else
   # macOS: the .icns is made from the same PNG with the system's sips and iconutil.
   iconset="$OUT/work/Anneal.iconset"
@@ -148,21 +155,46 @@ else
     sips -z $double $double "$ROOT/assets/icon.png" --out "$iconset/icon_${size}x${size}@2x.png" >/dev/null
   done
   iconutil -c icns "$iconset" -o "$OUT/work/Anneal.icns"
-  ARGS+=(--icon "$OUT/work/Anneal.icns" --resource-dir "$ROOT/installers/macos"
+  IMAGE_ARGS+=(--icon "$OUT/work/Anneal.icns" --resource-dir "$ROOT/installers/macos"
     --mac-package-identifier dev.anneal.studio --mac-package-name Anneal
-    --mac-app-category public.app-category.developer-tools
-    --mac-entitlements "$ROOT/installers/macos/entitlements.plist")
-  if [ -n "${ANNEAL_MAC_SIGN:-}" ]; then
-    ARGS+=(--mac-sign --mac-signing-key-user-name "$ANNEAL_MAC_SIGN")
-  fi
+    --mac-app-category public.app-category.developer-tools)
+  PACKAGE_ARGS+=(--resource-dir "$ROOT/installers/macos")
+  APP_IMAGE="$OUT/image/Anneal.app"
 fi
 
+# 4. The app image (launchers, runtime, jars), then its AOT cache, then the package around it.
+#    The image is signed only once the cache is in it: adding a file afterwards breaks a signature.
+step "jpackage --type app-image"
+"$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} "${IMAGE_ARGS[@]}"
+if [ "$OS" = linux ]; then
+  # jpackage 25 records the CLI launcher's linux-shortcut=false as <shortcut> in the image's
+  # .jpackage.xml but reads <linux-shortcut> back when packaging it: without this the package
+  # would put a second, terminal-less "anneal" entry in the menu.
+  sed -i 's|<shortcut>false</shortcut>|<linux-shortcut>false</linux-shortcut>|' "$APP_IMAGE/lib/app/.jpackage.xml"
+fi
+if [ "${ANNEAL_AOT:-1}" != 0 ]; then
+  step "AOT cache (a training run of the studio)"
+  "$ROOT/installers/record-aot-cache.sh" "$APP_IMAGE"
+else
+  step "no AOT cache (ANNEAL_AOT=0): the studio starts without one, slower"
+fi
+if [ "$OS" = mac ] && [ -n "${ANNEAL_MAC_SIGN:-}" ]; then
+  step "signing $APP_IMAGE"
+  # The full certificate name ("Developer ID Application: Name (TEAMID)"), as `security
+  # find-identity -v -p codesigning` lists it; jpackage signs every Mach-O file inside with the
+  # hardened runtime and the entitlements. The .dmg around it is signed after (installers/README.md).
+  "$JAVA_HOME/bin/jpackage" --type app-image --app-image "$APP_IMAGE" --mac-sign \
+    --mac-app-image-sign-identity "$ANNEAL_MAC_SIGN" \
+    --mac-entitlements "$ROOT/installers/macos/entitlements.plist"
+fi
+[ "$TYPE" = app-image ] && { step "app image in $APP_IMAGE, built in $(( $(date +%s) - START )) s"; exit 0; }
+PACKAGE_ARGS+=(--app-image "$APP_IMAGE")
+
 step "jpackage --type $TYPE"
-"$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} "${ARGS[@]}"
+"$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} "${PACKAGE_ARGS[@]}"
 
 END=$(date +%s)
 for f in "$OUT"/*.deb "$OUT"/*.rpm "$OUT"/*.dmg; do
   [ -f "$f" ] && step "$(basename "$f"): $(du -m "$f" | cut -f1) MB, built in $((END - START)) s"
 done
-[ "$TYPE" = app-image ] && step "app image in $OUT/Anneal, built in $((END - START)) s"
 exit 0
