@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds Anneal's native installer from what `mvn package` left in target/:
+# Builds Anneal's native installers from what `mvn package` left in target/:
 #   1. jmods from the platform's JavaFX jars (Maven Central has no JavaFX jmods),
 #   2. a runtime image with jlink (the modules in jlink/modules.txt),
-#   3. the package with jpackage: the runtime, the app's jars on the class path, the icon,
-#      a desktop entry in the menu, and an `anneal` command-line launcher.
+#   3. the app's jars (class path) beside it,
+#   4. an app image with jpackage (launchers, icon) and the JVM's AOT cache recorded into it,
+#   5. each package asked for, around that one image: a menu entry and an `anneal` command.
 # Maven's `installer` profile runs it (./mvnw -Pinstaller package); it also runs by hand after
-# ./mvnw package:  installers/build-installer.sh [deb|rpm|dmg|app-image]
+# ./mvnw package:  installers/build-installer.sh [TYPE...]    TYPE: deb, rpm, dmg, app-image;
+# none: deb on Linux, dmg on macOS. Packages land in target/installer/.
 #
 # Settings (environment; the profile passes the first four):
 #   JAVA_HOME          a JDK 25 with jlink, jmod and jpackage
@@ -13,13 +15,15 @@
 #   JAVAFX_PLATFORM    classifier of the JavaFX jars to link: linux, linux-aarch64, mac-aarch64
 #   JVM_FLAGS          flags every entry point needs (the pom's anneal.jvm.flags)
 #   ANNEAL_DEB_COMPRESSOR  zstd (default where dpkg-deb supports it) or xz
-#   ANNEAL_MAC_SIGN    a "Developer ID Application: ..." identity to sign the .dmg with
+#   ANNEAL_MAC_SIGN    a "Developer ID Application: Name (TEAMID)" identity to sign the app with
+#   ANNEAL_AOT         0 builds without the AOT cache (no display needed; the studio starts slower)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TARGET="$ROOT/target"
 OUT="$TARGET/installer"
-TYPE="${1:-}"
+TYPES=()
+for arg in ${*//,/ }; do TYPES+=("$arg"); done   # "deb rpm" or deb,rpm from -Dinstaller.type
 
 fail() { echo "build-installer: $*" >&2; exit 1; }
 step() { echo "build-installer: $*"; }
@@ -30,8 +34,8 @@ case "$(uname -s)" in
   Darwin) OS=mac ;;
   *) fail "unsupported OS $(uname -s): Anneal packages for Linux and macOS" ;;
 esac
-if [ -z "$TYPE" ]; then
-  if [ "$OS" = mac ]; then TYPE=dmg; else TYPE=deb; fi
+if [ ${#TYPES[@]} = 0 ]; then
+  if [ "$OS" = mac ]; then TYPES=(dmg); else TYPES=(deb); fi
 fi
 
 JAVA_HOME="${JAVA_HOME:-}"
@@ -53,15 +57,20 @@ if [ -z "${JAVAFX_PLATFORM:-}" ]; then
   esac
 fi
 
-case "$TYPE" in
-  deb) need dpkg-deb "install it with: apt-get install dpkg-dev"
-       need fakeroot "install it with: apt-get install fakeroot" ;;
-  rpm) need rpmbuild "install it with: apt-get install rpm (or dnf install rpm-build)" ;;
-  dmg) [ "$OS" = mac ] || fail "a .dmg is built on a Mac (jpackage cannot cross-build)"
-       need hdiutil "it comes with macOS" ;;
-  app-image) ;;
-  *) fail "unknown package type '$TYPE': deb, rpm, dmg or app-image" ;;
-esac
+for type in "${TYPES[@]}"; do
+  case "$type" in
+    deb) [ "$OS" = linux ] || fail "a .deb is built on Linux"
+         need dpkg-deb "install it with: apt-get install dpkg-dev"
+         need fakeroot "install it with: apt-get install fakeroot" ;;
+    rpm) [ "$OS" = linux ] || fail "an .rpm is built on Linux"
+         need rpmbuild "install it with: apt-get install rpm (or dnf install rpm-build)"
+         need readelf "install it with: apt-get install binutils" ;;
+    dmg) [ "$OS" = mac ] || fail "a .dmg is built on a Mac (jpackage cannot cross-build)"
+         need hdiutil "it comes with macOS" ;;
+    app-image) ;;
+    *) fail "unknown package type '$type': deb, rpm, dmg or app-image" ;;
+  esac
+done
 [ -f "$TARGET/anneal.jar" ] || fail "$TARGET/anneal.jar not found: run ./mvnw package first"
 [ -d "$TARGET/lib" ] || fail "$TARGET/lib not found: run ./mvnw package first"
 
@@ -127,7 +136,7 @@ IMAGE_ARGS=(
 if [ "${ANNEAL_AOT:-1}" != 0 ]; then
   IMAGE_ARGS+=(--java-options '-XX:AOTCache=$APPDIR/anneal.aot' --java-options '-Xlog:aot=off')
 fi
-PACKAGE_ARGS=(--type "$TYPE" --dest "$OUT" --name Anneal --app-version "$APP_VERSION"
+PACKAGE_ARGS=(--dest "$OUT" --name Anneal --app-version "$APP_VERSION"
   --vendor "Anneal" --description "$DESCRIPTION" --copyright "Anneal developers")
 if [ "$OS" = linux ]; then
   IMAGE_ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
@@ -135,15 +144,6 @@ if [ "$OS" = linux ]; then
   PACKAGE_ARGS+=(--icon "$ROOT/assets/icon.png" --resource-dir "$ROOT/installers/linux"
     --linux-package-name anneal --linux-shortcut --linux-menu-group "Development;Science;"
     --linux-app-category devel)
-  if [ "$TYPE" = deb ]; then
-    PACKAGE_ARGS+=(--linux-deb-maintainer "anneal@users.noreply.github.com")
-    # xz takes minutes on the 110 MB libtorch jar; zstd seconds (dpkg 1.21.18+ installs it).
-    compressor="${ANNEAL_DEB_COMPRESSOR:-}"
-    dpkg_help="$(dpkg-deb --help 2>&1 || true)"
-    if [ -z "$compressor" ] && [[ "$dpkg_help" == *zstd* ]]; then compressor=zstd; fi
-    [ -n "$compressor" ] && export DPKG_DEB_COMPRESSOR_TYPE="$compressor"
-    step "dpkg-deb compression: ${DPKG_DEB_COMPRESSOR_TYPE:-dpkg-deb default}"
-  fi
   APP_IMAGE="$OUT/image/Anneal"
 else
   # macOS: the .icns is made from the same PNG with the system's sips and iconutil.
@@ -187,14 +187,33 @@ if [ "$OS" = mac ] && [ -n "${ANNEAL_MAC_SIGN:-}" ]; then
     --mac-app-image-sign-identity "$ANNEAL_MAC_SIGN" \
     --mac-entitlements "$ROOT/installers/macos/entitlements.plist"
 fi
-[ "$TYPE" = app-image ] && { step "app image in $APP_IMAGE, built in $(( $(date +%s) - START )) s"; exit 0; }
-PACKAGE_ARGS+=(--app-image "$APP_IMAGE")
 
-step "jpackage --type $TYPE"
-"$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} "${PACKAGE_ARGS[@]}"
+# 5. The packages, each around the same image.
+for type in "${TYPES[@]}"; do
+  case "$type" in
+    app-image) step "app image in $APP_IMAGE"; continue ;;
+    deb)
+      # xz takes minutes on the 110 MB libtorch jar; zstd seconds (dpkg 1.21.18+ installs it).
+      compressor="${ANNEAL_DEB_COMPRESSOR:-}"
+      dpkg_help="$(dpkg-deb --help 2>&1 || true)"
+      if [ -z "$compressor" ] && [[ "$dpkg_help" == *zstd* ]]; then compressor=zstd; fi
+      [ -n "$compressor" ] && export DPKG_DEB_COMPRESSOR_TYPE="$compressor"
+      step "dpkg-deb compression: ${DPKG_DEB_COMPRESSOR_TYPE:-dpkg-deb default}"
+      TYPE_ARGS=(--linux-deb-maintainer "anneal@users.noreply.github.com") ;;
+    rpm)
+      # jpackage looks dependencies up only for the host's own package type: on a Debian host an
+      # .rpm gets none (its note: "app-image dir not generated by jpackage"). So name them.
+      source "$ROOT/installers/lib/elf-requires.sh"
+      TYPE_ARGS=(--linux-package-deps "$(elf_requires "$APP_IMAGE")") ;;
+    dmg) TYPE_ARGS=() ;;
+  esac
+  step "jpackage --type $type"
+  "$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} --type "$type" \
+    --app-image "$APP_IMAGE" "${PACKAGE_ARGS[@]}" "${TYPE_ARGS[@]}"
+done
 
-END=$(date +%s)
+step "built in $(( $(date +%s) - START )) s"
 for f in "$OUT"/*.deb "$OUT"/*.rpm "$OUT"/*.dmg; do
-  [ -f "$f" ] && step "$(basename "$f"): $(du -m "$f" | cut -f1) MB, built in $((END - START)) s"
+  [ -f "$f" ] && step "$(basename "$f"): $(du -m "$f" | cut -f1) MB"
 done
 exit 0
