@@ -17,6 +17,7 @@
 #   ANNEAL_DEB_COMPRESSOR  zstd (default where dpkg-deb supports it) or xz
 #   ANNEAL_MAC_SIGN    a "Developer ID Application: Name (TEAMID)" identity to sign the app with
 #   ANNEAL_AOT         0 builds without the AOT cache (no display needed; the studio starts slower)
+# Also runs on macOS's bash 3.2: under set -u an empty array is expanded as ${a[@]+"${a[@]}"}.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -97,7 +98,7 @@ for jar in "${fx_jars[@]}"; do
   [ -f "$work/classes/module-info.class" ] || fail "$jar has no module-info.class"
   libs=()
   if [ -n "$(ls -A "$work/libs")" ]; then libs=(--libs "$work/libs"); fi
-  "$JAVA_HOME/bin/jmod" create --class-path "$work/classes" "${libs[@]}" "$OUT/jmods/$module.jmod"
+  "$JAVA_HOME/bin/jmod" create --class-path "$work/classes" ${libs[@]+"${libs[@]}"} "$OUT/jmods/$module.jmod"
   JAVAFX_MODULES+=("$module")
 done
 shopt -u nullglob
@@ -120,6 +121,10 @@ cp "$TARGET/anneal.jar" "$OUT/input/"
 for jar in "$TARGET"/lib/*.jar; do
   case "$(basename "$jar")" in javafx-*) ;; *) cp "$jar" "$OUT/input/lib/" ;; esac
 done
+if [ "$OS" = mac ] && [ -n "${ANNEAL_MAC_SIGN:-}" ]; then
+  source "$ROOT/installers/lib/mac-sign-jars.sh"
+  sign_jar_natives "$OUT/input/lib" "$ANNEAL_MAC_SIGN"
+fi
 
 DESCRIPTION="Turn a code repository into a training set, train code language models, compare them."
 # The AOT cache is recorded into the image after it is built (record-aot-cache.sh); a launcher
@@ -209,7 +214,7 @@ for type in "${TYPES[@]}"; do
   esac
   step "jpackage --type $type"
   "$JAVA_HOME/bin/jpackage" ${ANNEAL_JPACKAGE_VERBOSE:+--verbose} --type "$type" \
-    --app-image "$APP_IMAGE" "${PACKAGE_ARGS[@]}" "${TYPE_ARGS[@]}"
+    --app-image "$APP_IMAGE" "${PACKAGE_ARGS[@]}" ${TYPE_ARGS[@]+"${TYPE_ARGS[@]}"}
 done
 
 step "built in $(( $(date +%s) - START )) s"

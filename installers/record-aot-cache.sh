@@ -35,7 +35,8 @@ grep -q '^java-options=-XX:AOTCache=\$APPDIR/anneal.aot$' "$CFG" \
 cfg_values() { sed -n "s/^$1=//p" "$CFG" | sed "s|\\\$APPDIR|$APPDIR|g"; }
 CLASS_PATH="$(cfg_values app.classpath | paste -sd: -)"
 MAIN_CLASS="$(cfg_values app.mainclass)"
-mapfile -t OPTIONS < <(cfg_values java-options | grep -v '^-XX:AOTCache=')
+OPTIONS=()
+while IFS= read -r option; do OPTIONS+=("$option"); done < <(cfg_values java-options | grep -v '^-XX:AOTCache=')
 [ -n "$CLASS_PATH" ] && [ -n "$MAIN_CLASS" ] || fail "$CFG has no class path or main class"
 
 if [ "$(uname -s)" = Linux ]; then
@@ -44,9 +45,12 @@ if [ "$(uname -s)" = Linux ]; then
 fi
 export ANNEAL_HOME="$WORK/home"
 rm -f "$CACHE"
+# A studio that never closes itself must not hang the build (macOS has no `timeout` of its own).
+LIMIT=()
+command -v timeout >/dev/null 2>&1 && LIMIT=(timeout 300)
 studio_java() {
   local log="$1"; shift
-  timeout 300 "$JAVA" "$@" "${OPTIONS[@]}" -Danneal.aotTraining=true \
+  ${LIMIT[@]+"${LIMIT[@]}"} "$JAVA" "$@" ${OPTIONS[@]+"${OPTIONS[@]}"} -Danneal.aotTraining=true \
     -Djava.class.path="$CLASS_PATH" "$MAIN_CLASS" > "$log" 2>&1 \
     || { tail -20 "$log" >&2; fail "the studio's training run failed or did not close itself (log above)"; }
 }
