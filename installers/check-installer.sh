@@ -61,7 +61,8 @@ extract_and_inspect() {
       (cd "$root" && rpm2cpio "$pkg" | cpio -idm --quiet)
       deps="$(rpm -qpR "$pkg" 2>/dev/null | paste -sd' ' -)"
       scripts="$(rpm -qp --scripts "$pkg" 2>/dev/null)"
-      rpm -qpl "$pkg" 2>/dev/null | grep -qx /opt/anneal/lib/app/anneal.aot \
+      # grep without -q reads to the end: quitting early would fail rpm on SIGPIPE (pipefail).
+      rpm -qpl "$pkg" 2>/dev/null | grep -x /opt/anneal/lib/app/anneal.aot >/dev/null \
         || fail "$(basename "$pkg") does not list /opt/anneal/lib/app/anneal.aot" ;;
   esac
   say "$type dependencies: $deps"
@@ -131,8 +132,8 @@ check_cli() {
 
 for type in "${TYPES[@]}"; do
   case "$type" in
-    deb) pkg="$(ls "$OUT"/anneal_*.deb 2>/dev/null | head -1)" ;;
-    rpm) pkg="$(ls "$OUT"/anneal-*.rpm 2>/dev/null | head -1)" ;;
+    deb) pkg="$(ls "$OUT"/anneal_*.deb 2>/dev/null | head -1 || true)" ;;
+    rpm) pkg="$(ls "$OUT"/anneal-*.rpm 2>/dev/null | head -1 || true)" ;;
   esac
   [ -n "$pkg" ] || fail "no $type in target/installer: build it first (drop --no-build)"
   say "$(basename "$pkg"): $(du -m "$pkg" | cut -f1) MB"

@@ -8,6 +8,7 @@ elf_requires() {
   local inside needed
   inside="$(find "$image" -name '*.so*' -printf '%f\n' | sort -u)"
   needed="$(find "$image" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
-    | xargs -0 readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort -u)"
+    | xargs -0 readelf -d 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort -u \
+    || true)"   # readelf fails on a non-ELF executable (a script): its NEEDED lines are none
   comm -23 <(echo "$needed") <(echo "$inside") | sed "s/\$/$suffix/" | paste -sd' ' -
 }

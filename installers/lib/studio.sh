@@ -57,7 +57,7 @@ studio_start() {
 # process and window to go.
 studio_stop() {
   local window
-  window="$(xdotool search --onlyvisible --name '^Anneal — ' 2>/dev/null | head -1)"
+  window="$(xdotool search --onlyvisible --name '^Anneal — ' 2>/dev/null | head -1 || true)"
   if [ -n "$window" ]; then
     xdotool windowfocus --sync "$window" key ctrl+q 2>/dev/null || true
     for _ in $(seq 1 200); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.05; done

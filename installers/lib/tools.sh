@@ -15,7 +15,8 @@ missing_tools() {
     for pair in $(tools_for "$type"); do
       tool="${pair%%:*}"
       case "$tool" in
-        *.so.*) /sbin/ldconfig -p 2>/dev/null | grep -q "$tool" && continue ;;
+        # grep without -q reads to the end: quitting early would fail ldconfig on SIGPIPE.
+        *.so.*) /sbin/ldconfig -p 2>/dev/null | grep -F "$tool" >/dev/null && continue ;;
         *) command -v "$tool" >/dev/null 2>&1 && continue ;;
       esac
       echo "$tool (apt-get install ${pair#*:})"
