@@ -111,8 +111,12 @@ for module in "${JAVAFX_MODULES[@]}"; do
 done
 MODULE_PATH="$OUT/jmods"
 [ -d "$JAVA_HOME/jmods" ] && MODULE_PATH="$MODULE_PATH:$JAVA_HOME/jmods"
+# The runtime's default CDS archive (28 MB) only serves a launcher without the AOT cache: a JVM
+# given -XX:AOTCache uses that cache or, failing it, no archive at all.
+CDS=()
+[ "${ANNEAL_AOT:-1}" = 0 ] && CDS=(--generate-cds-archive)
 step "jlink runtime: $MODULES"
-"$JAVA_HOME/bin/jlink" @"$ROOT/jlink/jlink.options" --module-path "$MODULE_PATH" \
+"$JAVA_HOME/bin/jlink" @"$ROOT/jlink/jlink.options" ${CDS[@]+"${CDS[@]}"} --module-path "$MODULE_PATH" \
   --add-modules "$MODULES" --output "$OUT/runtime"
 
 # 3. The app: anneal.jar with its libraries beside it in lib/ (the jar's manifest Class-Path);
