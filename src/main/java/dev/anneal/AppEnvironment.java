@@ -3,6 +3,9 @@ package dev.anneal;
 import dev.anneal.engine.EnginePlan;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Settings every entry point needs, in one place: the app's data folder, DJL's offline mode and
@@ -16,12 +19,31 @@ public final class AppEnvironment {
   private AppEnvironment() {}
 
   private static volatile EnginePlan enginePlan;
+  /** The engine plan being worked out on a background thread (studio start), or null. */
+  private static volatile Future<EnginePlan> pendingPlan;
 
   /** Applies the settings; call first thing in {@code main}. Safe to call twice. */
   public static void configure() {
-    // Before libtorch starts its threads: see NativeMemory.
-    int arenas = Integer.getInteger("anneal.mallocArenas", 2);
-    if (arenas > 0) dev.anneal.engine.NativeMemory.capArenas(arenas);
+    configureProperties();
+    planEngine();
+  }
+
+  /**
+   * The studio's start: the same settings, but the engine plan (glibc's malloc through the
+   * foreign-function API, {@code engine.json}, the native jar's index: a few hundred ms of class
+   * loading) is worked out on a background thread while JavaFX starts its toolkit on the other
+   * core. {@link #enginePlan()} waits for it; nothing touches DJL before that.
+   */
+  public static void configureInBackground() {
+    configureProperties();
+    FutureTask<EnginePlan> task = new FutureTask<>(AppEnvironment::planEngine);
+    pendingPlan = task;
+    Thread t = new Thread(task, "engine-plan");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void configureProperties() {
     boolean online = isOnline();
     setIfAbsent("ai.djl.offline", Boolean.toString(!online));
     setIfAbsent("DJL_CACHE_DIR", dataDir().resolve("djl").toString());
@@ -31,16 +53,35 @@ public final class AppEnvironment {
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // DJL probes for CUDA on every engine start and warns when there is none: not news on a CPU box.
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+  }
+
+  private static EnginePlan planEngine() {
+    // Before libtorch starts its threads: see NativeMemory.
+    int arenas = Integer.getInteger("anneal.mallocArenas", 2);
+    if (arenas > 0) dev.anneal.engine.NativeMemory.capArenas(arenas);
     // Which libtorch DJL loads (bundled CPU, CUDA, a local folder): engine.json in the data folder.
-    EnginePlan plan = EnginePlan.forDataFolder(dataDir(), engineCacheDir(), online);
+    EnginePlan plan = EnginePlan.forDataFolder(dataDir(), engineCacheDir(), isOnline());
     plan.apply();
     enginePlan = plan;
+    return plan;
   }
 
   /** How the engine finds libtorch in this process, as {@link #configure} decided. */
   public static EnginePlan enginePlan() {
     EnginePlan plan = enginePlan;
-    return plan != null ? plan : EnginePlan.forDataFolder(dataDir(), engineCacheDir(), isOnline());
+    if (plan != null) return plan;
+    Future<EnginePlan> pending = pendingPlan;
+    if (pending != null) {
+      try {
+        return pending.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("working out the engine plan failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the engine plan", e);
+      }
+    }
+    return EnginePlan.forDataFolder(dataDir(), engineCacheDir(), isOnline());
   }
 
   /** DJL's engine cache ({@code ENGINE_CACHE_DIR}), under the data folder unless set otherwise. */

@@ -11,11 +11,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    AppEnvironment.configure();
+    StartupTrace.mark("main");
     if (args.length == 0) {
+      AppEnvironment.configureInBackground();
       StudioLauncher.launch();
       return;
     }
+    AppEnvironment.configure();
     System.exit(Cli.run(args));
   }
 }

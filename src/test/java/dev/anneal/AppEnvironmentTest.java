@@ -15,6 +15,13 @@ class AppEnvironmentTest {
   }
 
   @Test
+  void theStudioStartWorksOutTheEnginePlanInTheBackgroundAndWaitsForIt() {
+    AppEnvironment.configureInBackground();
+    assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+    assertThat(AppEnvironment.enginePlan()).isNotNull();
+  }
+
+  @Test
   void dataFolderFollowsTheAnnealHomeProperty() {
     // Surefire sets anneal.home so tests never touch the user's folder.
     assertThat(AppEnvironment.dataDir().toString()).endsWith("test-home");

@@ -7,6 +7,7 @@ import dev.anneal.preset.PresetRegistry;
 import dev.anneal.workspace.Workspace;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -37,14 +38,23 @@ public final class ShellViewModel {
     refreshMemory();
   }
 
-  /** Starts the engine on a background thread and reports what it found in the status bar. */
-  public void probeEngine() {
+  /**
+   * Starts the engine on a background thread and reports what it found in the status bar; the
+   * future completes once the status bar shows it.
+   */
+  public CompletableFuture<EngineInfo> probeEngine() {
+    CompletableFuture<EngineInfo> shown = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       EngineInfo info = EngineInfo.probe();
-      Platform.runLater(() -> showEngine(info));
+      dev.anneal.StartupTrace.mark("engine probed");
+      Platform.runLater(() -> {
+        showEngine(info);
+        shown.complete(info);
+      });
     }, "engine-probe");
     t.setDaemon(true);
     t.start();
+    return shown;
   }
 
   /** Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread. */

@@ -1,15 +1,14 @@
 package dev.anneal.ui;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.StartupTrace;
 import dev.anneal.engine.EngineInfo;
 import dev.anneal.engine.EnginePlan;
 import dev.anneal.engine.EngineStartup;
 import dev.anneal.task.Progress;
 import dev.anneal.ui.fx.Latest;
-import dev.anneal.workspace.SampleWorkspace;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Application;
@@ -28,16 +27,19 @@ import javafx.stage.Stage;
  * workspace on first start), applies the theme and binds the keyboard shortcuts.
  */
 public final class StudioApp extends Application {
-  private final Path settingsFile = AppEnvironment.dataDir().resolve("studio.json");
+  private Path settingsFile;
   private StudioSettings settings;
   private Scene scene;
   private ShellView shellView;
 
   @Override
   public void start(Stage stage) throws IOException {
+    StartupTrace.mark("fx toolkit up");
     EnginePlan plan = AppEnvironment.enginePlan();
     if (!plan.firstStart()) {
-      open(stage).probeEngine();
+      ShellViewModel vm = open(stage);
+      var engine = vm.probeEngine();
+      if (AotTrainingRun.ON) AotTrainingRun.exitWhenReady(scene, engine);
       return;
     }
     // First start: the engine's natives unpack before the window opens, with a progress splash.
@@ -50,6 +52,9 @@ public final class StudioApp extends Application {
         splash.close();
         try {
           open(stage).showEngine(info);
+          if (AotTrainingRun.ON) {
+            AotTrainingRun.exitWhenReady(scene, java.util.concurrent.CompletableFuture.completedFuture(info));
+          }
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -61,10 +66,13 @@ public final class StudioApp extends Application {
 
   /** Opens the main window on the last workspace. */
   private ShellViewModel open(Stage stage) throws IOException {
-    settings = StudioSettings.load(settingsFile);
-    Workspace workspace = openWorkspace();
+    StudioPreparation.Prepared prepared = StudioPreparation.take();
+    settingsFile = prepared.settingsFile();
+    settings = prepared.settings();
+    Workspace workspace = prepared.workspace();
     ShellViewModel vm = new ShellViewModel(workspace);
     ShellView shell = new ShellView(vm);
+    StartupTrace.mark("shell built");
     shellView = shell;
     // A SIGTERM or logout must not end the JVM under a training step (see TrainViewModel.shutdown).
     Runtime.getRuntime().addShutdownHook(new Thread(shell::shutdown, "anneal-shutdown"));
@@ -82,14 +90,8 @@ public final class StudioApp extends Application {
     stage.setOnCloseRequest(e -> remember(stage, vm));
     stage.getIcons().add(new Image(StudioApp.class.getResourceAsStream("icon.png")));
     stage.show();
+    StartupTrace.mark("stage shown");
     return vm;
-  }
-
-  private Workspace openWorkspace() throws IOException {
-    if (settings.workspace() != null && Files.isDirectory(Path.of(settings.workspace()))) {
-      return Workspace.open(Path.of(settings.workspace()));
-    }
-    return SampleWorkspace.ensure(AppEnvironment.dataDir());
   }
 
   private void bindShortcuts(Stage stage, ShellViewModel vm) {

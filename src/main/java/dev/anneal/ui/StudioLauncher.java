@@ -7,6 +7,7 @@ public final class StudioLauncher {
   private StudioLauncher() {}
 
   public static void launch() {
+    StudioPreparation.start();
     Application.launch(StudioApp.class);
   }
 }
