@@ -3,7 +3,6 @@ package dev.anneal.engine;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -103,11 +102,8 @@ public final class FusedAdamW {
     }
   }
 
-  /** The TensorImpl* inside the at::Tensor a DJL handle points to. */
   private static MemorySegment impl(NDArray a) {
-    long handle = ((PtNDArray) a).getHandle();
-    return MemorySegment.ofAddress(handle).reinterpret(ValueLayout.ADDRESS.byteSize())
-        .get(ValueLayout.ADDRESS, 0);
+    return LibtorchSymbols.tensorImpl(a);
   }
 
   private static MemorySegment list(Arena arena, List<NDArray> tensors) {

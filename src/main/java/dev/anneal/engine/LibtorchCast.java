@@ -2,8 +2,6 @@ package dev.anneal.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -33,21 +31,22 @@ public final class LibtorchCast {
   /** c10::ScalarType codes. */
   private static final byte FLOAT = 6;
   private static final byte BFLOAT16 = 15;
-  private static final String TO_DTYPE =
+  private static final String SYMBOL =
       "_ZN2at4_ops8to_dtype4callERKNS_6TensorEN3c1010ScalarTypeEbbSt8optionalINS5_12MemoryFormatEE";
 
   /** Resolved on first use, after libtorch is loaded (class holder idiom: thread-safe, once). */
   private static final class Lazy {
-    static final Optional<Handles> HANDLES = find();
+    static final Optional<MethodHandle> TO_DTYPE = LibtorchSymbols.find(SYMBOL).map(a ->
+        Linker.nativeLinker().downcallHandle(a, FunctionDescriptor.ofVoid(
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
+            ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT)));
   }
-
-  private record Handles(MethodHandle toDtype, MethodHandle malloc) {}
 
   private LibtorchCast() {}
 
   /** True when bf16 casts can be made here (Linux x86-64, libtorch loaded, symbol found). */
   public static boolean available() {
-    return Lazy.HANDLES.isPresent();
+    return Lazy.TO_DTYPE.isPresent();
   }
 
   /** x (any float dtype) → the same values in bfloat16, differentiable, owned by {@code into}. */
@@ -61,36 +60,16 @@ public final class LibtorchCast {
   }
 
   private static NDArray to(NDArray x, byte scalarType, NDManager into) {
-    Handles h = Lazy.HANDLES.orElseThrow(() -> new IllegalStateException(
+    MethodHandle cast = Lazy.TO_DTYPE.orElseThrow(() -> new IllegalStateException(
         "bfloat16 casts need libtorch's to_dtype on Linux x86-64; not found in this process"));
-    PtNDArray source = (PtNDArray) x;
+    MemorySegment result = LibtorchSymbols.tensorSlot();
     try {
-      MemorySegment result = (MemorySegment) h.malloc().invokeExact(8L);
-      if (result.equals(MemorySegment.NULL)) throw new OutOfMemoryError("malloc(8) failed");
-      h.toDtype().invokeExact(result, MemorySegment.ofAddress(source.getHandle()), scalarType,
-          false, false, (short) 0);
-      return new PtNDArray((PtNDManager) into, result.address());
+      cast.invokeExact(result, LibtorchSymbols.tensorRef(x), scalarType, false, false, (short) 0);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("libtorch to_dtype failed", e);
     }
-  }
-
-  private static Optional<Handles> find() {
-    try {
-      Linker linker = Linker.nativeLinker();
-      Optional<MemorySegment> toDtype = LibtorchSymbols.find(TO_DTYPE);
-      Optional<MemorySegment> malloc = linker.defaultLookup().find("malloc");
-      if (toDtype.isEmpty() || malloc.isEmpty()) return Optional.empty();
-      MethodHandle cast = linker.downcallHandle(toDtype.get(), FunctionDescriptor.ofVoid(
-          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
-          ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT));
-      MethodHandle alloc = linker.downcallHandle(malloc.get(),
-          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-      return Optional.of(new Handles(cast, alloc));
-    } catch (RuntimeException | LinkageError e) {
-      return Optional.empty();
-    }
+    return LibtorchSymbols.wrap(result, into);
   }
 }

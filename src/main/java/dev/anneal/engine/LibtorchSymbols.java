@@ -1,10 +1,18 @@
 package dev.anneal.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,6 +28,42 @@ final class LibtorchSymbols {
   /** Resolved on first use, after libtorch is loaded (class holder idiom: thread-safe, once). */
   private static final class Lazy {
     static final Optional<SymbolLookup> TORCH = open();
+  }
+
+  private static final Optional<MethodHandle> MALLOC = Linker.nativeLinker().defaultLookup()
+      .find("malloc").map(a -> Linker.nativeLinker().downcallHandle(a,
+          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
+
+  /**
+   * Room for one {@code at::Tensor} (a single TensorImpl pointer) that a libtorch function can
+   * construct its result in, as the hidden first argument the C++ ABI passes for a returned
+   * Tensor. It comes from malloc, so DJL's {@code delete} of the handle frees it like its own.
+   */
+  static MemorySegment tensorSlot() {
+    try {
+      MemorySegment slot = (MemorySegment) MALLOC.orElseThrow().invokeExact(8L);
+      if (slot.equals(MemorySegment.NULL)) throw new OutOfMemoryError("malloc(8) failed");
+      return slot;
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("malloc failed", e);
+    }
+  }
+
+  /** A tensor constructed in {@link #tensorSlot()} as a DJL array owned by {@code manager}. */
+  static NDArray wrap(MemorySegment slot, NDManager manager) {
+    return new PtNDArray((PtNDManager) manager, slot.address());
+  }
+
+  /** The {@code at::Tensor} a DJL array's handle points to, to pass as {@code const Tensor&}. */
+  static MemorySegment tensorRef(NDArray a) {
+    return MemorySegment.ofAddress(((PtNDArray) a).getHandle());
+  }
+
+  /** The TensorImpl* inside that at::Tensor (its one field), to place in a TensorList or optional. */
+  static MemorySegment tensorImpl(NDArray a) {
+    return tensorRef(a).reinterpret(ValueLayout.ADDRESS.byteSize()).get(ValueLayout.ADDRESS, 0);
   }
 
   /** The address of a mangled libtorch symbol, if this platform and build have it. */

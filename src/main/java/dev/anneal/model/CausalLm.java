@@ -3,6 +3,7 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.anneal.engine.FusedAttention;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.preset.Family;
@@ -36,6 +37,7 @@ public final class CausalLm implements AutoCloseable {
   private final DataType dtype;
   private boolean routerFrozen;
   private boolean bf16Matmuls;
+  private boolean fusedAttention = FusedAttention.available();
 
   private CausalLm(ModelSpec spec, LoraSpec lora, NDManager manager, Decoder decoder,
       Map<String, Param> params, DataType dtype) {
@@ -87,6 +89,14 @@ public final class CausalLm implements AutoCloseable {
     bf16Matmuls = on;
   }
 
+  /**
+   * Full forwards attend through libtorch's fused kernel ({@link FusedAttention}) where it can be
+   * called, the default; false composes attention from matmuls (tests compare the two).
+   */
+  public void useFusedAttention(boolean on) {
+    fusedAttention = on && FusedAttention.available();
+  }
+
   public boolean usesBf16Matmuls() {
     return bf16Matmuls;
   }
@@ -112,6 +122,8 @@ public final class CausalLm implements AutoCloseable {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
     ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+    pass.fusedAttention = fusedAttention && m.getDevice().equals(ai.djl.Device.cpu());
+    pass.causalOnly = docIds == null;
     return run(ids, pass);
   }
 

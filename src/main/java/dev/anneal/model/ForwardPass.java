@@ -32,6 +32,10 @@ final class ForwardPass {
    */
   final boolean bf16;
   private final Map<NDArray, NDArray> bf16Copies = new IdentityHashMap<>();
+  /** Attention through libtorch's fused kernel ({@link Attention}); full forwards only. */
+  boolean fusedAttention;
+  /** The mask is the plain causal one (no document ids): the fused kernel's causal path applies. */
+  boolean causalOnly;
   /** Rotary tables for positions offset … offset+T−1, (T, D); null for learned positions. */
   NDArray cos;
   NDArray sin;

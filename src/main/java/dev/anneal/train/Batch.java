@@ -16,4 +16,23 @@ public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docId
     for (float m : mask) if (m != 0) n++;
     return n;
   }
+
+  /**
+   * True when every row holds one document, so the causal mask alone is the document mask and
+   * the model can take its faster causal path (no (B, T, T) mask to build or read).
+   */
+  public boolean oneDocumentPerRow() {
+    for (int r = 0; r < rows; r++) {
+      long first = docIds[r * cols];
+      for (int c = 1; c < cols; c++) {
+        if (docIds[r * cols + c] != first) return false;
+      }
+    }
+    return true;
+  }
+
+  /** (B, T) document ids for the model's mask, or null when {@link #oneDocumentPerRow()}. */
+  public ai.djl.ndarray.NDArray docIdsFor(ai.djl.ndarray.NDManager m) {
+    return oneDocumentPerRow() ? null : m.create(docIds, new ai.djl.ndarray.types.Shape(rows, cols));
+  }
 }

@@ -38,7 +38,7 @@ public final class Evaluator {
       for (int i = 0; i < batches; i++) {
         Batch b = val.sequential((long) i * val.rows());
         Shape shape = new Shape(b.rows(), b.cols());
-        NDArray logits = model.forward(m.create(b.ids(), shape), m.create(b.docIds(), shape), false)
+        NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false)
             .logits();
         double n = b.countedTokens();
         sum += LmLoss.crossEntropy(logits, m.create(b.targets(), shape), m.create(b.mask(), shape))

@@ -47,7 +47,7 @@ final class StepRunner {
       Shape shape = new Shape(b.rows(), b.cols());
       NDArray ids = step.create(b.ids(), shape);
       NDArray targets = step.create(b.targets(), shape);
-      NDArray docs = step.create(b.docIds(), shape);
+      NDArray docs = b.docIdsFor(step);
       NDArray mask = step.create(b.mask(), shape);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         ForwardResult r = model.forward(ids, docs, true);

@@ -76,6 +76,8 @@ public final class TrainBench {
     try (NDManager root = NDManager.newBaseManager();
         CausalLm model = CausalLm.create(preset.model(), preset.lora(), root, 1)) {
       model.useBf16Matmuls(precision.bf16());
+      // Measuring aid: -Danneal.attention=composed times the matmul-composed attention instead.
+      if ("composed".equals(System.getProperty("anneal.attention"))) model.useFusedAttention(false);
       var params = model.trainableParameters();
       StepRunner runner = new StepRunner(model, params, null);
       try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),

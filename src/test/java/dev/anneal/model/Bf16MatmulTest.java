@@ -61,7 +61,9 @@ class Bf16MatmulTest extends ModelTestBase {
       assertThat(relError(logits16, logits32)).as("logits").isLessThan(1.5e-2).isGreaterThan(0);
       assertThat(g16.keySet()).isEqualTo(g32.keySet());
       for (String name : g32.keySet()) {
-        assertThat(relError(g16.get(name), g32.get(name))).as("gradient of %s", name).isLessThan(5e-2);
+        // Most gradients agree to about 1%; LoRA A's come through B (std 0.1) and are small, which
+        // makes their relative error larger (up to ~5% seen); a wrong kernel is off by ~100%.
+        assertThat(relError(g16.get(name), g32.get(name))).as("gradient of %s", name).isLessThan(8e-2);
       }
     }
   }
