@@ -94,7 +94,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "model FLOP/s      %.1f GFLOP/s%n", r.modelFlopsPerSecond() / 1e9);
     out.printf(Locale.ROOT, "GEMM (same proc)  %.1f GFLOP/s%n", r.gemmFlopsPerSecond() / 1e9);
     out.printf(Locale.ROOT, "model / GEMM      %.2f%n", r.gemmRatio());
-    out.printf(Locale.ROOT, "Java share        %.1f%% of the step%n", 100 * r.javaShare());
+    out.printf(Locale.ROOT, "Java share        %s%n", Double.isNaN(r.javaShare()) ? "not sampled"
+        : String.format(Locale.ROOT, "%.1f%% of the step", 100 * r.javaShare()));
     out.printf(Locale.ROOT, "RSS               %.0f MB after warmup, %.0f MB at end, peak %.0f MB%n",
         r.rssAfterWarmup() / 1e6, r.rssAtEnd() / 1e6, r.peakRss() / 1e6);
     out.printf(Locale.ROOT, "native (RSS-heap)  %.0f MB after warmup, %.0f MB at end%n",
