@@ -3,11 +3,7 @@ package dev.anneal.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
@@ -41,7 +37,6 @@ class Bf16MatmulTest extends ModelTestBase {
   @ParameterizedTest
   @MethodSource("cases")
   void logitsAndGradientsMatchFloat32(ModelSpec spec, LoraSpec lora) {
-    Engine engine = Engine.getEngine("PyTorch");
     try (CausalLm lm = CausalLm.create(spec, lora, m, 11)) {
       if (lora != null) LoraTestSupport.randomiseB(lm, 3);
       NDArray ids = TinyModels.ids(m, 5, 2, 24);
@@ -52,10 +47,10 @@ class Bf16MatmulTest extends ModelTestBase {
       NDArray targets = TinyModels.ids(m, 6, 2, 24);
 
       Map<String, float[]> g32 = new LinkedHashMap<>();
-      float[] logits32 = pass(engine, lm, ids, docIds, targets, g32);
+      float[] logits32 = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, g32);
       lm.useBf16Matmuls(true);
       Map<String, float[]> g16 = new LinkedHashMap<>();
-      float[] logits16 = pass(engine, lm, ids, docIds, targets, g16);
+      float[] logits16 = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, g16);
       lm.useBf16Matmuls(false);
 
       assertThat(relError(logits16, logits32)).as("logits").isLessThan(1.5e-2).isGreaterThan(0);
@@ -68,29 +63,7 @@ class Bf16MatmulTest extends ModelTestBase {
     }
   }
 
-  private float[] pass(Engine engine, CausalLm lm, NDArray ids, NDArray docIds, NDArray targets,
-      Map<String, float[]> grads) {
-    try (var step = m.newSubManager()) {
-      NDArray stepIds = ids.duplicate();
-      stepIds.attach(step);
-      float[] logits;
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        ForwardResult r = lm.forward(stepIds, docIds, false);
-        assertThat(r.logits().getDataType()).isEqualTo(DataType.FLOAT32);
-        NDArray loss = LmLoss.crossEntropy(r.logits(), targets, null);
-        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-        logits = r.logits().toFloatArray();
-        gc.backward(loss);
-      }
-      for (var e : lm.trainableParameters().entrySet()) {
-        NDArray g = e.getValue().getGradient();
-        assertThat(g.getDataType()).as("gradient of %s", e.getKey()).isEqualTo(DataType.FLOAT32);
-        grads.put(e.getKey(), g.toFloatArray());
-        g.set(new NDIndex("..."), 0f);
-      }
-      return logits;
-    }
-  }
+
 
   /** ‖a − b‖ / ‖b‖. */
   private static double relError(float[] a, float[] b) {

@@ -3,10 +3,7 @@ package dev.anneal.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.training.GradientCollector;
 import dev.anneal.engine.FusedAttention;
 import dev.anneal.preset.ModelSpec;
 import java.util.LinkedHashMap;
@@ -47,9 +44,9 @@ class FusedAttentionTest extends ModelTestBase {
         Map<String, float[]> gFused = new LinkedHashMap<>();
         Map<String, float[]> gComposed = new LinkedHashMap<>();
         lm.useFusedAttention(true);
-        float[] fused = pass(lm, ids, docIds, targets, gFused);
+        float[] fused = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, gFused);
         lm.useFusedAttention(false);
-        float[] composed = pass(lm, ids, docIds, targets, gComposed);
+        float[] composed = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, gComposed);
         assertThat(TinyModels.maxDiff(fused, composed)).as("logits, packed %s", packed).isLessThan(2e-5);
         for (String name : gComposed.keySet()) {
           assertThat(TinyModels.maxDiff(gFused.get(name), gComposed.get(name)))
@@ -59,25 +56,5 @@ class FusedAttentionTest extends ModelTestBase {
     }
   }
 
-  private float[] pass(CausalLm lm, NDArray ids, NDArray docIds, NDArray targets, Map<String, float[]> grads) {
-    Engine engine = Engine.getEngine("PyTorch");
-    try (var step = m.newSubManager()) {
-      NDArray stepIds = ids.duplicate();
-      stepIds.attach(step);
-      float[] logits;
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        ForwardResult r = lm.forward(stepIds, docIds, false);
-        NDArray loss = LmLoss.crossEntropy(r.logits(), targets, null);
-        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-        logits = r.logits().toFloatArray();
-        gc.backward(loss);
-      }
-      for (var e : lm.trainableParameters().entrySet()) {
-        NDArray g = e.getValue().getGradient();
-        grads.put(e.getKey(), g.toFloatArray());
-        g.set(new NDIndex("..."), 0f);
-      }
-      return logits;
-    }
-  }
+
 }

@@ -82,4 +82,34 @@ final class TinyModels {
     for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
     return max;
   }
+
+  /**
+   * One forward and backward in a sub-manager of m: returns the logits and puts every trainable
+   * parameter's gradient into {@code grads}, then zeroes it. Logits and gradients must be float32
+   * whatever precision the products ran in.
+   */
+  static float[] logitsAndGradients(NDManager m, CausalLm lm, NDArray ids, NDArray docIds,
+      NDArray targets, java.util.Map<String, float[]> grads) {
+    try (NDManager step = m.newSubManager()) {
+      NDArray stepIds = ids.duplicate();
+      stepIds.attach(step);
+      float[] logits;
+      try (var gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+        ForwardResult r = lm.forward(stepIds, docIds, false);
+        org.assertj.core.api.Assertions.assertThat(r.logits().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        NDArray loss = LmLoss.crossEntropy(r.logits(), targets, null);
+        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+        logits = r.logits().toFloatArray();
+        gc.backward(loss);
+      }
+      for (var e : lm.trainableParameters().entrySet()) {
+        NDArray g = e.getValue().getGradient();
+        org.assertj.core.api.Assertions.assertThat(g.getDataType()).as("gradient of %s", e.getKey())
+            .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        grads.put(e.getKey(), g.toFloatArray());
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+      }
+      return logits;
+    }
+  }
 }
