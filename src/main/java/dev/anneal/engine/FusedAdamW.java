@@ -81,7 +81,7 @@ public final class FusedAdamW {
         "fused AdamW needs libtorch's _fused_adamw_ on Linux x86-64; not found in this process"));
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment steps = arena.allocate(ValueLayout.ADDRESS, n);
-      MemorySegment stepImpl = impl(step);
+      MemorySegment stepImpl = LibtorchSymbols.tensorImpl(step);
       for (int i = 0; i < n; i++) steps.setAtIndex(ValueLayout.ADDRESS, i, stepImpl);
       MemorySegment noTensor = arena.allocate(16); // std::optional<Tensor>{}: zeroed, not engaged
       call.invokeExact(list(arena, params), list(arena, grads), list(arena, expAvgs),
@@ -102,13 +102,9 @@ public final class FusedAdamW {
     }
   }
 
-  private static MemorySegment impl(NDArray a) {
-    return LibtorchSymbols.tensorImpl(a);
-  }
-
   private static MemorySegment list(Arena arena, List<NDArray> tensors) {
     MemorySegment data = arena.allocate(ValueLayout.ADDRESS, Math.max(1, tensors.size()));
-    for (int i = 0; i < tensors.size(); i++) data.setAtIndex(ValueLayout.ADDRESS, i, impl(tensors.get(i)));
+    for (int i = 0; i < tensors.size(); i++) data.setAtIndex(ValueLayout.ADDRESS, i, LibtorchSymbols.tensorImpl(tensors.get(i)));
     return list(arena, data, tensors.size());
   }
 

@@ -1,5 +1,9 @@
 package dev.anneal.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
 /**
  * One micro batch of B rows of T tokens, row-major.
  *
@@ -21,7 +25,7 @@ public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docId
    * True when every row holds one document, so the causal mask alone is the document mask and
    * the model can take its faster causal path (no (B, T, T) mask to build or read).
    */
-  public boolean oneDocumentPerRow() {
+  private boolean oneDocumentPerRow() {
     for (int r = 0; r < rows; r++) {
       long first = docIds[r * cols];
       for (int c = 1; c < cols; c++) {
@@ -32,7 +36,7 @@ public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docId
   }
 
   /** (B, T) document ids for the model's mask, or null when {@link #oneDocumentPerRow()}. */
-  public ai.djl.ndarray.NDArray docIdsFor(ai.djl.ndarray.NDManager m) {
-    return oneDocumentPerRow() ? null : m.create(docIds, new ai.djl.ndarray.types.Shape(rows, cols));
+  public NDArray docIdsFor(NDManager m) {
+    return oneDocumentPerRow() ? null : m.create(docIds, new Shape(rows, cols));
   }
 }

@@ -1,7 +1,12 @@
 package dev.anneal.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
@@ -9,6 +14,7 @@ import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
 import dev.anneal.preset.RopeScaling;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Two-layer, hidden-32 specs of every family, and small helpers the model tests share. */
@@ -89,14 +95,14 @@ final class TinyModels {
    * whatever precision the products ran in.
    */
   static float[] logitsAndGradients(NDManager m, CausalLm lm, NDArray ids, NDArray docIds,
-      NDArray targets, java.util.Map<String, float[]> grads) {
+      NDArray targets, Map<String, float[]> grads) {
     try (NDManager step = m.newSubManager()) {
       NDArray stepIds = ids.duplicate();
       stepIds.attach(step);
       float[] logits;
-      try (var gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+      try (var gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         ForwardResult r = lm.forward(stepIds, docIds, false);
-        org.assertj.core.api.Assertions.assertThat(r.logits().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        assertThat(r.logits().getDataType()).isEqualTo(DataType.FLOAT32);
         NDArray loss = LmLoss.crossEntropy(r.logits(), targets, null);
         if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
         logits = r.logits().toFloatArray();
@@ -104,10 +110,10 @@ final class TinyModels {
       }
       for (var e : lm.trainableParameters().entrySet()) {
         NDArray g = e.getValue().getGradient();
-        org.assertj.core.api.Assertions.assertThat(g.getDataType()).as("gradient of %s", e.getKey())
-            .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        assertThat(g.getDataType()).as("gradient of %s", e.getKey())
+            .isEqualTo(DataType.FLOAT32);
         grads.put(e.getKey(), g.toFloatArray());
-        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+        g.set(new NDIndex("..."), 0f);
       }
       return logits;
     }
