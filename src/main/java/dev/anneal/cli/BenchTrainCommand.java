@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code anneal bench train}: the trainer's step on the bench configuration (the nano preset: 4
  * layers, d_model 256, 4 heads, context 256, batch 8, vocab 4,096) with 2 CPU threads.
  */
-@Command(name = "train", description = "Time training steps; print tokens/s, FLOP/s, GEMM ceiling, Java share, memory.")
+@Command(name = "train", description = "Time the trainer's own step; print tokens/s, step time, MFU, GEMM ceiling, Java share, peak memory.")
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,6 +31,10 @@ final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
   int warmup = 5;
+
+  @Option(names = "--device", paramLabel = "cpu|cuda|mps",
+      description = "Device to time on (default: the preset's hardware.device, else cpu). Refused when this libtorch lacks it.")
+  String device;
 
   @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default ${DEFAULT-VALUE}).")
   int threads = 2;
@@ -60,12 +64,28 @@ final class BenchTrainCommand implements Callable<Integer> {
       }
       p = p.withTraining(p.training().with(null, null, precision, null));
     }
-    TrainBench.Result r = TrainBench.run(p, threads, warmup, steps, javaShare && profile == null, profile);
+    if (steps < 1 || warmup < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--steps must be at least 1 and --warmup at least 0");
+    }
+    String wanted = device != null ? device : p.hardware().device();
+    if (!java.util.Set.of("cpu", "cuda", "mps").contains(wanted)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--device: expected cpu, cuda or mps, got '" + wanted + "'");
+    }
+    dev.anneal.engine.Devices.Choice choice = dev.anneal.engine.Devices.choose(wanted);
+    if (choice.note() != null) {
+      if (device != null) throw new IllegalStateException("--device " + device + ": " + choice.note());
+      System.err.println("note: " + choice.note() + "; timing on the CPU");
+    }
+    TrainBench.Result r = TrainBench.run(p, choice.device(), threads, warmup, steps,
+        javaShare && profile == null, profile);
     List<OpProfile.Op> ops = profile == null ? List.of() : OpProfile.read(profile);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("preset", r.preset());
+      m.put("device", r.device());
       m.put("precision", r.precision());
       m.put("threads", r.threads());
       m.put("steps", r.steps());
@@ -75,6 +95,10 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("gemm_ratio", r.gemmRatio());
       m.put("java_share", r.javaShare());
       m.put("median_step_ms", r.medianStepMs());
+      m.put("step_ms", r.medianStepMs());
+      m.put("mfu", r.mfu());
+      m.put("mfu_peak", r.peakSource());
+      m.put("peak_device_memory_bytes", r.peakDeviceMemory() < 0 ? null : r.peakDeviceMemory());
       m.put("rss_after_warmup_bytes", r.rssAfterWarmup());
       m.put("rss_at_end_bytes", r.rssAtEnd());
       m.put("peak_rss_bytes", r.peakRss());
@@ -88,10 +112,13 @@ final class BenchTrainCommand implements Callable<Integer> {
       out.println(Json.write(m));
       return 0;
     }
-    out.printf(Locale.ROOT, "preset %s, %s, %d threads, %d steps%n", r.preset(), r.precision(), r.threads(), r.steps());
+    out.printf(Locale.ROOT, "preset %s on %s, %s, %d threads, %d steps%n", r.preset(), r.device(), r.precision(), r.threads(), r.steps());
     out.printf(Locale.ROOT, "tokens/s          %,.0f%n", r.tokensPerSecond());
     out.printf(Locale.ROOT, "step (median)     %.1f ms%n", r.medianStepMs());
     out.printf(Locale.ROOT, "model FLOP/s      %.1f GFLOP/s%n", r.modelFlopsPerSecond() / 1e9);
+    out.printf(Locale.ROOT, "MFU               %.1f%% (of the %s peak)%n", 100 * r.mfu(), r.peakSource());
+    out.printf(Locale.ROOT, "peak device mem   %s%n", r.peakDeviceMemory() < 0 ? "unknown (no nvidia-smi)"
+        : String.format(Locale.ROOT, "%.2f GB", r.peakDeviceMemory() / 1e9));
     out.printf(Locale.ROOT, "GEMM (same proc)  %.1f GFLOP/s%n", r.gemmFlopsPerSecond() / 1e9);
     out.printf(Locale.ROOT, "model / GEMM      %.2f%n", r.gemmRatio());
     out.printf(Locale.ROOT, "Java share        %s%n", Double.isNaN(r.javaShare()) ? "not sampled"

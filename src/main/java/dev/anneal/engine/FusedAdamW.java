@@ -29,7 +29,8 @@ import java.util.Optional;
  * reference it takes). Empty optionals are 16 zero bytes (engaged flag false).
  *
  * <p>libtorch throwing across this boundary would abort the JVM, so {@link #step} checks in Java
- * what the kernel checks: float32 CPU tensors of equal shapes, a gradient for every parameter.
+ * what the kernel checks: float32 tensors on one device (CPU or CUDA: the dispatcher picks the
+ * kernel), of equal shapes, a gradient for every parameter, the step count beside them.
  */
 public final class FusedAdamW {
   private static final String SYMBOL = "_ZN2at4_ops13_fused_adamw_4callEN3c108ArrayRefINS_6TensorEEES5_S5_S5_S5_S5_dddddbbRKSt8optionalIS4_ES9_";
@@ -70,6 +71,10 @@ public final class FusedAdamW {
     }
     if (n == 0) return;
     check(step, step);
+    if (!step.getDevice().equals(params.get(0).getDevice())) {
+      throw new IllegalArgumentException("fused AdamW: the step count must be on the parameters' device "
+          + params.get(0).getDevice() + ", not " + step.getDevice());
+    }
     for (int i = 0; i < n; i++) {
       NDArray p = params.get(i);
       check(p, p);
@@ -95,9 +100,9 @@ public final class FusedAdamW {
   }
 
   private static void check(NDArray a, NDArray like) {
-    if (a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(Device.cpu())
+    if (a.getDataType() != DataType.FLOAT32 || !a.getDevice().equals(like.getDevice())
         || !a.getShape().equals(like.getShape())) {
-      throw new IllegalArgumentException("fused AdamW takes float32 CPU tensors of the parameter's shape "
+      throw new IllegalArgumentException("fused AdamW takes float32 tensors on the parameter's device, of its shape "
           + like.getShape() + ", got " + a.getDataType() + " " + a.getShape() + " on " + a.getDevice());
     }
   }

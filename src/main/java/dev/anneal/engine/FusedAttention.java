@@ -1,6 +1,5 @@
 package dev.anneal.engine;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.lang.foreign.Arena;
@@ -90,7 +89,8 @@ public final class FusedAttention {
     boolean ok = qs.dimension() == 4 && ks.equals(v.getShape()) && ks.dimension() == 4
         && ks.get(0) == qs.get(0) && ks.get(3) == qs.get(3) && ks.get(1) > 0
         && qs.get(1) % ks.get(1) == 0 && q.getDataType() == k.getDataType()
-        && q.getDataType() == v.getDataType() && q.getDevice().equals(Device.cpu())
+        && q.getDataType() == v.getDataType() && q.getDevice().equals(k.getDevice())
+        && q.getDevice().equals(v.getDevice()) && (mask == null || mask.getDevice().equals(q.getDevice()))
         && (!causal || (mask == null && qs.get(2) == ks.get(2)));
     if (ok && mask != null) {
       var ms = mask.getShape();

@@ -12,8 +12,8 @@ import java.util.Set;
  * Whether a run that asks for 16-bit precision gets bf16 matrix products here, and if not, why.
  * bf16 is used only where it was checked: a CPU whose cores multiply bf16 in hardware (AMX or
  * AVX-512 BF16; elsewhere oneDNN emulates it, slower than fp32), libtorch's cast reachable
- * ({@link LibtorchCast}), and a probe product that agrees with fp32 to bf16 precision. CUDA and
- * MPS stay in fp32 until checked on such a device.
+ * ({@link LibtorchCast}), and a probe product on the run's device that agrees with fp32 to bf16
+ * precision. On a CUDA GPU the same probe runs on the GPU.
  */
 public final class MixedPrecision {
   /**
@@ -48,14 +48,18 @@ public final class MixedPrecision {
     return obstacle(Device.cpu());
   }
 
-  /** What keeps bf16 off this device, or null when it was checked to work. */
+  /**
+   * What keeps bf16 off this device, or null when it was checked to work: on a CUDA GPU the cast
+   * must be reachable and a probe product on that GPU must agree with fp32 (bf16 tensor cores
+   * exist from Ampere on; an older card fails the probe or the cast); on a CPU the hardware must
+   * multiply bf16 natively as well. Apple's MPS has no reachable cast (the foreign calls are
+   * Linux x86-64 only).
+   */
   static String obstacle(Device device) {
-    if (device.isGpu() || !device.getDeviceType().equals(Device.Type.CPU)) {
-      return "bf16 kernels are not yet verified on " + device;
-    }
-    if (!hasBf16Hardware()) return "this CPU has no AMX or AVX-512 BF16, where bf16 is slower than fp32";
+    boolean cpu = device.getDeviceType().equals(Device.Type.CPU);
+    if (cpu && !hasBf16Hardware()) return "this CPU has no AMX or AVX-512 BF16, where bf16 is slower than fp32";
     if (!LibtorchCast.available()) return "libtorch's bf16 cast is reachable only on Linux x86-64";
-    if (!probeAgrees()) return "a bf16 probe product disagreed with fp32";
+    if (!probeAgrees(device)) return "a bf16 probe product on " + device + " disagreed with fp32";
     return null;
   }
 
@@ -79,8 +83,8 @@ public final class MixedPrecision {
    * be that of bf16 inputs (about 2⁻⁹ per element, ~3e-3 over the sum), neither zero (the cast did
    * nothing) nor large (a wrong kernel).
    */
-  private static boolean probeAgrees() {
-    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+  private static boolean probeAgrees(Device device) {
+    try (NDManager m = NDManager.newBaseManager(device)) {
       // Deterministic inputs: seeding the engine's generator here would disturb the run's.
       NDArray a = m.arange(0f, 4096f).reshape(64, 64).sin();
       NDArray b = m.arange(0f, 4096f).reshape(64, 64).mul(0.37f).cos();

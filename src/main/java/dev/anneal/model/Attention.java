@@ -26,13 +26,23 @@ final class Attention {
     long d = q.getShape().get(3), hkv = k.getShape().get(1), s = k.getShape().get(2);
     long g = h / hkv;
     // libtorch's fused kernel keeps no (T, S) scores, and with the plain causal mask skips the
-    // blocks above the diagonal. Used in float32 passes only (float64 gradient checks compose): measured on nano with AMX, its bf16
-    // backward is slower than the composed bf16 products (209–220 vs 189–206 ms a step), while
-    // in float32 it is faster (329–335 vs 349–352 ms).
-    if (pass.fusedAttention && !pass.bf16 && q.getDataType() == DataType.FLOAT32 && pass.cache == null
-        && (dropout <= 0 || !pass.training)) {
+    // blocks above the diagonal; on CUDA it is the flash or memory-efficient kernel (the latter
+    // takes the packed-document mask). float64 gradient checks compose. On a CPU with AMX its bf16
+    // backward measured slower than the composed bf16 products (209–220 vs 189–206 ms a nano
+    // step), while in float32 it is faster (329–335 vs 349–352 ms): bf16 passes fuse on GPUs only.
+    boolean gpu = q.getDevice().isGpu();
+    boolean fuse = pass.fusedAttention && pass.cache == null && (dropout <= 0 || !pass.training)
+        && (pass.bf16 ? gpu : q.getDataType() == DataType.FLOAT32);
+    if (fuse) {
       boolean causal = pass.causalOnly && t == s;
       NDArray m4 = causal || mask == null ? null : pass.own(mask.reshape(mask.getShape().get(0), 1, t, s));
+      if (pass.bf16) {
+        // One dtype for all four: RoPE's float32 tables promote q and k back to float32.
+        q = pass.toBf16(q);
+        k = pass.toBf16(k);
+        v = pass.toBf16(v);
+        if (m4 != null) m4 = pass.toBf16(m4);
+      }
       NDArray out = FusedAttention.attend(q, k, v, m4, causal, pass.manager);
       return out.transpose(0, 2, 1, 3).reshape(b, t, h * d);
     }

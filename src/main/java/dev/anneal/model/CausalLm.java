@@ -122,7 +122,7 @@ public final class CausalLm implements AutoCloseable {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
     ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
-    pass.fusedAttention = fusedAttention && m.getDevice().equals(ai.djl.Device.cpu());
+    pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     return run(ids, pass);
   }

@@ -15,7 +15,8 @@ import java.util.Map;
  * the attention mask, the rotary tables for these positions, and what the MoE layers report.
  */
 final class ForwardPass {
-  final NDManager manager;
+  /** Owns the intermediates made now: the caller's manager, or a block's while {@link #block} runs. */
+  NDManager manager;
   final boolean training;
   /** Position of the first token of this call: 0, or the cache length when decoding. */
   final int offset;
@@ -51,6 +52,33 @@ final class ForwardPass {
     this.cache = cache;
   }
 
+  /**
+   * Runs one block of a full forward with its intermediates in a manager of their own, closed
+   * when the block ends: only its output (and whatever autograd saved for the backward, which
+   * libtorch keeps alive by reference) outlives it. Without this every temporary of every block —
+   * attention scores, pre-activation copies — stays alive until the step ends, twice PyTorch's
+   * peak. Decoding with a cache keeps one manager (its steps are small and already scoped).
+   *
+   * @param x the block's input (B, T, C); its results are created in the block's manager
+   */
+  NDArray block(NDArray x, java.util.function.UnaryOperator<NDArray> body) {
+    if (cache != null) return body.apply(x);
+    NDManager outer = manager;
+    NDManager inner = outer.newSubManager();
+    manager = inner;
+    x.tempAttach(inner); // ops create their results in their first operand's manager
+    try {
+      NDArray y = body.apply(x);
+      y.attach(outer);
+      if (auxLoss != null && auxLoss.getManager() == inner) auxLoss.attach(outer);
+      return y;
+    } finally {
+      bf16Copies.clear(); // a block's casts die with it; the next block casts its own input
+      manager = outer;
+      inner.close(); // also hands x back to the outer manager
+    }
+  }
+
   /** Moves an array made from a parameter (a view, a concatenation) into this pass's manager. */
   NDArray own(NDArray array) {
     array.attach(manager);
@@ -79,6 +107,11 @@ final class ForwardPass {
   /** x in float32: a bf16 product's result cast up, anything else as it is. */
   NDArray float32(NDArray x) {
     return bf16 && isBf16(x) ? LibtorchCast.toFloat32(x, manager) : x;
+  }
+
+  /** x in bfloat16 (cast once per pass), for kernels that take one dtype for all inputs. */
+  NDArray toBf16(NDArray x) {
+    return bf16(x);
   }
 
   private NDArray bf16(NDArray x) {

@@ -38,7 +38,7 @@ final class Gpt2Decoder implements Decoder {
     NDArray positions = pass.manager.arange(pass.offset, pass.offset + t, 1, DataType.INT64);
     NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(positions, wpe));
     x = pass.dropout(x, m.dropout());
-    for (Gpt2Block b : blocks) x = b.forward(x, pass);
+    for (Gpt2Block b : blocks) x = pass.block(x, in -> b.forward(in, pass));
     return pass.float32(pass.linear(lnF.forward(x), head, null));
   }
 

@@ -30,7 +30,7 @@ final class LlamaDecoder implements Decoder {
   public NDArray logits(NDArray ids, ForwardPass pass) {
     rope.select(pass, pass.offset, Math.toIntExact(ids.getShape().get(1)));
     NDArray x = pass.dropout(Ops.embedding(ids, embed), m.dropout());
-    for (LlamaBlock b : blocks) x = b.forward(x, pass);
+    for (LlamaBlock b : blocks) x = pass.block(x, in -> b.forward(in, pass));
     return pass.float32(pass.linear(norm.forward(x), head, null));
   }
 

@@ -70,7 +70,9 @@ final class MoeRouter {
     if (pass.training && spec.balancing().equals("aux_loss") && spec.auxLossWeight() > 0) {
       float[] fraction = new float[counts.length];
       for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
-      NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false);
+      // A copy libtorch owns: create() wraps the Java array (from_blob), and autograd keeps f
+      // for the backward after the block's manager has closed its handle and the buffer with it.
+      NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false).duplicate();
       NDArray meanProb = d.probs().mean(new int[] {0});
       float scale = (float) (counts.length * spec.auxLossWeight());
       pass.addAuxLoss(Ops.scale(meanProb.mul(f).sum(), scale));

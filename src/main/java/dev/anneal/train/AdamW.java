@@ -60,7 +60,7 @@ public final class AdamW implements AutoCloseable {
   /** Updates every parameter in place from its gradient. */
   public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
     step++;
-    if (fused && FusedAdamW.available() && allOnCpuInFloat32(params)) {
+    if (fused && FusedAdamW.available() && allOnOneDeviceInFloat32(params)) {
       fusedStep(params, grads, lr);
       return;
     }
@@ -98,15 +98,20 @@ public final class AdamW implements AutoCloseable {
         ms.add(m.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
         vs.add(v.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
       }
+      // The state's manager is on the parameters' device, where the CUDA kernel reads the count.
       try (NDArray t = stateManager.create((float) step)) {
         FusedAdamW.step(ps, gs, ms, vs, t, lr, beta1, beta2, decay ? weightDecay : 0, eps);
       }
     }
   }
 
-  private static boolean allOnCpuInFloat32(Map<String, NDArray> params) {
-    return params.values().stream().allMatch(p -> p.getDataType() == DataType.FLOAT32
-        && p.getDevice().equals(Device.cpu()));
+  /** CPU or CUDA (the fused kernel has both); not MPS, which has no fused AdamW in libtorch. */
+  private static boolean allOnOneDeviceInFloat32(Map<String, NDArray> params) {
+    if (params.isEmpty()) return false;
+    Device d = params.values().iterator().next().getDevice();
+    boolean supported = d.equals(Device.cpu()) || d.getDeviceType().equals(Device.Type.GPU);
+    return supported && params.values().stream().allMatch(p -> p.getDataType() == DataType.FLOAT32
+        && p.getDevice().equals(d));
   }
 
   private NDArray zerosLike(NDArray p) {

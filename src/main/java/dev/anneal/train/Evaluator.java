@@ -32,10 +32,20 @@ public final class Evaluator {
   public Measured measure(CausalLm model, NDManager parent) {
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDManager m = parent.newSubManager()) {
-      double sum = 0;
-      double count = 0;
-      for (int i = 0; i < batches; i++) {
+    try {
+      return measureBatches(model, parent);
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+  }
+
+  private Measured measureBatches(CausalLm model, NDManager parent) {
+    // One batch's tensors at a time: each batch's manager closes before the next batch starts
+    // (holding every batch until the end held the whole split's activations: gigabytes).
+    double sum = 0;
+    double count = 0;
+    for (int i = 0; i < batches; i++) {
+      try (NDManager m = parent.newSubManager()) {
         Batch b = val.sequential((long) i * val.rows());
         Shape shape = new Shape(b.rows(), b.cols());
         NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false)
@@ -45,9 +55,7 @@ public final class Evaluator {
             .getFloat() * n;
         count += n;
       }
-      return new Measured(count == 0 ? Double.NaN : sum / count, (long) count);
-    } finally {
-      JniUtils.setGradMode(was);
     }
+    return new Measured(count == 0 ? Double.NaN : sum / count, (long) count);
   }
 }

@@ -41,11 +41,40 @@ public final class GradientClipping {
    * @return the norm before clipping (NaN or infinite when a gradient is)
    */
   public static double clip(Collection<NDArray> grads, double maxNorm) {
-    double norm = globalNorm(grads);
-    if (maxNorm > 0 && Double.isFinite(norm) && norm > maxNorm) {
-      float scale = (float) (maxNorm / (norm + 1e-6));
-      for (NDArray g : grads) g.muli(scale);
+    if (grads.isEmpty()) return 0;
+    NDManager scratch = grads.iterator().next().getManager().newSubManager();
+    try (scratch) {
+      return clipOnDevice(grads, maxNorm, scratch).getFloat();
     }
-    return norm;
+  }
+
+  /**
+   * As {@link #clip} without waiting on the device, as {@code clip_grad_norm_} does it: every
+   * gradient is multiplied by min(1, max/(norm + 1e-6)), computed where the gradients are.
+   *
+   * @param into owns the returned norm
+   * @return the norm before clipping, a float32 scalar on the gradients' device
+   */
+  public static NDArray clipOnDevice(Collection<NDArray> grads, double maxNorm, NDManager into) {
+    if (grads.isEmpty()) return into.zeros(new ai.djl.ndarray.types.Shape());
+    NDManager scratch = into.newSubManager();
+    try (scratch) {
+      NDList norms = new NDList(grads.size());
+      for (NDArray g : grads) {
+        NDArray n = g.norm();
+        n.attach(scratch);
+        norms.add(n.reshape(1));
+      }
+      NDArray all = NDArrays.concat(norms);
+      all.attach(scratch);
+      NDArray norm = all.norm();
+      if (maxNorm > 0) {
+        NDArray max = scratch.full(new ai.djl.ndarray.types.Shape(), (float) maxNorm);
+        NDArray factor = max.div(norm.add(1e-6f)).minimum(1f);
+        for (NDArray g : grads) g.muli(factor);
+      }
+      norm.attach(into);
+      return norm;
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.anneal.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +20,12 @@ import java.util.Map;
 /**
  * Forward and backward passes of one optimizer step: accumulates gradients over micro batches,
  * and reports the mean loss, the gradient norm before clipping and the router statistics.
- * Everything it creates lives in the step's manager.
+ *
+ * <p>Memory: each micro batch's tensors live in a manager of their own, closed as soon as its
+ * backward is done, so the activations of one micro batch are alive at a time (and within it one
+ * block's temporaries, see the model's forward). Host reads: the losses and the norm stay on the
+ * device and come back together in one read at the end of the step, the one wait a step makes
+ * (MoE layers also read their expert counts, which decide the dispatch).
  */
 final class StepRunner {
   /** What one step's passes produced. */
@@ -27,6 +34,7 @@ final class StepRunner {
   private final CausalLm model;
   private final Map<String, NDArray> params;
   private final double lossClamp;
+  private boolean poisonNext;
 
   StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp) {
     this.model = model;
@@ -34,45 +42,55 @@ final class StepRunner {
     this.lossClamp = lossClamp == null ? Double.NaN : lossClamp;
   }
 
-  /**
-   * Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters.
-   *
-   * @param poison make this step's loss NaN (tests inject a fault this way)
-   */
-  Outcome run(List<Batch> micro, double clip, NDManager step, boolean poison) {
-    double lossSum = 0;
+  /** Makes the next step's loss NaN: the test seam for the NaN-skip rule. */
+  void poisonNextStep() {
+    poisonNext = true;
+  }
+
+  /** Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters. */
+  Outcome run(List<Batch> micro, double clip, NDManager step) {
+    boolean poison = poisonNext;
+    poisonNext = false;
+    NDArray lossSum = null; // detached, on the device
     long tokens = 0;
     List<LayerRouting> routing = new ArrayList<>();
+    NDArray share = step.full(new Shape(), 1f / micro.size());
     for (Batch b : micro) {
-      Shape shape = new Shape(b.rows(), b.cols());
-      NDArray ids = step.create(b.ids(), shape);
-      NDArray targets = step.create(b.targets(), shape);
-      NDArray docs = b.docIdsFor(step);
-      NDArray mask = step.create(b.mask(), shape);
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        ForwardResult r = model.forward(ids, docs, true);
-        NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
-        double value = loss.getFloat();
-        // Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient.
-        // Scalars from step.full, owned by libtorch: DJL's mul(Number) frees its scalar while
-        // autograd still holds it (see Ops.scale in the model package).
-        if (Double.isFinite(lossClamp) && value > lossClamp) {
-          loss = loss.mul(step.full(new Shape(), (float) (lossClamp / value)));
+      try (NDManager mb = step.newSubManager()) {
+        Shape shape = new Shape(b.rows(), b.cols());
+        NDArray ids = mb.create(b.ids(), shape);
+        NDArray targets = mb.create(b.targets(), shape);
+        NDArray docs = b.docIdsFor(mb);
+        NDArray mask = mb.create(b.mask(), shape);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          ForwardResult r = model.forward(ids, docs, true);
+          NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
+          NDArray value = loss.stopGradient();
+          // Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient:
+          // loss · clamp / max(loss, clamp), the factor detached. Scalars from full(), owned by
+          // libtorch: DJL's mul(Number) frees its scalar while autograd still holds it (Ops.scale).
+          if (Double.isFinite(lossClamp)) {
+            NDArray c = mb.full(new Shape(), (float) lossClamp);
+            loss = loss.mul(c.div(value.maximum(c)));
+          }
+          if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+          if (poison) {
+            NDArray nan = mb.full(new Shape(), Float.NaN);
+            loss = loss.mul(nan);
+            value = value.mul(nan);
+          }
+          gc.backward(loss.mul(share));
+          value.attach(step);
+          lossSum = lossSum == null ? value : lossSum.add(value);
+          routing.addAll(r.routing());
         }
-        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-        if (poison) {
-          loss = loss.mul(step.full(new Shape(), Float.NaN));
-          value = Double.NaN;
-        }
-        gc.backward(loss.mul(step.full(new Shape(), 1f / micro.size())));
-        lossSum += value;
-        routing.addAll(r.routing());
       }
       tokens += (long) b.rows() * b.cols();
     }
     Map<String, NDArray> grads = gradients(step);
-    double norm = GradientClipping.clip(grads.values(), clip);
-    return new Outcome(lossSum / micro.size(), norm, tokens, average(routing));
+    NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
+    float[] read = NDArrays.stack(new NDList(lossSum.mul(share), norm.reshape(new Shape()))).toFloatArray();
+    return new Outcome(read[0], read[1], tokens, average(routing));
   }
 
   /** The parameters' gradients, attached to the step's manager (else they leak, FINDINGS). */

@@ -6,9 +6,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.anneal.engine.DeviceMemory;
+import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.FusedAdamW;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.engine.MixedPrecision;
+import dev.anneal.engine.NvidiaSmi;
+import dev.anneal.engine.Tf32;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.Preset;
@@ -21,7 +25,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Times the trainer's step on random tokens: tokens/s, model FLOP/s, the matrix-multiply
+ * Times the trainer's own step ({@link TrainingStep}, as {@link Trainer} runs it) on random tokens, on
+ * a chosen device: tokens/s, model FLOP/s, the matrix-multiply
  * throughput libtorch reaches in this same process (the ceiling the step can approach), the share
  * of the step spent in Java rather than in native code, and resident memory before and after (a
  * growing figure over many steps is a leak).
@@ -32,10 +37,11 @@ import java.util.SplittableRandom;
  */
 public final class TrainBench {
   /** What a bench run measured. */
-  public record Result(String preset, String precision, int threads, int steps, double tokensPerSecond,
-      double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
+  public record Result(String preset, String device, String precision, int threads, int steps,
+      double tokensPerSecond, double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
       double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
-      long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter) {
+      long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter, double mfu,
+      String peakSource, long peakDeviceMemory) {
 
     /** Model FLOP/s as a fraction of the in-process GEMM throughput. */
     public double gemmRatio() {
@@ -46,12 +52,7 @@ public final class TrainBench {
   private TrainBench() {}
 
   public static Result run(Preset preset, int threads, int warmup, int steps) throws InterruptedException {
-    return run(preset, threads, warmup, steps, true);
-  }
-
-  public static Result run(Preset preset, int threads, int warmup, int steps, boolean sampleStacks)
-      throws InterruptedException {
-    return run(preset, threads, warmup, steps, sampleStacks, null);
+    return run(preset, Device.cpu(), threads, warmup, steps, true, null);
   }
 
   /**
@@ -59,13 +60,17 @@ public final class TrainBench {
    * @param profile      write libtorch's profiler trace of the measured steps here (Chrome trace
    *                     JSON; read it with {@link OpProfile}), or null; profiling slows the steps
    */
-  public static Result run(Preset preset, int threads, int warmup, int steps, boolean sampleStacks,
-      Path profile) throws InterruptedException {
+  public static Result run(Preset preset, Device device, int threads, int warmup, int steps,
+      boolean sampleStacks, Path profile) throws InterruptedException {
     Engine.getEngine("PyTorch");
+    JniUtils.setGradMode(false); // as the trainer: only the gradient collector turns it on
     if (threads > 0) JniUtils.setNumThreads(threads);
     TrainingSpec t = preset.training();
-    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), Device.cpu());
+    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device);
     if (precision.note() != null) System.err.println("note: " + precision.note());
+    boolean tf32 = device.isGpu() && Tf32.enableForCuda();
+    String gpuName = device.isGpu() ? NvidiaSmi.name(device.getDeviceId()).orElse(null) : null;
+    DevicePeak.Peak peak = DevicePeak.of(device, precision.precision(), tf32, gpuName);
     int seq = t.seqLenOr(preset.model().context());
     int[] tokens = new int[Math.max(1 << 20, seq * t.microBatch() * 64)];
     SplittableRandom rnd = new SplittableRandom(1);
@@ -73,15 +78,16 @@ public final class TrainBench {
     BatchSampler sampler = new BatchSampler(TokenStream.of(tokens, new long[] {0}), t.microBatch(), seq, 1, -1);
     double flopsPerToken = Estimator.estimate(preset).flopsPerToken();
 
-    try (NDManager root = NDManager.newBaseManager();
+    try (NDManager root = NDManager.newBaseManager(device);
+        DeviceMemory memory = DeviceMemory.watch(device);
         CausalLm model = CausalLm.create(preset.model(), preset.lora(), root, 1)) {
       model.useBf16Matmuls(precision.bf16());
       // Measuring aid: -Danneal.attention=composed times the matmul-composed attention instead.
       if ("composed".equals(System.getProperty("anneal.attention"))) model.useFusedAttention(false);
       var params = model.trainableParameters();
-      StepRunner runner = new StepRunner(model, params, null);
       try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
           DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
+        TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), opt);
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();
@@ -98,9 +104,9 @@ public final class TrainBench {
           try (NDManager m = root.newSubManager()) {
             List<Batch> micro = new ArrayList<>();
             for (int k = 0; k < t.accumulation(); k++) micro.add(sampler.batch(s, k, t.accumulation()));
-            runner.run(micro, t.clip(), m, false);
-            opt.step(params, runner.gradients(m), t.lr());
-            runner.zeroGradients(m);
+            StepRunner.Outcome out = trainingStep.passes(micro, t.clip(), m); // reads loss and norm: waits for the device
+            if (StabilityGuard.nonFinite(out.loss(), out.gradNorm())) trainingStep.discard(m);
+            else trainingStep.update(out, t.lr(), m);
           }
           if (s >= warmup) ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
           if (s % 20 == 0) dev.anneal.engine.NativeMemory.trim(); // as the trainer does
@@ -115,10 +121,13 @@ public final class TrainBench {
         double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return new Result(preset.name(), precision.label(), JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
+        long peakDevice = memory.peakBytes();
+        return new Result(preset.name(), device.toString(), precision.label() + (tf32 ? " · TF32" : ""),
+            JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
             gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()), javaShare, sorted[steps / 2],
             rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
-            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters));
+            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters),
+            tps * flopsPerToken / peak.flops(), peak.source(), peakDevice);
       }
     }
   }
@@ -141,12 +150,20 @@ public final class TrainBench {
         b = LibtorchCast.toBf16(b, g);
       }
       for (int i = 0; i < 3; i++) a.matMul(b).close();
+      waitFor(a, g, bf16);
       int reps = 20;
       long t0 = System.nanoTime();
       for (int i = 0; i < reps; i++) a.matMul(b).close();
+      waitFor(a, g, bf16); // a GPU queues the products: the clock stops when they are done
       double s = (System.nanoTime() - t0) / 1e9;
       return 2.0 * m * c * 4L * c * reps / s;
     }
+  }
+
+  /** Reads one element back, which waits for everything queued on the array's device. */
+  private static void waitFor(NDArray a, NDManager g, boolean bf16) {
+    NDArray first = a.get(0);
+    (bf16 ? LibtorchCast.toFloat32(first, g) : first).getFloat(0);
   }
 
   /** Samples a thread's stack and counts where it is: Java code or a native call. */

@@ -5,9 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.data.TokenShards;
+import dev.anneal.engine.DeviceMemory;
+import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.Devices;
 import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.NativeMemory;
+import dev.anneal.engine.NvidiaSmi;
+import dev.anneal.engine.Tf32;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
@@ -35,6 +39,8 @@ public final class Trainer {
   private final TrainingListener listener;
   private final TrainerControl control;
   private java.util.function.LongPredicate faultAt = step -> false;
+  private java.util.function.LongPredicate outOfMemoryAt = step -> false;
+  private java.util.function.ObjLongConsumer<NDManager> afterStep = (root, step) -> {};
 
   public Trainer(Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
     this.preset = preset;
@@ -46,6 +52,18 @@ public final class Trainer {
   /** Makes the loss NaN at the steps given (0-based): a test seam for the NaN-skip rule. */
   Trainer injectNanAt(java.util.function.LongPredicate steps) {
     this.faultAt = steps;
+    return this;
+  }
+
+  /** Makes libtorch's allocator fail at the steps given (0-based), as a full GPU does: a test seam. */
+  Trainer injectOutOfMemoryAt(java.util.function.LongPredicate steps) {
+    this.outOfMemoryAt = steps;
+    return this;
+  }
+
+  /** Called with the run's root manager after each step's logging, evaluation and checkpoint. */
+  Trainer afterEachStep(java.util.function.ObjLongConsumer<NDManager> hook) {
+    this.afterStep = hook;
     return this;
   }
 
@@ -62,18 +80,28 @@ public final class Trainer {
         : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
             "init", options.init() == null ? "" : options.init().toString()));
     if (options.resume() != null) p = run.preset();
+    // --steps applies on resume too: it is how a finished run is extended.
+    if (options.resume() != null && options.steps() != null) {
+      p = p.withTraining(p.training().withSteps(options.steps()));
+    }
     t = p.training();
     Devices.Choice device = Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
     MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device.device());
     if (precision.note() != null) listener.onLog("note: " + precision.note());
-    String banner = String.format(Locale.ROOT, "device %s · libtorch %s%s · %s",
-        device.device(), engine.getVersion(),
-        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision.label());
+    boolean tf32 = device.device().isGpu() && Tf32.enableForCuda();
+    String gpuName = device.device().isGpu()
+        ? NvidiaSmi.name(device.device().getDeviceId()).orElse(null) : null;
+    DevicePeak.Peak peak = DevicePeak.of(device.device(), precision.precision(), tf32, gpuName);
+    String banner = String.format(Locale.ROOT, "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
+        device.device(), gpuName == null ? "" : " (" + gpuName + ")", engine.getVersion(),
+        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision.label(),
+        tf32 ? " · TF32 fp32 matmuls" : "", peak.flops() / 1e12, peak.source());
     listener.onLog(banner);
 
     try (TokenShards shards = TokenShards.open(options.dataset());
         NDManager root = NDManager.newBaseManager(device.device());
+        DeviceMemory memory = DeviceMemory.watch(device.device());
         MetricsLog log = MetricsLog.append(run.dir())) {
       int seq = t.seqLenOr(p.model().context());
       BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), t.microBatch(), seq, t.seed(), shards.padId());
@@ -93,9 +121,9 @@ public final class Trainer {
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       LrSchedule schedule = LrSchedule.of(t);
-      StepRunner runner = new StepRunner(model, params, t.lossClamp());
+      TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), optimizer);
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
-      double peakFlops = Estimator.peakFlops(p.hardware(), precision.precision());
+      double peakFlops = peak.flops();
       run.update("running", Map.of("device", banner));
       emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
           Map.of("run", run.dir().toString())));
@@ -123,10 +151,20 @@ public final class Trainer {
 
         StepRunner.Outcome out;
         try (NDManager step = root.newSubManager()) {
-          out = runner.run(micro, t.clip(), step, faultAt.test(state.step()));
+          if (faultAt.test(state.step())) trainingStep.poisonNextStep();
+          try {
+            if (outOfMemoryAt.test(state.step())) {
+              throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (injected)");
+            }
+            out = trainingStep.passes(micro, t.clip(), step);
+          } catch (ai.djl.engine.EngineException e) {
+            if (!OutOfMemory.is(e)) throw e;
+            trainingStep.discard(step);
+            throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
+          }
           double seconds = (System.nanoTime() - stepStart) / 1e9;
           if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
-            runner.zeroGradients(step);
+            trainingStep.discard(step);
             state = state.skipped(out.tokens(), seconds);
             emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.NAN_SKIP,
                 "skipped a non-finite update (loss " + out.loss() + ", grad norm " + out.gradNorm() + ")",
@@ -135,7 +173,7 @@ public final class Trainer {
           }
           if (guard.isSpike(out.loss(), state.lossAverage()) && state.rollbacks() < t.maxRollbacks()
               && checkpoints.latest().isPresent()) {
-            runner.zeroGradients(step);
+            trainingStep.discard(step);
             Path back = checkpoints.latest().get();
             TrainerState restored = CheckpointStore.load(back, model, optimizer, root);
             state = state.rolledBack(restored, t.spikeLrCut());
@@ -145,9 +183,7 @@ public final class Trainer {
                 out.loss(), t.spikeFactor(), restored.lossAverage(), restored.step(), state.lrScale())));
             continue;
           }
-          optimizer.step(params, runner.gradients(step), lr);
-          runner.zeroGradients(step);
-          if (!out.routing().isEmpty()) model.updateRoutingBias(out.routing());
+          trainingStep.update(out, lr, step);
           state = state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
         }
         lastLoss = out.loss();
@@ -166,7 +202,7 @@ public final class Trainer {
           double tps = intervalTokens / Math.max(elapsed, 1e-9);
           MetricPoint point = Metrics.trainPoint(state, out, lr, tps, tps * flopsPerToken / peakFlops,
               train.epochAt(state.step() * t.accumulation() * (long) t.microBatch()),
-              ProcessMemory.residentBytes(), cost(p, state));
+              memory.peakBytes(), ProcessMemory.residentBytes(), cost(p, state));
           log.write(point);
           listener.onMetric(point);
           listener.onLog(Metrics.line(point, t.steps(), eta(state, t)));
@@ -175,7 +211,13 @@ public final class Trainer {
           intervalStart = System.nanoTime();
         }
         if (state.step() % t.evalEvery() == 0 || last) {
-          double valLoss = evaluator.loss(model, root);
+          double valLoss;
+          try {
+            valLoss = evaluator.loss(model, root);
+          } catch (ai.djl.engine.EngineException e) {
+            if (!OutOfMemory.is(e)) throw e;
+            throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
+          }
           MetricPoint point = MetricPoint.eval(state.step(), valLoss);
           log.write(point);
           listener.onMetric(point);
@@ -190,6 +232,7 @@ public final class Trainer {
           Path dir = checkpoints.save(model, optimizer, state);
           emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
         }
+        afterStep.accept(root, state.step());
       }
 
       // ---- finish ----------------------------------------------------------------------------
@@ -207,6 +250,29 @@ public final class Trainer {
       run.update("failed", Map.of("error", String.valueOf(e.getMessage())));
       throw e;
     }
+  }
+
+  /**
+   * After libtorch ran out of memory in a step's passes (nothing was updated, the gradients are
+   * zeroed): saves the state reached so far as a checkpoint unless one is already there, records
+   * the event, and returns the one-line error that says what to lower.
+   */
+  private OutOfMemory outOfMemory(RuntimeException cause, Preset p, ai.djl.Device device,
+      TrainerState state, CheckpointStore checkpoints, CausalLm model, AdamW optimizer,
+      MetricsLog log, RunFolder run) throws IOException {
+    String kept;
+    if (state.step() == 0) {
+      kept = "no step had finished, so there is no checkpoint";
+    } else {
+      Path last = checkpoints.latest().orElse(null);
+      boolean current = last != null && last.getFileName().toString().equals(String.format("step-%06d", state.step()));
+      Path dir = current ? last : checkpoints.save(model, optimizer, state);
+      kept = "the run is saved at step " + state.step() + " (" + run.dir().relativize(dir)
+          + "): continue with anneal train --resume " + run.dir();
+    }
+    OutOfMemory oom = OutOfMemory.of(device, p.training(), p.model().context(), kept, cause);
+    emit(log, RunEvent.of(state.step(), RunEvent.STOP, oom.getMessage()));
+    return oom;
   }
 
   private void emit(MetricsLog log, RunEvent event) throws IOException {

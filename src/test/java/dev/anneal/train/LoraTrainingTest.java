@@ -35,7 +35,7 @@ class LoraTrainingTest {
       try (AdamW opt = new AdamW(0.9, 0.95, 1e-8, 0.1, Set.copyOf(trainable.keySet()), root.newSubManager())) {
         for (int step = 0; step < 5; step++) {
           try (NDManager m = root.newSubManager()) {
-            runner.run(List.of(sampler.batch(step, 0, 1)), 1.0, m, false);
+            runner.run(List.of(sampler.batch(step, 0, 1)), 1.0, m);
             opt.step(trainable, runner.gradients(m), 1e-2);
             runner.zeroGradients(m);
           }

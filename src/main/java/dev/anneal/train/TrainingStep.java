@@ -1,0 +1,50 @@
+package dev.anneal.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.anneal.model.CausalLm;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One optimizer step as the trainer takes it, and as {@code anneal bench train} times it (the
+ * bench calls this, not a copy): the passes over the micro batches with clipping ({@link
+ * StepRunner}), then either the update — AdamW, gradients zeroed, the MoE routing bias moved —
+ * or, for a step the trainer throws away (a non-finite loss, a loss spike), just the zeroing.
+ * Everything a step creates lives in the manager it is given; close that after the step.
+ */
+final class TrainingStep {
+  private final CausalLm model;
+  private final Map<String, NDArray> params;
+  private final StepRunner runner;
+  private final AdamW optimizer;
+
+  TrainingStep(CausalLm model, Map<String, NDArray> params, Double lossClamp, AdamW optimizer) {
+    this.model = model;
+    this.params = params;
+    this.runner = new StepRunner(model, params, lossClamp);
+    this.optimizer = optimizer;
+  }
+
+  /** Forward and backward over the micro batches; the clipped gradients stay on the parameters. */
+  StepRunner.Outcome passes(List<Batch> micro, double clip, NDManager step) {
+    return runner.run(micro, clip, step);
+  }
+
+  /** Applies the gradients at learning rate {@code lr}, then zeroes them. */
+  void update(StepRunner.Outcome out, double lr, NDManager step) {
+    optimizer.step(params, runner.gradients(step), lr);
+    runner.zeroGradients(step);
+    if (!out.routing().isEmpty()) model.updateRoutingBias(out.routing());
+  }
+
+  /** Throws this step's gradients away. */
+  void discard(NDManager step) {
+    runner.zeroGradients(step);
+  }
+
+  /** Makes the next step's loss NaN (the test seam for the NaN-skip rule). */
+  void poisonNextStep() {
+    runner.poisonNextStep();
+  }
+}
