@@ -54,7 +54,8 @@ final class GgufTensors {
       weightAndBias(b + "ffn_down", h + "mlp.c_proj", true);
     }
     weightAndBias("output_norm", "transformer.ln_f", false);
-    if (!m.tieEmbeddings()) put("output.weight", get("lm_head.weight"));
+    // Older llama.cpp builds require gpt2's output matrix even when tied, so it is always written.
+    put("output.weight", get(m.tieEmbeddings() ? "transformer.wte.weight" : "lm_head.weight"));
   }
 
   /** GPT-2 in llama.cpp has every bias: those the spec lacks are written as zeros. */

@@ -250,6 +250,7 @@ class GgufExportTest {
       assertThat(meta.get("llama.expert_used_count")).isEqualTo(2L);
       assertThat(file.tensors.get("blk.1.ffn_gate_exps.weight").dims()).containsExactly(32, 64, 4);
     }
+    if (spec.family() == Family.GPT2) assertThat(file.floats("output.weight")).containsExactly(file.floats("token_embd.weight"));
     if (spec.family() == Family.LLAMA) assertThat(meta.get(arch + ".attention.head_count_kv")).isEqualTo(2L);
   }
 
