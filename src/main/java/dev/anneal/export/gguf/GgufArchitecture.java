@@ -25,17 +25,17 @@ public final class GgufArchitecture {
     String arch;
     if (m.family() == Family.GPT2) {
       arch = "gpt2";
-      if (m.position() != Position.LEARNED) why.add("gpt2 with rotary positions");
-      if (m.norm() != Norm.LAYERNORM) why.add("gpt2 with RMSNorm");
-      if (m.activation() != Activation.GELU) why.add("gpt2 with SwiGLU");
-      if (!m.kvHeads().equals(m.heads())) why.add("gpt2 with grouped-query attention");
-      if (m.queryWidth() != m.hidden()) why.add("gpt2 with head_dim × heads ≠ hidden");
-      if (m.hasExperts()) why.add("gpt2 with experts");
+      if (m.position() != Position.LEARNED) why.add("rotary positions");
+      if (m.norm() != Norm.LAYERNORM) why.add("RMSNorm");
+      if (m.activation() != Activation.GELU) why.add("SwiGLU");
+      if (!m.kvHeads().equals(m.heads())) why.add("grouped-query attention");
+      if (m.queryWidth() != m.hidden()) why.add("head_dim × heads ≠ hidden");
+      if (m.hasExperts()) why.add("experts");
     } else {
       arch = m.qkvBias() && !m.hasExperts() ? "qwen2" : "llama";
-      if (m.position() != Position.ROPE) why.add("learned positions in the llama family");
-      if (m.norm() != Norm.RMSNORM) why.add("LayerNorm in the llama family");
-      if (m.activation() != Activation.SWIGLU) why.add("GELU in the llama family");
+      if (m.position() != Position.ROPE) why.add("learned positions");
+      if (m.norm() != Norm.RMSNORM) why.add("LayerNorm");
+      if (m.activation() != Activation.SWIGLU) why.add("GELU");
       if (m.mlpBias()) why.add("feed-forward biases");
       if (m.outBias()) why.add("an output-projection bias");
       if (m.hasExperts() && m.qkvBias()) why.add("q/k/v biases with experts (qwen2moe is not covered)");
@@ -43,8 +43,8 @@ public final class GgufArchitecture {
       rope(m.ropeScaling(), why);
     }
     if (!why.isEmpty()) {
-      throw new IllegalArgumentException("not exportable to GGUF: llama.cpp's " + arch + " architecture has no "
-          + String.join(", no ", why));
+      throw new IllegalArgumentException("not exportable to GGUF: llama.cpp's " + arch + " architecture does not support "
+          + String.join("; ", why));
     }
     return arch;
   }
