@@ -20,6 +20,9 @@ import java.util.List;
  * <p>These files are logs, not documents: they grow in place instead of being replaced
  * atomically. A crash can leave a torn last line; readers skip it, and reopening for append cuts
  * it off before the first new line.
+ *
+ * <p>Each point and event also goes to a TensorBoard event file in the same folder ({@link
+ * TensorBoardLog}), so {@code tensorboard --logdir runs} shows the run with nothing else to run.
  */
 public final class MetricsLog implements Closeable {
   public static final String METRICS_FILE = "metrics.jsonl";
@@ -27,35 +30,42 @@ public final class MetricsLog implements Closeable {
 
   private final FileChannel metrics;
   private final FileChannel events;
+  private final TensorBoardLog tensorBoard;
 
-  private MetricsLog(FileChannel metrics, FileChannel events) {
+  private MetricsLog(FileChannel metrics, FileChannel events, TensorBoardLog tensorBoard) {
     this.metrics = metrics;
     this.events = events;
+    this.tensorBoard = tensorBoard;
   }
 
-  /** Opens (creating when missing) both files of {@code runDir} for appending. */
+  /** Opens (creating when missing) both files of {@code runDir} for appending, and a new TensorBoard file. */
   public static MetricsLog append(Path runDir) throws IOException {
     Files.createDirectories(runDir);
     FileChannel m = openForAppend(runDir.resolve(METRICS_FILE));
+    FileChannel e = null;
     try {
-      return new MetricsLog(m, openForAppend(runDir.resolve(EVENTS_FILE)));
-    } catch (IOException e) {
+      e = openForAppend(runDir.resolve(EVENTS_FILE));
+      return new MetricsLog(m, e, TensorBoardLog.create(runDir));
+    } catch (IOException ex) {
       m.close();
-      throw e;
+      if (e != null) e.close();
+      throw ex;
     }
   }
 
   public synchronized void write(MetricPoint point) throws IOException {
     writeLine(metrics, MetricsJson.line(point));
+    tensorBoard.write(point);
   }
 
   public synchronized void write(RunEvent event) throws IOException {
     writeLine(events, MetricsJson.line(event));
+    tensorBoard.write(event);
   }
 
   @Override
   public synchronized void close() throws IOException {
-    try (metrics; events) {
+    try (metrics; events; tensorBoard) {
       metrics.force(false);
       events.force(false);
     }

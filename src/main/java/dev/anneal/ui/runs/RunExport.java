@@ -1,6 +1,8 @@
 package dev.anneal.ui.runs;
 
 import dev.anneal.export.DeepSpeedExport;
+import dev.anneal.export.gguf.GgufExport;
+import dev.anneal.export.gguf.GgufType;
 import dev.anneal.model.io.DType;
 import dev.anneal.model.io.HfFolder;
 import dev.anneal.model.io.PeftAdapter;
@@ -16,7 +18,8 @@ import java.nio.file.Path;
 
 /**
  * Exports of a run from the Runs view: its model as a Hugging Face folder (or a PEFT adapter
- * when the run trained LoRA adapters), and for a cluster preset a DeepSpeed launch bundle.
+ * when the run trained LoRA adapters), as one GGUF file for llama.cpp and Ollama (a LoRA run's
+ * adapter merged into its base), and for a cluster preset a DeepSpeed launch bundle.
  * The weights come from {@code best/} (lowest validation loss), else the newest checkpoint.
  */
 public final class RunExport {
@@ -55,6 +58,14 @@ public final class RunExport {
     } catch (IllegalArgumentException e) {
       throw new IOException(from.resolve(CheckpointStore.MODEL) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Writes the run's model as a GGUF file {@code out}, with an Ollama Modelfile beside it when asked. */
+  public static Written gguf(Path runDir, Path out, GgufType type, boolean ollama) throws IOException {
+    Path from = weightsOf(runDir);
+    GgufExport.Result r = GgufExport.export(new GgufExport.Request(runDir, null, out, type, ollama));
+    return new Written(out, from, "GGUF " + r.architecture() + " " + type.label()
+        + (r.modelfile() != null ? " with Ollama Modelfile" : ""));
   }
 
   /** Writes a DeepSpeed launch bundle of the run's preset and dataset into {@code out}. */

@@ -1,16 +1,20 @@
 package dev.anneal.ui.runs;
 
+import dev.anneal.export.gguf.GgufType;
 import dev.anneal.ui.fx.Columns;
 import java.io.File;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -18,6 +22,8 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
 
 /**
  * Runs: a table of the workspace's runs with open, resume, delete (after a confirmation), open
@@ -65,11 +71,29 @@ public final class RunsView {
     Button delete = action("Delete…", "runs-delete", this::confirmDelete);
     Button folder = action("Open folder", "runs-folder", () -> vm.openFolder(vm.selectedProperty().get()));
     Button model = action("Export model…", "runs-export-model", () -> chooseAndExport(false));
+    Button gguf = action("Export GGUF…", "runs-export-gguf", this::chooseAndExportGguf);
+    ChoiceBox<GgufType> ggufType = new ChoiceBox<>(FXCollections.observableArrayList(GgufType.values()));
+    ggufType.setId("runs-gguf-type");
+    ggufType.setConverter(new StringConverter<>() {
+      @Override
+      public String toString(GgufType t) {
+        return t == null ? "" : t.label();
+      }
+
+      @Override
+      public GgufType fromString(String s) {
+        return GgufType.parse(s);
+      }
+    });
+    ggufType.valueProperty().bindBidirectional(vm.ggufTypeProperty());
+    CheckBox ollama = new CheckBox("Ollama Modelfile");
+    ollama.setId("runs-gguf-ollama");
+    ollama.selectedProperty().bindBidirectional(vm.ollamaProperty());
     Button bundle = action("Export DeepSpeed…", "runs-export-bundle", () -> chooseAndExport(true));
     bundle.disableProperty().bind(vm.selectedProperty().map(r -> !r.cluster()).orElse(true));
     Button refresh = new Button("Refresh");
     refresh.setOnAction(e -> vm.refresh());
-    HBox actions = new HBox(8, open, resume, delete, folder, model, bundle, refresh);
+    HBox actions = new HBox(8, open, resume, delete, folder, model, gguf, ggufType, ollama, bundle, refresh);
     actions.setPadding(new Insets(8));
     Label message = new Label();
     message.setId("runs-message");
@@ -115,6 +139,16 @@ public final class RunsView {
     var out = parent.toPath().resolve(run.name() + (bundle ? "-deepspeed" : "-hf"));
     if (bundle) vm.exportBundle(run, out);
     else vm.exportModel(run, out);
+  }
+
+  private void chooseAndExportGguf() {
+    RunSummary run = vm.selectedProperty().get();
+    FileChooser c = new FileChooser();
+    c.setTitle("GGUF file to write");
+    c.setInitialFileName(run.name() + "-" + vm.ggufTypeProperty().get().label() + ".gguf");
+    c.getExtensionFilters().add(new FileChooser.ExtensionFilter("GGUF", "*.gguf"));
+    File file = c.showSaveDialog(root.getScene().getWindow());
+    if (file != null) vm.exportGguf(run, file.toPath());
   }
 
   public Parent root() {

@@ -1,5 +1,6 @@
 package dev.anneal.ui.runs;
 
+import dev.anneal.export.gguf.GgufType;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.task.Workers;
@@ -19,7 +20,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -42,6 +45,8 @@ public final class RunsViewModel {
   private final ObservableList<RunSummary> runs = FXCollections.observableArrayList();
   private final ObjectProperty<RunSummary> selected = new SimpleObjectProperty<>();
   private final StringProperty message = new SimpleStringProperty("");
+  private final ObjectProperty<GgufType> ggufType = new SimpleObjectProperty<>(GgufType.Q8_0);
+  private final BooleanProperty ollama = new SimpleBooleanProperty(true);
   private volatile RunScan.Fingerprint seen;
   private ScheduledExecutorService poller;
   private ScheduledFuture<?> polling;
@@ -156,6 +161,23 @@ public final class RunsViewModel {
   /** Exports the run's model (best, else newest checkpoint) as an HF folder or PEFT adapter. */
   public CompletableFuture<RunExport.Written> exportModel(RunSummary run, Path out) {
     return export(() -> RunExport.model(run.dir(), out));
+  }
+
+  /** Exports the run's model as a GGUF file of the chosen type, with a Modelfile when asked. */
+  public CompletableFuture<RunExport.Written> exportGguf(RunSummary run, Path out) {
+    GgufType type = ggufType.get();
+    boolean withModelfile = ollama.get();
+    return export(() -> RunExport.gguf(run.dir(), out, type, withModelfile));
+  }
+
+  /** The storage type of a GGUF export. */
+  public ObjectProperty<GgufType> ggufTypeProperty() {
+    return ggufType;
+  }
+
+  /** Whether a GGUF export also writes an Ollama Modelfile. */
+  public BooleanProperty ollamaProperty() {
+    return ollama;
   }
 
   /** Exports a DeepSpeed launch bundle of a cluster preset's run. */

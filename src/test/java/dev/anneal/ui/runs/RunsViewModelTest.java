@@ -154,6 +154,12 @@ class RunsViewModelTest {
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(fx(() -> vm.messageProperty().get())).startsWith("Wrote Hugging Face folder " + out);
 
+    Path gguf = tmp.resolve("export/nano-x.gguf");
+    RunExport.Written g = fx(() -> vm.exportGguf(summary, gguf)).get(60, TimeUnit.SECONDS);
+    assertThat(g.kind()).endsWith("q8_0 with Ollama Modelfile");
+    assertThat(Files.readAllBytes(gguf)).startsWith('G', 'G', 'U', 'F');
+    assertThat(gguf.resolveSibling("Modelfile")).content().contains("FROM ./nano-x.gguf");
+
     Preset cluster = nano.withHardware(new HardwareSpec("cuda", "h100", 4, 2, 80.0, 2, null, null,
         null, null, null, null, null, null));
     TestRuns.run(ws.runsDir(), "big", cluster, "stopped", 100, 0L, null, T0.plusSeconds(5), 0);
