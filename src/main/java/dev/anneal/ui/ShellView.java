@@ -83,7 +83,7 @@ public final class ShellView {
     folder.textProperty().bind(vm.workspaceProperty().map(w -> w.root().toString()));
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
-    HBox bar = new HBox(16, folder, spacer, engine, memory);
+    HBox bar = new HBox(16, folder, spacer, gpuOffer(vm), engine, memory);
     bar.setId("status-bar");
     bar.setPadding(new Insets(4, 10, 4, 10));
     root.setBottom(bar);
@@ -91,6 +91,40 @@ public final class ShellView {
     Timeline tick = new Timeline(new KeyFrame(Duration.seconds(2), e -> vm.refreshMemory()));
     tick.setCycleCount(Timeline.INDEFINITE);
     tick.play();
+  }
+
+  /**
+   * "Get CUDA…" in the status bar, shown only when an NVIDIA GPU is here and the engine runs the
+   * CPU build: DJL's CUDA libtorch, or a local libtorch or PyTorch folder, for the next start.
+   */
+  private static javafx.scene.control.MenuButton gpuOffer(ShellViewModel vm) {
+    javafx.scene.control.MenuItem cuda = new javafx.scene.control.MenuItem("Download DJL's CUDA libtorch at the next start");
+    javafx.scene.control.MenuItem local = new javafx.scene.control.MenuItem("Use a local libtorch or PyTorch folder…");
+    javafx.scene.control.MenuButton offer = new javafx.scene.control.MenuButton("Get CUDA…", null, cuda, local);
+    offer.setId("gpu-offer");
+    offer.visibleProperty().bind(vm.gpuOfferProperty().isNotEmpty());
+    offer.managedProperty().bind(offer.visibleProperty());
+    offer.setTooltip(new javafx.scene.control.Tooltip());
+    offer.getTooltip().textProperty().bind(vm.gpuOfferProperty());
+    cuda.setOnAction(e -> tell(() -> vm.chooseCuda()));
+    local.setOnAction(e -> {
+      javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+      chooser.setTitle("libtorch folder, or a Python environment's site-packages/torch");
+      java.io.File dir = chooser.showDialog(offer.getScene().getWindow());
+      if (dir != null) tell(() -> vm.chooseLocalLibtorch(dir.toPath()));
+    });
+    return offer;
+  }
+
+  private static void tell(java.util.concurrent.Callable<String> choice) {
+    javafx.scene.control.Alert alert;
+    try {
+      alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION, choice.call());
+    } catch (Exception ex) {
+      alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, ex.getMessage());
+    }
+    alert.setHeaderText(null);
+    alert.show();
   }
 
   /** The Train view, wired to runs opened or resumed from elsewhere in the studio. */

@@ -28,6 +28,8 @@ public final class ShellViewModel {
   private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
   private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper("Starting the PyTorch engine…");
   private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
+  /** An NVIDIA GPU the engine does not use, with what to do about it; empty when none. */
+  private final ReadOnlyStringWrapper gpuOffer = new ReadOnlyStringWrapper("");
   /** The run the Train view shows (a run folder), or null for a new run. */
   private final ObjectProperty<java.nio.file.Path> run = new SimpleObjectProperty<>();
   /** A run the user asked to resume from the Runs view; the Train view picks it up. */
@@ -47,7 +49,11 @@ public final class ShellViewModel {
     Thread t = new Thread(() -> {
       EngineInfo info = EngineInfo.probe();
       dev.anneal.StartupTrace.mark("engine probed");
+      // Asked only when the engine sees no GPU: nvidia-smi takes tens of milliseconds.
+      String offer = info.gpus() > 0 ? "" : dev.anneal.engine.GpuSetup.offer(info,
+          dev.anneal.engine.NvidiaSmi.name(0)).orElse("");
       Platform.runLater(() -> {
+        gpuOffer.set(offer);
         showEngine(info);
         shown.complete(info);
       });
@@ -59,8 +65,27 @@ public final class ShellViewModel {
 
   /** Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread. */
   public void showEngine(EngineInfo info) {
-    String notice = AppEnvironment.enginePlan().notice();
-    engine.set(notice == null ? info.summary() : info.summary() + " · " + notice);
+    var plan = AppEnvironment.enginePlan();
+    String mismatch = dev.anneal.engine.GpuSetup.explainJniMismatch(info.error(),
+        plan.properties().getOrDefault("PYTORCH_LIBRARY_PATH", "the bundled folder"),
+        dev.anneal.engine.NativeLayout.bundled(AppEnvironment.engineCacheDir()).torchVersion());
+    String summary = mismatch != null ? mismatch : info.summary();
+    String notice = plan.notice();
+    engine.set(notice == null ? summary : summary + " · " + notice);
+  }
+
+  /** Chooses DJL's CUDA libtorch for the next start; returns the line to show. */
+  public String chooseCuda() throws java.io.IOException {
+    return dev.anneal.engine.GpuSetup.chooseCuda(AppEnvironment.dataDir());
+  }
+
+  /** Chooses a local libtorch or PyTorch folder for the next start; returns the line to show. */
+  public String chooseLocalLibtorch(java.nio.file.Path folder) throws java.io.IOException {
+    return dev.anneal.engine.GpuSetup.chooseLocal(AppEnvironment.dataDir(), folder);
+  }
+
+  public ReadOnlyStringProperty gpuOfferProperty() {
+    return gpuOffer.getReadOnlyProperty();
   }
 
   /** Reads the process's resident memory; the view calls this every couple of seconds. */

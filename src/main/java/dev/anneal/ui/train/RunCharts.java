@@ -61,7 +61,9 @@ public final class RunCharts {
       if (p.gradNorm() != null) gn.add(new double[] {p.step(), p.gradNorm()});
       if (p.lr() != null) lrs.add(new double[] {p.step(), p.lr()});
       if (p.tokensPerS() != null) tokensPerS.set(p.tokensPerS());
-      if (p.hostMemBytes() != null) memoryMb.set(p.hostMemBytes() / 1e6);
+      // The device's peak (a GPU's, as the driver counts it) where measured, else host memory.
+      if (p.deviceMemBytes() != null) memoryMb.set(p.deviceMemBytes() / 1e6);
+      else if (p.hostMemBytes() != null) memoryMb.set(p.hostMemBytes() / 1e6);
       if (p.expertLoad() != null) experts.add(p.expertLoad());
       step.set(Math.max(step.get(), p.step()));
     }
