@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       GenerateCommand.class,
       CompareCommand.class,
+      RunsCommand.class,
+      SweepCommand.class,
       EvalCommand.class,
       ExportCommand.class,
       AttachCommand.class,
