@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.data.secrets.FakeSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,8 +66,14 @@ class RoughEdgesCliTest {
     assertThat(help.replaceAll("\\s+", " ")).contains(
         "compare Base vs tuned: the same prompt through both, and both losses on the same data. runs ");
     assertThat(help).contains("runs ").contains("sweep ");
-    // A summary wrapped by picocli continues on an indented line; none may end at a comma.
-    assertThat(help.lines().filter(l -> l.stripTrailing().endsWith(","))).isEmpty();
+    // The command list shows only a description's first line: each must be a whole sentence.
+    java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(Cli.commandLine()));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine c = todo.pop();
+      String[] d = c.getCommandSpec().usageMessage().description();
+      if (d.length > 0) assertThat(d[0]).as(c.getCommandSpec().qualifiedName()).endsWith(".");
+      todo.addAll(c.getSubcommands().values());
+    }
   }
 
   @Test
