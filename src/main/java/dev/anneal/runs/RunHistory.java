@@ -79,9 +79,18 @@ public record RunHistory(Path dir, String name, Preset preset, String status, lo
     }
     long step = Math.max(loss.isEmpty() ? 0 : loss.getLast().step(), val.isEmpty() ? 0 : val.getLast().step());
     return new RunHistory(dir, run.get("name") == null ? dir.getFileName().toString() : run.get("name"),
-        preset, run.status(), preset.training().steps(), step, List.copyOf(loss), List.copyOf(val),
+        preset, run.status(), plannedSteps(run, preset), step, List.copyOf(loss), List.copyOf(val),
         List.copyOf(lr), best, loss.isEmpty() ? Double.NaN : loss.getLast().value(),
         val.isEmpty() ? Double.NaN : val.getLast().value(), seconds(dir));
+  }
+
+  /** The steps run.json planned (a --steps override), else the preset's. */
+  private static long plannedSteps(RunFolder run, Preset preset) {
+    try {
+      return run.get("steps") != null ? Long.parseLong(run.get("steps")) : preset.training().steps();
+    } catch (NumberFormatException e) {
+      return preset.training().steps();
+    }
   }
 
   /** Training time of the newest checkpoint (or best/), NaN without one. */
