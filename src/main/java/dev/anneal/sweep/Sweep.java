@@ -16,12 +16,13 @@ import java.util.List;
 
 /**
  * Runs a grid of settings over one preset, one run after another, in the sweep folder's
- * {@code runs/}. {@code sweep.json} records each run as it starts and ends, so running the same
+ * {@code runs/} (or the runs folder given). {@code sweep.json} records each run as it starts and ends, so running the same
  * sweep again skips the completed runs and resumes the interrupted one from its checkpoint. The
  * CLI's {@code sweep} and the studio's Presets share it.
  */
 public final class Sweep {
   private final Path dir;
+  private final Path runsDir;
   private final Preset base;
   private final Path data;
   private final Integer steps;
@@ -36,7 +37,14 @@ public final class Sweep {
    */
   public Sweep(Path dir, Preset base, Path data, Integer steps, SweepGrid grid, int threads,
       TrainerControl control) throws IOException {
+    this(dir, dir.resolve("runs"), base, data, steps, grid, threads, control);
+  }
+
+  /** As above, with the run folders made in {@code runsDir} (the studio's workspace runs). */
+  public Sweep(Path dir, Path runsDir, Preset base, Path data, Integer steps, SweepGrid grid,
+      int threads, TrainerControl control) throws IOException {
     this.dir = dir;
+    this.runsDir = runsDir;
     this.base = base;
     this.data = data;
     this.steps = steps;
@@ -86,7 +94,7 @@ public final class Sweep {
       double eta = Double.isNaN(measuredPerRun) ? estimatedSeconds() : measuredPerRun * left;
       listener.onRunStart(r, total, eta);
       Preset p = preset(r);
-      TrainOptions options = new TrainOptions(data, dir.resolve("runs"), null, null, steps, threads, 8);
+      TrainOptions options = new TrainOptions(data, runsDir, null, null, steps, threads, 8);
       if (r.run() != null && Files.isDirectory(Path.of(r.run()))) options = options.withResume(Path.of(r.run()));
       SweepRun[] current = {r};
       TrainingListener tl = new TrainingListener() {
