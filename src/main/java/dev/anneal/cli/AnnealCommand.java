@@ -10,6 +10,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "anneal",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // --help on every subcommand, before its required options are checked
     versionProvider = AnnealCommand.Version.class,
     description = {
       "Turn a code repository into a training set, train or fine-tune a code model, compare.",
@@ -25,6 +26,8 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       GenerateCommand.class,
       CompareCommand.class,
+      RunsCommand.class,
+      SweepCommand.class,
       EvalCommand.class,
       ExportCommand.class,
       AttachCommand.class,

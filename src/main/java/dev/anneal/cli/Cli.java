@@ -31,6 +31,21 @@ public final class Cli {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new AnnealCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // A mistyped command line is one line too, naming where the help is.
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine at = ex.getCommandLine();
+      PrintWriter err = at.getErr();
+      err.println("anneal: " + oneLine(ex) + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+      err.flush();
+      return 2;
+    });
+    cl.setExecutionStrategy(parseResult -> {
+      String bad = OptionRanges.problem(parseResult);
+      if (bad != null) {
+        throw new CommandLine.ExecutionException(cl, bad, new IllegalArgumentException(bad));
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       err.println("anneal: " + oneLine(ex));
@@ -51,5 +66,14 @@ public final class Cli {
     while (t.getMessage() == null && t.getCause() != null) t = t.getCause();
     String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     return msg.lines().findFirst().orElse(msg);
+  }
+
+  /**
+   * Silences libtorch's own warnings (the deprecated-guard line every inference printed) for
+   * commands that load a model; {@code --verbose} keeps them.
+   */
+  static void quietLibtorch(picocli.CommandLine.Model.CommandSpec spec) {
+    var parsed = spec.commandLine().getParseResult();
+    if (parsed == null || !parsed.hasMatchedOption("--verbose")) dev.anneal.engine.NativeWarnings.hide();
   }
 }

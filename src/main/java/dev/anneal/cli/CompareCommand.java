@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
  * both losses on the same data with the improvement as seed 001 prints it.
  */
 @Command(name = "compare", description = {
-    "Base vs tuned: generate from the same prompt with the same settings (--prompt),",
-    "and/or measure both losses on the same data (--data, --text, --file)."})
+    "Base vs tuned: the same prompt through both, and both losses on the same data.",
+    "Generates from --prompt with the same settings, and/or measures losses on --data, --text or --file."})
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -47,6 +47,7 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     input.check(spec.commandLine(), false);
+    Cli.quietLibtorch(spec);
     if (sampling.prompt == null && !input.given()) {
       throw new ParameterException(spec.commandLine(), "give --prompt TEXT, or --data/--text/--file to compare losses");
     }

@@ -8,6 +8,7 @@ import dev.anneal.data.Language;
 import dev.anneal.data.PrepareOptions;
 import dev.anneal.data.SampleKind;
 import dev.anneal.data.ScanOptions;
+import dev.anneal.data.secrets.SecretPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,10 @@ final class DatasetCommand {
     @Option(names = "--no-gitignore", description = "Do not apply .gitignore files.")
     boolean noGitignore;
 
+    @Option(names = "--secrets", paramLabel = "mask|drop|keep",
+        description = "Secrets found (API keys, tokens, private keys, passwords): mask them, drop their files, or keep them (default ${DEFAULT-VALUE}).")
+    String secrets = "mask";
+
     @Option(names = "--json", description = "Print stats.json instead of the table.")
     boolean json;
 
@@ -73,11 +78,12 @@ final class DatasetCommand {
 
     @Override
     public Integer call() throws Exception {
+      SecretPolicy secretPolicy = SecretPolicy.parse(secrets);
       Set<Language> langs = languages.stream().map(Language::parse).collect(Collectors.toSet());
       ScanOptions scan = new ScanOptions(langs, include, exclude, maxFileKb * 1000, !noGitignore);
       Set<SampleKind> kindSet = kinds.stream().map(Build::kind).collect(Collectors.toSet());
       BuildOptions opts = BuildOptions.defaults().withScan(scan).withMaxTokens(maxTokens)
-          .withNearDup(nearDup).withKinds(kindSet);
+          .withNearDup(nearDup).withKinds(kindSet).withSecrets(secretPolicy);
       PrintWriter o = spec.commandLine().getOut();
       try (CliProgress progress = new CliProgress(spec.commandLine().getErr(), quiet)) {
         long t0 = System.nanoTime();
@@ -115,6 +121,21 @@ final class DatasetCommand {
       if (!s.filesSkipped().isEmpty()) sb.append("files skipped: ").append(s.filesSkipped()).append('\n');
       if (!s.foldersSkipped().isEmpty()) sb.append("folders skipped: ").append(s.foldersSkipped()).append('\n');
       for (var p : s.problems()) sb.append("  ").append(p.reason().id()).append(": ").append(p.path()).append('\n');
+      if (!s.secrets().isEmpty()) {
+        String done = switch (s.secretPolicy()) {
+          case MASK -> "masked";
+          case DROP -> "files dropped";
+          case KEEP -> "KEPT in the dataset";
+        };
+        sb.append(String.format("secrets found: %d in %d files, %s %s%n", s.secrets().size(),
+            s.secretFiles(), done, s.secretsByKind()));
+        for (var f : s.secrets().subList(0, Math.min(20, s.secrets().size()))) {
+          sb.append("  ").append(f.kind()).append(": ").append(f.path());
+          if (f.line() > 0) sb.append(':').append(f.line());
+          sb.append('\n');
+        }
+        if (s.secrets().size() > 20) sb.append("  ... all in stats.json\n");
+      }
       return sb.toString();
     }
   }

@@ -40,6 +40,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     input.check(spec.commandLine(), true);
+    Cli.quietLibtorch(spec);
     if (perToken && input.data != null) {
       throw new ParameterException(spec.commandLine(), "--per-token takes --text or --file (a val split is too long to list)");
     }

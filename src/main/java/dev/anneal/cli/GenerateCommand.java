@@ -33,6 +33,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (sampling.prompt == null) throw new ParameterException(spec.commandLine(), "--prompt TEXT is required");
+    Cli.quietLibtorch(spec);
     PrintWriter out = spec.commandLine().getOut();
     var settings = sampling.settings();
     try (LoadedLm lm = ModelLoader.load(model, modelOptions.adapter, modelOptions.tokenizer)) {

@@ -14,8 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal model info DIR}: architecture, dtype, parameter count and files of a folder. */
 @Command(name = "info", description = {
-    "Show a Hugging Face model folder (config.json + safetensors) or a PEFT adapter folder:",
-    "family, sizes, MoE, dtype, parameters counted from the files and from the spec, shards."})
+    "Show a Hugging Face model folder (config.json + safetensors) or a PEFT adapter folder.",
+    "Family, sizes, MoE, dtype, parameters counted from the files and from the spec, shards."})
 final class ModelInfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -110,12 +110,14 @@ final class TrainCommand implements Callable<Integer> {
         // the hook is running: it waits for us
       }
     }
+    // A run resumed after it completed trains no step: its last loss is the one it logged.
+    double lastLoss = Double.isNaN(r.lastLoss()) ? dev.anneal.runs.RunHistory.read(r.runDir()).finalLoss() : r.lastLoss();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("run", r.runDir().toString());
     summary.put("status", r.status());
     summary.put("step", r.state().step());
     summary.put("tokens", r.state().tokens());
-    summary.put("last_loss", Double.isNaN(r.lastLoss()) ? null : r.lastLoss());
+    summary.put("last_loss", Double.isNaN(lastLoss) ? null : lastLoss);
     summary.put("best_val_loss", Double.isNaN(r.state().bestValLoss()) ? null : r.state().bestValLoss());
     summary.put("nan_skips", r.state().nanSkips());
     summary.put("rollbacks", r.state().rollbacks());
@@ -123,8 +125,9 @@ final class TrainCommand implements Callable<Integer> {
     if (json) {
       out.println(Json.write(summary));
     } else {
-      out.printf(Locale.ROOT, "%s: %s at step %d, %,d tokens, last loss %.4f, best val loss %s, %s%n",
-          r.runDir(), r.status(), r.state().step(), r.state().tokens(), r.lastLoss(),
+      out.printf(Locale.ROOT, "%s: %s at step %d, %,d tokens, last loss %s, best val loss %s, %s%n",
+          r.runDir(), r.status(), r.state().step(), r.state().tokens(),
+          Double.isNaN(lastLoss) ? "-" : String.format(Locale.ROOT, "%.4f", lastLoss),
           Double.isNaN(r.state().bestValLoss()) ? "-" : String.format(Locale.ROOT, "%.4f", r.state().bestValLoss()),
           Format.duration(r.state().elapsedSeconds()));
     }

@@ -3,6 +3,8 @@ package dev.anneal.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.anneal.data.extract.Extraction;
+import dev.anneal.data.secrets.SecretFinding;
+import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;
@@ -95,7 +97,8 @@ public final class DatasetBuilder {
     }
     listener.onProgress(new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
     Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel);
-    DatasetStats stats = DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report);
+    DatasetStats stats = DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report,
+        options.secrets());
     listener.onProgress(new Progress("dedup", all.size(), all.size(),
         Map.of("samples", (long) dedup.kept().size()), 0));
     return new Built(dedup.kept(), stats);
@@ -179,6 +182,21 @@ public final class DatasetBuilder {
       }
       return null;
     }
-    return Extraction.samples(c.rel(), r.text(), c.language(), options.maxTokens());
+    String text = r.text();
+    List<SecretScanner.Match> secrets = SecretScanner.find(text);
+    if (!secrets.isEmpty()) {
+      for (SecretScanner.Match m : secrets) {
+        report.secret(new SecretFinding(c.rel(), SecretScanner.lineOf(text, m.start()), m.kind()));
+      }
+      switch (options.secrets()) {
+        case MASK -> text = SecretScanner.mask(text, secrets);
+        case DROP -> {
+          report.skip(SkipReason.SECRET);
+          return null;
+        }
+        case KEEP -> { }
+      }
+    }
+    return Extraction.samples(c.rel(), text, c.language(), options.maxTokens());
   }
 }

@@ -1,5 +1,7 @@
 package dev.anneal.data;
 
+import dev.anneal.data.secrets.SecretFinding;
+import dev.anneal.data.secrets.SecretPolicy;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +11,18 @@ import java.util.TreeMap;
 /**
  * The figures of a built dataset, as written to {@code stats.json}: samples by kind (every kind
  * listed, zeros included) and by language, an estimated token-length histogram, duplicates
- * removed, samples filtered, and files and folders skipped by reason.
+ * removed, samples filtered, files and folders skipped by reason, and the secrets found (by
+ * file, line and kind, never their text; the key is absent when none was found, so a clean
+ * tree's stats.json is as it was before secrets were looked for).
  */
 public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> samplesByLanguage,
     List<Map<String, Long>> tokenHistogram, long estimatedTokens, long filesScanned,
     long bytesScanned, long exactDuplicates, long nearDuplicates, Map<String, Long> filtered,
     Map<String, Long> filesSkipped, Map<String, Long> foldersSkipped,
-    List<ScanReport.Problem> problems) {
+    List<ScanReport.Problem> problems, List<SecretFinding> secrets, SecretPolicy secretPolicy) {
+
+  /** Findings written to stats.json at most; the counts cover them all. */
+  static final int MAX_SECRET_FINDINGS = 1000;
 
   /** Bucket upper bounds (exclusive) of the histogram; the last bucket is open. */
   static final int[] EDGES = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
@@ -25,7 +32,8 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
   }
 
   static DatasetStats of(List<Sample> samples, long filesScanned, long bytesScanned,
-      Deduplicator.Result dedup, Map<String, Long> filtered, ScanReport report) {
+      Deduplicator.Result dedup, Map<String, Long> filtered, ScanReport report,
+      SecretPolicy secretPolicy) {
     Map<SampleKind, Long> kinds = new EnumMap<>(SampleKind.class);
     for (SampleKind k : SampleKind.values()) kinds.put(k, 0L);
     Map<String, Long> langs = new TreeMap<>();
@@ -52,7 +60,7 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     }
     return new DatasetStats(byKind, langs, hist, tokens, filesScanned, bytesScanned,
         dedup.exact(), dedup.near(), filtered, ids(report.filesSkipped()),
-        ids(report.foldersSkipped()), report.problems());
+        ids(report.foldersSkipped()), report.problems(), report.secrets(), secretPolicy);
   }
 
   private static Map<String, Long> ids(Map<SkipReason, Long> m) {
@@ -78,6 +86,37 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     m.put("folders_skipped", foldersSkipped);
     m.put("problems", problems.stream()
         .map(p -> Map.of("path", p.path(), "reason", p.reason().id())).toList());
+    if (!secrets.isEmpty()) m.put("secrets", secretsJson());
     return m;
+  }
+
+  /** Files holding at least one secret. */
+  public long secretFiles() {
+    return secrets.stream().map(SecretFinding::path).distinct().count();
+  }
+
+  /** Secrets found by kind, sorted by kind. */
+  public Map<String, Long> secretsByKind() {
+    Map<String, Long> out = new TreeMap<>();
+    for (SecretFinding f : secrets) out.merge(f.kind(), 1L, Long::sum);
+    return out;
+  }
+
+  private Map<String, Object> secretsJson() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("policy", secretPolicy.id());
+    s.put("found", (long) secrets.size());
+    s.put("files", secretFiles());
+    s.put("by_kind", secretsByKind());
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (SecretFinding f : secrets.subList(0, Math.min(secrets.size(), MAX_SECRET_FINDINGS))) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("path", f.path());
+      row.put("line", f.line());
+      row.put("kind", f.kind());
+      rows.add(row);
+    }
+    s.put("findings", rows);
+    return s;
   }
 }

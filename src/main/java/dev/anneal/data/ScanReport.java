@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.secrets.SecretFinding;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -21,6 +22,18 @@ public final class ScanReport {
   public record Problem(String path, SkipReason reason) {}
 
   private final List<Problem> problemList = new ArrayList<>();
+  private final List<SecretFinding> secretList = new ArrayList<>();
+
+  /** A secret found (its place and kind, never its text). */
+  public synchronized void secret(SecretFinding f) {
+    secretList.add(f);
+  }
+
+  /** The secrets found, ordered by path and line (readers finish in any order). */
+  public synchronized List<SecretFinding> secrets() {
+    return secretList.stream().sorted(java.util.Comparator.comparing(SecretFinding::path)
+        .thenComparingInt(SecretFinding::line).thenComparing(SecretFinding::kind)).toList();
+  }
 
   public synchronized void skip(SkipReason why) {
     files.merge(why, 1L, Long::sum);

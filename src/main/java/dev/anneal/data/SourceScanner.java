@@ -1,5 +1,7 @@
 package dev.anneal.data;
 
+import dev.anneal.data.secrets.SecretFinding;
+import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.task.Cancellation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +107,10 @@ public final class SourceScanner {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             String rel = rel(base, file);
             SkipReason why = fileSkip(file, rel, attrs, ignores);
-            if (why != null) {
+            if (why == SkipReason.ENV_FILE) {
+              report.secret(new SecretFinding(prefix + rel, 0, "env_file"));
+              report.skip(why);
+            } else if (why != null) {
               report.skip(why);
             } else {
               Language lang = languageOf(file);
@@ -141,6 +146,7 @@ public final class SourceScanner {
     String name = file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
     if (!attrs.isRegularFile()) return SkipReason.UNSUPPORTED_TYPE;
+    if (SecretScanner.isEnvFile(name) && !ignored(ignores, rel, false)) return SkipReason.ENV_FILE;
     if (name.startsWith(".")) return SkipReason.HIDDEN;
     if (ignored(ignores, rel, false)) return SkipReason.GITIGNORED;
     if (matchesAny(exclude, rel, false)) return SkipReason.EXCLUDED;

@@ -71,6 +71,13 @@ final class LibtorchSymbols {
     return Lazy.TORCH.flatMap(l -> l.find(mangledName));
   }
 
+  /** A plain C symbol of another loaded libtorch library ({@code libc10.so} ...), if present. */
+  static Optional<MemorySegment> findIn(String libraryFileName, String symbol) {
+    if (Lazy.TORCH.isEmpty()) return Optional.empty(); // not Linux x86-64, or libtorch not loaded
+    return loadedLibrary(libraryFileName)
+        .flatMap(p -> SymbolLookup.libraryLookup(p, Arena.global()).find(symbol));
+  }
+
   private static Optional<SymbolLookup> open() {
     String os = System.getProperty("os.name", "").toLowerCase();
     String arch = System.getProperty("os.arch", "");

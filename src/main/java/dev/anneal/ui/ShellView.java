@@ -37,8 +37,12 @@ public final class ShellView {
 
   public ShellView(ShellViewModel vm) {
     this.vm = vm;
-    factories.put("Presets", () -> new PresetsView(
-        new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir())).root());
+    factories.put("Presets", () -> {
+      var presets = new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir());
+      var sweep = new dev.anneal.ui.preset.SweepPanel(new dev.anneal.ui.preset.SweepViewModel(
+          vm.workspaceProperty().get(), () -> presets.presetProperty().get(), javafx.application.Platform::runLater));
+      return new BorderPane(new PresetsView(presets).root(), null, null, sweep.root(), null);
+    });
     factories.put("Datasets", () -> new DatasetsView(new DatasetsViewModel(vm.workspaceProperty().get())).root());
     factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm::openRun, vm::resumeRun)).root());
     factories.put("Train", () -> trainView(vm, onShutdown));

@@ -7,6 +7,11 @@ public final class StudioLauncher {
   private StudioLauncher() {}
 
   public static void launch() {
+    String missing = DesktopCheck.problem();
+    if (missing != null) {
+      System.err.println("anneal: " + missing);
+      System.exit(1);
+    }
     StudioPreparation.start();
     Application.launch(StudioApp.class);
   }

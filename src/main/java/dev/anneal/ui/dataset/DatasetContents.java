@@ -24,7 +24,8 @@ import javafx.scene.layout.VBox;
 
 /**
  * The opened dataset: a preview table of samples with a code viewer, charts of samples by kind
- * and by language and the token-length histogram, and the skipped files with their reasons.
+ * and by language and the token-length histogram, the skipped files with their reasons, and the
+ * secrets found by file and line.
  */
 final class DatasetContents {
   private final VBox root = new VBox(6);
@@ -35,6 +36,8 @@ final class DatasetContents {
   private final BarChart<String, Number> byLanguage = chart("Samples by language", "by-language");
   private final BarChart<String, Number> histogram = chart("Token length (estimated)", "token-histogram");
   private final TableView<DatasetFolder.Skip> skipped = new TableView<>();
+  private final TableView<DatasetFolder.Secret> secrets = new TableView<>();
+  private final Tab secretsTab;
 
   DatasetContents() {
     summary.setId("dataset-summary");
@@ -75,8 +78,16 @@ final class DatasetContents {
     skipped.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     skipped.setPlaceholder(new Label("Nothing was skipped"));
 
+    // Where each secret was, never the secret: stats.json does not hold it either.
+    secrets.setId("dataset-secrets");
+    secrets.getColumns().add(Columns.text("File and line", 320, DatasetFolder.Secret::place));
+    secrets.getColumns().add(Columns.text("Kind", 160, DatasetFolder.Secret::kind));
+    secrets.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    secrets.setPlaceholder(new Label("No secrets found"));
+    secretsTab = tab("Secrets", secrets, "tab-secrets");
+
     TabPane tabs = new TabPane(tab("Samples", preview, "tab-samples"), tab("Charts", charts, "tab-charts"),
-        tab("Skipped", skipped, "tab-skipped"));
+        tab("Skipped", skipped, "tab-skipped"), secretsTab);
     tabs.setId("dataset-tabs");
     VBox.setVgrow(tabs, Priority.ALWAYS);
     root.setPadding(new Insets(8));
@@ -104,6 +115,15 @@ final class DatasetContents {
     st.histogram().forEach(b -> hist.put(b.label(), b.samples()));
     fill(histogram, hist);
     skipped.getItems().setAll(st.skipped());
+    secrets.getItems().setAll(st.secrets());
+    String done = switch (st.secretPolicy()) {
+      case "mask" -> "masked";
+      case "drop" -> "their files dropped";
+      case "keep" -> "kept in the samples";
+      default -> "";
+    };
+    secretsTab.setText(st.secrets().isEmpty() ? "Secrets"
+        : String.format(Locale.ROOT, "Secrets (%,d, %s)", st.secrets().size(), done));
   }
 
   private static void fill(BarChart<String, Number> chart, Map<String, Long> values) {

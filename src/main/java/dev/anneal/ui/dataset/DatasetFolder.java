@@ -38,10 +38,27 @@ public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> previ
   /** Files or folders left out for one reason, or one problem file with its path. */
   public record Skip(String what, String reason, long count, String path) {}
 
-  /** The figures of stats.json. */
+  /**
+   * A secret the build found: where and what kind, never its text (stats.json holds none).
+   *
+   * @param line 1-based line; 0 for a whole file such as {@code .env}
+   */
+  public record Secret(String path, int line, String kind) {
+    /** "src/config.py:3", or the path alone for a whole file. */
+    public String place() {
+      return line > 0 ? path + ":" + line : path;
+    }
+  }
+
+  /**
+   * The figures of stats.json.
+   *
+   * @param secrets      the secrets found, by file and line
+   * @param secretPolicy what the build did with them (mask, drop, keep), or "" when none was found
+   */
   public record Stats(Map<String, Long> byKind, Map<String, Long> byLanguage, List<Bucket> histogram,
       long estimatedTokens, long filesScanned, long exactDuplicates, long nearDuplicates,
-      List<Skip> skipped) {}
+      List<Skip> skipped, List<Secret> secrets, String secretPolicy) {}
 
   /** Token counts of meta.json. */
   public record Meta(long trainTokens, long valTokens, int vocabSize, int seqLen, long fimDocuments) {}
@@ -107,7 +124,16 @@ public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> previ
     JsonNode dups = n.path("duplicates_removed");
     return new Stats(counts(n.path("samples_by_kind")), counts(n.path("samples_by_language")),
         List.copyOf(hist), n.path("estimated_tokens").asLong(), n.path("files_scanned").asLong(),
-        dups.path("exact").asLong(), dups.path("near").asLong(), List.copyOf(skipped));
+        dups.path("exact").asLong(), dups.path("near").asLong(), List.copyOf(skipped),
+        secrets(n.path("secrets")), n.path("secrets").path("policy").asText(""));
+  }
+
+  private static List<Secret> secrets(JsonNode s) {
+    List<Secret> out = new ArrayList<>();
+    for (JsonNode f : s.path("findings")) {
+      out.add(new Secret(f.path("path").asText(), f.path("line").asInt(), f.path("kind").asText()));
+    }
+    return List.copyOf(out);
   }
 
   static Meta readMeta(Path file) throws IOException {

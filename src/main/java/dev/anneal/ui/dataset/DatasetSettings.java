@@ -112,7 +112,7 @@ public final class DatasetSettings {
     BuildOptions build = BuildOptions.defaults().withScan(scan).withMaxTokens(maxTokens.get())
         .withNearDup(nearDedup.get() ? nearDupThreshold.get() : 1.01).withKinds(restriction(kinds));
     build = new BuildOptions(build.scan(), build.maxTokens(), build.nearDup(), build.quality(),
-        threads, build.kinds());
+        threads, build.kinds(), build.secrets());
     PrepareOptions prepare = new PrepareOptions("", seqLen.get(), fimRate.get(), fimSpmRate.get(),
         valFraction.get(), 1234);
     Path tokenizer = trainTokenizer.get() ? null : Path.of(tokenizerFile.get().strip());

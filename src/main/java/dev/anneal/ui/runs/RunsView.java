@@ -6,6 +6,7 @@ import java.io.File;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -27,7 +28,7 @@ import javafx.util.StringConverter;
 
 /**
  * Runs: a table of the workspace's runs with open, resume, delete (after a confirmation), open
- * folder and export. Polls the runs folder while shown. Layout and bindings only.
+ * folder, export, and a comparison of two or more selected runs. Polls the runs folder while shown. Layout and bindings only.
  */
 public final class RunsView {
   private static final DateTimeFormatter STARTED =
@@ -61,6 +62,8 @@ public final class RunsView {
       });
       return row;
     });
+    // Several rows may be chosen to compare; the last one clicked is the one the actions use.
+    table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
     table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> vm.selectedProperty().set(r));
     vm.selectedProperty().addListener((o, a, r) -> {
       if (table.getSelectionModel().getSelectedItem() != r) table.getSelectionModel().select(r);
@@ -91,9 +94,15 @@ public final class RunsView {
     ollama.selectedProperty().bindBidirectional(vm.ollamaProperty());
     Button bundle = action("Export DeepSpeed…", "runs-export-bundle", () -> chooseAndExport(true));
     bundle.disableProperty().bind(vm.selectedProperty().map(r -> !r.cluster()).orElse(true));
+    Button compare = new Button("Compare");
+    compare.setId("runs-compare-button");
+    compare.setTooltip(new Tooltip("Select two or more runs (Ctrl+click) to chart them on shared axes"));
+    compare.disableProperty().bind(javafx.beans.binding.Bindings.size(
+        table.getSelectionModel().getSelectedItems()).lessThan(2));
+    compare.setOnAction(e -> vm.compare(List.copyOf(table.getSelectionModel().getSelectedItems())));
     Button refresh = new Button("Refresh");
     refresh.setOnAction(e -> vm.refresh());
-    HBox actions = new HBox(8, open, resume, delete, folder, model, gguf, ggufType, ollama, bundle, refresh);
+    HBox actions = new HBox(8, open, resume, delete, folder, model, gguf, ggufType, ollama, bundle, compare, refresh);
     actions.setPadding(new Insets(8));
     Label message = new Label();
     message.setId("runs-message");
@@ -101,9 +110,10 @@ public final class RunsView {
     message.textProperty().bind(vm.messageProperty());
     message.setPadding(new Insets(6, 8, 8, 8));
 
+    RunCompareView comparison = new RunCompareView(vm.comparisonProperty());
     root.setTop(actions);
     root.setCenter(table);
-    root.setBottom(message);
+    root.setBottom(new javafx.scene.layout.VBox(comparison.root(), message));
     BorderPane.setMargin(table, new Insets(0, 8, 0, 8));
     // Poll only while shown: the shell takes a hidden section out of the scene.
     root.sceneProperty().addListener((o, a, scene) -> {

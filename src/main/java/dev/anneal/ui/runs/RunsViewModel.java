@@ -47,6 +47,7 @@ public final class RunsViewModel {
   private final StringProperty message = new SimpleStringProperty("");
   private final ObjectProperty<GgufType> ggufType = new SimpleObjectProperty<>(GgufType.Q8_0);
   private final BooleanProperty ollama = new SimpleBooleanProperty(true);
+  private final ObjectProperty<dev.anneal.runs.RunComparison> comparison = new SimpleObjectProperty<>();
   private volatile RunScan.Fingerprint seen;
   private ScheduledExecutorService poller;
   private ScheduledFuture<?> polling;
@@ -223,6 +224,34 @@ public final class RunsViewModel {
 
   public ObjectProperty<RunSummary> selectedProperty() {
     return selected;
+  }
+
+  /**
+   * Reads two or more runs off the FX thread and shows them side by side ({@link
+   * #comparisonProperty()}); a run that cannot be read says so in the message.
+   */
+  public CompletableFuture<dev.anneal.runs.RunComparison> compare(List<RunSummary> chosen) {
+    List<Path> dirs = chosen.stream().map(RunSummary::dir).toList();
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return dev.anneal.runs.RunComparison.of(dirs);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, worker).whenComplete((c, e) -> Platform.runLater(() -> {
+      if (e != null) {
+        Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause() == null ? e : e.getCause();
+        message.set("Cannot compare: " + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""));
+      } else {
+        comparison.set(c);
+        message.set("Comparing " + c.runs().size() + " runs");
+      }
+    }));
+  }
+
+  /** The runs being compared, or null. */
+  public ObjectProperty<dev.anneal.runs.RunComparison> comparisonProperty() {
+    return comparison;
   }
 
   public StringProperty messageProperty() {

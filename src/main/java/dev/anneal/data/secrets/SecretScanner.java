@@ -1,0 +1,150 @@
+package dev.anneal.data.secrets;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets in a source file's text: provider keys and tokens by their published shapes,
+ * PEM private keys, credentials in URLs, values assigned to names like {@code password} or
+ * {@code api_key}, and, for what no pattern knows, long quoted strings of high Shannon entropy.
+ * Each match is a span of the text, so a caller can mask exactly the secret and nothing else.
+ */
+public final class SecretScanner {
+  /** Placeholder prefix written in place of a masked secret. */
+  public static final String MASK_PREFIX = "[REDACTED:";
+
+  /** A rule: a kind, a pattern, and the group holding the secret (0 for the whole match). */
+  private record Rule(String kind, Pattern pattern, int group) {}
+
+  private static final List<Rule> RULES = List.of(
+      new Rule("private_key", Pattern.compile(
+          "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"), 0),
+      new Rule("aws_access_key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0),
+      new Rule("github_token", Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"), 0),
+      new Rule("slack_token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}"), 0),
+      new Rule("stripe_key", Pattern.compile("\\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\\b"), 0),
+      new Rule("google_api_key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}"), 0),
+      new Rule("openai_key", Pattern.compile("\\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}"), 0),
+      new Rule("huggingface_token", Pattern.compile("\\bhf_[A-Za-z0-9]{30,}\\b"), 0),
+      new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), 0),
+      new Rule("url_password", Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\\s:@\"']{1,64}:([^/\\s:@\"'$<{]{3,128})@"), 1),
+      new Rule("password", Pattern.compile(
+          "(?i)(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|client[_-]?secret)[a-z0-9_]*"
+              + "[\"']?\\s*(?::=|=|:)\\s*[\"']([^\"'\\s]{8,200})[\"']"), 1));
+
+  /** A quoted string that may be a key no rule knows: 24+ characters of a key alphabet. */
+  private static final Pattern QUOTED = Pattern.compile("[\"'`]([A-Za-z0-9+/=_-]{32,200})[\"'`]");
+  /** Values that name a secret's place rather than hold one. */
+  private static final Set<String> PLACEHOLDERS = Set.of("changeme", "password", "example",
+      "xxxxxxxx", "placeholder", "your_password", "secret", "redacted", "********");
+  /** Bits per character above which a mixed-case, digit-bearing string is taken for a key. */
+  static final double ENTROPY_BITS = 4.2;
+
+  private SecretScanner() {}
+
+  /** A secret's span in the text and its kind. */
+  public record Match(int start, int end, String kind) {}
+
+  /** The secrets in {@code text}, in order, never overlapping. */
+  public static List<Match> find(String text) {
+    List<Match> found = new ArrayList<>();
+    for (Rule r : RULES) {
+      Matcher m = r.pattern().matcher(text);
+      while (m.find()) {
+        int s = m.start(r.group());
+        int e = m.end(r.group());
+        if (r.kind().equals("password") && isPlaceholder(text.substring(s, e))) continue;
+        if (text.startsWith(MASK_PREFIX, s)) continue;
+        add(found, new Match(s, e, r.kind()));
+      }
+    }
+    Matcher q = QUOTED.matcher(text);
+    while (q.find()) {
+      String v = q.group(1);
+      if (!v.startsWith("_Z") && looksRandom(v)) add(found, new Match(q.start(1), q.end(1), "high_entropy"));
+    }
+    found.sort(Comparator.comparingInt(Match::start));
+    return found;
+  }
+
+  private static void add(List<Match> found, Match m) {
+    for (Match o : found) if (m.start() < o.end() && o.start() < m.end()) return;
+    found.add(m);
+  }
+
+  private static boolean isPlaceholder(String v) {
+    String lower = v.toLowerCase(Locale.ROOT);
+    if (PLACEHOLDERS.contains(lower)) return true;
+    if (lower.startsWith("${") || lower.startsWith("{{") || lower.startsWith("%(") || lower.startsWith("<")) return true;
+    return lower.chars().distinct().count() <= 2; // "xxxxxxxx", "********"
+  }
+
+  /**
+   * The entropy rule: upper case, lower case and digits all present, and Shannon entropy of
+   * at least {@link #ENTROPY_BITS} bits per character (with the 32-character minimum, 99% of
+   * random alphanumeric keys reach it; identifiers and model ids stay below). C++ mangled
+   * names ("_Z...") look random and are not secrets.
+   */
+  static boolean looksRandom(String v) {
+    boolean upper = false;
+    boolean lower = false;
+    boolean digit = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      upper |= c >= 'A' && c <= 'Z';
+      lower |= c >= 'a' && c <= 'z';
+      digit |= c >= '0' && c <= '9';
+    }
+    return upper && lower && digit && entropy(v) >= ENTROPY_BITS;
+  }
+
+  /** Shannon entropy of the string's characters, in bits per character. */
+  static double entropy(String v) {
+    int[] counts = new int[128];
+    int other = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < 128) counts[c]++;
+      else other++;
+    }
+    double h = 0;
+    double n = v.length();
+    for (int c : counts) if (c > 0) h -= c / n * (Math.log(c / n) / Math.log(2));
+    if (other > 0) h -= other / n * (Math.log(other / n) / Math.log(2));
+    return h;
+  }
+
+  /**
+   * The text with each match replaced by {@code [REDACTED:kind]} followed by as many newlines
+   * as the secret held, so every later line keeps its number.
+   */
+  public static String mask(String text, List<Match> matches) {
+    StringBuilder sb = new StringBuilder(text.length());
+    int at = 0;
+    for (Match m : matches) {
+      sb.append(text, at, m.start()).append(MASK_PREFIX).append(m.kind()).append(']');
+      for (int i = m.start(); i < m.end(); i++) if (text.charAt(i) == '\n') sb.append('\n');
+      at = m.end();
+    }
+    return sb.append(text, at, text.length()).toString();
+  }
+
+  /** The 1-based line of offset {@code at}. */
+  public static int lineOf(String text, int at) {
+    int line = 1;
+    for (int i = 0; i < at; i++) if (text.charAt(i) == '\n') line++;
+    return line;
+  }
+
+  /** Whether a file name is a dotenv file ({@code .env}, {@code .env.local}, {@code prod.env}). */
+  public static boolean isEnvFile(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals(".env.example") || lower.equals(".env.sample") || lower.equals(".env.template")) return false;
+    return lower.equals(".env") || lower.startsWith(".env.") || lower.endsWith(".env");
+  }
+}
