@@ -157,7 +157,7 @@ public final class DatasetPreparer {
           if (chat) chatDocs++;
           else if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
           // A chat document's own end-of-turn marker teaches the model to stop; its EOS does not train.
-          (p.valPaths().contains(s.path()) ? val : train).add(ids, d.trained(), !chat);
+          (p.valPaths().contains(PathSplit.key(s)) ? val : train).add(ids, d.trained(), !chat);
           tokens += ids.length + 1;
         }
       }
@@ -291,7 +291,7 @@ public final class DatasetPreparer {
     f.put("psm", "<fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle");
     f.put("spm", "<fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle");
     m.put("fim", f);
-    m.put("split", Map.of("by", "path_hash", "val_fraction", o.valFraction()));
+    m.put("split", Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
     m.put("document_index", Map.of("train", "train.docs.bin", "val", "val.docs.bin",
         "format", "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
     m.put("loss_mask", lossMask(s.lossMask()));
