@@ -30,12 +30,12 @@ public final class PromptLibrary {
       this(name, text, suffix, null);
     }
 
-    public boolean isChat() {
+    public boolean sendsAsChat() {
       return Boolean.TRUE.equals(chat);
     }
 
     public Prompt prompt() {
-      if (isChat()) return Prompt.chat(text);
+      if (sendsAsChat()) return Prompt.chat(text);
       return suffix == null ? Prompt.of(text) : Prompt.fim(text, suffix);
     }
   }

@@ -78,4 +78,19 @@ class ChatTemplateTest {
     assertThat(ChatTemplate.forTokenizer(tmp.resolve("none/tokenizer.json")).source())
         .isEqualTo(ChatTemplate.chatMl().source());
   }
+
+  @Test
+  void aChatPromptIsTheUsersTurnAndTheGenerationPrompt() throws Exception {
+    Path ds = Files.createDirectories(tmp.resolve("ds"));
+    Files.writeString(ds.resolve("samples.jsonl"), "{\"text\": \"hello world, hello chat\"}\n");
+    Path tok = ds.resolve("tokenizer.json");
+    TokenizerTrainer.train(ds, 300, tok, dev.anneal.task.ProgressListener.NONE, dev.anneal.task.Cancellation.none());
+    try (TextTokenizer t = TextTokenizer.load(tok.toString())) {
+      var p = dev.anneal.infer.Prompt.chat("hello");
+      assertThat(p.rendered(t)).isEqualTo("<|im_start|>user\nhello<|im_end|>\n<|im_start|>assistant\n");
+      int[] ids = p.encode(t);
+      assertThat(ids[0]).isEqualTo(t.idOf(List.of(ChatTemplate.IM_START)));
+      assertThat(t.decode(ids)).isEqualTo(p.rendered(t));
+    }
+  }
 }

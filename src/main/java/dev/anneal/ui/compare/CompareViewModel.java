@@ -136,7 +136,7 @@ public final class CompareViewModel implements AutoCloseable {
 
   public void usePrompt(SavedPrompt p) {
     prompt.set(p.text());
-    chat.set(p.isChat());
+    chat.set(p.sendsAsChat());
     fim.set(p.suffix() != null);
     suffix.set(p.suffix() == null ? "" : p.suffix());
   }
