@@ -45,7 +45,11 @@ class DatasetChatPreviewTest {
     new DatasetBuilder(BuildOptions.defaults(), ProgressListener.NONE, Cancellation.none()).build(List.of(src), ds);
     contents = new DatasetContents();
     contents.show(DatasetFolder.read(ds));
-    stage.setScene(new Scene(new javafx.scene.layout.BorderPane(contents.root()), 900, 600));
+    Scene scene = new Scene(new javafx.scene.layout.BorderPane(contents.root()), 900, 600);
+    for (String css : List.of("light.css", "studio.css")) {
+      scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource(css).toExternalForm());
+    }
+    stage.setScene(scene);
     stage.show();
   }
 
