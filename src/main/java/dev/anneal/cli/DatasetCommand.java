@@ -45,7 +45,7 @@ final class DatasetCommand {
     List<String> languages = List.of();
 
     @Option(names = "--kinds", split = ",", paramLabel = "KIND",
-        description = "Sample kinds to keep (file,function,struct,enum,trait,impl,module,text); default all.")
+        description = "Sample kinds to keep (file,function,struct,enum,trait,impl,module,text,chat); default all.")
     List<String> kinds = List.of();
 
     @Option(names = "--include", split = ",", paramLabel = "GLOB", description = "Keep only files matching one of these globs.")
@@ -103,7 +103,7 @@ final class DatasetCommand {
         return SampleKind.parse(id.strip());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--kinds: unknown kind '" + id
-            + "' (known: file, function, struct, enum, trait, impl, module, text)");
+            + "' (known: file, function, struct, enum, trait, impl, module, text, chat)");
       }
     }
 
@@ -194,6 +194,12 @@ final class DatasetCommand {
           m.put("fim_documents", s.fimDocuments());
           m.put("padding_tokens", s.paddingTokens());
           m.put("tokenizer_sha256", s.tokenizerSha256());
+          var l = s.lossMask();
+          if (l != null) {
+            m.put("loss_mask", Map.of("chat_template", l.chatTemplate(), "chat_documents", l.chatDocuments(),
+                "trained_tokens", Map.of("train", l.trainTrained(), "val", l.valTrained()),
+                "masked_tokens", Map.of("train", l.trainMasked(), "val", l.valMasked())));
+          }
           m.put("seconds", s.seconds());
           o.println(Json.write(m));
           return 0;
@@ -205,6 +211,12 @@ final class DatasetCommand {
         o.printf("Prepared %s: vocab %d (%s), seq_len %d, %d FIM documents, %d padding tokens, %.1f s%n",
             s.dir(), s.vocabSize(), s.dtype(), s.seqLen(), s.fimDocuments(), s.paddingTokens(), s.seconds());
         for (String[] r : rows) o.printf("%-6s %10s %10s %10s%n", (Object[]) r);
+        var l = s.lossMask();
+        if (l != null) {
+          o.printf("Loss mask: %d chat documents (template: %s); trained tokens train %s, val %s; masked train %s, val %s%n",
+              l.chatDocuments(), l.chatTemplate(), Format.count(l.trainTrained()), Format.count(l.valTrained()),
+              Format.count(l.trainMasked()), Format.count(l.valMasked()));
+        }
       }
       return 0;
     }

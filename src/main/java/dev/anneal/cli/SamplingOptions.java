@@ -2,6 +2,7 @@ package dev.anneal.cli;
 
 import dev.anneal.infer.Prompt;
 import dev.anneal.infer.SamplingSettings;
+import dev.anneal.tokenizer.ChatTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -18,6 +19,10 @@ final class SamplingOptions {
   @Option(names = "--suffix", paramLabel = "TEXT",
       description = "Fill in the middle: the text after the hole (needs a tokenizer with FIM tokens).")
   String suffix;
+
+  @Option(names = "--chat",
+      description = "Send the prompt as a user's message through the model's chat template (tokenizer_config.json, else ChatML); stops at <|im_end|>.")
+  boolean chat;
 
   @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "128", description = "New tokens at most (default ${DEFAULT-VALUE}).")
   int maxTokens;
@@ -41,12 +46,15 @@ final class SamplingOptions {
   long seed;
 
   SamplingSettings settings() {
-    return new SamplingSettings(temperature, topK, topP, repetitionPenalty, maxTokens,
-        stop.stream().map(SamplingOptions::unescape).toList(), seed);
+    List<String> stops = new ArrayList<>(stop.stream().map(SamplingOptions::unescape).toList());
+    if (chat && !stops.contains(ChatTemplate.IM_END)) stops.add(ChatTemplate.IM_END);
+    return new SamplingSettings(temperature, topK, topP, repetitionPenalty, maxTokens, stops, seed);
   }
 
   Prompt toPrompt() {
     String text = unescape(prompt);
+    if (chat && suffix != null) throw new IllegalArgumentException("--chat and --suffix do not go together");
+    if (chat) return Prompt.chat(text);
     return suffix == null ? Prompt.of(text) : Prompt.fim(text, unescape(suffix));
   }
 

@@ -8,6 +8,7 @@ import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
 import dev.anneal.task.Workers;
+import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,16 +27,29 @@ import java.util.concurrent.Future;
  * Turns a dataset folder's {@code samples.jsonl} into token shards: split by path hash, FIM at
  * the chosen rate (PSM or SPM), tokenize in parallel batches, pack with EOS between documents,
  * pad to whole sequences, and write {@code train.bin}, {@code val.bin}, their document indexes
- * and {@code meta.json} (last, so a folder with a meta.json is complete). Same input, same bytes.
+ * and {@code meta.json} (last, so a folder with a meta.json is complete). Chat samples are
+ * rendered with the tokenizer's chat template and get a loss mask ({@code train.mask.bin},
+ * {@code val.mask.bin}): only their assistant turns train. Same input, same bytes.
  */
 public final class DatasetPreparer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BATCH = 256;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetPreparer.class);
 
   /** What was written. */
   public record Summary(Path dir, int vocabSize, String dtype, int seqLen, long trainTokens,
       long valTokens, long trainDocuments, long valDocuments, long fimDocuments,
-      long paddingTokens, String tokenizerSha256, double seconds) {}
+      long paddingTokens, String tokenizerSha256, double seconds, LossMask lossMask) {}
+
+  /**
+   * The loss mask of a dataset with chat samples: tokens that carry loss and tokens that do not
+   * (prompts, template markers, end-of-text of chat documents, padding), per split.
+   */
+  public record LossMask(String chatTemplate, long chatDocuments, long trainTrained, long trainMasked,
+      long valTrained, long valMasked) {}
+
+  /** A tokenized document: ids, and per id 1 where it carries loss (null: all do). */
+  private record Doc(int[] ids, byte[] trained) {}
 
   private final ProgressListener listener;
   private final Cancellation cancel;
@@ -49,7 +63,8 @@ public final class DatasetPreparer {
 
   /** Everything one run needs, settled before any writing. */
   private record Plan(Path dir, List<Sample> samples, PrepareOptions o, TextTokenizer tok,
-      Fim.Markers markers, int[] fim, Set<String> valPaths, int eos, int pad, boolean wide) {}
+      Fim.Markers markers, int[] fim, Set<String> valPaths, int eos, int pad, boolean wide,
+      ChatTemplate chat) {}
 
   public Summary prepare(Path dir, PrepareOptions o) throws IOException {
     long t0 = System.nanoTime();
@@ -66,10 +81,12 @@ public final class DatasetPreparer {
       Plan plan = new Plan(dir, samples, o, tok,
           fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]), fim,
           PathSplit.validationPaths(samples, o.valFraction()), eos,
-          tok.padId() >= 0 ? tok.padId() : eos, tok.vocabSize() > 65536);
+          tok.padId() >= 0 ? tok.padId() : eos, tok.vocabSize() > 65536, chatTemplate(samples, tok));
       ExecutorService pool = Workers.pool(threads, "anneal-tokenize");
       try {
         copyTokenizer(tok.file(), dir.resolve("tokenizer.json"));
+        Path config = tok.file().resolveSibling(ChatTemplate.CONFIG);
+        if (Files.isRegularFile(config)) copyTokenizer(config, dir.resolve(ChatTemplate.CONFIG));
         Files.deleteIfExists(dir.resolve(TokenShards.META)); // the old meta no longer describes the shards
         return write(plan, pool, t0);
       } catch (IOException e) {
@@ -81,16 +98,33 @@ public final class DatasetPreparer {
     }
   }
 
+  /** The template for the chat samples, or null when there are none. */
+  private static ChatTemplate chatTemplate(List<Sample> samples, TextTokenizer tok) throws IOException {
+    if (samples.stream().noneMatch(s -> s.kind() == SampleKind.CHAT)) return null;
+    ChatTemplate t = ChatTemplate.forTokenizer(tok.file());
+    if (t.source().equals(ChatTemplate.chatMl().source())
+        && tok.idOf(List.of(ChatTemplate.IM_START)) < 0) {
+      LOG.warn("{}: no chat template and no {} token; the default ChatML markers are encoded as text",
+          tok.file(), ChatTemplate.IM_START);
+    }
+    return t;
+  }
+
   /** Writes both shards, then meta.json; temporary files go if anything fails. */
   private Summary write(Plan p, ExecutorService pool, long t0) throws IOException {
-    try (ShardWriter train = new ShardWriter(p.dir(), "train", p.wide(), p.eos());
-        ShardWriter val = new ShardWriter(p.dir(), "val", p.wide(), p.eos())) {
-      long fimDocs = pack(p, train, val, pool, t0);
+    boolean masked = p.chat() != null;
+    for (String split : List.of("train", "val")) Files.deleteIfExists(p.dir().resolve(split + ".mask.bin"));
+    try (ShardWriter train = new ShardWriter(p.dir(), "train", p.wide(), p.eos(), masked);
+        ShardWriter val = new ShardWriter(p.dir(), "val", p.wide(), p.eos(), masked)) {
+      long[] counts = pack(p, train, val, pool, t0);
       train.finish(p.o().seqLen(), p.pad());
       val.finish(p.o().seqLen(), p.pad());
+      LossMask mask = !masked ? null : new LossMask(p.chat().source(), counts[1], train.trained(),
+          train.tokens() - train.trained(), val.trained(), val.tokens() - val.trained());
       Summary s = new Summary(p.dir(), p.tok().vocabSize(), p.wide() ? "uint32" : "uint16",
           p.o().seqLen(), train.tokens(), val.tokens(), train.documents(), val.documents(),
-          fimDocs, train.padding() + val.padding(), p.tok().sha256(), (System.nanoTime() - t0) / 1e9);
+          counts[0], train.padding() + val.padding(), p.tok().sha256(), (System.nanoTime() - t0) / 1e9,
+          mask);
       train.commit();
       val.commit();
       AtomicFiles.writeString(p.dir().resolve(TokenShards.META),
@@ -99,25 +133,31 @@ public final class DatasetPreparer {
     }
   }
 
-  private long pack(Plan p, ShardWriter train, ShardWriter val, ExecutorService pool, long t0)
+  /** Packs every sample; returns {FIM documents, chat documents}. */
+  private long[] pack(Plan p, ShardWriter train, ShardWriter val, ExecutorService pool, long t0)
       throws IOException {
     List<Sample> samples = p.samples();
     long fimDocs = 0;
+    long chatDocs = 0;
     long tokens = 0;
     for (int from = 0; from < samples.size(); from += BATCH * threads) {
       cancel.check();
       int to = Math.min(samples.size(), from + BATCH * threads);
-      List<Future<int[][]>> parts = new ArrayList<>();
+      List<Future<Doc[]>> parts = new ArrayList<>();
       for (int k = from; k < to; k += BATCH) {
         int a = k, b = Math.min(to, k + BATCH);
-        parts.add(pool.submit(() -> encode(samples, a, b, p.o(), p.tok(), p.markers())));
+        parts.add(pool.submit(() -> encode(samples, a, b, p)));
       }
       int index = from;
-      for (Future<int[][]> f : parts) {
-        for (int[] ids : get(f)) {
+      for (Future<Doc[]> f : parts) {
+        for (Doc d : get(f)) {
           Sample s = samples.get(index++);
-          if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
-          (p.valPaths().contains(s.path()) ? val : train).add(ids);
+          int[] ids = d.ids();
+          boolean chat = s.kind() == SampleKind.CHAT;
+          if (chat) chatDocs++;
+          else if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
+          // A chat document's own end-of-turn marker teaches the model to stop; its EOS does not train.
+          (p.valPaths().contains(PathSplit.key(s)) ? val : train).add(ids, d.trained(), !chat);
           tokens += ids.length + 1;
         }
       }
@@ -125,16 +165,37 @@ public final class DatasetPreparer {
       listener.onProgress(new Progress("tokenize", to, samples.size(),
           Map.of("samples", (long) to, "tokens", tokens), secs * (samples.size() - to) / to));
     }
-    return fimDocs;
+    return new long[] {fimDocs, chatDocs};
   }
 
-  /** Token ids of samples {@code [a, b)}, FIM applied by each document's own random stream. */
-  private static int[][] encode(List<Sample> samples, int a, int b, PrepareOptions o,
-      TextTokenizer tok, Fim.Markers markers) {
+  /**
+   * Token ids of samples {@code [a, b)}, FIM applied by each document's own random stream; chat
+   * samples are rendered with the template, each span tokenized alone so that the trained ones
+   * start and end on token boundaries (as a prompt and its generated answer do).
+   */
+  private static Doc[] encode(List<Sample> samples, int a, int b, Plan p) {
+    PrepareOptions o = p.o();
+    TextTokenizer tok = p.tok();
+    Fim.Markers markers = p.markers();
     List<String> pieces = new ArrayList<>();
-    byte[] mode = new byte[b - a]; // 0 plain, 1 PSM, 2 SPM
+    byte[] mode = new byte[b - a]; // 0 plain, 1 PSM, 2 SPM, 3 chat
+    List<List<ChatTemplate.Segment>> chats = new ArrayList<>();
     for (int i = a; i < b; i++) {
-      String text = samples.get(i).text();
+      Sample sample = samples.get(i);
+      if (sample.kind() == SampleKind.CHAT) {
+        mode[i - a] = 3;
+        List<ChatTemplate.Segment> segments;
+        try {
+          segments = p.chat().segments(sample.messages());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(p.dir().resolve(SamplesFile.NAME) + ": sample from "
+              + sample.path() + ":" + sample.startLine() + ": " + e.getMessage(), e);
+        }
+        chats.add(segments);
+        for (ChatTemplate.Segment seg : segments) pieces.add(seg.text());
+        continue;
+      }
+      String text = sample.text();
       SplittableRandom rng = new SplittableRandom(MinHash.mix(o.seed() * 0x9E3779B97F4A7C15L + i));
       if (markers != null && rng.nextDouble() < o.fimRate()) {
         mode[i - a] = (byte) (rng.nextDouble() < o.fimSpmRate() ? 2 : 1);
@@ -147,16 +208,39 @@ public final class DatasetPreparer {
       }
     }
     int[][] enc = tok.encodeAll(pieces);
-    int[][] out = new int[b - a][];
+    Doc[] out = new Doc[b - a];
     int k = 0;
+    int c = 0;
     for (int d = 0; d < out.length; d++) {
-      out[d] = mode[d] == 0 ? enc[k++]
-          : Fim.layout(enc[k++], enc[k++], enc[k++], markers, mode[d] == 2);
+      if (mode[d] == 3) {
+        List<ChatTemplate.Segment> segments = chats.get(c++);
+        int[][] parts = new int[segments.size()][];
+        for (int s = 0; s < parts.length; s++) parts[s] = enc[k++];
+        out[d] = chatDoc(segments, parts);
+      } else {
+        out[d] = new Doc(mode[d] == 0 ? enc[k++]
+            : Fim.layout(enc[k++], enc[k++], enc[k++], markers, mode[d] == 2), null);
+      }
     }
     return out;
   }
 
-  private static int[][] get(Future<int[][]> f) throws IOException {
+  /** The spans' ids back to back, each id marked trained as its span is. */
+  private static Doc chatDoc(List<ChatTemplate.Segment> segments, int[][] parts) {
+    int n = 0;
+    for (int[] part : parts) n += part.length;
+    int[] ids = new int[n];
+    byte[] trained = new byte[n];
+    int at = 0;
+    for (int s = 0; s < parts.length; s++) {
+      System.arraycopy(parts[s], 0, ids, at, parts[s].length);
+      if (segments.get(s).trained()) java.util.Arrays.fill(trained, at, at + parts[s].length, (byte) 1);
+      at += parts[s].length;
+    }
+    return new Doc(ids, trained);
+  }
+
+  private static Doc[] get(Future<Doc[]> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -207,9 +291,26 @@ public final class DatasetPreparer {
     f.put("psm", "<fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle");
     f.put("spm", "<fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle");
     m.put("fim", f);
-    m.put("split", Map.of("by", "path_hash", "val_fraction", o.valFraction()));
+    m.put("split", Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
     m.put("document_index", Map.of("train", "train.docs.bin", "val", "val.docs.bin",
         "format", "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
+    m.put("loss_mask", lossMask(s.lossMask()));
+    return m;
+  }
+
+  /** meta.json's {@code loss_mask}: null when every token but the padding trains. */
+  private static Map<String, Object> lossMask(LossMask l) {
+    if (l == null) return null;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("train", "train.mask.bin");
+    m.put("val", "val.mask.bin");
+    m.put("format", "uint8 per token of the shard: 1 where the token is a target that carries loss "
+        + "(assistant turns of chat documents, every token of other documents and their eos), 0 "
+        + "where it is not (prompts, template markers, the eos of chat documents, padding)");
+    m.put("chat_template", l.chatTemplate());
+    m.put("chat_documents", l.chatDocuments());
+    m.put("trained_tokens", Map.of("train", l.trainTrained(), "val", l.valTrained()));
+    m.put("masked_tokens", Map.of("train", l.trainMasked(), "val", l.valMasked()));
     return m;
   }
 }

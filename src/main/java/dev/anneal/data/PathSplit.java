@@ -8,7 +8,8 @@ import java.util.Set;
  * The train/validation split by source path: a path's 64-bit hash, read as a fraction of the
  * hash range, below {@code valFraction} puts all of its samples in validation. Samples of one
  * file never straddle the split (a function would otherwise leak its file's text), and the
- * same path lands on the same side on every machine and every run.
+ * same path lands on the same side on every machine and every run. A chat sample is split on its
+ * own (its path and line): the conversations of one instruction file are independent.
  */
 final class PathSplit {
   private PathSplit() {}
@@ -19,8 +20,13 @@ final class PathSplit {
     return (MinHash.mix(h) >>> 11) / (double) (1L << 53);
   }
 
+  /** What the split hashes: the path, or for a chat sample its path and line. */
+  static String key(Sample s) {
+    return s.kind() == SampleKind.CHAT ? s.path() + ":" + s.startLine() : s.path();
+  }
+
   /**
-   * The validation paths. When the fraction is above 0 but no path falls under it (a tiny
+   * The validation keys (see {@link #key}). When the fraction is above 0 but no path falls under it (a tiny
    * dataset), the path with the smallest hash goes to validation, so there is always some.
    */
   static Set<String> validationPaths(List<Sample> samples, double valFraction) {
@@ -28,10 +34,11 @@ final class PathSplit {
     Set<String> paths = new HashSet<>();
     String smallest = null;
     for (Sample s : samples) {
-      if (!paths.add(s.path())) continue;
-      double f = fraction(s.path());
-      if (f < valFraction) val.add(s.path());
-      if (smallest == null || f < fraction(smallest)) smallest = s.path();
+      String key = key(s);
+      if (!paths.add(key)) continue;
+      double f = fraction(key);
+      if (f < valFraction) val.add(key);
+      if (smallest == null || f < fraction(smallest)) smallest = key;
     }
     if (valFraction > 0 && val.isEmpty() && paths.size() > 1) val.add(smallest);
     return val;

@@ -30,7 +30,7 @@ public record QualityFilter(int maxLineLength, double minAlphanumeric) {
       }
     }
     if (visible == 0) return "empty";
-    if (s.kind() != SampleKind.TEXT && (double) alnum / visible < minAlphanumeric) {
+    if (s.kind() != SampleKind.TEXT && s.kind() != SampleKind.CHAT && (double) alnum / visible < minAlphanumeric) {
       return "low_alphanumeric";
     }
     return null;

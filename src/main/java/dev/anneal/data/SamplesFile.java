@@ -38,6 +38,16 @@ public final class SamplesFile {
       g.writeStringField("language", s.language());
       g.writeNumberField("start_line", s.startLine());
       g.writeNumberField("end_line", s.endLine());
+      if (s.messages() != null) {
+        g.writeArrayFieldStart("messages");
+        for (ChatMessage m : s.messages()) {
+          g.writeStartObject();
+          g.writeStringField("role", m.role());
+          g.writeStringField("content", m.content());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
       g.writeRaw('\n');
     }
@@ -71,10 +81,16 @@ public final class SamplesFile {
       if (text == null || !text.isTextual()) {
         throw new IOException(file + ":" + no + ": field 'text' is missing or not a string");
       }
-      String kind = n.path("kind").asText("text");
-      return new Sample(text.asText(), SampleKind.parse(kind), n.path("path").asText(""),
+      SampleKind kind = SampleKind.parse(n.path("kind").asText("text"));
+      List<ChatMessage> messages = null;
+      if (kind == SampleKind.CHAT) {
+        String bad = ChatMessages.problem(n.get("messages"));
+        if (bad != null) throw new IOException(file + ":" + no + ": " + bad);
+        messages = ChatMessages.of(n.get("messages"));
+      }
+      return new Sample(text.asText(), kind, n.path("path").asText(""),
           n.path("language").asText(""), n.path("start_line").asInt(0),
-          n.path("end_line").asInt(0));
+          n.path("end_line").asInt(0), messages);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
       throw new IOException(file + ":" + no + ": not a JSON object (" + firstLine(e) + ")", e);

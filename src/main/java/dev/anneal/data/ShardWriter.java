@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
  * Packs documents into one token shard: each document's tokens then EOS, back to back, padded at
  * the end to a whole number of sequences. Tokens are little-endian uint16 or uint32; the
  * document index ({@code NAME.docs.bin}) holds each document's start offset as a little-endian
- * int64. Both files are written under temporary names and renamed by {@link #commit()}.
+ * int64. With a loss mask, {@code NAME.mask.bin} holds one byte per token: 1 where the token is a
+ * target that carries loss, 0 where it does not (prompts, template markers, padding). The files
+ * are written under temporary names and renamed by {@link #commit()}.
  */
 final class ShardWriter implements AutoCloseable {
   private final Path target;
@@ -29,12 +31,22 @@ final class ShardWriter implements AutoCloseable {
   private final DataOutputStream docs;
   private final boolean wide;
   private final int eos;
+  private final Path maskTarget; // null: no loss mask
+  private final Path maskTmp;
+  private final FileChannel maskChannel;
+  private final OutputStream mask;
+  private long trained;
   private long tokens;
   private long documents;
   private long padding;
   private boolean committed;
 
+  /** A shard without a loss mask. */
   ShardWriter(Path dir, String name, boolean wide, int eos) throws IOException {
+    this(dir, name, wide, eos, false);
+  }
+
+  ShardWriter(Path dir, String name, boolean wide, int eos, boolean withMask) throws IOException {
     this.target = dir.resolve(name + ".bin");
     this.docsTarget = dir.resolve(name + ".docs.bin");
     this.tmp = Files.createTempFile(dir, "." + name + ".bin.tmp-", "");
@@ -45,14 +57,28 @@ final class ShardWriter implements AutoCloseable {
     this.docs = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(docsChannel), 1 << 16));
     this.wide = wide;
     this.eos = eos;
+    this.maskTarget = withMask ? dir.resolve(name + ".mask.bin") : null;
+    this.maskTmp = withMask ? Files.createTempFile(dir, "." + name + ".mask.bin.tmp-", "") : null;
+    this.maskChannel = withMask ? FileChannel.open(maskTmp, StandardOpenOption.WRITE) : null;
+    this.mask = withMask ? new BufferedOutputStream(Channels.newOutputStream(maskChannel), 1 << 18) : null;
   }
 
-  /** Appends one document and its EOS. */
+  /** Appends one document and its EOS, every token trained. */
   void add(int[] ids) throws IOException {
+    add(ids, null, true);
+  }
+
+  /**
+   * Appends one document and its EOS.
+   *
+   * @param trainedIds per token of {@code ids}, 1 where it carries loss; null: all of them
+   * @param eosTrained whether the EOS after the document carries loss
+   */
+  void add(int[] ids, byte[] trainedIds, boolean eosTrained) throws IOException {
     docs.writeLong(Long.reverseBytes(tokens));
     documents++;
-    for (int id : ids) put(id);
-    put(eos);
+    for (int i = 0; i < ids.length; i++) put(ids[i], trainedIds == null || trainedIds[i] != 0);
+    put(eos, eosTrained);
   }
 
   /** Pads with {@code pad} to a multiple of {@code seqLen} (the trainer reads whole sequences). */
@@ -60,13 +86,15 @@ final class ShardWriter implements AutoCloseable {
     long rem = tokens % seqLen;
     if (rem != 0) {
       for (long k = rem; k < seqLen; k++) {
-        put(pad);
+        put(pad, false);
         padding++;
       }
     }
   }
 
-  private void put(int id) throws IOException {
+  private void put(int id, boolean trains) throws IOException {
+    if (mask != null) mask.write(trains ? 1 : 0);
+    if (trains) trained++;
     out.write(id);
     out.write(id >>> 8);
     if (wide) {
@@ -88,6 +116,11 @@ final class ShardWriter implements AutoCloseable {
     return padding;
   }
 
+  /** Tokens that carry loss (with no mask: all but the padding). */
+  long trained() {
+    return mask == null ? tokens - padding : trained;
+  }
+
   /** Flushes, syncs and renames both files into place. */
   void commit() throws IOException {
     out.flush();
@@ -96,8 +129,14 @@ final class ShardWriter implements AutoCloseable {
     docsChannel.force(true);
     channel.close();
     docsChannel.close();
+    if (mask != null) {
+      mask.flush();
+      maskChannel.force(true);
+      maskChannel.close();
+    }
     move(tmp, target);
     move(docsTmp, docsTarget);
+    if (mask != null) move(maskTmp, maskTarget);
     committed = true;
   }
 
@@ -116,9 +155,11 @@ final class ShardWriter implements AutoCloseable {
     try {
       channel.close();
       docsChannel.close();
+      if (maskChannel != null) maskChannel.close();
     } finally {
       Files.deleteIfExists(tmp);
       Files.deleteIfExists(docsTmp);
+      if (maskTmp != null) Files.deleteIfExists(maskTmp);
     }
   }
 }

@@ -26,7 +26,9 @@ import java.util.Arrays;
  *
  * <p>Sequence {@code i} is tokens {@code [i * seq_len, (i + 1) * seq_len)}; its targets are the
  * same window shifted by one (the last target is the next sequence's first token, or PAD).
- * Close the shards to unmap the files.
+ * When {@code meta.json} has a {@code loss_mask}, {@code train.mask.bin} and {@code val.mask.bin}
+ * hold one byte per token, 1 where that token, as a target, carries loss (instruction data:
+ * only the assistant's turns). Close the shards to unmap the files.
  */
 public final class TokenShards implements AutoCloseable {
   public static final String META = "meta.json";
@@ -45,8 +47,9 @@ public final class TokenShards implements AutoCloseable {
     boolean wide = meta.path("dtype").asText().equals("uint32");
     int seqLen = meta.path("seq_len").asInt();
     try {
-      train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), arena);
-      val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), arena);
+      boolean masked = meta.path("loss_mask").isObject();
+      train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), masked, arena);
+      val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), masked, arena);
     } catch (IOException | RuntimeException e) {
       arena.close(); // unmap what was mapped before the failure
       throw e;
@@ -98,13 +101,14 @@ public final class TokenShards implements AutoCloseable {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment tokens;
+    private final MemorySegment mask; // null: every token trains
     private final long[] starts;
     private final boolean wide;
     private final int seqLen;
     private final long length;
 
-    Shard(Path dir, String name, boolean wide, int seqLen, long length, long documents, Arena arena)
-        throws IOException {
+    Shard(Path dir, String name, boolean wide, int seqLen, long length, long documents,
+        boolean masked, Arena arena) throws IOException {
       this.wide = wide;
       this.seqLen = seqLen;
       this.length = length;
@@ -120,6 +124,17 @@ public final class TokenShards implements AutoCloseable {
       }
       try (FileChannel ch = FileChannel.open(bin, StandardOpenOption.READ)) {
         tokens = want == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, want, arena);
+      }
+      Path maskFile = dir.resolve(name + ".mask.bin");
+      if (!masked) {
+        mask = null;
+      } else if (!Files.isRegularFile(maskFile) || Files.size(maskFile) != length) {
+        throw new IOException(maskFile + ": expected " + length + " bytes (one per token) as meta.json's loss_mask says, found "
+            + (Files.exists(maskFile) ? Files.size(maskFile) : "no file"));
+      } else {
+        try (FileChannel ch = FileChannel.open(maskFile, StandardOpenOption.READ)) {
+          mask = length == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
+        }
       }
       var buf = java.nio.ByteBuffer.wrap(Files.readAllBytes(docs)).order(ByteOrder.LITTLE_ENDIAN);
       starts = new long[(int) documents];
@@ -143,6 +158,16 @@ public final class TokenShards implements AutoCloseable {
     /** Copies {@code dst.length} tokens from {@code start}. */
     public void read(long start, int[] dst) {
       for (int k = 0; k < dst.length; k++) dst[k] = token(start + k);
+    }
+
+    /** Whether the shard has a loss mask (else every token but the padding trains). */
+    public boolean masked() {
+      return mask != null;
+    }
+
+    /** Whether token {@code i}, as a target, carries loss (true everywhere without a mask). */
+    public boolean trained(long i) {
+      return mask == null || mask.get(ValueLayout.JAVA_BYTE, i) != 0;
     }
 
     /** Start offsets of the documents, ascending (a copy). */

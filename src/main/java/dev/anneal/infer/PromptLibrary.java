@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Saved prompts of a workspace, in {@code prompts.json} at its root. Until a person saves one,
  * the defaults: seed 000's comparisons (function completion, explaining code, module
- * declarations) and prompts that suit the sample workspace's Java corpus, one of them FIM.
+ * declarations) and prompts that suit the sample workspace's Java corpus, one of them FIM, and
+ * one instruction sent as a chat (for a model tuned on instruction data).
  */
 public final class PromptLibrary {
   public static final String FILE = "prompts.json";
@@ -21,9 +22,20 @@ public final class PromptLibrary {
 
   /**
    * @param suffix the text after the hole for fill-in-the-middle, or null
+   * @param chat   true when the text is a user's message sent through the chat template (null
+   *               in files written before chats: false)
    */
-  public record SavedPrompt(String name, String text, String suffix) {
+  public record SavedPrompt(String name, String text, String suffix, Boolean chat) {
+    public SavedPrompt(String name, String text, String suffix) {
+      this(name, text, suffix, null);
+    }
+
+    public boolean sendsAsChat() {
+      return Boolean.TRUE.equals(chat);
+    }
+
     public Prompt prompt() {
+      if (sendsAsChat()) return Prompt.chat(text);
       return suffix == null ? Prompt.of(text) : Prompt.fim(text, suffix);
     }
   }
@@ -42,7 +54,9 @@ public final class PromptLibrary {
         new SavedPrompt("Java method (sample workspace)",
             "  /** Whether a folder holds a PEFT adapter. */\n  public static boolean", null),
         new SavedPrompt("Fill in a method body (FIM)",
-            "  public int length() {\n    return ", ";\n  }\n"));
+            "  public int length() {\n    return ", ";\n  }\n"),
+        new SavedPrompt("Instruction (chat)",
+            "Write a Rust function that returns the larger of two i32 values.", null, true));
   }
 
   /** The workspace's prompts, or the defaults when it has saved none. */

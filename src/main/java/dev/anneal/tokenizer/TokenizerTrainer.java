@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Trains a tokenizer on a dataset folder's {@code samples.jsonl} and writes {@code
- * tokenizer.json}. Only file and text samples are read: granular samples repeat the files'
- * text and would count it twice.
+ * tokenizer.json}, with {@code tokenizer_config.json} beside it holding Anneal's default chat
+ * template. Only file, text and chat samples (their turns' content) are read: granular samples
+ * repeat the files' text and would count it twice.
  */
 public final class TokenizerTrainer {
   /** What was trained. */
@@ -31,6 +32,11 @@ public final class TokenizerTrainer {
       if (s.kind() == SampleKind.FILE || s.kind() == SampleKind.TEXT) {
         texts.add(s.text());
         chars[0] += s.text().length();
+      } else if (s.kind() == SampleKind.CHAT) {
+        for (var m : s.messages()) {
+          texts.add(m.content());
+          chars[0] += m.content().length();
+        }
       }
     });
     if (texts.isEmpty()) throw new IOException(samples + ": no file or text samples to train on");
@@ -38,6 +44,7 @@ public final class TokenizerTrainer {
     cancel.check();
     try {
       TokenizerJson.write(out, r);
+      ChatTemplate.writeDefaultConfig(out);
     } catch (IOException e) {
       throw new IOException(out + ": cannot write (" + e.getMessage() + ")", e);
     }

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * same data as a run never interrupted.
  *
  * <p>Sequence {@code s} is tokens {@code [s·T, s·T + T)}; its targets are the window shifted by
- * one. Targets equal to {@code pad} (the padding after the last document) do not count.
+ * one. Targets equal to {@code pad} (the padding after the last document) do not count, nor
+ * targets the stream's loss mask leaves out (the prompts of instruction data).
  */
 public final class BatchSampler {
   private final TokenStream stream;
@@ -106,7 +107,8 @@ public final class BatchSampler {
         ids[i] = window[t];
         targets[i] = window[t + 1];
         docs[i] = stream.documentAt(start + t) - firstDoc;
-        mask[i] = window[t + 1] == pad || window[t] == pad ? 0f : 1f;
+        boolean counts = window[t + 1] != pad && window[t] != pad && stream.trained(start + t + 1);
+        mask[i] = counts ? 1f : 0f;
       }
     }
     return new Batch(rows, cols, ids, targets, docs, mask);

@@ -14,6 +14,14 @@ public interface TokenStream {
   /** Index of the document that holds token {@code position} (documents never share an index). */
   long documentAt(long position);
 
+  /**
+   * Whether token {@code position}, as a target, carries loss: false on the prompts of
+   * instruction data (see the dataset's loss mask). Every token trains by default.
+   */
+  default boolean trained(long position) {
+    return true;
+  }
+
   /** A stream over an array, with documents starting at the given ascending offsets. */
   static TokenStream of(int[] tokens, long[] documentStarts) {
     return new TokenStream() {

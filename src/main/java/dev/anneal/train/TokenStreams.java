@@ -22,6 +22,11 @@ public final class TokenStreams {
       public long documentAt(long position) {
         return shard.documentAt(position);
       }
+
+      @Override
+      public boolean trained(long position) {
+        return shard.trained(position);
+      }
     };
   }
 }

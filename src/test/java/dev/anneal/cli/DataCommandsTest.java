@@ -75,7 +75,7 @@ class DataCommandsTest {
     assertThat(p.err()).startsWith("anneal: " + ds.resolve("samples.jsonl") + ":2:");
 
     CliTest.Result t = run("tokenizer", "train", ds.toString(), "--vocab-size", "10");
-    assertThat(t.err()).contains("--vocab-size must be at least 262");
+    assertThat(t.err()).contains("--vocab-size must be at least 264");
     CliTest.Result l = run("dataset", "build", tmp.toString(), "--out", "x", "--languages", "cobol");
     assertThat(l.err()).contains("unknown language 'cobol'");
   }

@@ -67,7 +67,7 @@ class DatasetBuilderTest {
     assertThat(point.endLine()).isEqualTo(6);
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("stats.json").toFile());
-    assertThat(json.get("samples_by_kind").size()).isEqualTo(8);
+    assertThat(json.get("samples_by_kind").size()).isEqualTo(SampleKind.values().length);
     assertThat(json.get("token_length_histogram").isArray()).isTrue();
     assertThat(json.get("duplicates_removed").has("near")).isTrue();
     assertThat(seen).extracting(Progress::stage).contains("scan", "extract", "dedup", "write");

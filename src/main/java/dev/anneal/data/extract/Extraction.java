@@ -2,6 +2,7 @@ package dev.anneal.data.extract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.data.ChatMessages;
 import dev.anneal.data.Language;
 import dev.anneal.data.Sample;
 import dev.anneal.data.SampleKind;
@@ -13,7 +14,8 @@ import java.util.List;
  * Turns one source file into samples: for code, file-level samples (the whole file, or chunks
  * cut between top-level items when over the token limit, each headed by a path comment) plus a
  * granular sample per item; for Markdown and plain text, text samples cut at paragraphs; for
- * JSONL, one text sample per line's {@code text} field.
+ * JSONL, one text sample per line's {@code text} field, or one chat sample per instruction line
+ * ({@code messages}, or {@code prompt} and {@code response}).
  */
 public final class Extraction {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -140,6 +142,8 @@ public final class Extraction {
     int lineNo = 0;
     int bad = 0;
     int firstBad = 0;
+    int badChat = 0;
+    String firstBadChat = null;
     for (String line : text.split("\n", -1)) {
       lineNo++;
       if (line.isBlank()) continue;
@@ -150,12 +154,22 @@ public final class Extraction {
         if (bad++ == 0) firstBad = lineNo;
         continue;
       }
+      if (ChatMessages.isInstruction(node)) {
+        String problem = ChatMessages.problem(node);
+        if (problem == null) {
+          out.add(Sample.chat(ChatMessages.of(node), path, lineNo));
+        } else {
+          if (badChat++ == 0) firstBadChat = path + ":" + lineNo + ": " + problem;
+        }
+        continue;
+      }
       JsonNode t = node == null ? null : node.get("text");
       if (t != null && t.isTextual() && !t.asText().isBlank()) {
         out.add(new Sample(t.asText(), SampleKind.TEXT, path, Language.JSONL.id(), lineNo, lineNo));
       }
     }
     if (bad > 0) LOG.warn("{}:{}: {} lines are not JSON, skipped", path, firstBad, bad);
+    if (badChat > 0) LOG.warn("{} ({} instruction lines with problems, skipped)", firstBadChat, badChat);
     return out;
   }
 }

@@ -73,7 +73,8 @@ public final class HfFolder {
           options.maxShardBytes(), progress);
       if (options.tokenizer() != null) {
         Files.copy(options.tokenizer(), tmp.resolve(TOKENIZER));
-        AtomicFiles.writeString(tmp.resolve("tokenizer_config.json"), tokenizerConfig(spec) + "\n");
+        AtomicFiles.writeString(tmp.resolve("tokenizer_config.json"),
+            tokenizerConfig(spec, options.tokenizer()) + "\n");
       }
     });
   }
@@ -87,11 +88,21 @@ public final class HfFolder {
     return HfConfig.JSON.writeValueAsString(g);
   }
 
-  /** Enough for AutoTokenizer to load tokenizer.json as a fast tokenizer. */
-  private static String tokenizerConfig(ModelSpec spec) throws IOException {
+  /**
+   * Enough for AutoTokenizer to load tokenizer.json as a fast tokenizer, with the chat template
+   * and special token names of the tokenizer's own {@code tokenizer_config.json} when it has one.
+   */
+  private static String tokenizerConfig(ModelSpec spec, Path tokenizer) throws IOException {
     var t = HfConfig.JSON.createObjectNode();
     t.put("tokenizer_class", "PreTrainedTokenizerFast");
     t.put("model_max_length", spec.context());
+    Path own = tokenizer.resolveSibling("tokenizer_config.json");
+    if (Files.isRegularFile(own)) {
+      var given = HfConfig.JSON.readTree(own.toFile());
+      for (String key : java.util.List.of("bos_token", "eos_token", "pad_token", "chat_template")) {
+        if (given.has(key)) t.set(key, given.get(key));
+      }
+    }
     return HfConfig.JSON.writeValueAsString(t);
   }
 

@@ -101,7 +101,12 @@ public final class CompareView {
     CheckBox fim = new CheckBox("Fill in the middle");
     fim.setId("fim");
     fim.selectedProperty().bindBidirectional(vm.fimProperty());
-    HBox tools = new HBox(8, library, name, save, fim);
+    CheckBox chat = new CheckBox("Chat");
+    chat.setId("chat");
+    chat.setTooltip(new javafx.scene.control.Tooltip(
+        "Send the prompt as a user's message through the model's chat template"));
+    chat.selectedProperty().bindBidirectional(vm.chatProperty());
+    HBox tools = new HBox(8, library, name, save, fim, chat);
     tools.setAlignment(Pos.CENTER_LEFT);
 
     TextArea prompt = monospace(new TextArea());

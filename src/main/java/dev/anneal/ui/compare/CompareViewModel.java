@@ -1,6 +1,7 @@
 package dev.anneal.ui.compare;
 
 import dev.anneal.infer.EvalResult;
+import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.GenerationResult;
 import dev.anneal.infer.Generator;
@@ -70,6 +71,7 @@ public final class CompareViewModel implements AutoCloseable {
   private final StringProperty prompt = new SimpleStringProperty("");
   private final StringProperty suffix = new SimpleStringProperty("");
   private final BooleanProperty fim = new SimpleBooleanProperty(false);
+  private final BooleanProperty chat = new SimpleBooleanProperty(false);
   private final DoubleProperty temperature = new SimpleDoubleProperty(0.7);
   private final IntegerProperty topK = new SimpleIntegerProperty(50);
   private final DoubleProperty topP = new SimpleDoubleProperty(0.95);
@@ -101,6 +103,12 @@ public final class CompareViewModel implements AutoCloseable {
   public CompareViewModel(Path workspace, Path runsDir) {
     this.workspace = workspace;
     this.runsDir = runsDir;
+    chat.addListener((o, was, on) -> {
+      if (on) fim.set(false);
+    });
+    fim.addListener((o, was, on) -> {
+      if (on) chat.set(false);
+    });
     try {
       prompts.setAll(PromptLibrary.load(workspace));
     } catch (IOException e) {
@@ -128,6 +136,7 @@ public final class CompareViewModel implements AutoCloseable {
 
   public void usePrompt(SavedPrompt p) {
     prompt.set(p.text());
+    chat.set(p.sendsAsChat());
     fim.set(p.suffix() != null);
     suffix.set(p.suffix() == null ? "" : p.suffix());
   }
@@ -140,7 +149,7 @@ public final class CompareViewModel implements AutoCloseable {
     }
     try {
       prompts.setAll(PromptLibrary.save(workspace, new SavedPrompt(name.strip(), prompt.get(),
-          fim.get() ? suffix.get() : null)));
+          fim.get() ? suffix.get() : null, chat.get() ? Boolean.TRUE : null)));
       status.set("Saved prompt “" + name.strip() + "”.");
     } catch (IOException e) {
       status.set(e.getMessage());
@@ -150,6 +159,10 @@ public final class CompareViewModel implements AutoCloseable {
   public SamplingSettings settings() {
     List<String> stops = stop.get().isEmpty() ? List.of()
         : Arrays.stream(stop.get().split("\\|")).map(s -> s.replace("\\n", "\n")).toList();
+    if (chat.get() && !stops.contains(ChatTemplate.IM_END)) {
+      stops = new java.util.ArrayList<>(stops);
+      stops.add(ChatTemplate.IM_END); // the end of the assistant's turn in the default template
+    }
     return new SamplingSettings(temperature.get(), topK.get(), topP.get(), repetitionPenalty.get(),
         maxTokens.get(), stops, seed.get());
   }
@@ -164,7 +177,8 @@ public final class CompareViewModel implements AutoCloseable {
       status.set(e.getMessage());
       return;
     }
-    Prompt p = fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
+    Prompt p = chat.get() ? Prompt.chat(prompt.get())
+        : fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
     String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
     baseText.set("");
     tunedText.set("");
@@ -307,6 +321,8 @@ public final class CompareViewModel implements AutoCloseable {
   public StringProperty promptProperty() { return prompt; }
   public StringProperty suffixProperty() { return suffix; }
   public BooleanProperty fimProperty() { return fim; }
+  /** The prompt is a user's message sent through the model's chat template (not with FIM). */
+  public BooleanProperty chatProperty() { return chat; }
   public DoubleProperty temperatureProperty() { return temperature; }
   public IntegerProperty topKProperty() { return topK; }
   public DoubleProperty topPProperty() { return topP; }

@@ -12,6 +12,7 @@ import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -20,7 +21,9 @@ import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.TextFlow;
 
 /**
  * The opened dataset: a preview table of samples with a code viewer, charts of samples by kind
@@ -32,6 +35,10 @@ final class DatasetContents {
   private final Label summary = new Label("No dataset open: build one, or pick one on the left.");
   private final TableView<Sample> samples = new TableView<>();
   private final TextArea code = new TextArea();
+  private final TextFlow trained = new TextFlow();
+  private final ScrollPane trainedView = new ScrollPane(trained);
+  private final Label legend = new Label();
+  private java.util.Map<Sample, java.util.List<dev.anneal.tokenizer.ChatTemplate.Segment>> spans = java.util.Map.of();
   private final BarChart<String, Number> byKind = chart("Samples by kind", "by-kind");
   private final BarChart<String, Number> byLanguage = chart("Samples by language", "by-language");
   private final BarChart<String, Number> histogram = chart("Token length (estimated)", "token-histogram");
@@ -52,9 +59,14 @@ final class DatasetContents {
     code.setId("dataset-code");
     code.setEditable(false);
     code.getStyleClass().add("code-viewer");
-    samples.getSelectionModel().selectedItemProperty().addListener((o, a, s) ->
-        code.setText(s == null ? "" : s.text()));
-    SplitPane preview = new SplitPane(samples, code);
+    trained.setId("dataset-trained");
+    trainedView.setFitToWidth(true);
+    trainedView.setVisible(false);
+    legend.setId("dataset-trained-legend");
+    samples.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> showSample(s));
+    VBox viewer = new VBox(4, legend, new StackPane(code, trainedView));
+    VBox.setVgrow(viewer.getChildren().get(1), Priority.ALWAYS);
+    SplitPane preview = new SplitPane(samples, viewer);
     preview.setOrientation(Orientation.VERTICAL);
     preview.setDividerPositions(0.5);
 
@@ -94,14 +106,36 @@ final class DatasetContents {
     root.getChildren().addAll(summary, tabs);
   }
 
+  /**
+   * The selected sample: code as text; a chat sample as its template rendering with the trained
+   * (assistant) spans in bold and the untrained ones in grey.
+   */
+  private void showSample(Sample s) {
+    code.setText(s == null ? "" : s.text());
+    var segments = s == null ? null : spans.get(s);
+    boolean chat = segments != null && !segments.isEmpty();
+    trainedView.setVisible(chat);
+    code.setVisible(!chat);
+    if (chat) TrainedSpans.fill(trained, segments);
+    legend.setText(s == null ? ""
+        : s.kind() == dev.anneal.data.SampleKind.CHAT
+            ? (chat ? "Trained tokens in bold colour (the assistant's turns); muted: prompt and template markers, no loss"
+                : "The chat template refuses this conversation: prepare will stop on it")
+            : "Every token of this sample is trained");
+  }
+
   /** Shows a dataset folder, or nothing. */
   void show(DatasetFolder f) {
     if (f == null) return;
+    spans = f.spans();
     DatasetFolder.Stats st = f.stats();
     String tokens = f.meta() == null ? "not prepared (no token shards yet)"
         : String.format(Locale.ROOT, "%,d train + %,d val tokens, vocab %,d, sequences of %d, %,d FIM documents",
             f.meta().trainTokens(), f.meta().valTokens(), f.meta().vocabSize(), f.meta().seqLen(),
-            f.meta().fimDocuments());
+            f.meta().fimDocuments())
+            + (f.meta().trainedTokens() < 0 ? ""
+                : String.format(Locale.ROOT, ", loss mask: %,d tokens trained, %,d masked",
+                    f.meta().trainedTokens(), f.meta().maskedTokens()));
     summary.setText(String.format(Locale.ROOT,
         "%s: %,d samples from %,d files (~%,d tokens estimated); duplicates removed %,d exact, %,d near; %s%s",
         f.dir().getFileName(), f.samples(), st.filesScanned(), st.estimatedTokens(), st.exactDuplicates(),

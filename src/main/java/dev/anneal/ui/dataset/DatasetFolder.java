@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.data.DatasetBuilder;
 import dev.anneal.data.Sample;
+import dev.anneal.data.SampleKind;
 import dev.anneal.data.SamplesFile;
 import dev.anneal.data.TokenShards;
+import dev.anneal.tokenizer.ChatTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,12 @@ import java.util.stream.Stream;
  * @param meta     token counts of the prepared shards, or null when not prepared
  * @param preview  the first samples (at most {@link #PREVIEW_LIMIT})
  * @param samples  samples in the whole file
+ * @param spans    for each chat sample of the preview, its rendering cut into trained and
+ *                 untrained spans by the dataset's chat template (an empty list when the
+ *                 template refuses it)
  */
-public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> preview, long samples) {
+public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> preview, long samples,
+    Map<Sample, List<ChatTemplate.Segment>> spans) {
   /** Samples kept for the preview table: enough to browse, bounded for a large dataset. */
   public static final int PREVIEW_LIMIT = 2000;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,8 +66,12 @@ public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> previ
       long estimatedTokens, long filesScanned, long exactDuplicates, long nearDuplicates,
       List<Skip> skipped, List<Secret> secrets, String secretPolicy) {}
 
-  /** Token counts of meta.json. */
-  public record Meta(long trainTokens, long valTokens, int vocabSize, int seqLen, long fimDocuments) {}
+  /**
+   * Token counts of meta.json; {@code trainedTokens} and {@code maskedTokens} (both splits) are
+   * -1 when there is no loss mask (every token trains).
+   */
+  public record Meta(long trainTokens, long valTokens, int vocabSize, int seqLen, long fimDocuments,
+      long trainedTokens, long maskedTokens) {}
 
   /** A dataset of the workspace, for the list of existing ones. */
   public record Entry(String name, Path dir, boolean prepared) {
@@ -92,7 +102,23 @@ public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> previ
     SamplesFile.forEach(dir.resolve(SamplesFile.NAME), s -> {
       if (count[0]++ < PREVIEW_LIMIT) preview.add(s);
     });
-    return new DatasetFolder(dir, stats, meta, List.copyOf(preview), count[0]);
+    return new DatasetFolder(dir, stats, meta, List.copyOf(preview), count[0], spans(dir, preview));
+  }
+
+  private static Map<Sample, List<ChatTemplate.Segment>> spans(Path dir, List<Sample> preview)
+      throws IOException {
+    Map<Sample, List<ChatTemplate.Segment>> out = new java.util.IdentityHashMap<>();
+    ChatTemplate template = null;
+    for (Sample s : preview) {
+      if (s.kind() != SampleKind.CHAT) continue;
+      if (template == null) template = ChatTemplate.forTokenizer(dir.resolve("tokenizer.json"));
+      try {
+        out.put(s, template.segments(s.messages()));
+      } catch (IllegalArgumentException e) {
+        out.put(s, List.of());
+      }
+    }
+    return out;
   }
 
   private static JsonNode json(Path file) throws IOException {
@@ -138,8 +164,15 @@ public record DatasetFolder(Path dir, Stats stats, Meta meta, List<Sample> previ
 
   static Meta readMeta(Path file) throws IOException {
     JsonNode n = json(file);
+    JsonNode mask = n.path("loss_mask");
+    long trained = -1, masked = -1;
+    if (mask.isObject()) {
+      trained = mask.path("trained_tokens").path("train").asLong() + mask.path("trained_tokens").path("val").asLong();
+      masked = mask.path("masked_tokens").path("train").asLong() + mask.path("masked_tokens").path("val").asLong();
+    }
     return new Meta(n.path("train_tokens").asLong(), n.path("val_tokens").asLong(),
-        n.path("vocab_size").asInt(), n.path("seq_len").asInt(), n.path("fim").path("documents").asLong());
+        n.path("vocab_size").asInt(), n.path("seq_len").asInt(), n.path("fim").path("documents").asLong(),
+        trained, masked);
   }
 
   private static Map<String, Long> counts(JsonNode object) {

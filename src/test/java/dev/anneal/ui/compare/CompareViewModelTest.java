@@ -140,4 +140,27 @@ class CompareViewModelTest {
     assertThat(fx(() -> again.prompts().getLast().name())).isEqualTo("Mine");
     again.close();
   }
+
+  @Test
+  void theChatPromptOfTheLibrarySendsAChatAndStopsAtTheEndOfTheTurn() throws Exception {
+    var chat = fx(() -> vm.prompts().stream().filter(PromptLibrary.SavedPrompt::sendsAsChat).findFirst().orElseThrow());
+    assertThat(chat.prompt().chat()).isTrue();
+    fx(() -> {
+      vm.fimProperty().set(true);
+      vm.usePrompt(chat);
+      return null;
+    });
+    assertThat(fx(() -> vm.chatProperty().get())).isTrue();
+    assertThat(fx(() -> vm.fimProperty().get())).as("a chat is not FIM").isFalse();
+    assertThat(fx(() -> vm.settings().stop())).contains("<|im_end|>");
+    fx(() -> {
+      vm.promptProperty().set("Explain this.");
+      vm.savePrompt("Ask");
+      vm.fimProperty().set(true);
+      return null;
+    });
+    assertThat(fx(() -> vm.chatProperty().get())).isFalse();
+    assertThat(PromptLibrary.load(workspace)).last()
+        .isEqualTo(new PromptLibrary.SavedPrompt("Ask", "Explain this.", null, true));
+  }
 }
