@@ -34,7 +34,7 @@ final class StepRunner {
   private final CausalLm model;
   private final Map<String, NDArray> params;
   private final double lossClamp;
-  private boolean poisonNext;
+  private float distortNext = 1f;
 
   StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp) {
     this.model = model;
@@ -42,15 +42,18 @@ final class StepRunner {
     this.lossClamp = lossClamp == null ? Double.NaN : lossClamp;
   }
 
-  /** Makes the next step's loss NaN: the test seam for the NaN-skip rule. */
-  void poisonNextStep() {
-    poisonNext = true;
+  /**
+   * Multiplies the next step's loss (and its gradients) by {@code factor}: NaN tests the NaN-skip
+   * rule, a large factor the spike rollback. A test seam; 1 leaves the step alone.
+   */
+  void distortNextStep(float factor) {
+    distortNext = factor;
   }
 
   /** Runs the passes, clips the gradients to {@code clip}, and leaves them on the parameters. */
   Outcome run(List<Batch> micro, double clip, NDManager step) {
-    boolean poison = poisonNext;
-    poisonNext = false;
+    float distort = distortNext;
+    distortNext = 1f;
     NDArray lossSum = null; // detached, on the device
     long tokens = 0;
     List<LayerRouting> routing = new ArrayList<>();
@@ -74,10 +77,10 @@ final class StepRunner {
             loss = loss.mul(c.div(value.maximum(c)));
           }
           if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-          if (poison) {
-            NDArray nan = mb.full(new Shape(), Float.NaN);
-            loss = loss.mul(nan);
-            value = value.mul(nan);
+          if (distort != 1f) {
+            NDArray factor = mb.full(new Shape(), distort);
+            loss = loss.mul(factor);
+            value = value.mul(factor);
           }
           gc.backward(loss.mul(share));
           value.attach(step);

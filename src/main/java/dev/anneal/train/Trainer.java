@@ -40,6 +40,7 @@ public final class Trainer {
   private final TrainerControl control;
   private java.util.function.LongPredicate faultAt = step -> false;
   private java.util.function.LongPredicate outOfMemoryAt = step -> false;
+  private java.util.function.LongPredicate spikeAt = step -> false;
   private java.util.function.ObjLongConsumer<NDManager> afterStep = (root, step) -> {};
 
   public Trainer(Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
@@ -52,6 +53,12 @@ public final class Trainer {
   /** Makes the loss NaN at the steps given (0-based): a test seam for the NaN-skip rule. */
   Trainer injectNanAt(java.util.function.LongPredicate steps) {
     this.faultAt = steps;
+    return this;
+  }
+
+  /** Multiplies the loss by 100 at the steps given (0-based): a test seam for the spike rollback. */
+  Trainer injectSpikeAt(java.util.function.LongPredicate steps) {
+    this.spikeAt = steps;
     return this;
   }
 
@@ -151,7 +158,8 @@ public final class Trainer {
 
         StepRunner.Outcome out;
         try (NDManager step = root.newSubManager()) {
-          if (faultAt.test(state.step())) trainingStep.poisonNextStep();
+          if (faultAt.test(state.step())) trainingStep.distortNextStep(Float.NaN);
+          else if (spikeAt.test(state.step())) trainingStep.distortNextStep(100f);
           try {
             if (outOfMemoryAt.test(state.step())) {
               throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (injected)");

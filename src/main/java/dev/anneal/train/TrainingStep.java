@@ -43,8 +43,8 @@ final class TrainingStep {
     runner.zeroGradients(step);
   }
 
-  /** Makes the next step's loss NaN (the test seam for the NaN-skip rule). */
-  void poisonNextStep() {
-    runner.poisonNextStep();
+  /** Multiplies the next step's loss by {@code factor} (the test seam for NaN skips and spikes). */
+  void distortNextStep(float factor) {
+    runner.distortNextStep(factor);
   }
 }
