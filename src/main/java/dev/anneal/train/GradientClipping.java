@@ -20,23 +20,11 @@ public final class GradientClipping {
    * a temporary the size of the gradient).
    */
   public static double globalNorm(Collection<NDArray> grads) {
-    if (grads.isEmpty()) return 0;
-    NDManager scratch = grads.iterator().next().getManager().newSubManager();
-    try (scratch) {
-      NDList norms = new NDList(grads.size());
-      for (NDArray g : grads) {
-        NDArray n = g.norm();
-        n.attach(scratch);
-        norms.add(n.reshape(1));
-      }
-      NDArray all = NDArrays.concat(norms);
-      all.attach(scratch);
-      return all.norm().getFloat();
-    }
+    return clip(grads, 0); // a max of 0 measures without clipping
   }
 
   /**
-   * Scales the gradients in place so their global norm is at most {@code maxNorm}.
+   * Scales the gradients in place so their global norm is at most {@code maxNorm} (0: no limit).
    *
    * @return the norm before clipping (NaN or infinite when a gradient is)
    */
