@@ -57,8 +57,14 @@ final class StepRunner {
     NDArray lossSum = null; // detached, on the device
     long tokens = 0;
     List<LayerRouting> routing = new ArrayList<>();
-    NDArray share = step.full(new Shape(), 1f / micro.size());
+    // Token-weighted over the step: each micro batch's mean loss counts by its share of the
+    // counted targets, so the step's loss is the mean over every counted target, however padding
+    // or an instruction mask spreads them over the micro batches (equal shares would let a micro
+    // batch with three trained targets weigh as much as one with three hundred).
+    long counted = 0;
+    for (Batch b : micro) counted += b.countedTokens();
     for (Batch b : micro) {
+      NDArray share = step.full(new Shape(), counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
       try (NDManager mb = step.newSubManager()) {
         Shape shape = new Shape(b.rows(), b.cols());
         NDArray ids = mb.create(b.ids(), shape);
@@ -83,6 +89,7 @@ final class StepRunner {
             value = value.mul(factor);
           }
           gc.backward(loss.mul(share));
+          value = value.mul(share);
           value.attach(step);
           lossSum = lossSum == null ? value : lossSum.add(value);
           routing.addAll(r.routing());
@@ -92,7 +99,7 @@ final class StepRunner {
     }
     Map<String, NDArray> grads = gradients(step);
     NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
-    float[] read = NDArrays.stack(new NDList(lossSum.mul(share), norm.reshape(new Shape()))).toFloatArray();
+    float[] read = NDArrays.stack(new NDList(lossSum, norm.reshape(new Shape()))).toFloatArray();
     return new Outcome(read[0], read[1], tokens, average(routing));
   }
 
