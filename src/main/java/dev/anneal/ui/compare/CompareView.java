@@ -239,7 +239,7 @@ public final class CompareView {
     ScrollPane scroll = new ScrollPane(flow);
     scroll.setFitToWidth(true);
     scroll.setPrefViewportHeight(140);
-    scroll.setStyle("-fx-background-color: white;");
+    scroll.getStyleClass().add("per-token-pane");
     return new VBox(6, pick, new HBox(24, figures, improvement), colours, scroll);
   }
 
@@ -262,7 +262,7 @@ public final class CompareView {
   }
 
   private static TextArea monospace(TextArea area) {
-    area.setStyle("-fx-font-family: monospace;");
+    area.getStyleClass().add("code");
     return area;
   }
 

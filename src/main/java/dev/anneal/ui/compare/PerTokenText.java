@@ -34,7 +34,8 @@ final class PerTokenText {
         if (lines[i].isEmpty()) continue;
         Label l = new Label(lines[i]);
         l.getStyleClass().add("token");
-        l.setStyle("-fx-background-color: " + colour + "; -fx-font-family: monospace; -fx-padding: 0;");
+        // The text colour comes from the stylesheet (dark in both themes: the backgrounds are pale).
+        l.setStyle("-fx-background-color: " + colour + ";");
         l.setAccessibleText(tip);
         l.setUserData(t);
         nodes.add(l);

@@ -38,7 +38,7 @@ class PresetsViewModelTest {
     long before = vm.estimateProperty().get().params().total();
     vm.setValue(field(vm, "model.layers"), 8);
     assertThat(vm.estimateProperty().get().params().total()).isGreaterThan(before);
-    assertThat(vm.differences()).containsExactly("model.layers: 4.0 → 8.0");
+    assertThat(vm.differences()).containsExactly("model.layers: 4 → 8");
   }
 
   @Test
@@ -51,6 +51,25 @@ class PresetsViewModelTest {
     vm.setValue(field(vm, "model.heads"), 8);
     assertThat(vm.problems()).isEmpty();
     assertThat(vm.estimateProperty().get()).isNotNull();
+  }
+
+  @Test
+  void textThatIsNotANumberMarksTheFieldLikeAnyProblem(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    PresetField layers = field(vm, "model.layers");
+    vm.setUnreadable(layers, "abc");
+    assertThat(vm.problemOf(layers)).isEqualTo("a whole number is needed, not \"abc\"");
+    assertThat(vm.estimateProperty().get()).isNull();
+    assertThat(vm.presetProperty().get()).isNull();
+    // The draft kept its value: typing it back (or another) clears the mark.
+    assertThat(vm.value(layers)).isEqualTo(4);
+    vm.setReadable(layers);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.estimateProperty().get()).isNotNull();
+    vm.setUnreadable(layers, "x");
+    vm.setValue(layers, 6);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.presetProperty().get().model().layers()).isEqualTo(6);
   }
 
   @Test
