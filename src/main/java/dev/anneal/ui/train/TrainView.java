@@ -90,16 +90,21 @@ public final class TrainView {
     dataset.setPrefWidth(240);
     Label presetLabel = new Label("Preset");
     Label dataLabel = new Label("Data");
-    javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
-    HBox.setHgrow(gap, Priority.ALWAYS);
     // Cancel sits apart from Stop: one keeps the work, the other throws away what is unsaved.
-    HBox bar = new HBox(8, presetLabel, preset, dataLabel, dataset, new Label("Threads"), threads,
-        start, pause, stop, resume, follow, gap, cancel);
-    presetLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-    for (var n : bar.getChildren()) {
-      if (n instanceof javafx.scene.control.Control c) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    // A flow wraps onto a second line in a narrow window instead of pushing the view wider.
+    HBox pickers = new HBox(8, presetLabel, preset, dataLabel, dataset, new Label("Threads"), threads);
+    HBox actions = new HBox(8, start, pause, stop, resume, follow);
+    HBox danger = new HBox(cancel);
+    danger.setPadding(new Insets(0, 0, 0, 24));
+    for (HBox group : List.of(pickers, actions, danger)) {
+      group.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+      for (var n : group.getChildren()) {
+        if (n instanceof javafx.scene.control.Control c) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+      }
     }
+    javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, pickers, actions, danger);
     bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    bar.setId("train-toolbar");
     HBox statusRow = new HBox(8, progress, status);
     statusRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     VBox top = new VBox(6, bar, statusRow);
