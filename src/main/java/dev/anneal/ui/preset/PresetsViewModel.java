@@ -126,6 +126,20 @@ public final class PresetsViewModel {
     refresh();
   }
 
+  /**
+   * The preset with the speed measured by the workspace's newest run of the same model, when the
+   * preset names none, so the time estimate says "measured" and means this machine.
+   */
+  private Preset withMeasuredSpeed(Preset p) {
+    if (p.hardware().tokensPerSecond() != null || saveDir == null) return p;
+    var measured = MeasuredSpeed.of(saveDir.resolveSibling("runs"), p);
+    if (measured.isEmpty()) return p;
+    var h = p.hardware();
+    return p.withHardware(new dev.anneal.preset.HardwareSpec(h.device(), h.gpuModel(), h.count(), h.nodes(),
+        h.memoryGb(), h.zeroStage(), h.offloadOptimizer(), h.offloadParams(), h.cpuCheckpointing(),
+        h.pinMemory(), h.maxLiveParameters(), h.pricePerDeviceHour(), measured.getAsDouble(), h.mfu()));
+  }
+
   public boolean isUnreadable(PresetField f) {
     return unreadable.containsKey(f.path());
   }
@@ -143,7 +157,7 @@ public final class PresetsViewModel {
       found.addAll(PresetLoader.problems(p));
       problems.setAll(found);
       preset.set(found.isEmpty() ? p : null);
-      estimate.set(found.isEmpty() ? Estimator.estimate(p) : null);
+      estimate.set(found.isEmpty() ? Estimator.estimate(withMeasuredSpeed(p)) : null);
     } catch (IllegalArgumentException e) {
       problems.setAll(new PresetProblem("", e.getMessage()));
       preset.set(null);

@@ -73,6 +73,28 @@ class PresetsViewModelTest {
   }
 
   @Test
+  void theTimeEstimateUsesTheSpeedARunOfTheSameModelMeasured(@TempDir Path dir) throws Exception {
+    Path presets = java.nio.file.Files.createDirectories(dir.resolve("presets"));
+    PresetsViewModel before = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    assertThat(before.estimateProperty().get().measured()).isFalse();
+    // A nano run that logged 7,000 tokens/s but for one warm-up step.
+    var nano = new PresetRegistry(List.of()).builtIn("nano").orElseThrow();
+    Path run = dir.resolve("runs/nano-20261204-101500");
+    java.nio.file.Files.createDirectories(run);
+    java.nio.file.Files.writeString(run.resolve("preset.yaml"), PresetLoader.toYaml(nano));
+    java.nio.file.Files.writeString(run.resolve("run.json"), "{\"name\":\"nano-20261204-101500\",\"status\":\"completed\"}");
+    StringBuilder metrics = new StringBuilder("{\"step\":1,\"loss\":5.0,\"tokens_per_s\":900.0}\n");
+    for (int s = 2; s <= 20; s++) metrics.append("{\"step\":").append(s).append(",\"loss\":4.0,\"tokens_per_s\":7000.0}\n");
+    java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), metrics);
+    PresetsViewModel vm = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    assertThat(vm.estimateProperty().get().measured()).isTrue();
+    assertThat(vm.estimateProperty().get().tokensPerSecond()).isEqualTo(7000.0);
+    // Another model size is other work: back to the assumed speed.
+    vm.setValue(field(vm, "model.layers"), 8);
+    assertThat(vm.estimateProperty().get().measured()).isFalse();
+  }
+
+  @Test
   void loraCanBeAddedAndItsFieldsAppear(@TempDir Path dir) {
     PresetsViewModel vm = vm(dir);
     assertThat(vm.fields()).noneMatch(f -> f.category().equals("LoRA"));
