@@ -154,16 +154,16 @@ final class DatasetCommand {
     int seqLen;
 
     @Option(names = "--fim-rate", paramLabel = "R", description = "Share of documents in fill-in-the-middle form (default ${DEFAULT-VALUE}).")
-    double fimRate = 0.0;
+    double fimRate = PrepareOptions.DEFAULT_FIM_RATE;
 
     @Option(names = "--fim-spm-rate", paramLabel = "R", description = "Of FIM documents, the share in SPM order (default ${DEFAULT-VALUE}).")
-    double fimSpmRate = 0.5;
+    double fimSpmRate = PrepareOptions.DEFAULT_FIM_SPM_RATE;
 
     @Option(names = "--val-fraction", paramLabel = "F", description = "Share of source paths held out (default ${DEFAULT-VALUE}).")
-    double valFraction = 0.05;
+    double valFraction = PrepareOptions.DEFAULT_VAL_FRACTION;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the FIM cuts (default ${DEFAULT-VALUE}).")
-    long seed = 1234;
+    long seed = PrepareOptions.DEFAULT_SEED;
 
     @Option(names = "--threads", paramLabel = "N", description = "Tokenizer threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();

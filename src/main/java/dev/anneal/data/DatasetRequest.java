@@ -24,7 +24,8 @@ public record DatasetRequest(List<Path> sources, Path out, BuildOptions build, P
   /** Default settings for a model of this vocabulary and sequence length (the sample workspace). */
   public static DatasetRequest forModel(List<Path> sources, Path out, int vocabSize, int seqLen) {
     return new DatasetRequest(sources, out, BuildOptions.defaults(), null, vocabSize,
-        new PrepareOptions("", seqLen, 0.0, 0.5, 0.05, 1));
+        new PrepareOptions("", seqLen, PrepareOptions.DEFAULT_FIM_RATE,
+        PrepareOptions.DEFAULT_FIM_SPM_RATE, PrepareOptions.DEFAULT_VAL_FRACTION, PrepareOptions.DEFAULT_SEED));
   }
 
   public boolean trainsTokenizer() {

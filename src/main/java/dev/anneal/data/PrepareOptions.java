@@ -13,6 +13,16 @@ package dev.anneal.data;
 public record PrepareOptions(String tokenizer, int seqLen, double fimRate, double fimSpmRate,
     double valFraction, long seed) {
 
+  /**
+   * The defaults everywhere a dataset is prepared (the studio's Datasets form, the sample dataset
+   * Train builds, {@code dataset prepare}): half the documents in fill-in-the-middle form, as code
+   * models are trained, half of those in SPM order, a tenth of the paths held out.
+   */
+  public static final double DEFAULT_FIM_RATE = 0.5;
+  public static final double DEFAULT_FIM_SPM_RATE = 0.5;
+  public static final double DEFAULT_VAL_FRACTION = 0.1;
+  public static final long DEFAULT_SEED = 1234;
+
   public PrepareOptions {
     if (seqLen < 2) throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
     check("--fim-rate", fimRate);

@@ -22,6 +22,15 @@ import java.util.stream.IntStream;
 public final class Evaluation {
   private Evaluation() {}
 
+  /**
+   * The text of a result's first token, which has no loss (nothing before it to predict it from)
+   * and so is not among {@link EvalResult#tokens()}; empty when there are no input ids.
+   */
+  public static String firstPiece(ModelView view, EvalResult result) {
+    if (result.inputIds().length == 0) return "";
+    return TokenPieces.of(view.tokenizer(), new int[] {result.inputIds()[0]})[0];
+  }
+
   public static EvalResult ofText(ModelView view, String text, Cancellation cancellation) {
     return ofIds(view, view.tokenizer().encode(text), cancellation);
   }

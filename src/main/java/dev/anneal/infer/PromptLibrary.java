@@ -44,15 +44,16 @@ public final class PromptLibrary {
 
   public static List<SavedPrompt> defaults() {
     return List.of(
+        // Java first: the sample workspace's corpus, which a new user's first model learns, is Java.
+        new SavedPrompt("Java class (sample workspace)",
+            "package dev.anneal.train;\n\n/** Checkpoints of a run. */\npublic final class", null),
+        new SavedPrompt("Java method (sample workspace)",
+            "  /** Whether a folder holds a PEFT adapter. */\n  public static boolean", null),
         new SavedPrompt("Function completion (Rust)",
             "// Hyperswitch payment processing\npub fn validate_payment_method", null),
         new SavedPrompt("Explain code",
             "fn fee(amount: u64) -> u64 {\n    amount * 3 / 100\n}\n\n// Explanation: this function", null),
         new SavedPrompt("Module declarations", "//! Payment connectors\n\npub mod", null),
-        new SavedPrompt("Java class (sample workspace)",
-            "package dev.anneal.train;\n\n/** Checkpoints of a run. */\npublic final class", null),
-        new SavedPrompt("Java method (sample workspace)",
-            "  /** Whether a folder holds a PEFT adapter. */\n  public static boolean", null),
         new SavedPrompt("Fill in a method body (FIM)",
             "  public int length() {\n    return ", ";\n  }\n"),
         new SavedPrompt("Instruction (chat)",

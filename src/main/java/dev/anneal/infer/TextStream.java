@@ -38,7 +38,9 @@ final class TextStream {
     }
     text = full;
     int visible = full.length() - heldBack(full);
-    if (visible > 0 && full.charAt(visible - 1) == '\uFFFD') visible--;
+    // An unfinished character is at most 3 bytes so far; a lossy decoder may make one U+FFFD of
+    // each. Showing any of them would stall the stream: the finished text no longer extends it.
+    for (int held = 0; held < 3 && visible > 0 && full.charAt(visible - 1) == '\uFFFD'; held++) visible--;
     return reveal(full.substring(0, visible));
   }
 

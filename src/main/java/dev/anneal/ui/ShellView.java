@@ -43,7 +43,12 @@ public final class ShellView {
           vm.workspaceProperty().get(), () -> presets.presetProperty().get(), javafx.application.Platform::runLater));
       return new BorderPane(new PresetsView(presets).root(), null, null, sweep.root(), null);
     });
-    factories.put("Datasets", () -> new DatasetsView(new DatasetsViewModel(vm.workspaceProperty().get())).root());
+    factories.put("Datasets", () -> {
+      DatasetsViewModel datasets = new DatasetsViewModel(vm.workspaceProperty().get());
+      // A dataset built by Train shows up here without pressing Refresh.
+      vm.datasetsChangedProperty().addListener((o, a, b) -> datasets.refresh());
+      return new DatasetsView(datasets).root();
+    });
     factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm::openRun, vm::resumeRun)).root());
     factories.put("Train", () -> trainView(vm, onShutdown));
     factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
@@ -56,7 +61,7 @@ public final class ShellView {
     workspace.setId("workspace-name");
     workspace.setWrapText(true);
     workspace.textProperty().bind(vm.workspaceProperty().map(w -> w.name()));
-    nav.getChildren().add(workspace);
+    nav.getChildren().addAll(workspace, workspaceMenu());
     ToggleGroup group = new ToggleGroup();
     for (String name : ShellViewModel.SECTIONS) {
       ToggleButton b = new ToggleButton(name);
@@ -129,14 +134,67 @@ public final class ShellView {
     }
     alert.setHeaderText(null);
     alert.show();
+
+  /** Open a folder, go back to the sample workspace, or reopen a recent one. */
+  private javafx.scene.control.MenuButton workspaceMenu() {
+    javafx.scene.control.MenuButton menu = new javafx.scene.control.MenuButton("Workspace");
+    menu.setId("workspace-menu");
+    menu.setMaxWidth(Double.MAX_VALUE);
+    Runnable fill = () -> {
+      javafx.scene.control.MenuItem open = new javafx.scene.control.MenuItem("Open folder…  (Ctrl+O)");
+      open.setOnAction(e -> chooseWorkspace());
+      javafx.scene.control.MenuItem sample = new javafx.scene.control.MenuItem("Sample workspace");
+      sample.setId("workspace-sample");
+      sample.setOnAction(e -> {
+        try {
+          vm.openSample();
+        } catch (java.io.IOException | RuntimeException ex) {
+          showError("Cannot open the sample workspace: " + ex.getMessage());
+        }
+      });
+      menu.getItems().setAll(open, sample);
+      var others = vm.recent().stream().filter(p -> !p.equals(vm.workspaceProperty().get().root())).toList();
+      if (!others.isEmpty()) menu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+      for (java.nio.file.Path p : others) {
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(p.toString());
+        item.setMnemonicParsing(false);
+        item.setOnAction(e -> open(p));
+        menu.getItems().add(item);
+      }
+    };
+    fill.run();
+    menu.setOnShowing(e -> fill.run());
+    return menu;
+  }
+
+  /** Asks for a folder and opens it as the workspace (Ctrl+O). */
+  public void chooseWorkspace() {
+    javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+    chooser.setTitle("Open a workspace folder");
+    var dir = chooser.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
+    if (dir != null) open(dir.toPath());
+  }
+
+  private void open(java.nio.file.Path folder) {
+    try {
+      vm.openWorkspace(folder);
+    } catch (RuntimeException e) {
+      showError(e.getMessage());
+    }
+  }
+
+  private static void showError(String message) {
+    new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, message).show();
   }
 
   /** The Train view, wired to runs opened or resumed from elsewhere in the studio. */
   private static Parent trainView(ShellViewModel vm, java.util.List<Runnable> onShutdown) {
-    // Leave a core for the window: with two cores, training on both makes the UI stutter.
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    // Every core by default, as the CLI does; the Threads box in Train offers fewer.
+    int threads = Runtime.getRuntime().availableProcessors();
     TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(),
         javafx.application.Platform::runLater, threads);
+    train.onDatasetsChanged(vm::datasetsChanged);
+    vm.trainingProperty().bind(train.runningProperty());
     vm.resumeRequestProperty().addListener((o, a, run) -> {
       if (run != null) train.resume(run);
     });

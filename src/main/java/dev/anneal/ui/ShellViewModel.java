@@ -24,7 +24,8 @@ public final class ShellViewModel {
   /** The sections of the navigation, in order (Ctrl+1 … Ctrl+5). */
   public static final List<String> SECTIONS = List.of("Datasets", "Presets", "Train", "Compare", "Runs");
 
-  private final StringProperty section = new SimpleStringProperty("Presets");
+  /** A new user's first goal is a trained model: open on Train, where Start does everything. */
+  private final StringProperty section = new SimpleStringProperty("Train");
   private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
   private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper("Starting the PyTorch engine…");
   private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
@@ -35,9 +36,60 @@ public final class ShellViewModel {
   /** A run the user asked to resume from the Runs view; the Train view picks it up. */
   private final ObjectProperty<java.nio.file.Path> resumeRequest = new SimpleObjectProperty<>();
 
+  /** Whether a training run is going (bound to the Train view's state). */
+  private final javafx.beans.property.BooleanProperty training = new javafx.beans.property.SimpleBooleanProperty();
+  /** Counts up each time a dataset may have appeared (Train built one). */
+  private final javafx.beans.property.IntegerProperty datasetsChanged = new javafx.beans.property.SimpleIntegerProperty();
+
   public ShellViewModel(Workspace initial) {
     workspace.set(initial);
+    recent.add(initial.root());
+    // A run belongs to its workspace: another workspace starts with an empty Train view.
+    workspace.addListener((o, a, w) -> {
+      resumeRequest.set(null);
+      run.set(null);
+    });
     refreshMemory();
+  }
+
+  /** Workspaces opened before, newest first, the open one included. */
+  private final javafx.collections.ObservableList<java.nio.file.Path> recent =
+      javafx.collections.FXCollections.observableArrayList();
+
+  /** Opens a folder as the workspace and puts it first in the recent list. */
+  public void openWorkspace(java.nio.file.Path folder) {
+    Workspace w = Workspace.open(folder);
+    remember(w.root());
+    workspace.set(w);
+  }
+
+  /** Back to the sample workspace of the data folder (unpacked again if it was removed). */
+  public void openSample() throws java.io.IOException {
+    openWorkspace(dev.anneal.workspace.SampleWorkspace.ensure(AppEnvironment.dataDir()).root());
+  }
+
+  /** Puts a workspace first in the recent list, keeping at most {@link StudioSettings#RECENT}. */
+  public void remember(java.nio.file.Path root) {
+    recent.remove(root);
+    recent.addFirst(root);
+    if (recent.size() > StudioSettings.RECENT) recent.remove(StudioSettings.RECENT, recent.size());
+  }
+
+  public javafx.collections.ObservableList<java.nio.file.Path> recent() {
+    return recent;
+  }
+
+  public javafx.beans.property.BooleanProperty trainingProperty() {
+    return training;
+  }
+
+  public javafx.beans.property.ReadOnlyIntegerProperty datasetsChangedProperty() {
+    return datasetsChanged;
+  }
+
+  /** Tells the views that list datasets to read them again. */
+  public void datasetsChanged() {
+    datasetsChanged.set(datasetsChanged.get() + 1);
   }
 
   /**

@@ -53,7 +53,12 @@ final class Splash {
   /** Shows the latest progress; FX thread. */
   void update(Progress p) {
     double mb = p.done() / 1e6;
-    if (p.total() > 0) {
+    if (p.total() > 0 && p.done() == 0) {
+      // Nothing measurable yet (the natives may unpack elsewhere and move in at the end): say
+      // how much is coming rather than a "0 of" that looks stuck.
+      bar.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
+      detail.setText(String.format(Locale.ROOT, "%.0f MB to unpack", p.total() / 1e6));
+    } else if (p.total() > 0) {
       bar.setProgress(p.fraction());
       detail.setText(String.format(Locale.ROOT, "%.0f of %.0f MB", mb, p.total() / 1e6));
     } else {

@@ -19,7 +19,6 @@ import javafx.scene.image.Image;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 
 /**
@@ -49,9 +48,11 @@ public final class StudioApp extends Application {
     Thread t = new Thread(() -> {
       EngineInfo info = EngineStartup.start(plan, progress::submit);
       Platform.runLater(() -> {
-        splash.close();
         try {
+          // The window opens under the splash, which closes once the window has drawn a frame:
+          // closing it first leaves a second of nothing (or black) on screen.
           open(stage).showEngine(info);
+          closeAfterNextPulse(splash);
           if (AotTrainingRun.ON) {
             AotTrainingRun.exitWhenReady(scene, java.util.concurrent.CompletableFuture.completedFuture(info));
           }
@@ -64,6 +65,21 @@ public final class StudioApp extends Application {
     t.start();
   }
 
+  private static void closeAfterNextPulse(Splash splash) {
+    javafx.animation.AnimationTimer[] t = new javafx.animation.AnimationTimer[1];
+    t[0] = new javafx.animation.AnimationTimer() {
+      private int frames;
+
+      @Override
+      public void handle(long now) {
+        if (++frames < 3) return;
+        stop();
+        splash.close();
+      }
+    };
+    t[0].start();
+  }
+
   /** Opens the main window on the last workspace. */
   private ShellViewModel open(Stage stage) throws IOException {
     StudioPreparation.Prepared prepared = StudioPreparation.take();
@@ -71,6 +87,10 @@ public final class StudioApp extends Application {
     settings = prepared.settings();
     Workspace workspace = prepared.workspace();
     ShellViewModel vm = new ShellViewModel(workspace);
+    for (String r : settings.recent().reversed()) {
+      if (java.nio.file.Files.isDirectory(Path.of(r))) vm.remember(Path.of(r));
+    }
+    vm.remember(workspace.root());
     ShellView shell = new ShellView(vm);
     StartupTrace.mark("shell built");
     shellView = shell;
@@ -78,7 +98,7 @@ public final class StudioApp extends Application {
     Runtime.getRuntime().addShutdownHook(new Thread(shell::shutdown, "anneal-shutdown"));
     scene = new Scene(shell.root(), settings.width(), settings.height());
     applyTheme(settings.theme());
-    bindShortcuts(stage, vm);
+    bindShortcuts(stage, vm, shell);
     stage.setTitle("Anneal — " + workspace.name());
     vm.workspaceProperty().addListener((o, a, w) -> stage.setTitle("Anneal — " + w.name()));
     if (!Double.isNaN(settings.x())) {
@@ -87,14 +107,20 @@ public final class StudioApp extends Application {
     }
     stage.setMaximized(settings.maximized());
     stage.setScene(scene);
-    stage.setOnCloseRequest(e -> remember(stage, vm));
+    stage.setOnCloseRequest(e -> {
+      if (!confirmQuit(vm)) {
+        e.consume();
+        return;
+      }
+      remember(stage, vm);
+    });
     stage.getIcons().add(new Image(StudioApp.class.getResourceAsStream("icon.png")));
     stage.show();
     StartupTrace.mark("stage shown");
     return vm;
   }
 
-  private void bindShortcuts(Stage stage, ShellViewModel vm) {
+  private void bindShortcuts(Stage stage, ShellViewModel vm, ShellView shell) {
     List<String> sections = ShellViewModel.SECTIONS;
     KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
     for (int i = 0; i < sections.size(); i++) {
@@ -103,29 +129,31 @@ public final class StudioApp extends Application {
           () -> vm.sectionProperty().set(name));
     }
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
-        () -> chooseWorkspace(stage, vm));
+        shell::chooseWorkspace);
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN,
         KeyCombination.SHIFT_DOWN), () -> applyTheme(settings.theme().equals("dark") ? "light" : "dark"));
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), () -> about(vm));
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
         () -> {
+          if (!confirmQuit(vm)) return;
           remember(stage, vm);
           Platform.exit();
         });
   }
 
-  private void chooseWorkspace(Stage stage, ShellViewModel vm) {
-    DirectoryChooser chooser = new DirectoryChooser();
-    chooser.setTitle("Open a workspace folder");
-    var dir = chooser.showDialog(stage);
-    if (dir != null) vm.workspaceProperty().set(Workspace.open(dir.toPath()));
+  /** Quitting during a run stops it with a checkpoint; ask first. */
+  private static boolean confirmQuit(ShellViewModel vm) {
+    if (!vm.trainingProperty().get()) return true;
+    Alert a = new Alert(Alert.AlertType.CONFIRMATION,
+        "The run stops after this step and saves a checkpoint; Resume in Train or Runs continues it.",
+        javafx.scene.control.ButtonType.YES, javafx.scene.control.ButtonType.NO);
+    a.setHeaderText("A run is training. Stop it and quit?");
+    return a.showAndWait().orElse(javafx.scene.control.ButtonType.NO) == javafx.scene.control.ButtonType.YES;
   }
 
   private void applyTheme(String theme) {
     settings = settings.withTheme(theme);
-    scene.getStylesheets().setAll(
-        StudioApp.class.getResource("studio.css").toExternalForm(),
-        StudioApp.class.getResource(theme + ".css").toExternalForm());
+    Themes.apply(scene, theme);
   }
 
   private void about(ShellViewModel vm) {

@@ -7,16 +7,23 @@ import dev.anneal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * What the studio remembers between starts: window bounds, theme, last workspace. Stored as
+ * What the studio remembers between starts: window bounds, theme, last workspace and the ones
+ * opened before it (newest first, at most {@link #RECENT}). Stored as
  * {@code studio.json} in the data folder; a missing or unreadable file means defaults.
  */
 public record StudioSettings(double x, double y, double width, double height, boolean maximized,
-    String theme, String workspace) {
+    String theme, String workspace, List<String> recent) {
 
+  public static final int RECENT = 8;
   public static final StudioSettings DEFAULT =
-      new StudioSettings(Double.NaN, Double.NaN, 1280, 820, false, "light", null);
+      new StudioSettings(Double.NaN, Double.NaN, 1280, 820, false, "light", null, List.of());
+
+  public StudioSettings {
+    recent = recent == null ? List.of() : List.copyOf(recent.stream().limit(RECENT).toList());
+  }
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -36,14 +43,18 @@ public record StudioSettings(double x, double y, double width, double height, bo
   }
 
   public StudioSettings withTheme(String t) {
-    return new StudioSettings(x, y, width, height, maximized, t, workspace);
+    return new StudioSettings(x, y, width, height, maximized, t, workspace, recent);
   }
 
   public StudioSettings withWorkspace(String w) {
-    return new StudioSettings(x, y, width, height, maximized, theme, w);
+    return new StudioSettings(x, y, width, height, maximized, theme, w, recent);
+  }
+
+  public StudioSettings withRecent(List<String> r) {
+    return new StudioSettings(x, y, width, height, maximized, theme, workspace, r);
   }
 
   public StudioSettings withBounds(double nx, double ny, double w, double h, boolean max) {
-    return new StudioSettings(nx, ny, w, h, max, theme, workspace);
+    return new StudioSettings(nx, ny, w, h, max, theme, workspace, recent);
   }
 }

@@ -77,4 +77,30 @@ class SamplerTest {
     assertThat(s.accept(7)).isEqualTo("x");
     assertThat(s.accept(8)).isEqualTo("é");
   }
+
+  @Test
+  void textStreamHoldsBackEveryByteOfAnUnfinishedFourByteCharacter() {
+    // One token per UTF-8 byte; the decoder makes one U+FFFD per byte of an unfinished character.
+    byte[] bytes = "a\uD83D\uDE00b".getBytes(java.nio.charset.StandardCharsets.UTF_8); // a, 4-byte emoji, b
+    TextStream s = new TextStream(ids -> {
+      byte[] b = new byte[ids.length];
+      for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
+      int complete = b.length;
+      for (int back = 1; back <= Math.min(3, b.length); back++) {
+        int lead = b[b.length - back] & 0xff;
+        int need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+        if (need > back) complete = b.length - back;
+        if (lead >= 0xc0) break;
+      }
+      return new String(b, 0, complete, java.nio.charset.StandardCharsets.UTF_8)
+          + "\uFFFD".repeat(b.length - complete);
+    }, List.of());
+    StringBuilder shown = new StringBuilder();
+    for (byte b : bytes) {
+      String delta = s.accept(b & 0xff);
+      assertThat(delta).doesNotContain("\uFFFD");
+      shown.append(delta);
+    }
+    assertThat(shown.toString()).isEqualTo("a\uD83D\uDE00b");
+  }
 }

@@ -36,6 +36,10 @@ class SplashTest {
 
     robot.interact(() -> splash.update(new Progress("Downloading", 5_000_000, -1, Map.of(), -1)));
     assertThat(robot.lookup("#splash-detail").queryAs(Label.class).getText()).isEqualTo("5 MB");
+    // Before any byte is measurable the splash says what is coming, not a stuck "0 of 448 MB".
+    robot.interact(() -> splash.update(new Progress("Unpacking", 0, 448_000_000, Map.of(), -1)));
+    assertThat(robot.lookup("#splash-detail").queryAs(Label.class).getText()).isEqualTo("448 MB to unpack");
+    assertThat(bar.isIndeterminate()).isTrue();
     robot.interact(splash::close);
   }
 }

@@ -25,6 +25,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.TextFlow;
 import javafx.stage.DirectoryChooser;
@@ -73,12 +74,29 @@ public final class CompareView {
     box.setPromptText("a run, checkpoint, HF folder or PEFT adapter");
     box.valueProperty().bindBidirectional(target);
     box.setOnShowing(e -> vm.refreshModelChoices());
+    // The list shows runs and checkpoints by their name under the runs folder, not the full path
+    // (which would hide the name and widen the list past the window).
+    box.setCellFactory(l -> new ListCell<>() {
+      @Override
+      protected void updateItem(String item, boolean empty) {
+        super.updateItem(item, empty);
+        setText(empty ? null : vm.choiceLabel(item));
+      }
+    });
+    box.setPrefWidth(200);
+    box.setMinWidth(120);
+    // After a pick, show the end of the path: the run and checkpoint names.
+    target.addListener((o, a, b) -> javafx.application.Platform.runLater(() -> box.getEditor().end()));
     Button browse = new Button("Folder…");
+    browse.setMinWidth(Region.USE_PREF_SIZE);
     browse.setOnAction(e -> {
       File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
       if (dir != null) target.set(dir.getPath());
     });
-    HBox row = new HBox(6, new Label(title), box, browse);
+    Label name = new Label(title);
+    name.setId(id + "-label");
+    name.setMinWidth(Region.USE_PREF_SIZE);
+    HBox row = new HBox(6, name, box, browse);
     row.setAlignment(Pos.CENTER_LEFT);
     HBox.setHgrow(box, Priority.ALWAYS);
     return row;
@@ -233,18 +251,28 @@ public final class CompareView {
       b.setToggleGroup(group);
       b.setSelected(vm.colourByProperty().get() == by);
       b.setOnAction(e -> vm.colourByProperty().set(by));
+      // Colours need per-token losses: a text file has them, a dataset's val split only a mean.
+      b.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(vm.perToken()));
       colours.getChildren().add(b);
     }
     TextFlow flow = new TextFlow();
     flow.setId("per-token");
     flow.setPadding(new Insets(6));
-    Runnable redraw = () -> PerTokenText.fill(flow, vm.perToken(), vm.colourByProperty().get());
+    Label hint = new Label("Evaluate on a text file (File…) to see it coloured token by token;"
+        + " a dataset folder gives the mean loss of its val split.");
+    hint.setId("per-token-hint");
+    hint.setWrapText(true);
+    Runnable redraw = () -> {
+      if (vm.perToken().isEmpty()) flow.getChildren().setAll(hint);
+      else PerTokenText.fill(flow, vm.perToken(), vm.colourByProperty().get());
+    };
+    redraw.run();
     vm.perToken().addListener((ListChangeListener<CompareViewModel.TokenDiff>) c -> redraw.run());
     vm.colourByProperty().addListener((o, a, b) -> redraw.run());
     ScrollPane scroll = new ScrollPane(flow);
     scroll.setFitToWidth(true);
     scroll.setPrefViewportHeight(140);
-    scroll.setStyle("-fx-background-color: white;");
+    scroll.getStyleClass().add("per-token-pane");
     return new VBox(6, pick, new HBox(24, figures, improvement), colours, scroll);
   }
 
@@ -267,7 +295,7 @@ public final class CompareView {
   }
 
   private static TextArea monospace(TextArea area) {
-    area.setStyle("-fx-font-family: monospace;");
+    area.getStyleClass().add("code");
     return area;
   }
 

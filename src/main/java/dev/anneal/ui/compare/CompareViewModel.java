@@ -50,6 +50,7 @@ public final class CompareViewModel implements AutoCloseable {
   public enum ColourBy { BASE, TUNED, DIFFERENCE }
 
   /** One predicted token with both models' losses (nats). */
+  /** A token's text and both losses; NaN losses for the first token, which nothing predicts. */
   public record TokenDiff(String text, double baseLoss, double tunedLoss) {
     /** Negative where tuning helped. */
     public double delta() {
@@ -126,12 +127,42 @@ public final class CompareViewModel implements AutoCloseable {
       try (Stream<Path> s = Files.list(runsDir)) {
         s.filter(p -> Files.isRegularFile(p.resolve("run.json")))
             .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
-            .forEach(p -> runs.add(p.toString()));
+            .forEach(p -> {
+              runs.add(p.toString());
+              runs.addAll(checkpoints(p));
+            });
       } catch (IOException e) {
         status.set("Cannot list " + runsDir + ": " + e.getMessage());
       }
     }
     modelChoices.setAll(runs);
+  }
+
+  /** A run's checkpoint folders, newest first: any of them can be compared, not only the best. */
+  private static List<String> checkpoints(Path run) {
+    Path dir = run.resolve("checkpoints");
+    if (!Files.isDirectory(dir)) return List.of();
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory)
+          .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+          .map(Path::toString).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * How a model choice reads in the pickers: a path inside the runs folder relative to it
+   * ({@code nano-20261204-101500/checkpoints/step-000030}), so the run's name is what shows.
+   */
+  public String choiceLabel(String choice) {
+    if (choice == null) return "";
+    try {
+      Path p = Path.of(choice);
+      return p.startsWith(runsDir) && !p.equals(runsDir) ? runsDir.relativize(p).toString() : choice;
+    } catch (RuntimeException e) {
+      return choice;
+    }
   }
 
   public void usePrompt(SavedPrompt p) {
@@ -231,7 +262,9 @@ public final class CompareViewModel implements AutoCloseable {
         Path path = Path.of(source);
         EvalResult b, t;
         if (Files.isDirectory(path)) {
+          statusUpdates.submit("\u0000Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
           b = Evaluation.ofValSplit(models.base(), path);
+          statusUpdates.submit("\u0000Evaluating the tuned model on " + path.getFileName() + "'s val split (2 of 2)…");
           t = Evaluation.ofValSplit(models.tuned(), path);
         } else {
           if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
@@ -242,6 +275,9 @@ public final class CompareViewModel implements AutoCloseable {
         List<TokenDiff> diffs = new ArrayList<>();
         boolean comparable = models.sameTokenizer() && b.tokens().size() == t.tokens().size();
         if (comparable) {
+          // The first token has no loss but is part of the text: shown uncoloured.
+          String first = Evaluation.firstPiece(models.base(), b);
+          if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
           for (int i = 0; i < b.tokens().size(); i++) {
             diffs.add(new TokenDiff(b.tokens().get(i).token(), b.tokens().get(i).loss(), t.tokens().get(i).loss()));
           }

@@ -27,14 +27,16 @@ final class PerTokenText {
     List<Node> nodes = new ArrayList<>();
     for (TokenDiff t : tokens) {
       String colour = colour(t, by);
-      String tip = String.format(Locale.ROOT, "base %.3f · tuned %.3f · Δ %+.3f", t.baseLoss(), t.tunedLoss(), t.delta());
+      String tip = Double.isNaN(t.baseLoss()) ? "first token: nothing before it to predict it from"
+          : String.format(Locale.ROOT, "base %.3f · tuned %.3f · Δ %+.3f", t.baseLoss(), t.tunedLoss(), t.delta());
       String[] lines = t.text().split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         if (i > 0) nodes.add(new Text("\n"));
         if (lines[i].isEmpty()) continue;
         Label l = new Label(lines[i]);
         l.getStyleClass().add("token");
-        l.setStyle("-fx-background-color: " + colour + "; -fx-font-family: monospace; -fx-padding: 0;");
+        // The text colour comes from the stylesheet (dark in both themes: the backgrounds are pale).
+        l.setStyle("-fx-background-color: " + colour + ";");
         l.setAccessibleText(tip);
         l.setUserData(t);
         nodes.add(l);
@@ -45,6 +47,7 @@ final class PerTokenText {
 
   /** A CSS colour for a token under the chosen view. */
   static String colour(TokenDiff t, ColourBy by) {
+    if (Double.isNaN(t.baseLoss())) return "white";
     return switch (by) {
       case BASE -> byLoss(t.baseLoss());
       case TUNED -> byLoss(t.tunedLoss());

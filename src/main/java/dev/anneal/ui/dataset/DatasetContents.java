@@ -51,7 +51,7 @@ final class DatasetContents {
     summary.setWrapText(true);
     summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrap instead of clipping
     samples.setId("dataset-samples");
-    samples.getColumns().add(Columns.text("Kind", 80, s -> s.kind().id()));
+    samples.getColumns().add(Columns.text("Kind", 120, s -> KindLabels.of(s.kind())));
     samples.getColumns().add(Columns.text("Path", 300, Sample::path));
     samples.getColumns().add(Columns.text("Language", 90, Sample::language));
     samples.getColumns().add(Columns.text("Lines", 90, s -> s.startLine() + "–" + s.endLine()));
@@ -143,7 +143,9 @@ final class DatasetContents {
         f.samples() > f.preview().size() ? " · preview shows the first " + f.preview().size() : ""));
     samples.getItems().setAll(f.preview());
     if (!f.preview().isEmpty()) samples.getSelectionModel().selectFirst();
-    fill(byKind, st.byKind());
+    Map<String, Long> kinds = new java.util.LinkedHashMap<>();
+    st.byKind().forEach((k, v) -> kinds.merge(KindLabels.of(k), v, Long::sum));
+    fill(byKind, kinds);
     fill(byLanguage, st.byLanguage());
     Map<String, Long> hist = new java.util.LinkedHashMap<>();
     st.histogram().forEach(b -> hist.put(b.label(), b.samples()));
@@ -167,7 +169,13 @@ final class DatasetContents {
   }
 
   private static BarChart<String, Number> chart(String title, String id) {
-    BarChart<String, Number> c = new BarChart<>(new CategoryAxis(), new NumberAxis());
+    CategoryAxis categories = new CategoryAxis();
+    // Slanted, the categories (token-length ranges, kind names) no longer run into each other.
+    categories.setTickLabelRotation(-35);
+    NumberAxis counts = new NumberAxis();
+    counts.setTickLabelFormatter(dev.anneal.ui.fx.AxisFormats.wholeNumbers());
+    counts.setMinorTickVisible(false);
+    BarChart<String, Number> c = new BarChart<>(categories, counts);
     c.setTitle(title);
     c.setId(id);
     c.setLegendVisible(false);

@@ -68,7 +68,7 @@ final class DatasetForm {
   private Node kinds() {
     FlowPane pane = new FlowPane(8, 4);
     for (SampleKind k : SampleKind.values()) {
-      CheckBox c = new CheckBox(k.id());
+      CheckBox c = new CheckBox(KindLabels.of(k));
       c.setId("kind-" + k.id());
       c.selectedProperty().bindBidirectional(s.kind(k));
       pane.getChildren().add(c);

@@ -40,10 +40,10 @@ public final class DatasetSettings {
   private final IntegerProperty maxTokens = new SimpleIntegerProperty(2048);
   private final BooleanProperty nearDedup = new SimpleBooleanProperty(true);
   private final DoubleProperty nearDupThreshold = new SimpleDoubleProperty(0.85);
-  private final DoubleProperty fimRate = new SimpleDoubleProperty(0.5);
-  private final DoubleProperty fimSpmRate = new SimpleDoubleProperty(0.5);
+  private final DoubleProperty fimRate = new SimpleDoubleProperty(PrepareOptions.DEFAULT_FIM_RATE);
+  private final DoubleProperty fimSpmRate = new SimpleDoubleProperty(PrepareOptions.DEFAULT_FIM_SPM_RATE);
   private final IntegerProperty seqLen = new SimpleIntegerProperty(256);
-  private final DoubleProperty valFraction = new SimpleDoubleProperty(0.1);
+  private final DoubleProperty valFraction = new SimpleDoubleProperty(PrepareOptions.DEFAULT_VAL_FRACTION);
   private final BooleanProperty trainTokenizer = new SimpleBooleanProperty(true);
   private final IntegerProperty vocabSize = new SimpleIntegerProperty(4096);
   private final StringProperty tokenizerFile = new SimpleStringProperty("");
@@ -114,7 +114,7 @@ public final class DatasetSettings {
     build = new BuildOptions(build.scan(), build.maxTokens(), build.nearDup(), build.quality(),
         threads, build.kinds(), build.secrets());
     PrepareOptions prepare = new PrepareOptions("", seqLen.get(), fimRate.get(), fimSpmRate.get(),
-        valFraction.get(), 1234);
+        valFraction.get(), PrepareOptions.DEFAULT_SEED);
     Path tokenizer = trainTokenizer.get() ? null : Path.of(tokenizerFile.get().strip());
     return new DatasetRequest(List.copyOf(sources), output(), build, tokenizer, vocabSize.get(), prepare);
   }

@@ -52,9 +52,17 @@ public final class DatasetsViewModel {
 
   public DatasetsViewModel(Workspace workspace) {
     this.workspace = workspace;
-    List<Path> sources = workspace.sources().isEmpty() && Files.isDirectory(workspace.root().resolve("corpus"))
-        ? List.of(workspace.root().resolve("corpus")) : workspace.sources();
-    settings = new DatasetSettings(workspace.datasetsDir(), sources);
+    settings = new DatasetSettings(workspace.datasetsDir(), defaultSources(workspace));
+  }
+
+  /**
+   * What the form offers to build from: the workspace's listed sources, else its corpus folder,
+   * else the opened folder itself (a repository opened as a workspace is its own source).
+   */
+  static List<Path> defaultSources(Workspace workspace) {
+    if (!workspace.sources().isEmpty()) return workspace.sources();
+    Path corpus = workspace.root().resolve("corpus");
+    return List.of(Files.isDirectory(corpus) ? corpus : workspace.root());
   }
 
   /** Builds the dataset the settings describe; completes on the FX thread once shown. */

@@ -10,7 +10,9 @@ import org.controlsfx.property.editor.AbstractPropertyEditor;
 
 /**
  * A number field that commits every valid keystroke, so the estimate follows the typing;
- * ControlsFX's own numeric editor commits only when focus leaves the field.
+ * ControlsFX's own numeric editor commits only when focus leaves the field. Text that is not a
+ * number is passed on as a {@link Unreadable} so the field is marked instead of silently keeping
+ * its old value.
  */
 final class LiveNumberEditor extends AbstractPropertyEditor<Object, TextField> {
   private ObjectProperty<Object> parsed;
@@ -22,8 +24,12 @@ final class LiveNumberEditor extends AbstractPropertyEditor<Object, TextField> {
     getEditor().textProperty().addListener((o, a, text) -> {
       Object v = parse(text);
       if (v != null) parsed().set(v);
+      else if (!text.isBlank()) parsed().set(new Unreadable(text));
     });
   }
+
+  /** What the editor holds when its text is not a number. */
+  record Unreadable(String text) {}
 
   private ObjectProperty<Object> parsed() {
     if (parsed == null) parsed = new SimpleObjectProperty<>();
@@ -47,6 +53,7 @@ final class LiveNumberEditor extends AbstractPropertyEditor<Object, TextField> {
 
   @Override
   public void setValue(Object value) {
+    if (value instanceof Unreadable) return;
     String text = value == null ? "" : integer ? String.valueOf(((Number) value).intValue())
         : format(((Number) value).doubleValue());
     if (!text.equals(getEditor().getText())) getEditor().setText(text);

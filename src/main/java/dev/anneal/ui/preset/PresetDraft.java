@@ -100,13 +100,18 @@ final class PresetDraft {
     return out;
   }
 
+  /** Whole numbers as longs ("4", not "4.0"), so an int and an equal double still compare equal. */
+  private static Object number(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+  }
+
   private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
     if (node.isObject()) {
       node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey()
           : prefix + "." + e.getKey(), e.getValue(), out));
     } else if (!node.isNull()) {
       out.put(prefix, node.isContainerNode() ? node.toString()
-          : node.isNumber() ? node.numberValue().doubleValue() : node.asText());
+          : node.isNumber() ? number(node.numberValue().doubleValue()) : node.asText());
     }
   }
 }

@@ -52,13 +52,18 @@ final class PresetItem implements PropertySheet.Item {
 
   @Override
   public void setValue(Object value) {
+    if (value instanceof LiveNumberEditor.Unreadable u) {
+      vm.setUnreadable(field, u.text());
+      return;
+    }
     Object v = value;
     if (value instanceof Number n && field.type() == Integer.class) v = n.intValue();
     if (value instanceof Number n && field.type() == Double.class) v = n.doubleValue();
     Object current = vm.value(field);
-    if (java.util.Objects.equals(v, current)) return;
-    if (current == null && v instanceof Number n && n.doubleValue() == 0) return;
-    vm.setValue(field, v);
+    boolean unchanged = java.util.Objects.equals(v, current)
+        || current == null && v instanceof Number n && n.doubleValue() == 0;
+    if (unchanged && vm.isUnreadable(field)) vm.setReadable(field);
+    else if (!unchanged) vm.setValue(field, v);
   }
 
   @Override

@@ -32,6 +32,8 @@ public final class PresetsViewModel {
   private final ObjectProperty<Estimate> estimate = new SimpleObjectProperty<>();
   private final ObjectProperty<Preset> preset = new SimpleObjectProperty<>();
   private final ObservableList<PresetProblem> problems = FXCollections.observableArrayList();
+  /** Fields whose editor text does not read as a number, with the message to show. */
+  private final Map<String, String> unreadable = new java.util.LinkedHashMap<>();
   private final ObservableList<String> differences = FXCollections.observableArrayList();
   /** Bumped when the set of fields changes (LoRA or experts added or removed). */
   private final IntegerProperty layout = new SimpleIntegerProperty();
@@ -66,6 +68,7 @@ public final class PresetsViewModel {
       return;
     }
     draft = new PresetDraft(entry.preset());
+    unreadable.clear();
     baseline = registry.builtIn(entry.name()).map(PresetDraft::new).orElse(draft.copy());
     layout.set(layout.get() + 1);
     refresh();
@@ -91,7 +94,19 @@ public final class PresetsViewModel {
   /** Changes one field and recomputes problems, estimate and differences. */
   public void setValue(PresetField f, Object value) {
     if (draft == null) return;
+    unreadable.remove(f.path());
     draft.set(f.path(), value);
+    refresh();
+  }
+
+  /**
+   * A field's editor holds text that is not a number ({@code layers: abc}): the field is marked,
+   * the estimate stops and Save as is off until it reads again; the draft keeps its last value.
+   */
+  public void setUnreadable(PresetField f, String text) {
+    if (draft == null) return;
+    unreadable.put(f.path(), (f.type() == Integer.class ? "a whole number" : "a number")
+        + " is needed, not \"" + text.strip() + "\"");
     refresh();
   }
 
@@ -111,13 +126,38 @@ public final class PresetsViewModel {
     refresh();
   }
 
+  /**
+   * The preset with the speed measured by the workspace's newest run of the same model, when the
+   * preset names none, so the time estimate says "measured" and means this machine.
+   */
+  private Preset withMeasuredSpeed(Preset p) {
+    if (p.hardware().tokensPerSecond() != null || saveDir == null) return p;
+    var measured = MeasuredSpeed.of(saveDir.resolveSibling("runs"), p);
+    if (measured.isEmpty()) return p;
+    var h = p.hardware();
+    return p.withHardware(new dev.anneal.preset.HardwareSpec(h.device(), h.gpuModel(), h.count(), h.nodes(),
+        h.memoryGb(), h.zeroStage(), h.offloadOptimizer(), h.offloadParams(), h.cpuCheckpointing(),
+        h.pinMemory(), h.maxLiveParameters(), h.pricePerDeviceHour(), measured.getAsDouble(), h.mfu()));
+  }
+
+  public boolean isUnreadable(PresetField f) {
+    return unreadable.containsKey(f.path());
+  }
+
+  /** The field's editor reads as a number again (its old value). */
+  public void setReadable(PresetField f) {
+    if (unreadable.remove(f.path()) != null && draft != null) refresh();
+  }
+
   private void refresh() {
     try {
       Preset p = draft.toPreset();
-      List<PresetProblem> found = PresetLoader.problems(p);
+      List<PresetProblem> found = new java.util.ArrayList<>();
+      unreadable.forEach((path, message) -> found.add(new PresetProblem(path, message)));
+      found.addAll(PresetLoader.problems(p));
       problems.setAll(found);
       preset.set(found.isEmpty() ? p : null);
-      estimate.set(found.isEmpty() ? Estimator.estimate(p) : null);
+      estimate.set(found.isEmpty() ? Estimator.estimate(withMeasuredSpeed(p)) : null);
     } catch (IllegalArgumentException e) {
       problems.setAll(new PresetProblem("", e.getMessage()));
       preset.set(null);

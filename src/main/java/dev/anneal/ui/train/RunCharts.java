@@ -38,9 +38,9 @@ public final class RunCharts {
   private final BoundedSeries rollbacks = new BoundedSeries("rollback", POINTS)
       .asMarkers(() -> marker("#f0ad4e"));
   private final DoubleProperty step = new SimpleDoubleProperty();
-  private final DoubleProperty tokensPerS = new SimpleDoubleProperty();
+  private final DoubleProperty tokensPerS = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
-  private final DoubleProperty memoryMb = new SimpleDoubleProperty();
+  private final DoubleProperty memoryMb = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty etaSeconds = new SimpleDoubleProperty(-1);
   /** Per time column, per layer, per expert: the load fraction (MoE runs only). */
   private final ObjectProperty<List<List<List<Double>>>> expertHistory = new SimpleObjectProperty<>(List.of());
@@ -79,7 +79,7 @@ public final class RunCharts {
   public void addEvents(List<RunEvent> events) {
     List<String> lines = new ArrayList<>();
     for (RunEvent e : events) {
-      double y = Double.isNaN(lastLoss) ? 0 : lastLoss;
+      double y = lossAt(e.step());
       switch (e.kind()) {
         case RunEvent.CHECKPOINT -> checkpoints.add(e.step(), y);
         case RunEvent.NAN_SKIP -> nanSkips.add(e.step(), y);
@@ -89,6 +89,33 @@ public final class RunCharts {
       lines.add("[" + e.kind() + "] step " + e.step() + ": " + e.message());
     }
     addLog(lines);
+  }
+
+  /**
+   * The train loss logged at {@code step} or the nearest step before it, so that a marker sits on
+   * the curve also when a resumed run's whole history arrives before its events.
+   */
+  double lossAt(long step) {
+    var data = trainLoss.series().getData();
+    int lo = 0, hi = data.size() - 1, found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (data.get(mid).getXValue().doubleValue() <= step) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (found >= 0) return data.get(found).getYValue().doubleValue();
+    if (!data.isEmpty()) return data.getFirst().getYValue().doubleValue();
+    return Double.isNaN(lastLoss) ? 0 : lastLoss;
+  }
+
+  /** Blanks the figures that only mean something while a run is going (speed, time left). */
+  public void endLive() {
+    tokensPerS.set(Double.NaN);
+    etaSeconds.set(-1);
   }
 
   /** Appends log lines, keeping the last {@link #LOG_LINES} (FX thread). */
@@ -114,7 +141,9 @@ public final class RunCharts {
   public void clear() {
     for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks)) s.clear();
     step.set(0);
-    tokensPerS.set(0);
+    tokensPerS.set(Double.NaN);
+    etaSeconds.set(-1);
+    memoryMb.set(Double.NaN);
     loss.set(Double.NaN);
     lastLoss = Double.NaN;
     expertHistory.set(List.of());
@@ -125,6 +154,29 @@ public final class RunCharts {
     javafx.scene.shape.Circle c = new javafx.scene.shape.Circle(4, javafx.scene.paint.Color.web(colour));
     c.setStroke(javafx.scene.paint.Color.WHITE);
     return c;
+  }
+
+  /** The Step tile: "–" before the first step. */
+  static String stepText(double step) {
+    return step <= 0 ? "–" : String.format(Locale.ROOT, "%,d", (long) step);
+  }
+
+  /** The Tokens / s tile: "–" when no run is going. */
+  static String speedText(double tokensPerS) {
+    return Double.isNaN(tokensPerS) ? "–" : String.format(Locale.ROOT, "%,.0f", tokensPerS);
+  }
+
+  /** The Time left tile: the duration itself, "–" when unknown or no run is going. */
+  static String etaText(double seconds) {
+    return seconds < 0 || Double.isNaN(seconds) ? "–" : duration(seconds);
+  }
+
+  static String lossText(double loss) {
+    return Double.isNaN(loss) ? "–" : String.format(Locale.ROOT, "%.3f", loss);
+  }
+
+  static String memoryText(double mb) {
+    return Double.isNaN(mb) ? "–" : String.format(Locale.ROOT, "%,.0f MB", mb);
   }
 
   static String duration(double seconds) {

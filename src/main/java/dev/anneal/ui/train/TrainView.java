@@ -1,7 +1,5 @@
 package dev.anneal.ui.train;
 
-import eu.hansolo.tilesfx.Tile;
-import eu.hansolo.tilesfx.TileBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +34,7 @@ public final class TrainView {
     dataset.setId("train-dataset");
     dataset.valueProperty().bindBidirectional(vm.datasetProperty());
     dataset.setPromptText("sample dataset (built on start)");
+    dataset.setPlaceholder(new Label("No datasets yet: Start builds the sample dataset"));
     dataset.setConverter(new StringConverter<>() {
       @Override
       public String toString(Path p) {
@@ -54,13 +53,24 @@ public final class TrainView {
     });
     pause.textProperty().bind(Bindings.when(vm.pausedProperty()).then("Continue").otherwise("Pause"));
     Button stop = button("Stop", "train-stop", "Save a checkpoint, then stop", vm::stop);
-    Button cancel = button("Cancel", "train-cancel", "Stop now, without a checkpoint", vm::cancel);
+    Button resume = button("Resume", "train-resume", "Continue this run from its newest checkpoint", vm::resume);
+    Button cancel = button("Cancel run…", "train-cancel", "Stop now, without a checkpoint (asks first)", () -> {
+      if (confirmCancel(root)) vm.cancel();
+    });
     start.disableProperty().bind(vm.runningProperty().or(vm.presetProperty().isNull()));
     preset.disableProperty().bind(vm.runningProperty());
     dataset.disableProperty().bind(vm.runningProperty());
     pause.disableProperty().bind(vm.runningProperty().not());
     stop.disableProperty().bind(vm.runningProperty().not());
     cancel.disableProperty().bind(vm.runningProperty().not());
+    resume.disableProperty().bind(vm.runningProperty().or(vm.resumableProperty().not()));
+    int cores = Runtime.getRuntime().availableProcessors();
+    javafx.scene.control.Spinner<Integer> threads = new javafx.scene.control.Spinner<>(1, Math.max(cores, vm.threadsProperty().get()), vm.threadsProperty().get());
+    threads.setId("train-threads");
+    threads.setPrefWidth(70);
+    threads.setTooltip(new Tooltip("CPU threads for training (this machine has " + cores + " cores)"));
+    threads.valueProperty().addListener((o, a, n) -> vm.threadsProperty().set(n));
+    threads.disableProperty().bind(vm.runningProperty());
     Button follow = button("Follow folder…", "train-follow",
         "Chart a run folder as it grows: a DeepSpeed bundle's output, any HF Trainer folder", () -> {
           javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
@@ -80,11 +90,21 @@ public final class TrainView {
     dataset.setPrefWidth(240);
     Label presetLabel = new Label("Preset");
     Label dataLabel = new Label("Data");
-    HBox bar = new HBox(8, presetLabel, preset, dataLabel, dataset, start, pause, stop, cancel, follow);
-    for (var n : bar.getChildren()) {
-      if (n instanceof javafx.scene.control.Control c) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    // Cancel sits apart from Stop: one keeps the work, the other throws away what is unsaved.
+    // A flow wraps onto a second line in a narrow window instead of pushing the view wider.
+    HBox pickers = new HBox(8, presetLabel, preset, dataLabel, dataset, new Label("Threads"), threads);
+    HBox actions = new HBox(8, start, pause, stop, resume, follow);
+    HBox danger = new HBox(cancel);
+    danger.setPadding(new Insets(0, 0, 0, 24));
+    for (HBox group : List.of(pickers, actions, danger)) {
+      group.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+      for (var n : group.getChildren()) {
+        if (n instanceof javafx.scene.control.Control c) c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+      }
     }
+    javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 6, pickers, actions, danger);
     bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    bar.setId("train-toolbar");
     HBox statusRow = new HBox(8, progress, status);
     statusRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     VBox top = new VBox(6, bar, statusRow);
@@ -101,19 +121,12 @@ public final class TrainView {
     });
 
     RunCharts c = vm.charts();
-    Tile stepTile = tile("Step", "");
-    Tile speedTile = tile("Tokens / s", "");
-    Tile etaTile = tile("Time left", "");
-    Tile lossTile = tile("Loss", "");
-    Tile memoryTile = tile("Memory", "MB");
-    c.stepProperty().addListener((o, a, v) -> stepTile.setValue(v.doubleValue()));
-    c.tokensPerSProperty().addListener((o, a, v) -> speedTile.setValue(v.doubleValue()));
-    c.lossProperty().addListener((o, a, v) -> lossTile.setValue(Double.isNaN(v.doubleValue()) ? 0 : v.doubleValue()));
-    c.memoryMbProperty().addListener((o, a, v) -> memoryTile.setValue(v.doubleValue()));
-    c.etaProperty().addListener((o, a, v) -> etaTile.setDescription(
-        v.doubleValue() < 0 ? "" : RunCharts.duration(v.doubleValue())));
-    lossTile.setDecimals(3);
-    HBox tiles = new HBox(8, stepTile, speedTile, etaTile, lossTile, memoryTile);
+    HBox tiles = new HBox(8,
+        new FigureTile("tile-step", "Step", figure(c.stepProperty(), RunCharts::stepText)),
+        new FigureTile("tile-speed", "Tokens / s", figure(c.tokensPerSProperty(), RunCharts::speedText)),
+        new FigureTile("tile-eta", "Time left", figure(c.etaProperty(), RunCharts::etaText)),
+        new FigureTile("tile-loss", "Loss", figure(c.lossProperty(), RunCharts::lossText)),
+        new FigureTile("tile-memory", "Memory", figure(c.memoryMbProperty(), RunCharts::memoryText)));
     tiles.setPadding(new Insets(0, 8, 8, 8));
 
     LineChart<Number, Number> loss = chart("Loss", "chart-loss", List.of(c.trainLoss().series(),
@@ -121,6 +134,7 @@ public final class TrainView {
     loss.getStyleClass().add("loss-chart");
     LineChart<Number, Number> grad = chart("Gradient norm (bands at 5 and 10)", "chart-grad",
         List.of(c.gradNorm().series()));
+    grad.getStyleClass().add("grad-chart");
     addBand(grad, c.gradNorm().series(), 5, "warning");
     addBand(grad, c.gradNorm().series(), 10, "critical");
     LineChart<Number, Number> lr = chart("Learning rate", "chart-lr", List.of(c.lr().series()));
@@ -129,9 +143,12 @@ public final class TrainView {
     c.expertHistoryProperty().addListener((o, a, h) -> heatmap.show(h));
     ListView<String> log = new ListView<>(c.log());
     log.setId("train-log");
-    c.log().addListener((javafx.collections.ListChangeListener<String>) ch -> {
-      if (!c.log().isEmpty()) log.scrollTo(c.log().size() - 1);
-    });
+    // Scroll once the list has laid out the new lines; scrolling during the change leaves the
+    // newest line half under the bottom edge.
+    c.log().addListener((javafx.collections.ListChangeListener<String>) ch ->
+        javafx.application.Platform.runLater(() -> {
+          if (!c.log().isEmpty()) log.scrollTo(c.log().size() - 1);
+        }));
 
     GridPane grid = new GridPane(8, 8);
     grid.setPadding(new Insets(0, 8, 8, 8));
@@ -160,11 +177,19 @@ public final class TrainView {
     return b;
   }
 
-  private static Tile tile(String title, String unit) {
-    Tile t = TileBuilder.create().skinType(Tile.SkinType.NUMBER).title(title).unit(unit)
-        .decimals(0).prefSize(170, 110).build();
-    t.setAnimated(false);
-    return t;
+  private static javafx.beans.binding.StringBinding figure(javafx.beans.property.DoubleProperty value,
+      java.util.function.DoubleFunction<String> format) {
+    return Bindings.createStringBinding(() -> format.apply(value.get()), value);
+  }
+
+  /** Cancelling throws away the steps since the last checkpoint: ask first. */
+  static boolean confirmCancel(javafx.scene.Node owner) {
+    javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+        "Cancel stops at once and keeps no checkpoint of the steps since the last one. Stop saves a checkpoint first.",
+        javafx.scene.control.ButtonType.YES, javafx.scene.control.ButtonType.NO);
+    a.setHeaderText("Cancel the run without a checkpoint?");
+    if (owner.getScene() != null) a.initOwner(owner.getScene().getWindow());
+    return a.showAndWait().orElse(javafx.scene.control.ButtonType.NO) == javafx.scene.control.ButtonType.YES;
   }
 
   private static LineChart<Number, Number> chart(String title, String id,
@@ -172,8 +197,17 @@ public final class TrainView {
     NumberAxis x = new NumberAxis();
     x.setLabel("step");
     x.setForceZeroInRange(false);
+    x.setTickLabelFormatter(dev.anneal.ui.fx.AxisFormats.wholeNumbers());
     NumberAxis y = new NumberAxis();
     y.setForceZeroInRange(false);
+    if (id.equals("chart-lr")) y.setTickLabelFormatter(dev.anneal.ui.fx.AxisFormats.scientific());
+    // An empty chart has no scale to show: the axes' own 0–100 would read as data.
+    var data = series.getFirst().getData();
+    var hasData = Bindings.isNotEmpty(data);
+    for (NumberAxis a : List.of(x, y)) {
+      a.tickLabelsVisibleProperty().bind(hasData);
+      a.tickMarkVisibleProperty().bind(hasData);
+    }
     LineChart<Number, Number> chart = new LineChart<>(x, y);
     chart.setId(id);
     chart.setTitle(title);

@@ -27,9 +27,11 @@ import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -57,21 +59,24 @@ public final class TrainViewModel {
   private final DoubleProperty progress = new SimpleDoubleProperty();
   private final ObjectProperty<Path> runDir = new SimpleObjectProperty<>();
   private final RunCharts charts = new RunCharts();
-  private final int threads;
+  private final IntegerProperty threads = new SimpleIntegerProperty();
+  /** The run shown can continue from a checkpoint: it stopped, was cancelled or crashed. */
+  private final BooleanProperty resumable = new SimpleBooleanProperty();
   private TrainerControl control;
   private Cancellation buildCancel;
   private RunFollower follower;
   private Thread worker;
+  private Runnable onDatasetsChanged = () -> { };
 
   /**
    * @param fx      runs a task on the UI thread ({@code Platform::runLater})
-   * @param threads CPU threads for training; the studio leaves one core for the window
+   * @param threads CPU threads for training at first (the view offers a choice)
    */
   public TrainViewModel(Workspace workspace, PresetRegistry registry, Executor fx, int threads) {
     this.workspace = workspace;
     this.registry = registry;
     this.fx = fx;
-    this.threads = threads;
+    this.threads.set(threads);
     presets.setAll(registry.list().stream().filter(PresetEntry::isValid).map(PresetEntry::name).toList());
     preset.set(presets.contains(workspace.defaultPreset()) ? workspace.defaultPreset()
         : presets.isEmpty() ? null : presets.getFirst());
@@ -103,12 +108,18 @@ public final class TrainViewModel {
     startWorker(null, run);
   }
 
+  /** Continues the run shown (after Stop, or one opened from Runs). */
+  public void resume() {
+    if (runDir.get() != null && resumable.get()) resume(runDir.get());
+  }
+
   private void startWorker(Preset p, Path resume) {
     stopFollowing();
     charts.clear();
     control = new TrainerControl();
     buildCancel = new Cancellation();
     running.set(true);
+    resumable.set(false);
     paused.set(false);
     progress.set(0);
     Batched<Runnable> ui = new Batched<>(batch -> batch.forEach(Runnable::run), fx);
@@ -127,7 +138,7 @@ public final class TrainViewModel {
           data = d == null ? null : Path.of(d);
           charts.history(resume, fx);
         }
-        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads, 8);
+        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8);
         statusLine.submit(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
         TrainingListener listener = new TrainingListener() {
           @Override
@@ -173,7 +184,11 @@ public final class TrainViewModel {
         ui.submit(() -> {
           running.set(false);
           paused.set(false);
+          // Speed and time left describe a run in progress: blank once it ends.
+          charts.endLive();
           refreshDatasets();
+          resumable.set(canResume(runDir.get()));
+          onDatasetsChanged.run();
         });
       }
     }, "trainer");
@@ -190,7 +205,7 @@ public final class TrainViewModel {
     new DatasetPipeline(o -> {
       statusLine.submit("Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
       progressValue.submit(o.fraction());
-    }, buildCancel, threads).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
+    }, buildCancel, threads.get()).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
     return out;
   }
 
@@ -200,6 +215,7 @@ public final class TrainViewModel {
     stopFollowing();
     charts.clear();
     runDir.set(run);
+    resumable.set(canResume(run));
     try {
       follower = new RunFollower(run);
       Batched<RunFollower.Update> updates = new Batched<>(batch -> batch.forEach(u -> {
@@ -211,6 +227,25 @@ public final class TrainViewModel {
     } catch (RuntimeException e) {
       status.set("Cannot open " + run + ": " + e.getMessage());
     }
+  }
+
+  /** A run that did not complete and has a checkpoint to continue from. */
+  static boolean canResume(Path run) {
+    if (run == null || !Files.isRegularFile(run.resolve(RunFolder.RUN_JSON))) return false;
+    try {
+      RunFolder f = RunFolder.open(run);
+      if ("completed".equals(f.status())) return false;
+      try (Stream<Path> s = Files.isDirectory(f.checkpointsDir()) ? Files.list(f.checkpointsDir()) : Stream.empty()) {
+        return s.findAny().isPresent();
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Called on the FX thread after a run ends (a dataset may have been built for it). */
+  public void onDatasetsChanged(Runnable r) {
+    onDatasetsChanged = r;
   }
 
   private void stopFollowing() {
@@ -295,6 +330,14 @@ public final class TrainViewModel {
 
   public BooleanProperty runningProperty() {
     return running;
+  }
+
+  public IntegerProperty threadsProperty() {
+    return threads;
+  }
+
+  public BooleanProperty resumableProperty() {
+    return resumable;
   }
 
   public BooleanProperty pausedProperty() {

@@ -117,11 +117,16 @@ class CompareViewModelTest {
     try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
       var b = Evaluation.ofText(lm.base(), Files.readString(file), Cancellation.none());
       var t = Evaluation.ofText(lm.tuned(), Files.readString(file), Cancellation.none());
-      assertThat(diffs).hasSize(b.tokens().size());
-      for (int i = 0; i < diffs.size(); i++) {
-        assertThat(diffs.get(i).baseLoss()).isEqualTo(b.tokens().get(i).loss());
-        assertThat(diffs.get(i).tunedLoss()).isEqualTo(t.tokens().get(i).loss());
+      // The first token comes first, without losses; then every predicted token with both.
+      assertThat(diffs).hasSize(b.tokens().size() + 1);
+      assertThat(diffs.getFirst().baseLoss()).isNaN();
+      assertThat(diffs.getFirst().text()).isEqualTo("pub");
+      for (int i = 0; i < b.tokens().size(); i++) {
+        assertThat(diffs.get(i + 1).baseLoss()).isEqualTo(b.tokens().get(i).loss());
+        assertThat(diffs.get(i + 1).tunedLoss()).isEqualTo(t.tokens().get(i).loss());
       }
+      assertThat(diffs.stream().map(CompareViewModel.TokenDiff::text).collect(java.util.stream.Collectors.joining()))
+          .isEqualTo(Files.readString(file));
       assertThat(fx(() -> vm.baseLossProperty().get())).startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
     }
     assertThat(fx(() -> vm.improvementProperty().get())).startsWith("Loss improvement: ");

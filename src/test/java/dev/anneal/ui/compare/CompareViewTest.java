@@ -49,6 +49,8 @@ class CompareViewTest {
     vm.baseModelProperty().set(base.toString());
     vm.tunedModelProperty().set(adapter.toString());
     vm.maxTokensProperty().set(40);
+    // The tiny test models have a context of 64 tokens: a short prompt leaves room to generate.
+    vm.promptProperty().set("// Payment processing\npub fn validate_payment_method");
     stage.setScene(new Scene(new CompareView(vm).root(), 1280, 820));
     stage.show();
   }
@@ -65,7 +67,7 @@ class CompareViewTest {
     awaitIdle(robot);
     TextArea baseOut = robot.lookup("#base-output").queryAs(TextArea.class);
     TextArea tunedOut = robot.lookup("#tuned-output").queryAs(TextArea.class);
-    assertThat(baseOut.getText()).isNotEmpty();
+    assertThat(baseOut.getText()).as(vm.statusProperty().get()).isNotEmpty();
     assertThat(tunedOut.getText()).isNotEmpty().isNotEqualTo(baseOut.getText());
     assertThat(robot.lookup("#tuned-speed").queryAs(Label.class).getText()).endsWith("tokens/s");
 
@@ -78,13 +80,39 @@ class CompareViewTest {
     assertThat(robot.lookup("#improvement").queryAs(Label.class).getText()).startsWith("Loss improvement: ");
     TextFlow flow = robot.lookup("#per-token").queryAs(TextFlow.class);
     assertThat(flow.getChildren()).isNotEmpty();
-    Label first = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).findFirst().orElseThrow();
+    // The whole file is there, its first token included (uncoloured: nothing predicts it).
+    String shown = flow.getChildren().stream().map(n -> n instanceof Label l ? l.getText() : ((javafx.scene.text.Text) n).getText())
+        .collect(java.util.stream.Collectors.joining());
+    assertThat(shown).isEqualTo(Files.readString(file));
+    Label first = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).skip(1).findFirst().orElseThrow();
     String byDifference = first.getStyle();
     robot.clickOn("#colour-base");
     WaitForAsyncUtils.waitForFxEvents();
-    Label again = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).findFirst().orElseThrow();
+    Label again = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).skip(1).findFirst().orElseThrow();
     assertThat(again.getStyle()).isNotEqualTo(byDifference);
     robot.clickOn("#colour-difference");
     assertThat(Screenshots.save(robot.lookup("#generate").queryButton().getScene().getRoot(), "compare")).exists();
+  }
+
+  @Test
+  void theHeaderKeepsItsTitlesWholeAfterAPick(FxRobot robot) {
+    robot.interact(() -> {
+      vm.baseModelProperty().set(tmp.resolve("runs/a-very-long-run-name-20261204-101500/checkpoints/step-000030").toString());
+      vm.tunedModelProperty().set(tmp.resolve("runs/another-long-run-name-20261204-111500").toString());
+    });
+    WaitForAsyncUtils.waitForFxEvents();
+    for (String id : java.util.List.of("#base-model-label", "#tuned-model-label")) {
+      Label l = robot.lookup(id).queryAs(Label.class);
+      javafx.scene.text.Text drawn = (javafx.scene.text.Text) l.lookup(".text");
+      assertThat(drawn.getText()).as(id).isEqualTo(l.getText());
+    }
+    assertThat(vm.choiceLabel(tmp.resolve("runs/r1/checkpoints/step-000002").toString()))
+        .isEqualTo(java.nio.file.Path.of("r1", "checkpoints", "step-000002").toString());
+  }
+
+  @Test
+  void aDatasetEvaluationLeavesColourByOffWithAHint(FxRobot robot) {
+    assertThat(robot.lookup("#colour-base").queryAs(javafx.scene.control.ToggleButton.class).isDisabled()).isTrue();
+    assertThat(robot.lookup("#per-token-hint").queryAs(Label.class).getText()).contains("text file");
   }
 }

@@ -141,4 +141,22 @@ class DatasetsViewModelTest {
     assertThat(some.build().scan().languages()).doesNotContain(Language.RUST).contains(Language.JAVA);
     assertThat(some.build().nearDup()).isGreaterThan(1); // above 1 turns near-dedup off
   }
+
+  @Test
+  void aFolderOpenedAsAWorkspaceIsOfferedAsItsOwnSource() {
+    Path repo = tmp.resolve("opened-repo");
+    var ws = dev.anneal.workspace.Workspace.open(repo);
+    assertThat(DatasetsViewModel.defaultSources(ws)).containsExactly(ws.root());
+  }
+
+  @Test
+  void theFormTheSampleAndPrepareShareOneSetOfDefaults() throws Exception {
+    DatasetsViewModel vm = vm(SmallRepo.write(tmp.resolve("repo-defaults")));
+    var form = fx(() -> vm.settings().request(1)).prepare();
+    var sample = DatasetRequest.forModel(List.of(tmp), tmp.resolve("out"), 512, 64).prepare();
+    assertThat(form.fimRate()).isEqualTo(sample.fimRate()).isEqualTo(0.5);
+    assertThat(form.valFraction()).isEqualTo(sample.valFraction()).isEqualTo(0.1);
+    assertThat(form.fimSpmRate()).isEqualTo(sample.fimSpmRate());
+    assertThat(form.seed()).isEqualTo(sample.seed());
+  }
 }

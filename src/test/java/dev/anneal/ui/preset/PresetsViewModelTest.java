@@ -38,7 +38,7 @@ class PresetsViewModelTest {
     long before = vm.estimateProperty().get().params().total();
     vm.setValue(field(vm, "model.layers"), 8);
     assertThat(vm.estimateProperty().get().params().total()).isGreaterThan(before);
-    assertThat(vm.differences()).containsExactly("model.layers: 4.0 → 8.0");
+    assertThat(vm.differences()).containsExactly("model.layers: 4 → 8");
   }
 
   @Test
@@ -51,6 +51,47 @@ class PresetsViewModelTest {
     vm.setValue(field(vm, "model.heads"), 8);
     assertThat(vm.problems()).isEmpty();
     assertThat(vm.estimateProperty().get()).isNotNull();
+  }
+
+  @Test
+  void textThatIsNotANumberMarksTheFieldLikeAnyProblem(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    PresetField layers = field(vm, "model.layers");
+    vm.setUnreadable(layers, "abc");
+    assertThat(vm.problemOf(layers)).isEqualTo("a whole number is needed, not \"abc\"");
+    assertThat(vm.estimateProperty().get()).isNull();
+    assertThat(vm.presetProperty().get()).isNull();
+    // The draft kept its value: typing it back (or another) clears the mark.
+    assertThat(vm.value(layers)).isEqualTo(4);
+    vm.setReadable(layers);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.estimateProperty().get()).isNotNull();
+    vm.setUnreadable(layers, "x");
+    vm.setValue(layers, 6);
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.presetProperty().get().model().layers()).isEqualTo(6);
+  }
+
+  @Test
+  void theTimeEstimateUsesTheSpeedARunOfTheSameModelMeasured(@TempDir Path dir) throws Exception {
+    Path presets = java.nio.file.Files.createDirectories(dir.resolve("presets"));
+    PresetsViewModel before = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    assertThat(before.estimateProperty().get().measured()).isFalse();
+    // A nano run that logged 7,000 tokens/s but for one warm-up step.
+    var nano = new PresetRegistry(List.of()).builtIn("nano").orElseThrow();
+    Path run = dir.resolve("runs/nano-20261204-101500");
+    java.nio.file.Files.createDirectories(run);
+    java.nio.file.Files.writeString(run.resolve("preset.yaml"), PresetLoader.toYaml(nano));
+    java.nio.file.Files.writeString(run.resolve("run.json"), "{\"name\":\"nano-20261204-101500\",\"status\":\"completed\"}");
+    StringBuilder metrics = new StringBuilder("{\"step\":1,\"loss\":5.0,\"tokens_per_s\":900.0}\n");
+    for (int s = 2; s <= 20; s++) metrics.append("{\"step\":").append(s).append(",\"loss\":4.0,\"tokens_per_s\":7000.0}\n");
+    java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), metrics);
+    PresetsViewModel vm = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    assertThat(vm.estimateProperty().get().measured()).isTrue();
+    assertThat(vm.estimateProperty().get().tokensPerSecond()).isEqualTo(7000.0);
+    // Another model size is other work: back to the assumed speed.
+    vm.setValue(field(vm, "model.layers"), 8);
+    assertThat(vm.estimateProperty().get().measured()).isFalse();
   }
 
   @Test

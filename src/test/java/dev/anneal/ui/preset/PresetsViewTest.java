@@ -44,7 +44,7 @@ class PresetsViewTest {
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(params.getText()).startsWith("10.6M parameters");
     assertThat(robot.lookup("#preset-differences").queryAs(Label.class).getText())
-        .contains("model.layers: 4.0 → 12.0");
+        .contains("model.layers: 4 → 12");
   }
 
   @Test
@@ -55,5 +55,20 @@ class PresetsViewTest {
         .contains("model.heads: 5 heads do not divide hidden 256");
     assertThat(robot.lookup("#estimate-params").queryAs(Label.class).getText())
         .startsWith("Fix the marked fields");
+  }
+
+  @Test
+  void lettersInANumberFieldAreMarkedAndStopTheEstimateAndSave(FxRobot robot) {
+    robot.doubleClickOn("#edit-model-layers").eraseText(3).write("abc");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#preset-problems").queryAs(Label.class).getText())
+        .contains("model.layers: a whole number is needed, not \"abc\"");
+    assertThat(robot.lookup("#estimate-params").queryAs(Label.class).getText()).startsWith("Fix the marked fields");
+    assertThat(robot.lookup("#preset-save").queryButton().isDisabled()).isTrue();
+    // The text stays as typed: nothing reverts behind the user's back.
+    assertThat(robot.lookup("#edit-model-layers").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("abc");
+    robot.doubleClickOn("#edit-model-layers").eraseText(3).write("4");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#preset-save").queryButton().isDisabled()).isFalse();
   }
 }

@@ -68,10 +68,46 @@ class TrainViewModelTest {
     vm.start();
     awaitIdle(vm);
     assertThat(vm.statusProperty().get()).startsWith("Stopped at step 12");
-    Path run = vm.runDirProperty().get();
-    vm.resume(run);
+    // Speed and time left belong to a run in progress: the tiles blank them after Stop.
+    assertThat(RunCharts.speedText(vm.charts().tokensPerSProperty().get())).isEqualTo("–");
+    assertThat(RunCharts.etaText(vm.charts().etaProperty().get())).isEqualTo("–");
+    assertThat(RunCharts.stepText(vm.charts().stepProperty().get())).isEqualTo("12");
+    // Train offers Resume for the run it stopped.
+    assertThat(vm.resumableProperty().get()).isTrue();
+    vm.resume();
     awaitIdle(vm);
     assertThat(vm.statusProperty().get()).startsWith("Completed at step 30");
+    assertThat(vm.resumableProperty().get()).isFalse();
+    // Every checkpoint marker of the resumed run sits on the loss curve at its step.
+    for (var m : vm.charts().checkpoints().series().getData()) {
+      assertThat(m.getYValue().doubleValue()).as("marker at step " + m.getXValue())
+          .isEqualTo(vm.charts().lossAt(m.getXValue().longValue()));
+    }
+  }
+
+  @Test
+  void markersOfAHistoryLoadedAtOnceSitOnTheCurveAtTheirStep() {
+    RunCharts c = new RunCharts();
+    List<dev.anneal.metrics.MetricPoint> points = new java.util.ArrayList<>();
+    for (int step = 1; step <= 20; step++) points.add(dev.anneal.metrics.MetricPoint.train(step, 10.0 / step, 1e-3, 0.5));
+    c.addPoints(points);
+    c.addEvents(List.of(new dev.anneal.metrics.RunEvent(5, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.CHECKPOINT, "step-000005", java.util.Map.of()),
+        new dev.anneal.metrics.RunEvent(10, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.CHECKPOINT, "step-000010", java.util.Map.of())));
+    var markers = c.checkpoints().series().getData();
+    assertThat(markers.get(0).getYValue().doubleValue()).isEqualTo(2.0);  // 10 / 5
+    assertThat(markers.get(1).getYValue().doubleValue()).isEqualTo(1.0);  // 10 / 10, not the last loss 0.5
+  }
+
+  @Test
+  void tileFiguresReadAsWholeNumbersAndDurations() {
+    assertThat(RunCharts.stepText(0)).isEqualTo("–");
+    assertThat(RunCharts.stepText(1234)).isEqualTo("1,234");
+    assertThat(RunCharts.speedText(Double.NaN)).isEqualTo("–");
+    assertThat(RunCharts.speedText(7012.4)).isEqualTo("7,012");
+    assertThat(RunCharts.etaText(-1)).isEqualTo("–");
+    assertThat(RunCharts.etaText(65)).isEqualTo("1m 05s");
+    assertThat(RunCharts.lossText(2.71828)).isEqualTo("2.718");
+    assertThat(RunCharts.memoryText(438.2)).isEqualTo("438 MB");
   }
 
   @Test
