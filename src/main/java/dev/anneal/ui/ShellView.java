@@ -134,6 +134,7 @@ public final class ShellView {
     }
     alert.setHeaderText(null);
     alert.show();
+  }
 
   /** Open a folder, go back to the sample workspace, or reopen a recent one. */
   private javafx.scene.control.MenuButton workspaceMenu() {

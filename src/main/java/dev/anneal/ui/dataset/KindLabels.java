@@ -20,6 +20,7 @@ final class KindLabels {
       case IMPL -> "impl block";
       case MODULE -> "module / namespace";
       case TEXT -> "text";
+      case CHAT -> "chat (instruction)";
     };
   }
 
