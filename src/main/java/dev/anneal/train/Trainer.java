@@ -141,7 +141,10 @@ public final class Trainer {
       long intervalTokens = 0;
       long intervalStart = System.nanoTime();
       while (state.step() < t.steps()) {
+        long waitStart = System.nanoTime();
         TrainerControl.Request go = control.awaitGo();
+        // Time spent paused is no training time: the interval's tokens/s must not count it.
+        intervalStart += System.nanoTime() - waitStart;
         if (go == TrainerControl.Request.CANCEL) {
           status = "cancelled";
           break;
