@@ -80,6 +80,22 @@ public final class DevicePeak {
     return new Peak(flops, "measured matmul, " + precision);
   }
 
+  /**
+   * What a run on {@code device} sets up before its first step: TF32 on a CUDA GPU, the GPU's name,
+   * and the peak MFU divides by. The trainer and {@code bench train} both start this way.
+   *
+   * @param tf32    whether fp32 products run on TF32 tensor cores (read back from libtorch)
+   * @param gpuName the driver's name for the GPU, or null (a CPU, or no nvidia-smi)
+   */
+  public record RunSetup(boolean tf32, String gpuName, Peak peak) {}
+
+  /** Turns TF32 on where it applies and finds the peak, for a run in {@code precision}. */
+  public static RunSetup setUp(Device device, String precision) {
+    boolean tf32 = device.isGpu() && Tf32.enableForCuda();
+    String gpuName = device.isGpu() ? NvidiaSmi.name(device.getDeviceId()).orElse(null) : null;
+    return new RunSetup(tf32, gpuName, of(device, precision, tf32, gpuName));
+  }
+
   /** The table row for a GPU name, or null when the table does not know it. */
   static GpuPeaks lookup(String gpuName) {
     String n = gpuName.toLowerCase(Locale.ROOT);
@@ -90,24 +106,35 @@ public final class DevicePeak {
   /**
    * Best FLOP/s of a (2048, 1024)·(1024, 4096) product on this device (the shape of a wide MLP;
    * large enough to reach the kernels' steady rate, small enough to take well under a second on
-   * two CPU cores), over five timed repeats after two untimed ones.
+   * two CPU cores).
    */
   static double measure(Device device, boolean bf16) {
     try (NDManager m = NDManager.newBaseManager(device)) {
-      NDArray a = m.randomNormal(new Shape(2048, 1024));
-      NDArray b = m.randomNormal(new Shape(1024, 4096));
+      return matmulFlops(m, 2048, 1024, 4096, bf16);
+    }
+  }
+
+  /**
+   * Best FLOP/s of an (M, K)·(K, N) product of random values on {@code manager}'s device, fp32 or
+   * bf16, over five timed repeats after two untimed ones; each repeat reads a row back, which
+   * waits for a GPU to finish it.
+   */
+  public static double matmulFlops(NDManager manager, int rows, int inner, int cols, boolean bf16) {
+    try (NDManager m = manager.newSubManager()) {
+      NDArray a = m.randomNormal(new Shape(rows, inner));
+      NDArray b = m.randomNormal(new Shape(inner, cols));
       if (bf16 && LibtorchCast.available()) {
         a = LibtorchCast.toBf16(a, m);
         b = LibtorchCast.toBf16(b, m);
       }
-      double flops = 2.0 * 2048 * 1024 * 4096;
+      double flops = 2.0 * rows * inner * cols;
       double best = 0;
       for (int i = 0; i < 7; i++) {
         long t0 = System.nanoTime();
         try (NDManager rep = m.newSubManager()) {
           NDArray c = a.matMul(b);
           c.attach(rep);
-          NDArray first = c.get(0); // reading one row back waits for the device
+          NDArray first = c.get(0);
           (bf16 ? LibtorchCast.toFloat32(first, rep) : first).getFloat(0);
         }
         double s = (System.nanoTime() - t0) / 1e9;

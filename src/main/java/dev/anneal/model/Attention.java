@@ -38,10 +38,10 @@ final class Attention {
       NDArray m4 = causal || mask == null ? null : pass.own(mask.reshape(mask.getShape().get(0), 1, t, s));
       if (pass.bf16) {
         // One dtype for all four: RoPE's float32 tables promote q and k back to float32.
-        q = pass.toBf16(q);
-        k = pass.toBf16(k);
-        v = pass.toBf16(v);
-        if (m4 != null) m4 = pass.toBf16(m4);
+        q = pass.bf16(q);
+        k = pass.bf16(k);
+        v = pass.bf16(v);
+        if (m4 != null) m4 = pass.bf16(m4);
       }
       NDArray out = FusedAttention.attend(q, k, v, m4, causal, pass.manager);
       return out.transpose(0, 2, 1, 3).reshape(b, t, h * d);

@@ -109,12 +109,8 @@ final class ForwardPass {
     return bf16 && isBf16(x) ? LibtorchCast.toFloat32(x, manager) : x;
   }
 
-  /** x in bfloat16 (cast once per pass), for kernels that take one dtype for all inputs. */
-  NDArray toBf16(NDArray x) {
-    return bf16(x);
-  }
-
-  private NDArray bf16(NDArray x) {
+  /** x in bfloat16, cast once per pass (a block's casts die with the block). */
+  NDArray bf16(NDArray x) {
     if (isBf16(x)) return x;
     // Llama's q, k and v (and SwiGLU's gate and up) read the same input: cast it once.
     return bf16Copies.computeIfAbsent(x, k -> LibtorchCast.toBf16(k, manager));

@@ -46,10 +46,15 @@ public final class CheckpointStore {
 
   /** Writes a checkpoint of this step and prunes old ones; returns its folder. */
   public Path save(CausalLm model, AdamW optimizer, TrainerState state) throws IOException {
-    Path dir = root.resolve(String.format("step-%06d", state.step()));
+    Path dir = folder(state.step());
     write(dir, model, optimizer, state);
     prune();
     return dir;
+  }
+
+  /** The folder a checkpoint of this step is written to ({@code checkpoints/step-NNNNNN}). */
+  public Path folder(long step) {
+    return root.resolve(String.format("step-%06d", step));
   }
 
   /** Writes the best-so-far checkpoint (replacing the previous best). */

@@ -2,17 +2,13 @@ package dev.anneal.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.engine.DeviceMemory;
 import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.FusedAdamW;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.engine.MixedPrecision;
-import dev.anneal.engine.NvidiaSmi;
-import dev.anneal.engine.Tf32;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.Preset;
@@ -68,9 +64,8 @@ public final class TrainBench {
     TrainingSpec t = preset.training();
     MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device);
     if (precision.note() != null) System.err.println("note: " + precision.note());
-    boolean tf32 = device.isGpu() && Tf32.enableForCuda();
-    String gpuName = device.isGpu() ? NvidiaSmi.name(device.getDeviceId()).orElse(null) : null;
-    DevicePeak.Peak peak = DevicePeak.of(device, precision.precision(), tf32, gpuName);
+    DevicePeak.RunSetup setup = DevicePeak.setUp(device, precision.precision());
+    DevicePeak.Peak peak = setup.peak();
     int seq = t.seqLenOr(preset.model().context());
     int[] tokens = new int[Math.max(1 << 20, seq * t.microBatch() * 64)];
     SplittableRandom rnd = new SplittableRandom(1);
@@ -122,7 +117,7 @@ public final class TrainBench {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         long peakDevice = memory.peakBytes();
-        return new Result(preset.name(), device.toString(), precision.label() + (tf32 ? " · TF32" : ""),
+        return new Result(preset.name(), device.toString(), precision.label() + (setup.tf32() ? " · TF32" : ""),
             JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
             gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()), javaShare, sorted[steps / 2],
             rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
@@ -142,28 +137,7 @@ public final class TrainBench {
 
   /** FLOP/s of an (M, C) × (C, 4C) product, the shape of a transformer's MLP, fp32 or bf16. */
   static double gemm(NDManager root, int m, int c, boolean bf16) {
-    try (NDManager g = root.newSubManager()) {
-      NDArray a = g.randomNormal(new Shape(m, c));
-      NDArray b = g.randomNormal(new Shape(c, 4L * c));
-      if (bf16) {
-        a = LibtorchCast.toBf16(a, g);
-        b = LibtorchCast.toBf16(b, g);
-      }
-      for (int i = 0; i < 3; i++) a.matMul(b).close();
-      waitFor(a, g, bf16);
-      int reps = 20;
-      long t0 = System.nanoTime();
-      for (int i = 0; i < reps; i++) a.matMul(b).close();
-      waitFor(a, g, bf16); // a GPU queues the products: the clock stops when they are done
-      double s = (System.nanoTime() - t0) / 1e9;
-      return 2.0 * m * c * 4L * c * reps / s;
-    }
-  }
-
-  /** Reads one element back, which waits for everything queued on the array's device. */
-  private static void waitFor(NDArray a, NDManager g, boolean bf16) {
-    NDArray first = a.get(0);
-    (bf16 ? LibtorchCast.toFloat32(first, g) : first).getFloat(0);
+    return DevicePeak.matmulFlops(root, m, c, 4 * c, bf16);
   }
 
   /** Samples a thread's stack and counts where it is: Java code or a native call. */

@@ -10,8 +10,6 @@ import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.Devices;
 import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.NativeMemory;
-import dev.anneal.engine.NvidiaSmi;
-import dev.anneal.engine.Tf32;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
@@ -96,14 +94,13 @@ public final class Trainer {
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
     MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device.device());
     if (precision.note() != null) listener.onLog("note: " + precision.note());
-    boolean tf32 = device.device().isGpu() && Tf32.enableForCuda();
-    String gpuName = device.device().isGpu()
-        ? NvidiaSmi.name(device.device().getDeviceId()).orElse(null) : null;
-    DevicePeak.Peak peak = DevicePeak.of(device.device(), precision.precision(), tf32, gpuName);
+    DevicePeak.RunSetup setup = DevicePeak.setUp(device.device(), precision.precision());
+    String gpuName = setup.gpuName();
+    DevicePeak.Peak peak = setup.peak();
     String banner = String.format(Locale.ROOT, "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
         device.device(), gpuName == null ? "" : " (" + gpuName + ")", engine.getVersion(),
         device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision.label(),
-        tf32 ? " · TF32 fp32 matmuls" : "", peak.flops() / 1e12, peak.source());
+        setup.tf32() ? " · TF32 fp32 matmuls" : "", peak.flops() / 1e12, peak.source());
     listener.onLog(banner);
 
     try (TokenShards shards = TokenShards.open(options.dataset());
@@ -276,7 +273,7 @@ public final class Trainer {
       kept = "no step had finished, so there is no checkpoint";
     } else {
       Path last = checkpoints.latest().orElse(null);
-      boolean current = last != null && last.getFileName().toString().equals(String.format("step-%06d", state.step()));
+      boolean current = last != null && last.equals(checkpoints.folder(state.step()));
       Path dir = current ? last : checkpoints.save(model, optimizer, state);
       kept = "the run is saved at step " + state.step() + " (" + run.dir().relativize(dir)
           + "): continue with anneal train --resume " + run.dir();
