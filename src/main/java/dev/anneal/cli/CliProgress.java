@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
@@ -52,7 +53,7 @@ final class CliProgress implements ProgressListener, AutoCloseable {
     for (Map.Entry<String, Long> e : new TreeMap<>(p.counts()).entrySet()) {
       sb.append(' ').append(e.getKey()).append(' ').append(Format.count(e.getValue()));
     }
-    if (p.etaSeconds() >= 0) sb.append(" ETA ").append(Format.duration(p.etaSeconds()));
+    if (p.etaSeconds() >= 0) sb.append(" ETA ").append(Durations.of(p.etaSeconds()));
     err.println(sb);
     err.flush();
   }

@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.preset.HardwareSpec;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.estimate.Estimate;
@@ -68,7 +69,7 @@ final class EstimateReport {
     row(s, "FLOPs per token", String.format(Locale.ROOT, "%.3g", e.flopsPerToken()));
     row(s, "throughput", String.format(Locale.ROOT, "%,.0f tokens/s (%s)", e.tokensPerSecond(),
         e.measured() ? "measured" : "assumed"));
-    row(s, "run", e.steps() + " steps, " + Format.duration(e.seconds()));
+    row(s, "run", e.steps() + " steps, " + Durations.of(e.seconds()));
     if (e.cost() != null) row(s, "cost", String.format(Locale.ROOT, "$%,.0f", e.cost()));
     s.append('\n');
     s.append(e.fits() ? "fits\n" : "does not fit\n");

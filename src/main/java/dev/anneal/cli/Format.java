@@ -17,13 +17,4 @@ final class Format {
   static String gb(double bytes) {
     return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
   }
-
-  /** Seconds as "3d 4h", "5h 12m", "12m 3s" or "41s". */
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    if (s >= 86_400) return s / 86_400 + "d " + (s % 86_400) / 3600 + "h";
-    if (s >= 3600) return s / 3600 + "h " + (s % 3600) / 60 + "m";
-    if (s >= 60) return s / 60 + "m " + s % 60 + "s";
-    return s + "s";
-  }
 }

@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.runs.PresetDiff;
 import dev.anneal.runs.RunComparison;
 import dev.anneal.runs.RunHistory;
@@ -57,7 +58,7 @@ final class RunsCommand {
       for (RunHistory r : c.runs()) {
         rows.add(new String[] {r.name(), r.preset().name(), r.status(), r.step() + "/" + r.steps(),
             loss(r.bestValLoss()), loss(r.finalLoss()), loss(r.finalValLoss()),
-            Double.isNaN(r.seconds()) ? "-" : Format.duration(r.seconds())});
+            Double.isNaN(r.seconds()) ? "-" : Durations.of(r.seconds())});
       }
       columns(sb, rows);
       sb.append('\n');

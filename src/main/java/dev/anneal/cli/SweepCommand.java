@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.preset.Preset;
 import dev.anneal.sweep.Sweep;
 import dev.anneal.sweep.SweepGrid;
@@ -66,13 +67,13 @@ final class SweepCommand implements Callable<Integer> {
     int total = sweep.state().runs().size();
     double estimate = sweep.estimatedSeconds();
     err.printf(Locale.ROOT, "sweep %s: %d runs%s, about %s of training (estimated from the preset)%n",
-        dir, total, done > 0 ? " (" + done + " done, resuming)" : "", Format.duration(estimate));
+        dir, total, done > 0 ? " (" + done + " done, resuming)" : "", Durations.of(estimate));
     err.flush();
     SweepListener listener = new SweepListener() {
       @Override
       public void onRunStart(SweepRun r, int n, double secondsLeft) {
         err.printf(Locale.ROOT, "[sweep] run %d/%d %s%s · about %s left%n", r.index() + 1, n,
-            settings(r), r.run() != null ? " (resuming)" : "", Format.duration(secondsLeft));
+            settings(r), r.run() != null ? " (resuming)" : "", Durations.of(secondsLeft));
         err.flush();
       }
 
@@ -135,12 +136,12 @@ final class SweepCommand implements Callable<Integer> {
         List<String> line = new ArrayList<>(List.of(Integer.toString(rank++)));
         line.addAll(r.settings().values());
         line.addAll(List.of(loss(r.bestValLoss()), loss(r.finalLoss()),
-            r.seconds() > 0 ? Format.duration(r.seconds()) : "-", r.status(), r.run() == null ? "-" : r.run()));
+            r.seconds() > 0 ? Durations.of(r.seconds()) : "-", r.status(), r.run() == null ? "-" : r.run()));
         rows.add(line.toArray(String[]::new));
       }
       StringBuilder sb = new StringBuilder();
       sb.append(String.format(Locale.ROOT, "Sweep %s: %s, %d runs in %s%n", dir,
-          complete ? "completed" : "interrupted (run the same command again to resume)", total, Format.duration(secs)));
+          complete ? "completed" : "interrupted (run the same command again to resume)", total, Durations.of(secs)));
       RunsCommand.Compare.columns(sb, rows);
       o.print(sb);
     }

@@ -1,6 +1,7 @@
 package dev.anneal.cli;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.RunEvent;
 import dev.anneal.preset.Preset;
 import dev.anneal.train.RunFolder;
@@ -129,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
           r.runDir(), r.status(), r.state().step(), r.state().tokens(),
           Double.isNaN(lastLoss) ? "-" : String.format(Locale.ROOT, "%.4f", lastLoss),
           Double.isNaN(r.state().bestValLoss()) ? "-" : String.format(Locale.ROOT, "%.4f", r.state().bestValLoss()),
-          Format.duration(r.state().elapsedSeconds()));
+          Durations.of(r.state().elapsedSeconds()));
     }
     return r.status().equals("cancelled") ? 1 : 0;
   }

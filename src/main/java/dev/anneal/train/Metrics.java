@@ -1,5 +1,6 @@
 package dev.anneal.train;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.MetricPoint;
 import java.util.List;
 import java.util.Locale;
@@ -34,13 +35,7 @@ final class Metrics {
         p.deviceMemBytes() == null ? "" : String.format(Locale.ROOT, " · mem %.1f GB", p.deviceMemBytes() / 1e9),
         p.cost() == null ? "" : String.format(Locale.ROOT, " · $%.2f of ~$%.2f", p.cost(),
             p.step() == 0 ? 0 : p.cost() * steps / p.step()),
-        eta < 0 ? "" : " · eta " + duration(eta));
+        eta < 0 ? "" : " · eta " + Durations.of(eta));
   }
 
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    if (s >= 3600) return s / 3600 + "h " + (s % 3600) / 60 + "m";
-    if (s >= 60) return s / 60 + "m " + s % 60 + "s";
-    return s + "s";
-  }
 }

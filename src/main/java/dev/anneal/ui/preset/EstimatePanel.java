@@ -1,5 +1,6 @@
 package dev.anneal.ui.preset;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.preset.estimate.Estimate;
 import java.util.Locale;
 import javafx.geometry.Insets;
@@ -71,7 +72,7 @@ final class EstimatePanel extends VBox {
         : "Would fit with:\n• " + String.join("\n• ", e.suggestions()));
     String cost = e.cost() == null ? "" : String.format(Locale.ROOT, " · about $%,.0f", e.cost());
     time.setText(String.format(Locale.ROOT, "%,d steps × %,d tokens: about %s at %,.0f tokens/s (%s)%s",
-        e.steps(), e.tokensPerStep(), duration(e.seconds()), e.tokensPerSecond(),
+        e.steps(), e.tokensPerStep(), Durations.of(e.seconds()), e.tokensPerSecond(),
         e.measured() ? "measured" : "assumed", cost));
   }
 
@@ -89,10 +90,4 @@ final class EstimatePanel extends VBox {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  static String duration(double seconds) {
-    if (seconds >= 86_400) return String.format(Locale.ROOT, "%.1f days", seconds / 86_400);
-    if (seconds >= 3600) return String.format(Locale.ROOT, "%.1f hours", seconds / 3600);
-    if (seconds >= 60) return String.format(Locale.ROOT, "%.0f minutes", seconds / 60);
-    return String.format(Locale.ROOT, "%.0f s", seconds);
-  }
 }

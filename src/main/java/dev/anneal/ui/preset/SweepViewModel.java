@@ -1,5 +1,6 @@
 package dev.anneal.ui.preset;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.preset.Preset;
 import dev.anneal.sweep.Sweep;
 import dev.anneal.sweep.SweepGrid;
@@ -70,7 +71,7 @@ public final class SweepViewModel {
       long done = s.state().runs().stream().filter(SweepRun::done).count();
       int total = s.state().runs().size();
       message.set(String.format(Locale.ROOT, "%d runs%s, about %s of training (estimated before starting)",
-          total, done > 0 ? " (" + done + " done, resuming)" : "", duration(s.estimatedSeconds())));
+          total, done > 0 ? " (" + done + " done, resuming)" : "", Durations.of(s.estimatedSeconds())));
       results.setAll(Sweep.ranked(s.state()));
       progress.set(total == 0 ? 0 : (double) done / total);
       running.set(true);
@@ -92,7 +93,7 @@ public final class SweepViewModel {
         @Override
         public void onRunStart(SweepRun r, int n, double left) {
           fx.execute(() -> message.set(String.format(Locale.ROOT, "Run %d of %d: %s · about %s left",
-              r.index() + 1, n, settings(r), duration(left))));
+              r.index() + 1, n, settings(r), Durations.of(left))));
         }
 
         @Override
@@ -138,12 +139,6 @@ public final class SweepViewModel {
     return sb.toString();
   }
 
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    if (s >= 3600) return s / 3600 + "h " + (s % 3600) / 60 + "m";
-    if (s >= 60) return s / 60 + "m " + s % 60 + "s";
-    return s + "s";
-  }
 
   public ObjectProperty<Path> datasetProperty() {
     return dataset;

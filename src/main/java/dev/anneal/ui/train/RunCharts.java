@@ -1,5 +1,6 @@
 package dev.anneal.ui.train;
 
+import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.metrics.RunEvent;
@@ -168,7 +169,7 @@ public final class RunCharts {
 
   /** The Time left tile: the duration itself, "–" when unknown or no run is going. */
   static String etaText(double seconds) {
-    return seconds < 0 || Double.isNaN(seconds) ? "–" : duration(seconds);
+    return seconds < 0 || Double.isNaN(seconds) ? "–" : Durations.of(seconds);
   }
 
   static String lossText(double loss) {
@@ -179,13 +180,6 @@ public final class RunCharts {
     return Double.isNaN(mb) ? "–" : String.format(Locale.ROOT, "%,.0f MB", mb);
   }
 
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    if (s >= 86_400) return String.format(Locale.ROOT, "%dd %dh", s / 86_400, (s % 86_400) / 3600);
-    if (s >= 3600) return String.format(Locale.ROOT, "%dh %02dm", s / 3600, (s % 3600) / 60);
-    if (s >= 60) return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
-    return s + "s";
-  }
 
   public BoundedSeries trainLoss() { return trainLoss; }
   public BoundedSeries valLoss() { return valLoss; }

@@ -2,6 +2,7 @@ package dev.anneal.ui.train;
 
 import dev.anneal.data.DatasetPipeline;
 import dev.anneal.data.DatasetRequest;
+import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.RunEvent;
 import dev.anneal.metrics.RunFollower;
@@ -161,7 +162,7 @@ public final class TrainViewModel {
             progressValue.submit((double) step / steps);
             eta.submit(etaSeconds);
             statusLine.submit(String.format("Training · step %,d of %,d%s", step, steps,
-                etaSeconds < 0 ? "" : " · " + RunCharts.duration(etaSeconds) + " left"));
+                etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
           }
 
           @Override
