@@ -55,6 +55,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
   int threads;
 
+  @Option(names = "--device", paramLabel = "cpu|cuda|mps",
+      description = "Train on this device (default: the preset's hardware.device, else cpu). Refused when this libtorch lacks it.")
+  String device;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -73,7 +77,10 @@ final class TrainCommand implements Callable<Integer> {
       p = Presets.registry().resolve(preset);
     }
     if (dataset == null) throw new ParameterException(spec.commandLine(), "--data DIR is required");
-    TrainOptions options = new TrainOptions(dataset, this.out, resume, init, steps, threads, 8);
+    if (device != null && !dev.anneal.engine.Devices.KINDS.contains(device)) {
+      throw new ParameterException(spec.commandLine(), "--device: expected cpu, cuda or mps, got '" + device + "'");
+    }
+    TrainOptions options = new TrainOptions(dataset, this.out, resume, init, steps, threads, 8, device);
     TrainerControl control = new TrainerControl();
     TrainingListener listener = new TrainingListener() {
       @Override

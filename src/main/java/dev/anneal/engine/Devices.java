@@ -12,6 +12,9 @@ public final class Devices {
   /** @param note why the device differs from the one asked for, or null */
   public record Choice(Device device, String note) {}
 
+  /** The device kinds a preset or a run may name. */
+  public static final java.util.List<String> KINDS = java.util.List.of("cpu", "cuda", "mps");
+
   private Devices() {}
 
   public static Choice choose(String wanted) {

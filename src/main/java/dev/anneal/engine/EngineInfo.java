@@ -36,6 +36,19 @@ public record EngineInfo(String libtorch, List<String> devices, int gpus, int th
     }
   }
 
+  /**
+   * The device kinds a run can train on here, best first: {@code cuda} when libtorch sees a GPU,
+   * {@code mps} on an Apple Silicon Mac, then {@code cpu} (always, unless the engine failed).
+   */
+  public List<String> trainingDevices() {
+    if (error != null) return List.of();
+    List<String> kinds = new ArrayList<>();
+    if (gpus > 0) kinds.add("cuda");
+    if (devices.contains("mps")) kinds.add("mps");
+    kinds.add("cpu");
+    return List.copyOf(kinds);
+  }
+
   static boolean isAppleSilicon() {
     return System.getProperty("os.name", "").toLowerCase().contains("mac")
         && System.getProperty("os.arch", "").equals("aarch64");

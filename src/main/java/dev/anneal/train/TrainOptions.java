@@ -1,5 +1,6 @@
 package dev.anneal.train;
 
+import dev.anneal.engine.Devices;
 import java.nio.file.Path;
 
 /**
@@ -13,31 +14,46 @@ import java.nio.file.Path;
  * @param steps       overrides the preset's step count, or null
  * @param threads     CPU threads for libtorch, 0 for the default (all cores)
  * @param evalBatches validation micro batches per evaluation
+ * @param device      {@code cpu}, {@code cuda} or {@code mps} to train on, refused when this
+ *                    libtorch lacks it; null for the preset's {@code hardware.device}
  */
 public record TrainOptions(Path dataset, Path runsDir, Path resume, Path init, Integer steps,
-    int threads, int evalBatches) {
+    int threads, int evalBatches, String device) {
 
   public TrainOptions {
     if (evalBatches <= 0) evalBatches = 8;
+    if (device != null && !Devices.KINDS.contains(device)) {
+      throw new IllegalArgumentException("device: expected cpu, cuda or mps, got '" + device + "'");
+    }
+  }
+
+  /** Options on the preset's own device. */
+  public TrainOptions(Path dataset, Path runsDir, Path resume, Path init, Integer steps, int threads,
+      int evalBatches) {
+    this(dataset, runsDir, resume, init, steps, threads, evalBatches, null);
   }
 
   public static TrainOptions of(Path dataset, Path runsDir) {
     return new TrainOptions(dataset, runsDir, null, null, null, 0, 8);
   }
 
+  public TrainOptions withDevice(String kind) {
+    return new TrainOptions(dataset, runsDir, resume, init, steps, threads, evalBatches, kind);
+  }
+
   public TrainOptions withResume(Path run) {
-    return new TrainOptions(dataset, runsDir, run, init, steps, threads, evalBatches);
+    return new TrainOptions(dataset, runsDir, run, init, steps, threads, evalBatches, device);
   }
 
   public TrainOptions withInit(Path model) {
-    return new TrainOptions(dataset, runsDir, resume, model, steps, threads, evalBatches);
+    return new TrainOptions(dataset, runsDir, resume, model, steps, threads, evalBatches, device);
   }
 
   public TrainOptions withSteps(Integer n) {
-    return new TrainOptions(dataset, runsDir, resume, init, n, threads, evalBatches);
+    return new TrainOptions(dataset, runsDir, resume, init, n, threads, evalBatches, device);
   }
 
   public TrainOptions withThreads(int n) {
-    return new TrainOptions(dataset, runsDir, resume, init, steps, n, evalBatches);
+    return new TrainOptions(dataset, runsDir, resume, init, steps, n, evalBatches, device);
   }
 }

@@ -81,6 +81,12 @@ public final class Trainer {
     // only the gradient collector may turn it on, or the optimizer's in-place updates fail.
     JniUtils.setGradMode(false);
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
+    // A device asked for by name is refused before a run folder exists; the preset's own
+    // hardware.device falls back to the CPU with a note instead.
+    Devices.Choice asked = options.device() == null ? null : Devices.choose(options.device());
+    if (asked != null && asked.note() != null) {
+      throw new IllegalArgumentException("device " + options.device() + ": " + asked.note());
+    }
     RunFolder run = options.resume() != null ? RunFolder.open(options.resume())
         : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
             "init", options.init() == null ? "" : options.init().toString()));
@@ -90,7 +96,7 @@ public final class Trainer {
       p = p.withTraining(p.training().withSteps(options.steps()));
     }
     t = p.training();
-    Devices.Choice device = Devices.choose(p.hardware().device());
+    Devices.Choice device = asked != null ? asked : Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
     MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device.device());
     if (precision.note() != null) listener.onLog("note: " + precision.note());
@@ -130,7 +136,7 @@ public final class Trainer {
       double peakFlops = peak.flops();
       run.update("running", Map.of("device", banner));
       emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
-          Map.of("run", run.dir().toString())));
+          Map.of("run", run.dir().toString(), "device", device.device() + (gpuName == null ? "" : " " + gpuName))));
 
       // ---- the loop ------------------------------------------------------------------------
       String status = "completed";

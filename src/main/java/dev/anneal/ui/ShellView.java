@@ -195,6 +195,10 @@ public final class ShellView {
     TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(),
         javafx.application.Platform::runLater, threads);
     train.onDatasetsChanged(vm::datasetsChanged);
+    // The devices come from the engine, which may still be starting: offer them once it has said.
+    train.offerDevices(vm.trainingDevices());
+    vm.trainingDevices().addListener((javafx.collections.ListChangeListener<String>) c ->
+        train.offerDevices(vm.trainingDevices()));
     vm.trainingProperty().bind(train.runningProperty());
     vm.resumeRequestProperty().addListener((o, a, run) -> {
       if (run != null) train.resume(run);

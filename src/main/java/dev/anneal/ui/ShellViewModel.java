@@ -36,6 +36,10 @@ public final class ShellViewModel {
   /** A run the user asked to resume from the Runs view; the Train view picks it up. */
   private final ObjectProperty<java.nio.file.Path> resumeRequest = new SimpleObjectProperty<>();
 
+  /** Device kinds the engine can train on, best first (EngineInfo.trainingDevices()); empty until it has started. */
+  private final javafx.collections.ObservableList<String> trainingDevices =
+      javafx.collections.FXCollections.observableArrayList();
+
   /** Whether a training run is going (bound to the Train view's state). */
   private final javafx.beans.property.BooleanProperty training = new javafx.beans.property.SimpleBooleanProperty();
   /** Counts up each time a dataset may have appeared (Train built one). */
@@ -124,6 +128,11 @@ public final class ShellViewModel {
     String summary = mismatch != null ? mismatch : info.summary();
     String notice = plan.notice();
     engine.set(notice == null ? summary : summary + " · " + notice);
+    trainingDevices.setAll(info.trainingDevices());
+  }
+
+  public javafx.collections.ObservableList<String> trainingDevices() {
+    return trainingDevices;
   }
 
   /** Chooses DJL's CUDA libtorch for the next start; returns the line to show. */

@@ -42,6 +42,8 @@ public final class RunCharts {
   private final DoubleProperty tokensPerS = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty memoryMb = new SimpleDoubleProperty(Double.NaN);
+  /** The device the run trains on, as its start event names it ("cpu()", "gpu(0) NVIDIA H100"). */
+  private final javafx.beans.property.StringProperty device = new javafx.beans.property.SimpleStringProperty("");
   private final DoubleProperty etaSeconds = new SimpleDoubleProperty(-1);
   /** Per time column, per layer, per expert: the load fraction (MoE runs only). */
   private final ObjectProperty<List<List<List<Double>>>> expertHistory = new SimpleObjectProperty<>(List.of());
@@ -87,6 +89,7 @@ public final class RunCharts {
         case RunEvent.ROLLBACK -> rollbacks.add(e.step(), y);
         default -> { }
       }
+      if (e.kind().equals(RunEvent.START)) device.set(deviceOf(e));
       lines.add("[" + e.kind() + "] step " + e.step() + ": " + e.message());
     }
     addLog(lines);
@@ -111,6 +114,28 @@ public final class RunCharts {
     if (found >= 0) return data.get(found).getYValue().doubleValue();
     if (!data.isEmpty()) return data.getFirst().getYValue().doubleValue();
     return Double.isNaN(lastLoss) ? 0 : lastLoss;
+  }
+
+  /**
+   * The device a start event names: its {@code device} detail ("gpu(0) NVIDIA H100"), else the
+   * banner's first part ("device cpu() · libtorch …") as runs before that detail wrote it.
+   */
+  static String deviceOf(RunEvent start) {
+    Object d = start.details().get("device");
+    if (d != null) return d.toString();
+    String m = start.message();
+    if (!m.startsWith("device ")) return "";
+    int end = m.indexOf(" · ");
+    return m.substring("device ".length(), end < 0 ? m.length() : end);
+  }
+
+  /** A device as the tile shows it: "CPU", "CUDA 0", "MPS"; "–" when no run has said. */
+  public static String deviceText(String device) {
+    if (device == null || device.isEmpty()) return "–";
+    if (device.startsWith("cpu")) return "CPU";
+    if (device.startsWith("mps")) return "MPS";
+    java.util.regex.Matcher gpu = java.util.regex.Pattern.compile("gpu\\((\\d+)\\)").matcher(device);
+    return gpu.lookingAt() ? "CUDA " + gpu.group(1) : device;
   }
 
   /** Blanks the figures that only mean something while a run is going (speed, time left). */
@@ -142,6 +167,7 @@ public final class RunCharts {
   public void clear() {
     for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks)) s.clear();
     step.set(0);
+    device.set("");
     tokensPerS.set(Double.NaN);
     etaSeconds.set(-1);
     memoryMb.set(Double.NaN);
@@ -192,6 +218,7 @@ public final class RunCharts {
   public DoubleProperty tokensPerSProperty() { return tokensPerS; }
   public DoubleProperty lossProperty() { return loss; }
   public DoubleProperty memoryMbProperty() { return memoryMb; }
+  public javafx.beans.property.StringProperty deviceProperty() { return device; }
   public DoubleProperty etaProperty() { return etaSeconds; }
   public ObjectProperty<List<List<List<Double>>>> expertHistoryProperty() { return expertHistory; }
   public ObservableList<String> log() { return log; }

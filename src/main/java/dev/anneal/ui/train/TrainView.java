@@ -71,6 +71,26 @@ public final class TrainView {
     threads.setTooltip(new Tooltip("CPU threads for training (this machine has " + cores + " cores)"));
     threads.valueProperty().addListener((o, a, n) -> vm.threadsProperty().set(n));
     threads.disableProperty().bind(vm.runningProperty());
+    ComboBox<String> device = new ComboBox<>(vm.devices());
+    device.setId("train-device");
+    device.valueProperty().bindBidirectional(vm.deviceProperty());
+    device.setTooltip(new Tooltip("Where the run trains: the devices this libtorch found, best first"));
+    device.setConverter(new StringConverter<>() {
+      @Override
+      public String toString(String kind) {
+        return kind == null ? "" : switch (kind) {
+          case "cuda" -> "CUDA GPU";
+          case "mps" -> "Apple GPU (MPS)";
+          default -> "CPU";
+        };
+      }
+
+      @Override
+      public String fromString(String s) {
+        return null;
+      }
+    });
+    device.disableProperty().bind(vm.runningProperty());
     Button follow = button("Follow folder…", "train-follow",
         "Chart a run folder as it grows: a DeepSpeed bundle's output, any HF Trainer folder", () -> {
           javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
@@ -92,7 +112,8 @@ public final class TrainView {
     Label dataLabel = new Label("Data");
     // Cancel sits apart from Stop: one keeps the work, the other throws away what is unsaved.
     // A flow wraps onto a second line in a narrow window instead of pushing the view wider.
-    HBox pickers = new HBox(8, presetLabel, preset, dataLabel, dataset, new Label("Threads"), threads);
+    HBox pickers = new HBox(8, presetLabel, preset, dataLabel, dataset, new Label("Device"), device,
+        new Label("Threads"), threads);
     HBox actions = new HBox(8, start, pause, stop, resume, follow);
     HBox danger = new HBox(cancel);
     danger.setPadding(new Insets(0, 0, 0, 24));
@@ -122,6 +143,7 @@ public final class TrainView {
 
     RunCharts c = vm.charts();
     HBox tiles = new HBox(8,
+        new FigureTile("tile-device", "Device", c.deviceProperty().map(RunCharts::deviceText)),
         new FigureTile("tile-step", "Step", figure(c.stepProperty(), RunCharts::stepText)),
         new FigureTile("tile-speed", "Tokens / s", figure(c.tokensPerSProperty(), RunCharts::speedText)),
         new FigureTile("tile-eta", "Time left", figure(c.etaProperty(), RunCharts::etaText)),

@@ -61,6 +61,9 @@ public final class TrainViewModel {
   private final ObjectProperty<Path> runDir = new SimpleObjectProperty<>();
   private final RunCharts charts = new RunCharts();
   private final IntegerProperty threads = new SimpleIntegerProperty();
+  /** Device kinds this engine can train on, best first; the CPU until the engine has said. */
+  private final ObservableList<String> devices = FXCollections.observableArrayList("cpu");
+  private final StringProperty device = new SimpleStringProperty("cpu");
   /** The run shown can continue from a checkpoint: it stopped, was cancelled or crashed. */
   private final BooleanProperty resumable = new SimpleBooleanProperty();
   private TrainerControl control;
@@ -82,6 +85,16 @@ public final class TrainViewModel {
     preset.set(presets.contains(workspace.defaultPreset()) ? workspace.defaultPreset()
         : presets.isEmpty() ? null : presets.getFirst());
     refreshDatasets();
+  }
+
+  /**
+   * The devices the engine found ({@code EngineInfo.trainingDevices()}, best first): the picker
+   * offers them and a run trains on the best unless another is chosen.
+   */
+  public void offerDevices(List<String> kinds) {
+    if (kinds.isEmpty()) return;
+    devices.setAll(kinds);
+    device.set(kinds.getFirst());
   }
 
   /** Prepared datasets of the workspace, newest first. */
@@ -130,6 +143,7 @@ public final class TrainViewModel {
     Batched<MetricPoint> points = new Batched<>(charts::addPoints, fx);
     Batched<RunEvent> events = new Batched<>(charts::addEvents, fx);
     Batched<String> logs = new Batched<>(charts::addLog, fx);
+    String kind = device.get();
     worker = new Thread(() -> {
       try {
         Path data = resume != null ? null : ensureDataset(p, statusLine, progressValue);
@@ -139,7 +153,7 @@ public final class TrainViewModel {
           data = d == null ? null : Path.of(d);
           charts.history(resume, fx);
         }
-        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8);
+        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
         statusLine.submit(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
         TrainingListener listener = new TrainingListener() {
           @Override
@@ -335,6 +349,15 @@ public final class TrainViewModel {
 
   public IntegerProperty threadsProperty() {
     return threads;
+  }
+
+  public ObservableList<String> devices() {
+    return devices;
+  }
+
+  /** The device kind the next run trains on: {@code cpu}, {@code cuda} or {@code mps}. */
+  public StringProperty deviceProperty() {
+    return device;
   }
 
   public BooleanProperty resumableProperty() {

@@ -86,6 +86,45 @@ class TrainViewModelTest {
   }
 
   @Test
+  void theBestDeviceOfferedIsChosenAndTheChoiceReachesTheTrainer(@TempDir Path dir) throws Exception {
+    Workspace ws = workspace(dir, "tiny-moe");
+    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Runnable::run, 2);
+    vm.presetProperty().set("tiny-moe");
+    assertThat(vm.devices()).containsExactly("cpu");
+    // Offered best first, as EngineInfo.trainingDevices() lists them: CUDA is the default.
+    vm.offerDevices(List.of("cuda", "cpu"));
+    assertThat(vm.deviceProperty().get()).isEqualTo("cuda");
+    assertThat(vm.devices()).containsExactly("cuda", "cpu");
+    boolean hasGpu = dev.anneal.engine.EngineInfo.probe().gpus() > 0;
+    if (!hasGpu) {
+      // This libtorch has no GPU: the trainer refuses the device it was handed, before any run folder.
+      vm.start();
+      awaitIdle(vm);
+      assertThat(vm.statusProperty().get()).startsWith("Failed: device cuda: ");
+      assertThat(vm.runDirProperty().get()).isNull();
+    }
+    vm.deviceProperty().set("cpu");
+    vm.start();
+    awaitIdle(vm);
+    assertThat(vm.statusProperty().get()).startsWith("Completed at step 30");
+    assertThat(vm.charts().deviceProperty().get()).isEqualTo("cpu()");
+    assertThat(RunCharts.deviceText(vm.charts().deviceProperty().get())).isEqualTo("CPU");
+    assertThat(vm.charts().log()).anySatisfy(l -> assertThat(l).contains("device cpu()"));
+  }
+
+  @Test
+  void theDeviceTileReadsTheStartEventOrAnOlderRunsBanner() {
+    var start = new dev.anneal.metrics.RunEvent(0, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.START,
+        "device gpu(0) (NVIDIA H100 80GB HBM3) · libtorch 2.7.1", java.util.Map.of("device", "gpu(0) NVIDIA H100 80GB HBM3"));
+    assertThat(RunCharts.deviceText(RunCharts.deviceOf(start))).isEqualTo("CUDA 0");
+    var older = new dev.anneal.metrics.RunEvent(0, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.START,
+        "device cpu() · libtorch 2.7.1 · 2 threads", java.util.Map.of());
+    assertThat(RunCharts.deviceOf(older)).isEqualTo("cpu()");
+    assertThat(RunCharts.deviceText("mps()")).isEqualTo("MPS");
+    assertThat(RunCharts.deviceText("")).isEqualTo("–");
+  }
+
+  @Test
   void markersOfAHistoryLoadedAtOnceSitOnTheCurveAtTheirStep() {
     RunCharts c = new RunCharts();
     List<dev.anneal.metrics.MetricPoint> points = new java.util.ArrayList<>();
