@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "BASE", description = "The base model: an HF folder, a run folder or a checkpoint.")
+  @Parameters(index = "0", paramLabel = "BASE", description = "The base model: an HF folder, a run folder, a checkpoint, or untrained:RUN (the run's preset with fresh weights from its seed).")
   Path base;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "TUNED",

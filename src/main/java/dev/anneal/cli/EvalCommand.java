@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder or a checkpoint folder.")
+  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder, a checkpoint folder, or untrained:RUN.")
   Path model;
 
   @Mixin ModelOptions modelOptions;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder (its best, else last checkpoint) or a checkpoint folder.")
+  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder (its best, else last checkpoint), a checkpoint folder, or untrained:RUN.")
   Path model;
 
   @Mixin ModelOptions modelOptions;

@@ -33,7 +33,30 @@ import java.util.List;
  * weights, else the one of the dataset the run trained on (run.json's {@code dataset}).
  */
 public final class ModelLoader {
+  /**
+   * Names a run's preset before any training, as MODEL: {@code untrained:RUN} is the run's
+   * architecture with fresh weights from its preset's seed (the weights its step 1 started from,
+   * unless it started from {@code --init}), read with the run's tokenizer.
+   */
+  public static final String UNTRAINED = "untrained:";
+
   private ModelLoader() {}
+
+  /** The MODEL that names {@code run}'s untrained preset. */
+  public static String untrainedOf(Path run) {
+    return UNTRAINED + run;
+  }
+
+  /** The run an {@code untrained:RUN} MODEL names, or null for any other MODEL. */
+  public static Path untrainedRun(String model) {
+    return model != null && model.startsWith(UNTRAINED) && model.length() > UNTRAINED.length()
+        ? Path.of(model.substring(UNTRAINED.length())) : null;
+  }
+
+  /** How an untrained MODEL reads: "untrained nano (random init, seed 7)". */
+  public static String untrainedLabel(Preset p) {
+    return "untrained " + p.name() + " (random init, seed " + p.training().seed() + ")";
+  }
 
   /** Weights found for a base model, opened lazily; tokenizer candidates in order of preference. */
   private record Found(ModelSpec spec, TensorSource tensors, Path where, List<Path> tokenizers,
@@ -50,6 +73,8 @@ public final class ModelLoader {
    */
   public static LoadedLm load(Path model, Path adapter, Path tokenizer) throws IOException {
     AppEnvironment.configure();
+    Path untrained = untrainedRun(model.toString());
+    if (untrained != null) return untrained(untrained, adapter, tokenizer);
     if (!Files.isDirectory(model)) throw new IOException(model + ": no such folder");
     if (PeftAdapter.isAdapterFolder(model)) {
       throw new IOException(model + " is a PEFT adapter: give its base model, and the adapter with --adapter");
@@ -125,6 +150,26 @@ public final class ModelLoader {
       return new LoadedLm(manager, lm, tok, label);
     } catch (IOException | RuntimeException e) {
       manager.close(); // closes the model's sub-manager too
+      tok.close();
+      throw e;
+    }
+  }
+
+  /** The run's preset with fresh weights from its seed, as the trainer initialises them. */
+  private static LoadedLm untrained(Path run, Path adapter, Path tokenizer) throws IOException {
+    if (adapter != null) throw new IOException(UNTRAINED + run + " has no trained weights to put an adapter on");
+    if (!Files.isRegularFile(run.resolve(RunFolder.RUN_JSON))) {
+      throw new IOException(UNTRAINED + run + ": " + run + " is not a run folder (no " + RunFolder.RUN_JSON + ")");
+    }
+    Preset p = RunFolder.open(run).preset();
+    Path tokenizerFile = chooseTokenizer(tokenizer, runTokenizers(run, run), run);
+    TextTokenizer tok = TextTokenizer.loadFile(tokenizerFile);
+    NDManager manager = NDManager.newBaseManager();
+    try {
+      CausalLm lm = CausalLm.create(p.model(), null, manager, p.training().seed());
+      return new LoadedLm(manager, lm, tok, untrainedLabel(p) + " of " + run);
+    } catch (RuntimeException e) {
+      manager.close();
       tok.close();
       throw e;
     }

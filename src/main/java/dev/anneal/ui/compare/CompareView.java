@@ -83,6 +83,18 @@ public final class CompareView {
         setText(empty ? null : vm.choiceLabel(item));
       }
     });
+    // The field shows the same short name as the list; typed text is read as a choice's name or a path.
+    box.setConverter(new javafx.util.StringConverter<>() {
+      @Override
+      public String toString(String choice) {
+        return vm.choiceLabel(choice);
+      }
+
+      @Override
+      public String fromString(String text) {
+        return vm.choiceOf(text);
+      }
+    });
     box.setPrefWidth(200);
     box.setMinWidth(120);
     // After a pick, show the end of the path: the run and checkpoint names.
@@ -217,12 +229,12 @@ public final class CompareView {
     Button dataset = new Button("Dataset…");
     dataset.setOnAction(e -> {
       File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
-      if (dir != null) vm.evalSourceProperty().set(dir.getPath());
+      if (dir != null) vm.evalSourceProperty().set(vm.shown(dir.toPath()));
     });
     Button file = new Button("File…");
     file.setOnAction(e -> {
       File f = new FileChooser().showOpenDialog(root.getScene().getWindow());
-      if (f != null) vm.evalSourceProperty().set(f.getPath());
+      if (f != null) vm.evalSourceProperty().set(vm.shown(f.toPath()));
     });
     Button evaluate = new Button("Evaluate");
     evaluate.setId("evaluate");

@@ -6,6 +6,7 @@ import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.GenerationResult;
 import dev.anneal.infer.Generator;
 import dev.anneal.infer.Improvement;
+import dev.anneal.infer.ModelLoader;
 import dev.anneal.infer.ModelPair;
 import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
@@ -14,6 +15,7 @@ import dev.anneal.infer.SamplingSettings;
 import dev.anneal.task.Cancellation;
 import dev.anneal.ui.fx.Batched;
 import dev.anneal.ui.fx.Latest;
+import dev.anneal.ui.fx.WorkspacePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +96,8 @@ public final class CompareViewModel implements AutoCloseable {
   private final ObservableList<TokenDiff> perToken = FXCollections.observableArrayList();
   private final ObservableList<SavedPrompt> prompts = FXCollections.observableArrayList();
   private final ObservableList<String> modelChoices = FXCollections.observableArrayList();
+  /** How choices that are not folders read in the pickers (untrained presets). */
+  private final java.util.Map<String, String> labels = new java.util.HashMap<>();
 
   private final Batched<Piece> pieces = new Batched<>(this::showPieces);
   private final Latest<String> statusUpdates = new Latest<>(this::finish);
@@ -130,12 +134,29 @@ public final class CompareViewModel implements AutoCloseable {
             .forEach(p -> {
               runs.add(p.toString());
               runs.addAll(checkpoints(p));
+              untrained(p).ifPresent(runs::add);
             });
       } catch (IOException e) {
         status.set("Cannot list " + runsDir + ": " + e.getMessage());
       }
     }
     modelChoices.setAll(runs);
+  }
+
+  /**
+   * The run's preset before training ({@code untrained:RUN}, random init from its seed) as a base
+   * to compare the run against; none for a LoRA run, whose untrained adapter changes nothing.
+   */
+  private java.util.Optional<String> untrained(Path run) {
+    try {
+      dev.anneal.preset.Preset p = dev.anneal.train.RunFolder.open(run).preset();
+      if (p.usesLora()) return java.util.Optional.empty();
+      String choice = ModelLoader.untrainedOf(run);
+      labels.put(choice, ModelLoader.untrainedLabel(p) + " · " + run.getFileName());
+      return java.util.Optional.of(choice);
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** A run's checkpoint folders, newest first: any of them can be compared, not only the best. */
@@ -157,12 +178,34 @@ public final class CompareViewModel implements AutoCloseable {
    */
   public String choiceLabel(String choice) {
     if (choice == null) return "";
+    if (labels.containsKey(choice)) return labels.get(choice);
     try {
       Path p = Path.of(choice);
-      return p.startsWith(runsDir) && !p.equals(runsDir) ? runsDir.relativize(p).toString() : choice;
+      return p.startsWith(runsDir) && !p.equals(runsDir) ? runsDir.relativize(p).toString()
+          : WorkspacePaths.shown(workspace, p);
     } catch (RuntimeException e) {
       return choice;
     }
+  }
+
+  /** A file or folder as the evaluation field shows it: relative inside the workspace. */
+  public String shown(Path p) {
+    return WorkspacePaths.shown(workspace, p);
+  }
+
+  /** The choice a picker's text names: one whose label it is, else the text itself (a path). */
+  public String choiceOf(String text) {
+    if (text == null) return "";
+    for (String c : modelChoices) if (choiceLabel(c).equals(text)) return c;
+    return text;
+  }
+
+  /** A model as typed or chosen: {@code untrained:RUN} as it is, a relative path inside the workspace. */
+  private Path modelPath(String text) {
+    if (ModelLoader.untrainedRun(text) != null) return Path.of(text);
+    if (Path.of(text).isAbsolute()) return Path.of(text);
+    Path inRuns = runsDir.resolve(text);
+    return Files.exists(inRuns) ? inRuns : WorkspacePaths.resolve(workspace, text);
   }
 
   public void usePrompt(SavedPrompt p) {
@@ -259,7 +302,7 @@ public final class CompareViewModel implements AutoCloseable {
     worker.execute(() -> {
       try {
         ModelPair models = models(base, tuned);
-        Path path = Path.of(source);
+        Path path = WorkspacePaths.resolve(workspace, source);
         EvalResult b, t;
         if (Files.isDirectory(path)) {
           statusUpdates.submit("\u0000Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
@@ -307,7 +350,7 @@ public final class CompareViewModel implements AutoCloseable {
     if (pair == null || !key.equals(pairKey)) {
       if (pair != null) pair.close();
       pair = null;
-      pair = ModelPair.load(Path.of(base), Path.of(tuned), null, null);
+      pair = ModelPair.load(modelPath(base), modelPath(tuned), null, null);
       pairKey = key;
     }
     return pair;

@@ -133,6 +133,45 @@ class CompareViewModelTest {
   }
 
   @Test
+  void aRunsUntrainedPresetIsOfferedAsABaseAndLoadsThroughTheModelLoader() throws Exception {
+    Path dataset = Files.createDirectories(workspace.resolve("datasets/small"));
+    Files.copy(base.resolve("tokenizer.json"), dataset.resolve("tokenizer.json"));
+    dev.anneal.preset.Preset preset = dev.anneal.preset.PresetLoader.parse("""
+        name: small-llama
+        model: {family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 320, context: 64}
+        training: {steps: 4, micro_batch: 2, seq_len: 32, seed: 13}
+        """, "small-llama.yaml");
+    Path run = dev.anneal.train.RunFolder.create(workspace.resolve("runs"), preset,
+        java.util.Map.of("dataset", dataset.toString(), "init", "")).dir();
+    String untrained = ModelLoader.untrainedOf(run);
+    fx(() -> {
+      vm.refreshModelChoices();
+      return null;
+    });
+    assertThat(fx(() -> List.copyOf(vm.modelChoices()))).contains(run.toString(), untrained);
+    assertThat(fx(() -> vm.choiceLabel(untrained)))
+        .isEqualTo("untrained small-llama (random init, seed 13) · " + run.getFileName());
+
+    Path file = workspace.resolve("sample.rs");
+    Files.writeString(file, InferFixtures.corpus().get(3));
+    fx(() -> {
+      vm.baseModelProperty().set(untrained);
+      vm.tunedModelProperty().set(base.toString());
+      vm.evalSourceProperty().set(file.toString());
+      vm.evaluate();
+      return null;
+    });
+    awaitIdle();
+    try (LoadedLm lm = ModelLoader.load(Path.of(untrained), null, null)) {
+      var b = Evaluation.ofText(lm.view(), Files.readString(file), Cancellation.none());
+      assertThat(fx(() -> vm.baseLossProperty().get())).startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
+      // Fresh weights predict about uniformly over the 320 tokens.
+      assertThat(b.meanLoss()).isBetween(Math.log(320) - 1, Math.log(320) + 1);
+    }
+    assertThat(fx(() -> vm.perToken().size())).isGreaterThan(10);
+  }
+
+  @Test
   void savedPromptsGoToTheWorkspace() throws Exception {
     assertThat(fx(() -> vm.prompts().size())).isEqualTo(PromptLibrary.defaults().size());
     fx(() -> {
