@@ -28,8 +28,11 @@ final class DatasetForm {
   private final VBox root = new VBox(8);
   private final DatasetSettings s;
 
-  DatasetForm(DatasetSettings s) {
+  private final Path workspace;
+
+  DatasetForm(DatasetSettings s, Path workspace) {
     this.s = s;
+    this.workspace = workspace;
     root.setPadding(new Insets(4, 8, 8, 8));
     root.getChildren().addAll(heading("Sources"), sources(),
         heading("Languages"), languages(), heading("Sample kinds"), kinds(),
@@ -40,6 +43,13 @@ final class DatasetForm {
     ListView<Path> list = new ListView<>(s.sources());
     list.setId("dataset-sources");
     list.setPrefHeight(64);
+    list.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
+      @Override
+      protected void updateItem(Path item, boolean empty) {
+        super.updateItem(item, empty);
+        setText(empty || item == null ? null : dev.anneal.ui.fx.WorkspacePaths.shown(workspace, item));
+      }
+    });
     Button add = new Button("Add folder…");
     add.setId("dataset-add-source");
     add.setOnAction(e -> {

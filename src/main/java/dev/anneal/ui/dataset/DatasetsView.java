@@ -34,7 +34,7 @@ public final class DatasetsView {
     Label existing = new Label("Datasets of " + vm.workspace().name());
     existing.getStyleClass().add("form-heading");
 
-    DatasetForm form = new DatasetForm(vm.settings());
+    DatasetForm form = new DatasetForm(vm.settings(), vm.workspace().root());
     VBox settings = new VBox(6, new HBox(8, existing, refresh), list, form.root());
     settings.setPadding(new Insets(8, 4, 8, 8));
     ScrollPane scroll = new ScrollPane(settings);

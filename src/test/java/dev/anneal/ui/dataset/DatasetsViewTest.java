@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.data.Sample;
-import dev.anneal.ui.Screenshots;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +61,6 @@ class DatasetsViewTest {
     robot.clickOn("Charts");
     BarChart<?, ?> langs = robot.lookup("#by-language").queryAs(BarChart.class);
     assertThat(langs.getData().getFirst().getData()).hasSize(3);
-    Screenshots.save(table.getScene().getRoot(), "datasets");
 
     robot.clickOn("Skipped");
     TableView<?> skipped = robot.lookup("#dataset-skipped").queryAs(TableView.class);

@@ -30,13 +30,6 @@ class PresetsViewTest {
   }
 
   @Test
-  void screenshot(FxRobot robot) {
-    var shot = dev.anneal.ui.Screenshots.save(robot.lookup("#estimate-panel").queryAs(javafx.scene.Node.class)
-        .getScene().getRoot(), "presets");
-    assertThat(shot).exists();
-  }
-
-  @Test
   void typingANewLayerCountChangesTheEstimate(FxRobot robot) {
     Label params = robot.lookup("#estimate-params").queryAs(Label.class);
     assertThat(params.getText()).startsWith("4.3M parameters");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.preset.Preset;
-import dev.anneal.ui.Screenshots;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,7 +58,6 @@ class RunsViewTest {
     assertThat(t.getItems().getFirst().step()).isEqualTo(57);
     robot.clickOn("nano-20261102-113000");
     assertThat(robot.lookup("#runs-export-bundle").queryAs(Button.class).isDisabled()).isTrue();
-    Screenshots.save(t.getScene().getRoot(), "runs");
     robot.clickOn("#runs-resume");
     assertThat(resumed).containsExactly(ws.runsDir().resolve("nano-20261102-113000"));
   }

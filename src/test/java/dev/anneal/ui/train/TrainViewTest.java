@@ -3,7 +3,6 @@ package dev.anneal.ui.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.preset.PresetRegistry;
-import dev.anneal.ui.Screenshots;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +48,8 @@ class TrainViewTest {
     assertThat(loss.getData().getFirst().getData()).hasSize(30);
     assertThat(robot.lookup("#train-status").queryAs(Label.class).getText()).startsWith("Completed at step 30");
     assertThat(vm.charts().log()).anySatisfy(l -> assertThat(l).contains("checkpoint"));
-    Screenshots.save(loss.getScene().getRoot(), "train");
+    // The device picker offers what the engine has (the CPU here) and the tile names the run's.
+    assertThat(robot.lookup("#train-device").queryComboBox().getValue()).isEqualTo("cpu");
+    assertThat(robot.lookup("#tile-device").queryAs(Label.class).getText()).isEqualTo("CPU");
   }
 }
