@@ -5,14 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * PyTorch's fused AdamW kernel ({@code torch.optim.AdamW(fused=True)}): one vectorised pass per
@@ -26,7 +23,7 @@ import java.util.Optional;
  * {@code TensorList} ({@code c10::ArrayRef<Tensor>}) is a trivially copyable {data, length} pair,
  * passed by value like the same C struct; each element is one {@code TensorImpl*}, read from the
  * {@code at::Tensor} a DJL handle points to (borrowed for the call: the callee balances any
- * reference it takes). Empty optionals are 16 zero bytes (engaged flag false).
+ * reference it takes). The optional grad scale and found-inf flag are empty.
  *
  * <p>libtorch throwing across this boundary would abort the JVM, so {@link #step} checks in Java
  * what the kernel checks: float32 tensors on one device (CPU or CUDA: the dispatcher picks the
@@ -37,21 +34,19 @@ public final class FusedAdamW {
   private static final StructLayout TENSOR_LIST = MemoryLayout.structLayout(
       ValueLayout.ADDRESS.withName("data"), ValueLayout.JAVA_LONG.withName("length"));
 
-  private static final class Lazy {
-    static final Optional<MethodHandle> CALL = LibtorchSymbols.find(SYMBOL).map(addr ->
-        Linker.nativeLinker().downcallHandle(addr, FunctionDescriptor.ofVoid(
-            TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST,
-            ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE,
-            ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE,
-            ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
-  }
+  private static final LibtorchSymbols.Downcall CALL = LibtorchSymbols.downcall(
+      "libtorch's _fused_adamw_ (fused AdamW)", SYMBOL, FunctionDescriptor.ofVoid(
+          TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST, TENSOR_LIST,
+          ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE,
+          ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_DOUBLE,
+          ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN,
+          ValueLayout.ADDRESS, ValueLayout.ADDRESS));
 
   private FusedAdamW() {}
 
   /** True where the kernel can be called (Linux x86-64 with libtorch loaded). */
   public static boolean available() {
-    return Lazy.CALL.isPresent();
+    return CALL.available();
   }
 
   /**
@@ -82,21 +77,16 @@ public final class FusedAdamW {
       check(expAvgs.get(i), p);
       check(expAvgSqs.get(i), p);
     }
-    MethodHandle call = Lazy.CALL.orElseThrow(() -> new IllegalStateException(
-        "fused AdamW needs libtorch's _fused_adamw_ on Linux x86-64; not found in this process"));
-    try (Arena arena = Arena.ofConfined()) {
+    CALL.call((h, arena) -> {
       MemorySegment steps = arena.allocate(ValueLayout.ADDRESS, n);
       MemorySegment stepImpl = LibtorchSymbols.tensorImpl(step);
       for (int i = 0; i < n; i++) steps.setAtIndex(ValueLayout.ADDRESS, i, stepImpl);
-      MemorySegment noTensor = arena.allocate(16); // std::optional<Tensor>{}: zeroed, not engaged
-      call.invokeExact(list(arena, params), list(arena, grads), list(arena, expAvgs),
+      MemorySegment noTensor = LibtorchSymbols.noTensor(arena);
+      h.invokeExact(list(arena, params), list(arena, grads), list(arena, expAvgs),
           list(arena, expAvgSqs), list(arena, List.of()), list(arena, steps, n),
           lr, beta1, beta2, weightDecay, eps, false, false, noTensor, noTensor);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("libtorch _fused_adamw_ failed", e);
-    }
+      return null;
+    });
   }
 
   private static void check(NDArray a, NDArray like) {

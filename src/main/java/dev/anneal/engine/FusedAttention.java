@@ -2,15 +2,11 @@ package dev.anneal.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * libtorch's {@code scaled_dot_product_attention}, which DJL does not expose: on the CPU it runs
@@ -34,19 +30,17 @@ public final class FusedAttention {
       ValueLayout.JAVA_DOUBLE.withName("value"), ValueLayout.JAVA_BOOLEAN.withName("engaged"),
       MemoryLayout.paddingLayout(7));
 
-  private static final class Lazy {
-    static final Optional<MethodHandle> CALL = LibtorchSymbols.find(SYMBOL).map(addr ->
-        Linker.nativeLinker().downcallHandle(addr, FunctionDescriptor.ofVoid(
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_BOOLEAN,
-            OPTIONAL_DOUBLE, ValueLayout.JAVA_BOOLEAN)));
-  }
+  private static final LibtorchSymbols.Downcall CALL = LibtorchSymbols.downcall(
+      "libtorch's scaled_dot_product_attention (fused attention)", SYMBOL, FunctionDescriptor.ofVoid(
+          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+          ValueLayout.ADDRESS, ValueLayout.JAVA_DOUBLE, ValueLayout.JAVA_BOOLEAN,
+          OPTIONAL_DOUBLE, ValueLayout.JAVA_BOOLEAN));
 
   private FusedAttention() {}
 
   /** True where the operator can be called (Linux x86-64 with libtorch loaded). */
   public static boolean available() {
-    return Lazy.CALL.isPresent();
+    return CALL.available();
   }
 
   /**
@@ -62,25 +56,13 @@ public final class FusedAttention {
   public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, boolean causal,
       NDManager into) {
     check(q, k, v, mask, causal);
-    MethodHandle call = Lazy.CALL.orElseThrow(() -> new IllegalStateException(
-        "fused attention needs libtorch's scaled_dot_product_attention on Linux x86-64"));
     boolean gqa = q.getShape().get(1) != k.getShape().get(1);
-    MemorySegment result = LibtorchSymbols.tensorSlot();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment optionalMask = arena.allocate(16); // zeroed: not engaged
-      if (mask != null) {
-        optionalMask.set(ValueLayout.ADDRESS, 0, LibtorchSymbols.tensorImpl(mask));
-        optionalMask.set(ValueLayout.JAVA_BOOLEAN, 8, true);
-      }
-      MemorySegment noScale = arena.allocate(OPTIONAL_DOUBLE); // default 1/√D
-      call.invokeExact(result, LibtorchSymbols.tensorRef(q), LibtorchSymbols.tensorRef(k),
+    return CALL.callForTensor(into, (h, result, arena) -> {
+      MemorySegment optionalMask = LibtorchSymbols.optionalTensor(arena, mask);
+      MemorySegment noScale = arena.allocate(OPTIONAL_DOUBLE); // zeroed, not engaged: 1/√D
+      h.invokeExact(result, LibtorchSymbols.tensorRef(q), LibtorchSymbols.tensorRef(k),
           LibtorchSymbols.tensorRef(v), optionalMask, 0.0, causal, noScale, gqa);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("libtorch scaled_dot_product_attention failed", e);
-    }
-    return LibtorchSymbols.wrap(result, into);
+    });
   }
 
   private static void check(NDArray q, NDArray k, NDArray v, NDArray mask, boolean causal) {

@@ -3,11 +3,7 @@ package dev.anneal.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * Casts libtorch tensors between float32 and bfloat16 under autograd, which DJL 0.36 cannot do:
@@ -34,19 +30,16 @@ public final class LibtorchCast {
   private static final String SYMBOL =
       "_ZN2at4_ops8to_dtype4callERKNS_6TensorEN3c1010ScalarTypeEbbSt8optionalINS5_12MemoryFormatEE";
 
-  /** Resolved on first use, after libtorch is loaded (class holder idiom: thread-safe, once). */
-  private static final class Lazy {
-    static final Optional<MethodHandle> TO_DTYPE = LibtorchSymbols.find(SYMBOL).map(a ->
-        Linker.nativeLinker().downcallHandle(a, FunctionDescriptor.ofVoid(
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
-            ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT)));
-  }
+  private static final LibtorchSymbols.Downcall TO_DTYPE = LibtorchSymbols.downcall(
+      "libtorch's to_dtype (bfloat16 casts)", SYMBOL, FunctionDescriptor.ofVoid(
+          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
+          ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT));
 
   private LibtorchCast() {}
 
   /** True when bf16 casts can be made here (Linux x86-64, libtorch loaded, symbol found). */
   public static boolean available() {
-    return Lazy.TO_DTYPE.isPresent();
+    return TO_DTYPE.available();
   }
 
   /** x (any float dtype) → the same values in bfloat16, differentiable, owned by {@code into}. */
@@ -60,16 +53,8 @@ public final class LibtorchCast {
   }
 
   private static NDArray to(NDArray x, byte scalarType, NDManager into) {
-    MethodHandle cast = Lazy.TO_DTYPE.orElseThrow(() -> new IllegalStateException(
-        "bfloat16 casts need libtorch's to_dtype on Linux x86-64; not found in this process"));
-    MemorySegment result = LibtorchSymbols.tensorSlot();
-    try {
-      cast.invokeExact(result, LibtorchSymbols.tensorRef(x), scalarType, false, false, (short) 0);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("libtorch to_dtype failed", e);
-    }
-    return LibtorchSymbols.wrap(result, into);
+    return TO_DTYPE.callForTensor(into, (h, result, arena) -> {
+      h.invokeExact(result, LibtorchSymbols.tensorRef(x), scalarType, false, false, (short) 0);
+    });
   }
 }

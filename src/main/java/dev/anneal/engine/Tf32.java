@@ -1,11 +1,8 @@
 package dev.anneal.engine;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * libtorch's float32 matrix-multiply precision ({@code torch.set_float32_matmul_precision}):
@@ -19,47 +16,37 @@ public final class Tf32 {
   /** libtorch's {@code at::Float32MatmulPrecision}. */
   public enum Precision { HIGHEST, HIGH, MEDIUM }
 
-  private static final class Lazy {
-    static final Optional<MethodHandle> CONTEXT = LibtorchSymbols.find("_ZN2at13globalContextEv")
-        .map(a -> Linker.nativeLinker().downcallHandle(a, FunctionDescriptor.of(ValueLayout.ADDRESS)));
-    static final Optional<MethodHandle> SET = LibtorchSymbols
-        .find("_ZN2at7Context25setFloat32MatmulPrecisionENS_22Float32MatmulPrecisionE")
-        .map(a -> Linker.nativeLinker().downcallHandle(a,
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT)));
-    static final Optional<MethodHandle> GET = LibtorchSymbols
-        .find("_ZNK2at7Context22float32MatmulPrecisionEv")
-        .map(a -> Linker.nativeLinker().downcallHandle(a,
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS)));
-  }
+  private static final LibtorchSymbols.Downcall CONTEXT = LibtorchSymbols.downcall(
+      "libtorch's globalContext", "_ZN2at13globalContextEv", FunctionDescriptor.of(ValueLayout.ADDRESS));
+  private static final LibtorchSymbols.Downcall SET = LibtorchSymbols.downcall(
+      "libtorch's setFloat32MatmulPrecision",
+      "_ZN2at7Context25setFloat32MatmulPrecisionENS_22Float32MatmulPrecisionE",
+      FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  private static final LibtorchSymbols.Downcall GET = LibtorchSymbols.downcall(
+      "libtorch's float32MatmulPrecision", "_ZNK2at7Context22float32MatmulPrecisionEv",
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
   private Tf32() {}
 
   /** True where the setting can be read and changed (Linux x86-64, a libtorch that has it). */
   public static boolean available() {
-    return Lazy.CONTEXT.isPresent() && Lazy.SET.isPresent() && Lazy.GET.isPresent();
+    return CONTEXT.available() && SET.available() && GET.available();
   }
 
   /** Sets the float32 matmul precision for the whole process. */
   public static void set(Precision p) {
-    try {
-      Lazy.SET.orElseThrow().invokeExact(context(), p.ordinal());
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("libtorch setFloat32MatmulPrecision failed", e);
-    }
+    MemorySegment context = context();
+    SET.call((h, arena) -> {
+      h.invokeExact(context, p.ordinal());
+      return null;
+    });
   }
 
   /** The process's float32 matmul precision now. */
   public static Precision get() {
-    try {
-      int v = (int) Lazy.GET.orElseThrow().invokeExact(context());
-      return Precision.values()[v];
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("libtorch float32MatmulPrecision failed", e);
-    }
+    MemorySegment context = context();
+    int v = GET.call((h, arena) -> (int) h.invokeExact(context));
+    return Precision.values()[v];
   }
 
   /**
@@ -73,7 +60,7 @@ public final class Tf32 {
     return get() == Precision.HIGH;
   }
 
-  private static MemorySegment context() throws Throwable {
-    return (MemorySegment) Lazy.CONTEXT.orElseThrow().invokeExact();
+  private static MemorySegment context() {
+    return CONTEXT.call((h, arena) -> (MemorySegment) h.invokeExact());
   }
 }
