@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.preset.Precision;
 import dev.anneal.preset.Preset;
 import dev.anneal.train.OpProfile;
 import dev.anneal.train.TrainBench;
@@ -58,11 +59,17 @@ final class BenchTrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Preset p = Presets.registry().resolve(preset);
     if (precision != null) {
-      if (!java.util.Set.of("fp32", "bf16", "amp").contains(precision)) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--precision: expected fp32, bf16 or amp, got '" + precision + "'");
+      Precision wanted;
+      try {
+        wanted = Precision.parse("--precision", precision);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      p = p.withTraining(p.training().with(null, null, precision, null));
+      if (wanted == Precision.FP16) { // needs loss scaling, which only the DeepSpeed bundles have
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--precision: fp16 trains only in a DeepSpeed bundle (it needs loss scaling); use fp32, bf16 or amp");
+      }
+      p = p.withTraining(p.training().with(null, null, wanted, null));
     }
     if (steps < 1 || warmup < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),

@@ -3,6 +3,7 @@ package dev.anneal.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.preset.HardwareSpec;
+import dev.anneal.preset.Precision;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 
@@ -41,10 +42,10 @@ public final class DeepSpeedConfig {
     ds.put("gradient_accumulation_steps", t.accumulation());
     ds.put("gradient_clipping", t.clip());
     ds.put("steps_per_print", t.logEvery());
-    boolean bf16 = t.precision().equals("bf16") || t.precision().equals("amp");
+    boolean bf16 = t.precision().bfloat16();
     ds.putObject("bf16").put("enabled", bf16);
-    ObjectNode fp16 = ds.putObject("fp16").put("enabled", t.precision().equals("fp16"));
-    if (t.precision().equals("fp16")) fp16.put("loss_scale", 0).put("initial_scale_power", 16);
+    ObjectNode fp16 = ds.putObject("fp16").put("enabled", t.precision() == Precision.FP16);
+    if (t.precision() == Precision.FP16) fp16.put("loss_scale", 0).put("initial_scale_power", 16);
     ds.set("zero_optimization", zero(preset));
     if (h.offloadOptimizer()) {
       ObjectNode params = ds.putObject("optimizer").put("type", "AdamW").putObject("params");

@@ -2,6 +2,7 @@ package dev.anneal.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
 import dev.anneal.preset.RopeScaling;
@@ -83,10 +84,10 @@ final class HfModelConfig {
           moe.expertIntermediate() != null ? moe.expertIntermediate() : m.intermediate());
       c.put("num_local_experts", moe.experts());
       c.put("num_experts_per_tok", moe.expertsPerToken());
-      boolean auxLoss = moe.balancing().equals("aux_loss") && moe.auxLossWeight() > 0;
+      boolean auxLoss = moe.balancing() == Balancing.AUX_LOSS && moe.auxLossWeight() > 0;
       c.put("output_router_logits", auxLoss);
       c.put("router_aux_loss_coef", auxLoss ? moe.auxLossWeight() : 0.0);
-      if (moe.balancing().equals("aux_free")) {
+      if (moe.balancing() == Balancing.AUX_FREE) {
         warnings.add("model.moe: Transformers' Mixtral has no auxiliary-loss-free balancing;"
             + " the router trains without its load bias");
       }

@@ -2,6 +2,7 @@ package dev.anneal.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.Preset;
@@ -47,9 +48,9 @@ final class TrainConfig {
     }
     if (p.usesLora()) lora(c.putObject("lora"), p.lora());
     if (m.hasExperts()) {
-      c.putObject("moe").put("balancing", m.moe().balancing())
+      c.putObject("moe").put("balancing", m.moe().balancing().toString())
           .put("aux_loss_weight",
-              m.moe().balancing().equals("aux_loss") ? m.moe().auxLossWeight() : 0.0);
+              m.moe().balancing() == Balancing.AUX_LOSS ? m.moe().auxLossWeight() : 0.0);
     }
     training(c.putObject("training"), p.training(), m, p.hardware().cpuCheckpointing());
     ObjectNode d = c.putObject("data");
@@ -76,12 +77,12 @@ final class TrainConfig {
     t.put("steps", s.steps());
     t.put("micro_batch", s.microBatch()).put("accumulation", s.accumulation());
     t.put("seq_len", s.seqLenOr(m.context()));
-    t.put("lr", s.lr()).put("min_lr", s.minLr()).put("schedule", s.schedule());
+    t.put("lr", s.lr()).put("min_lr", s.minLr()).put("schedule", s.schedule().toString());
     t.put("warmup_steps", s.warmupSteps());
     t.put("weight_decay", s.weightDecay());
     t.put("beta1", s.beta1()).put("beta2", s.beta2()).put("eps", s.eps());
     t.put("clip", s.clip());
-    t.put("precision", s.precision());
+    t.put("precision", s.precision().toString());
     t.put("gradient_checkpointing", s.activationCheckpointing() || cpuCheckpoints);
     t.put("cpu_checkpointing", cpuCheckpoints);
     t.put("flash_attention", s.flashAttention());

@@ -2,6 +2,7 @@ package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.MoeSpec;
 
 /**
@@ -27,7 +28,7 @@ final class MoeRouter {
     long e = spec.experts();
     gate = w.linear(path + ".gate", "block_sparse_moe", Layout.OUT_IN, w.spec.hidden(), e, false,
         w.spec.initStd());
-    balanceBias = spec.balancing().equals("aux_free")
+    balanceBias = spec.balancing() == Balancing.AUX_FREE
         ? w.constant(path + ".gate.e_score_correction_bias", 0, Param.Kind.BUFFER, e) : null;
   }
 
@@ -67,7 +68,7 @@ final class MoeRouter {
     NDArray logits = d.logits().stopGradient();
     float entropy = logits.softmax(-1).mul(logits.logSoftmax(-1)).sum(new int[] {-1}).mean()
         .neg().toType(DataType.FLOAT32, false).getFloat();
-    if (pass.training && spec.balancing().equals("aux_loss") && spec.auxLossWeight() > 0) {
+    if (pass.training && spec.balancing() == Balancing.AUX_LOSS && spec.auxLossWeight() > 0) {
       float[] fraction = new float[counts.length];
       for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
       // A copy libtorch owns: create() wraps the Java array (from_blob), and autograd keeps f

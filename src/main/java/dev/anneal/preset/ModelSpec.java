@@ -56,6 +56,16 @@ public record ModelSpec(
     if (initStd == null) initStd = 0.02;
   }
 
+  /** A builder of a {@code family} model; unset fields take the family's defaults. */
+  public static ModelSpecBuilder builder(Family family) {
+    return new ModelSpecBuilder(family);
+  }
+
+  /** A builder holding this spec, for a copy with some fields changed. */
+  public ModelSpecBuilder toBuilder() {
+    return new ModelSpecBuilder(this);
+  }
+
   /** Whether the feed-forward is a mixture of experts. */
   public boolean hasExperts() {
     return moe != null;

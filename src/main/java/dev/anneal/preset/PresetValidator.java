@@ -7,10 +7,7 @@ import java.util.Set;
 
 /** The rules a preset must keep, field by field and across fields. */
 final class PresetValidator {
-  private static final Set<String> SCHEDULES = Set.of("cosine", "linear", "constant");
-  private static final Set<String> PRECISIONS = Set.of("fp32", "bf16", "fp16", "amp");
   private static final Set<String> DEVICES = Set.of("cpu", "cuda", "mps");
-  private static final Set<String> BALANCING = Set.of("aux_free", "aux_loss", "none");
   private static final Set<String> ROPE_TYPES = Set.of("yarn", "linear");
 
   private final List<PresetProblem> problems = new ArrayList<>();
@@ -94,7 +91,6 @@ final class PresetValidator {
     if (moe.sharedExperts() < 0) fail("model.moe.shared_experts", "must be >= 0");
     if (moe.expertIntermediate() != null) positive("model.moe.expert_intermediate",
         moe.expertIntermediate());
-    oneOf("model.moe.balancing", moe.balancing(), BALANCING);
     if (moe.auxLossWeight() < 0) fail("model.moe.aux_loss_weight", "must be >= 0");
     if (moe.biasUpdateRate() < 0) fail("model.moe.bias_update_rate", "must be >= 0");
     if (positive("model.moe.groups", moe.groups()) && moe.experts() != null
@@ -140,8 +136,6 @@ final class PresetValidator {
     }
     if (!(t.lr() > 0)) fail("training.lr", "must be > 0");
     if (t.minLr() < 0 || t.minLr() > t.lr()) fail("training.min_lr", "must be in [0, lr]");
-    oneOf("training.schedule", t.schedule(), SCHEDULES);
-    oneOf("training.precision", t.precision(), PRECISIONS);
     if (t.warmupSteps() < 0 || t.warmupSteps() > t.steps()) {
       fail("training.warmup_steps", "must be between 0 and steps (" + t.steps() + ")");
     }

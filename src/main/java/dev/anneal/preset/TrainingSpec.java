@@ -12,9 +12,7 @@ package dev.anneal.preset;
  * @param microBatch             sequences per device per forward pass
  * @param accumulation           micro batches per optimizer step
  * @param seqLen                 training sequence length; defaults to the model's context
- * @param precision              {@code fp32}, {@code bf16} (bf16 weights, fp32 master copy in the
- *                               optimizer, as DeepSpeed does) or {@code amp} (fp32 weights,
- *                               16-bit activations)
+ * @param precision              the number format, see {@link Precision}
  * @param activationCheckpointing recompute each layer in the backward pass instead of storing it
  * @param flashAttention         fused attention (no T×T score matrix kept); DeepSpeed bundles only
  * @param lossClamp              losses above this are clamped before backward (seed 002), or null
@@ -31,7 +29,7 @@ public record TrainingSpec(
     Integer seqLen,
     Double lr,
     Double minLr,
-    String schedule,
+    Schedule schedule,
     Integer warmupSteps,
     Double warmupRatio,
     Double weightDecay,
@@ -40,7 +38,7 @@ public record TrainingSpec(
     Double beta2,
     Double eps,
     Double clip,
-    String precision,
+    Precision precision,
     Boolean activationCheckpointing,
     Boolean flashAttention,
     Boolean compile,
@@ -69,7 +67,7 @@ public record TrainingSpec(
     if (accumulation == null) accumulation = 1;
     if (lr == null) lr = 3e-4;
     if (minLr == null) minLr = lr / 10;
-    if (schedule == null) schedule = "cosine";
+    if (schedule == null) schedule = Schedule.COSINE;
     if (warmupSteps == null) {
       warmupSteps = warmupRatio != null ? (int) Math.round(warmupRatio * steps) : 0;
     }
@@ -79,7 +77,7 @@ public record TrainingSpec(
     if (beta2 == null) beta2 = 0.95;
     if (eps == null) eps = 1e-8;
     if (clip == null) clip = 1.0;
-    if (precision == null) precision = "fp32";
+    if (precision == null) precision = Precision.FP32;
     if (activationCheckpointing == null) activationCheckpointing = false;
     if (flashAttention == null) flashAttention = false;
     if (compile == null) compile = false;
@@ -104,7 +102,7 @@ public record TrainingSpec(
    * A copy with some settings changed; a null argument keeps the current value. Steps and warmup
    * are carried as resolved numbers.
    */
-  public TrainingSpec with(Integer newMicroBatch, Integer newAccumulation, String newPrecision,
+  public TrainingSpec with(Integer newMicroBatch, Integer newAccumulation, Precision newPrecision,
       Boolean newCheckpointing) {
     return new TrainingSpec(stage, steps, null, null,
         newMicroBatch != null ? newMicroBatch : microBatch,

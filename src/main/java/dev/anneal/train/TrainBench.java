@@ -62,7 +62,7 @@ public final class TrainBench {
     JniUtils.setGradMode(false); // as the trainer: only the gradient collector turns it on
     if (threads > 0) JniUtils.setNumThreads(threads);
     TrainingSpec t = preset.training();
-    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device);
+    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision().toString(), device);
     if (precision.note() != null) System.err.println("note: " + precision.note());
     DevicePeak.RunSetup setup = DevicePeak.setUp(device, precision.precision());
     DevicePeak.Peak peak = setup.peak();

@@ -98,7 +98,7 @@ public final class Trainer {
     t = p.training();
     Devices.Choice device = asked != null ? asked : Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
-    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision(), device.device());
+    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision().toString(), device.device());
     if (precision.note() != null) listener.onLog("note: " + precision.note());
     DevicePeak.RunSetup setup = DevicePeak.setUp(device.device(), precision.precision());
     String gpuName = setup.gpuName();

@@ -43,8 +43,8 @@ public final class InferFixtures {
   }
 
   public static ModelSpec spec() {
-    return new ModelSpec(Family.LLAMA, 2, 32, 4, 2, null, 64, VOCAB, CONTEXT, null, null, null, null,
-        null, null, null, null, false, null, null, null, null, 0.3);
+    return ModelSpec.builder(Family.LLAMA).size(2, 32, 4, VOCAB, CONTEXT).kvHeads(2).intermediate(64)
+        .tieEmbeddings(false).initStd(0.3).build();
   }
 
   public static LoraSpec lora() {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class InitTest extends ModelTestBase {
   @Test
   void weightsAreNormalWithInitStdAndResidualProjectionsScaled() {
-    ModelSpec wide = new ModelSpec(Family.LLAMA, 8, 256, 4, null, null, 512, 100, 32, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, 0.02);
+    ModelSpec wide = ModelSpec.builder(Family.LLAMA).size(8, 256, 4, 100, 32).intermediate(512)
+        .initStd(0.02).build();
     try (CausalLm lm = CausalLm.create(wide, null, m, 1)) {
       var p = lm.baseParameters();
       assertThat(std(p.get("model.layers.3.self_attn.q_proj.weight"))).isCloseTo(0.02, within(5e-4));

@@ -65,7 +65,7 @@ class MoeTest extends ModelTestBase {
 
   @Test
   void groupLimitedRoutingKeepsEachTokenInsideItsBestGroup() {
-    MoeSpec grouped = new MoeSpec(4, 2, 0, null, "aux_free", null, null, 2.0, 2, 1);
+    MoeSpec grouped = MoeSpec.routed(4, 2).withRouting(2.0, 2, 1);
     ModelSpec spec = TinyModels.spec(Family.LLAMA, 4, 2, 48, false, grouped, null, false);
     Layer l = layer(spec);
     float[] x = input();

@@ -16,8 +16,8 @@ class RopeTest extends ModelTestBase {
   private static final double THETA = 10_000;
 
   private static ModelSpec spec(RopeScaling scaling) {
-    return new ModelSpec(Family.LLAMA, 2, 64, 4, 2, null, 128, 50, 64, null, null, null, null, null,
-        null, null, null, null, THETA, scaling, null, null, null);
+    return ModelSpec.builder(Family.LLAMA).size(2, 64, 4, 50, 64).kvHeads(2).intermediate(128)
+        .ropeTheta(THETA).ropeScaling(scaling).build();
   }
 
   @Test

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
@@ -43,13 +44,13 @@ final class TinyModels {
   /** Mixtral-style: 4 experts top-2, no shared, switch loss. */
   static ModelSpec mixtral() {
     return spec(Family.LLAMA, 4, 2, 48, false,
-        new MoeSpec(4, 2, 0, null, "aux_loss", null, 0.01, null, null, null), null, false);
+        MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01), null, false);
   }
 
   /** Seed 004 in miniature: 4 experts top-2 + 1 shared of width 16, aux-free bias, YaRN. */
   static ModelSpec annealMoe() {
     return spec(Family.LLAMA, 4, 2, 48, false,
-        new MoeSpec(4, 2, 1, 16, "aux_free", 1e-3, null, null, null, null),
+        MoeSpec.routed(4, 2).withShared(1, 16),
         new RopeScaling("yarn", 4.0, 16, 32.0, 1.0, 1.0), true);
   }
 
@@ -59,8 +60,9 @@ final class TinyModels {
 
   static ModelSpec spec(Family family, int heads, int kvHeads, int intermediate, Boolean qkvBias,
       MoeSpec moe, RopeScaling rope, boolean tie) {
-    return new ModelSpec(family, LAYERS, HIDDEN, heads, kvHeads, null, intermediate, VOCAB, CONTEXT,
-        null, null, null, null, qkvBias, null, null, null, tie, null, rope, moe, null, null);
+    return ModelSpec.builder(family).size(LAYERS, HIDDEN, heads, VOCAB, CONTEXT).kvHeads(kvHeads)
+        .intermediate(intermediate).qkvBias(qkvBias).tieEmbeddings(tie).ropeScaling(rope).moe(moe)
+        .build();
   }
 
   static LoraSpec lora(List<String> targets, List<String> exclude) {

@@ -52,6 +52,9 @@ class PresetErrorsTest {
       "lora target not in family | '[q_proj, v_proj]'       | '[q_proj, c_attn]'        | 13 | lora.targets[1]        | 'c_attn' is not a projection",
       "rank zero                 | '  rank: 4'              | '  rank: 0'               | 12 | lora.rank              | must be > 0",
       "seq_len beyond context    | '  steps: 10'            | '  steps: 10\n  seq_len: 128' | 16 | training.seq_len   | exceeds the model's context 64",
+      "unknown schedule          | '  steps: 10'            | '  steps: 10\n  schedule: cosin' | 16 | training.schedule | 'cosin' is not one of cosine, linear, constant",
+      "unknown precision         | '  steps: 10'            | '  steps: 10\n  precision: fp8' | 16 | training.precision | 'fp8' is not one of fp32, bf16, fp16, amp",
+      "unknown balancing         | '  context: 64'          | '  context: 64\n  moe: {experts: 4, experts_per_token: 2, balancing: aux}' | 11 | model.moe.balancing | 'aux' is not one of aux_free, aux_loss, none",
   })
   void namesFileLineAndField(String what, String replace, String with, int line, String field,
       String message) {

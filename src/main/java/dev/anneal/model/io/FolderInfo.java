@@ -75,7 +75,7 @@ public final class FolderInfo {
     out.put("experts_per_token", moe.expertsPerToken());
     out.put("shared_experts", moe.sharedExperts());
     out.put("expert_intermediate", HfNames.expertIntermediate(m));
-    out.put("balancing", moe.balancing());
+    out.put("balancing", moe.balancing().toString());
     return out;
   }
 

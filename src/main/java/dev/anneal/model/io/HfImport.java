@@ -1,5 +1,6 @@
 package dev.anneal.model.io;
 
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
 import dev.anneal.preset.Position;
@@ -115,7 +116,7 @@ final class HfImport {
 
   private static ModelSpec architecture(ModelSpec m) {
     MoeSpec moe = m.moe() == null ? null : new MoeSpec(m.moe().experts(), m.moe().expertsPerToken(),
-        m.moe().sharedExperts(), (int) HfNames.expertIntermediate(m), "none", 0.0, 0.0,
+        m.moe().sharedExperts(), (int) HfNames.expertIntermediate(m), Balancing.NONE, 0.0, 0.0,
         m.moe().routeScale(), m.moe().groups(), m.moe().topkGroups());
     return new ModelSpec(m.family(), m.layers(), m.hidden(), m.heads(), m.kvHeads(), m.headDim(),
         moe != null ? null : m.intermediate(), m.vocab(),

@@ -3,6 +3,7 @@ package dev.anneal.model.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.preset.Activation;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
@@ -77,7 +78,7 @@ final class LlamaConfig {
     c.put("num_local_experts", moe.experts());
     c.put("num_experts_per_tok", moe.expertsPerToken());
     c.put("router_aux_loss_coef", moe.auxLossWeight());
-    c.put("output_router_logits", moe.balancing().equals("aux_loss"));
+    c.put("output_router_logits", moe.balancing() == Balancing.AUX_LOSS);
     c.put("router_jitter_noise", 0.0);
     c.putNull("sliding_window");
   }
@@ -88,10 +89,10 @@ final class LlamaConfig {
     c.put("num_experts_per_tok", moe.expertsPerToken());
     c.put("n_shared_experts", moe.sharedExperts());
     c.put("moe_intermediate_size", HfNames.expertIntermediate(m));
-    c.put("topk_method", moe.balancing().equals("aux_free") ? "noaux_tc" : "greedy");
+    c.put("topk_method", moe.balancing() == Balancing.AUX_FREE ? "noaux_tc" : "greedy");
     c.put("bias_update_speed", moe.biasUpdateRate());
     c.put("router_aux_loss_coef", moe.auxLossWeight());
-    c.put("output_router_logits", moe.balancing().equals("aux_loss"));
+    c.put("output_router_logits", moe.balancing() == Balancing.AUX_LOSS);
     c.put("routed_scaling_factor", moe.routeScale());
     c.put("n_group", moe.groups());
     c.put("topk_group", moe.topkGroups());
@@ -122,7 +123,7 @@ final class LlamaConfig {
     boolean mlpBias = type.equals("llama") && f.boolOr("mlp_bias", false);
     MoeSpec moe = switch (type) {
       case "mixtral" -> new MoeSpec(f.requiredInt("num_local_experts"), f.requiredInt("num_experts_per_tok"),
-          0, null, f.boolOr("output_router_logits", false) ? "aux_loss" : "none", null,
+          0, null, f.boolOr("output_router_logits", false) ? Balancing.AUX_LOSS : Balancing.NONE, null,
           f.doubleOr("router_aux_loss_coef", 0.001), null, null, null);
       case "anneal_moe" -> annealMoe(f);
       default -> null;
@@ -141,8 +142,8 @@ final class LlamaConfig {
     if (!method.equals("noaux_tc") && !method.equals("greedy")) {
       throw f.problem("topk_method '" + method + "' is not supported (noaux_tc or greedy)");
     }
-    String balancing = method.equals("noaux_tc") ? "aux_free"
-        : f.boolOr("output_router_logits", false) ? "aux_loss" : "none";
+    Balancing balancing = method.equals("noaux_tc") ? Balancing.AUX_FREE
+        : f.boolOr("output_router_logits", false) ? Balancing.AUX_LOSS : Balancing.NONE;
     return new MoeSpec(f.requiredInt("num_local_experts"), f.requiredInt("num_experts_per_tok"),
         f.requiredInt("n_shared_experts"), f.requiredInt("moe_intermediate_size"), balancing,
         f.doubleOr("bias_update_speed", 1e-3), f.doubleOr("router_aux_loss_coef", 0.0),

@@ -1,5 +1,6 @@
 package dev.anneal.preset.estimate;
 
+import dev.anneal.preset.Precision;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ final class DeviceCatalog {
   private DeviceCatalog() {}
 
   /** Peak FLOP/s of one device for this precision. */
-  static double peakFlops(String device, String gpuModel, String precision) {
+  static double peakFlops(String device, String gpuModel, Precision precision) {
     String key = gpuModel != null ? gpuModel.toLowerCase(Locale.ROOT)
         : switch (device) {
           case "cuda" -> "a100";
@@ -31,7 +32,7 @@ final class DeviceCatalog {
           default -> "cpu";
         };
     double[] peak = PEAK.getOrDefault(key, PEAK.get(device.equals("cpu") ? "cpu" : "a100"));
-    boolean sixteen = !precision.equals("fp32");
+    boolean sixteen = precision.sixteenBit();
     return (sixteen ? peak[0] : peak[1]) * 1e12;
   }
 

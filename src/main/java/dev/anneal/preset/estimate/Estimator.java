@@ -3,6 +3,7 @@ package dev.anneal.preset.estimate;
 import dev.anneal.preset.HardwareSpec;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
+import dev.anneal.preset.Precision;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 import java.util.ArrayList;
@@ -38,10 +39,10 @@ public final class Estimator {
     ParameterCount n = ParameterCount.of(m, p.lora());
     int devices = h.totalDevices();
     int zero = h.zeroStage();
-    boolean sixteenBit = t.precision().equals("bf16") || t.precision().equals("fp16");
+    boolean sixteenBit = t.precision() == Precision.BF16 || t.precision() == Precision.FP16;
     int weightBytes = sixteenBit ? 2 : 4;
     int optimizerBytes = sixteenBit ? 12 : 8;
-    int activationBytes = t.precision().equals("fp32") ? 4 : 2;
+    int activationBytes = t.precision() == Precision.FP32 ? 4 : 2;
 
     long base = n.total() - n.lora();
     double weights = (double) base * weightBytes / (zero == 3 ? devices : 1);
@@ -96,8 +97,8 @@ public final class Estimator {
       changes.add(new Change("activation checkpointing",
           q -> q.withTraining(q.training().with(null, null, null, true))));
     }
-    if (t.precision().equals("fp32") && !h.device().equals("cpu")) {
-      changes.add(new Change("bf16 mixed precision", q -> q.withTraining(q.training().with(null, null, "bf16", null))));
+    if (t.precision() == Precision.FP32 && !h.device().equals("cpu")) {
+      changes.add(new Change("bf16 mixed precision", q -> q.withTraining(q.training().with(null, null, Precision.BF16, null))));
     }
     boolean cuda = h.device().equals("cuda");
     if (cuda && h.totalDevices() > 1 && h.zeroStage() < 3) {
@@ -151,7 +152,7 @@ public final class Estimator {
   }
 
   /** Peak FLOP/s of one device of this hardware in this precision (for MFU). */
-  public static double peakFlops(HardwareSpec h, String precision) {
+  public static double peakFlops(HardwareSpec h, Precision precision) {
     return DeviceCatalog.peakFlops(h.device(), h.gpuModel(), precision);
   }
 

@@ -1,6 +1,10 @@
 package dev.anneal.ui.preset;
 
+import dev.anneal.preset.Balancing;
+import dev.anneal.preset.Precision;
+import dev.anneal.preset.Schedule;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The fields the preset editor offers, grouped as the sheet shows them. */
@@ -27,7 +31,7 @@ final class PresetFields {
       PresetField.of("model.moe.experts", "Model", Integer.class, "Routed experts E"),
       PresetField.of("model.moe.experts_per_token", "Model", Integer.class, "Experts chosen per token (top-k)"),
       PresetField.of("model.moe.shared_experts", "Model", Integer.class, "Experts every token uses"),
-      PresetField.choice("model.moe.balancing", "Model", "Load balancing", "aux_free", "aux_loss", "none"));
+      PresetField.choice("model.moe.balancing", "Model", "Load balancing", spellings(Balancing.values())));
 
   static final List<PresetField> LORA = List.of(
       PresetField.of("lora.rank", "LoRA", Integer.class, "Adapter rank r"),
@@ -42,11 +46,11 @@ final class PresetFields {
       PresetField.of("training.seq_len", "Training", Integer.class, "Training sequence length"),
       PresetField.of("training.lr", "Training", Double.class, "Peak learning rate"),
       PresetField.of("training.min_lr", "Training", Double.class, "Learning rate at the end"),
-      PresetField.choice("training.schedule", "Training", "Decay after warmup", "cosine", "linear", "constant"),
+      PresetField.choice("training.schedule", "Training", "Decay after warmup", spellings(Schedule.values())),
       PresetField.of("training.warmup_steps", "Training", Integer.class, "Linear warmup steps"),
       PresetField.of("training.weight_decay", "Training", Double.class, "Decoupled weight decay"),
       PresetField.of("training.clip", "Training", Double.class, "Global gradient-norm limit (0: off)"),
-      PresetField.choice("training.precision", "Training", "Number format", "fp32", "bf16", "fp16", "amp"),
+      PresetField.choice("training.precision", "Training", "Number format", spellings(Precision.values())),
       PresetField.of("training.activation_checkpointing", "Training", Boolean.class, "Recompute layers in backward"),
       PresetField.of("training.eval_every", "Training", Integer.class, "Steps between evaluations"),
       PresetField.of("training.checkpoint_every", "Training", Integer.class, "Steps between checkpoints"),
@@ -65,6 +69,11 @@ final class PresetFields {
       PresetField.of("hardware.zero_stage", "Hardware", Integer.class, "DeepSpeed ZeRO stage 0–3"),
       PresetField.of("hardware.offload_optimizer", "Hardware", Boolean.class, "Optimizer state in host RAM"),
       PresetField.of("hardware.price_per_device_hour", "Hardware", Double.class, "For cost estimates"));
+
+  /** The values of a preset vocabulary enum as preset files spell them (its toString). */
+  private static String[] spellings(Enum<?>[] values) {
+    return Arrays.stream(values).map(Object::toString).toArray(String[]::new);
+  }
 
   /** The fields that apply to a preset with or without experts and adapters. */
   static List<PresetField> forPreset(boolean moe, boolean lora) {

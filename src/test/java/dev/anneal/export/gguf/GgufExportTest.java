@@ -17,6 +17,7 @@ import dev.anneal.model.io.DType;
 import dev.anneal.model.io.HfFolder;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.model.io.TensorSource;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.Family;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
@@ -53,15 +54,13 @@ class GgufExportTest {
 
   static ModelSpec spec(Family f, Integer kvHeads, Integer intermediate, int vocab, Boolean qkvBias, MoeSpec moe,
       Boolean tie, RopeScaling rope) {
-    return new ModelSpec(f, 2, 32, 4, kvHeads, null, intermediate, vocab, 64, null, null, null, null, qkvBias,
-        null, null, null, tie, null, rope, moe, null, 0.3);
+    return ModelSpec.builder(f).size(2, 32, 4, vocab, 64).kvHeads(kvHeads).intermediate(intermediate)
+        .qkvBias(qkvBias).tieEmbeddings(tie).ropeScaling(rope).moe(moe).initStd(0.3).build();
   }
 
   /** The same architecture at the usual initial spread (0.02), as a trained model's weights are. */
   static ModelSpec usualSpread(ModelSpec s) {
-    return new ModelSpec(s.family(), s.layers(), s.hidden(), s.heads(), s.kvHeads(), s.headDim(), s.intermediate(),
-        s.vocab(), s.context(), s.position(), s.norm(), s.normEps(), s.activation(), s.qkvBias(), s.outBias(),
-        s.mlpBias(), s.normBias(), s.tieEmbeddings(), s.ropeTheta(), s.ropeScaling(), s.moe(), s.dropout(), 0.02);
+    return s.toBuilder().initStd(0.02).build();
   }
 
   static ModelSpec gpt2() {
@@ -77,7 +76,7 @@ class GgufExportTest {
   }
 
   static ModelSpec mixtral() {
-    return spec(Family.LLAMA, 2, 64, 320, false, new MoeSpec(4, 2, 0, null, "aux_loss", null, 0.01, null, null, null),
+    return spec(Family.LLAMA, 2, 64, 320, false, MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01),
         true, null);
   }
 
@@ -188,8 +187,7 @@ class GgufExportTest {
 
   @Test
   void unsupportedArchitectureIsOneLineAndLeavesNoFile() throws IOException {
-    ModelSpec shared = spec(Family.LLAMA, 2, 48, 320, false, new MoeSpec(4, 2, 1, 16, "aux_free", null, null, null,
-        null, null), false, null);
+    ModelSpec shared = spec(Family.LLAMA, 2, 48, 320, false, MoeSpec.routed(4, 2).withShared(1, 16), false, null);
     Path model = hfModel(shared, 4);
     Path out = tmp.resolve("x/no.gguf");
     assertThatThrownBy(() -> GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F16, false)))

@@ -102,13 +102,13 @@ class GgufVocabTest {
   }
 
   static ModelSpec llama(MoeSpec moe, RopeScaling rope, Boolean outBias) {
-    return new ModelSpec(Family.LLAMA, 2, 32, 4, 2, null, 64, 10, 64, null, null, null, null, false, outBias, null,
-        null, false, null, rope, moe, null, null);
+    return ModelSpec.builder(Family.LLAMA).size(2, 32, 4, 10, 64).kvHeads(2).intermediate(64)
+        .qkvBias(false).outBias(outBias).tieEmbeddings(false).ropeScaling(rope).moe(moe).build();
   }
 
   @Test
   void architecturesLlamaCppRunsDifferentlyAreRefusedNamingWhy() {
-    assertThatThrownBy(() -> GgufArchitecture.of(llama(new MoeSpec(4, 2, 1, 16, "aux_free", null, null, 2.5, 2, 1),
+    assertThatThrownBy(() -> GgufArchitecture.of(llama(MoeSpec.routed(4, 2).withShared(1, 16).withRouting(2.5, 2, 1),
         null, null))).hasMessage("not exportable to GGUF: llama.cpp's llama architecture does not support shared experts"
             + " (1 here; Mixtral has none); route_scale 2.5; group-limited routing");
     assertThatThrownBy(() -> GgufArchitecture.of(llama(null, new RopeScaling("yarn", 4.0, 16, 16.0, 1.0, 1.0), true)))
@@ -133,7 +133,7 @@ class GgufVocabTest {
 
   @Test
   void aNonZeroBalancingBiasIsRefused() {
-    ModelSpec m = llama(new MoeSpec(4, 2, 0, null, "aux_free", null, null, null, null, null), null, null);
+    ModelSpec m = llama(MoeSpec.routed(4, 2), null, null);
     HostTensor bias = new HostTensor("model.layers.0.block_sparse_moe.gate.e_score_correction_bias", new long[] {4},
         new float[] {0, 0.1f, 0, 0});
     assertThatThrownBy(() -> GgufTensors.of(m, "llama", Map.of(bias.name(), bias), GgufType.F16))

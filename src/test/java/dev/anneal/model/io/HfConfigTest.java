@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anneal.preset.Balancing;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.PresetRegistry;
 import dev.anneal.preset.RopeScaling;
@@ -116,7 +117,7 @@ class HfConfigTest {
          "use_cache": true, "vocab_size": 32000}"""), FILE);
     assertThat(ParameterCount.of(mixtral.spec(), null).total()).isEqualTo(46_702_792_704L);
     assertThat(mixtral.dtype()).isEqualTo(DType.BF16);
-    assertThat(mixtral.spec().moe().balancing()).isEqualTo("none");
+    assertThat(mixtral.spec().moe().balancing()).isEqualTo(Balancing.NONE);
 
     HfConfig.Parsed qwen = HfConfig.fromJson(JSON.readTree("""
         {"architectures": ["Qwen2ForCausalLM"], "attention_dropout": 0.0, "bos_token_id": 151643,
@@ -151,10 +152,7 @@ class HfConfigTest {
   }
 
   private static ModelSpec withRope(ModelSpec m, RopeScaling r) {
-    return new ModelSpec(m.family(), m.layers(), m.hidden(), m.heads(), m.kvHeads(), m.headDim(),
-        m.intermediate(), m.vocab(), m.context(), m.position(), m.norm(), m.normEps(), m.activation(),
-        m.qkvBias(), m.outBias(), m.mlpBias(), m.normBias(), m.tieEmbeddings(), m.ropeTheta(), r,
-        m.moe(), m.dropout(), m.initStd());
+    return m.toBuilder().ropeScaling(r).build();
   }
 
   @Test
