@@ -3,30 +3,40 @@ package dev.anneal.engine;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Starts the PyTorch engine and, on a first start, reports how far DJL has got unpacking (or
  * downloading) libtorch. DJL offers no progress callback, so a watcher thread measures the
- * bytes that appear in its cache folder four times a second.
+ * bytes that appear in its cache folder ten times a second. The figure only grows: DJL moves its
+ * temporary folder into place at the end, and a count taken across that move (or across a file
+ * that vanished mid-walk) reads low for a moment; showing it would send the bar back.
  */
 public final class EngineStartup {
-  private static final long POLL_MS = 250;
+  private static final long POLL_MS = 100;
 
   private EngineStartup() {}
 
   /** Starts the engine as {@code plan} says; blocks until it is up or has failed. */
   public static EngineInfo start(EnginePlan plan, ProgressListener listener) {
-    if (!plan.firstStart()) return EngineInfo.probe();
+    return start(plan, listener, EngineInfo::probe);
+  }
+
+  /** As {@link #start(EnginePlan, ProgressListener)}, with {@code engine} doing the start (a test seam). */
+  static EngineInfo start(EnginePlan plan, ProgressListener listener, java.util.function.Supplier<EngineInfo> engine) {
+    if (!plan.firstStart()) return engine.get();
     long before = bytesUnder(plan.watch());
     Thread watcher = new Thread(() -> {
+      long most = 0;
       try {
         while (!Thread.currentThread().isInterrupted()) {
-          listener.onProgress(progress(plan, bytesUnder(plan.watch()) - before));
+          most = Math.max(most, bytesUnder(plan.watch()) - before);
+          listener.onProgress(progress(plan, most));
           Thread.sleep(POLL_MS);
         }
       } catch (InterruptedException e) {
@@ -36,9 +46,14 @@ public final class EngineStartup {
     watcher.setDaemon(true);
     watcher.start();
     try {
-      return EngineInfo.probe();
+      return engine.get();
     } finally {
       watcher.interrupt();
+      try {
+        watcher.join(1_000); // its last report must not land after the final one
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       listener.onProgress(progress(plan, Math.max(0, plan.expectedBytes())));
     }
   }
@@ -49,21 +64,29 @@ public final class EngineStartup {
     return new Progress(plan.stage(), done, plan.expectedBytes(), Map.of("bytes", done), -1);
   }
 
-  /** Bytes in regular files under {@code dir}, 0 when it does not exist; files vanishing mid-walk are skipped. */
+  /**
+   * Bytes in regular files under {@code dir}, 0 when it does not exist. An entry that vanishes
+   * mid-walk (DJL renaming its temporary folder) is skipped, not the whole count.
+   */
   static long bytesUnder(Path dir) {
     if (!Files.isDirectory(dir)) return 0;
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.mapToLong(EngineStartup::sizeOrZero).sum();
-    } catch (IOException | UncheckedIOException e) {
-      return 0; // DJL renamed its temporary folder under us: the next poll sees the new one
-    }
-  }
-
-  private static long sizeOrZero(Path p) {
+    long[] sum = {0};
     try {
-      return Files.isRegularFile(p) ? Files.size(p) : 0;
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile()) sum[0] += attrs.size();
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
-      return 0;
+      // the folder itself went away: what was counted stands
     }
+    return sum[0];
   }
 }

@@ -33,6 +33,32 @@ class EngineStartupTest {
   }
 
   @Test
+  void progressFollowsTheBytesAsTheyAreWrittenAndNeverGoesBack() {
+    List<Progress> seen = new CopyOnWriteArrayList<>();
+    // 8 chunks of 1 MB, 150 ms apart: the watcher, polling every 100 ms, sees the file grow.
+    EngineInfo info = FakeUnpack.start(tmp.resolve("pytorch"), "Unpacking", 8, 1_000_000, 150, seen::add);
+    assertThat(info.error()).isNull();
+    List<Long> done = seen.stream().map(Progress::done).toList();
+    assertThat(done.getLast()).isEqualTo(8_000_000L);
+    assertThat(done.stream().filter(d -> d > 0 && d < 8_000_000L).distinct().count())
+        .as("distinct partial figures in %s", done).isGreaterThanOrEqualTo(4);
+    for (int i = 1; i < done.size(); i++) {
+      assertThat(done.get(i)).as("report %d of %s", i, done).isGreaterThanOrEqualTo(done.get(i - 1));
+    }
+    assertThat(seen).allSatisfy(p -> assertThat(p.total()).isEqualTo(8_000_000L));
+  }
+
+  @Test
+  void aCountAcrossAVanishingEntryKeepsWhatItCounted() throws IOException {
+    Path cache = tmp.resolve("pytorch");
+    Files.createDirectories(cache.resolve("done"));
+    Files.write(cache.resolve("done/libc10.so"), new byte[700]);
+    // A dangling link stands for an entry that vanished between listing and reading.
+    Files.createSymbolicLink(cache.resolve("gone"), cache.resolve("nowhere"));
+    assertThat(EngineStartup.bytesUnder(cache)).isEqualTo(700);
+  }
+
+  @Test
   void progressCountsTheBytesThatAppearAndStopsAtTheExpectedSize() throws IOException {
     Path cache = tmp.resolve("pytorch");
     assertThat(EngineStartup.bytesUnder(cache)).isZero();

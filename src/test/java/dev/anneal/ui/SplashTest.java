@@ -3,7 +3,9 @@ package dev.anneal.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.task.Progress;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.stage.Stage;
@@ -40,6 +42,22 @@ class SplashTest {
     robot.interact(() -> splash.update(new Progress("Unpacking", 0, 448_000_000, Map.of(), -1)));
     assertThat(robot.lookup("#splash-detail").queryAs(Label.class).getText()).isEqualTo("448 MB to unpack");
     assertThat(bar.isIndeterminate()).isTrue();
+    robot.interact(splash::close);
+  }
+
+  @Test
+  void movesWithTheBytesTheEngineStartUnpacks(FxRobot robot, @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    List<String> texts = new CopyOnWriteArrayList<>();
+    Label detail = robot.lookup("#splash-detail").queryAs(Label.class);
+    robot.interact(() -> detail.textProperty().addListener((o, a, t) -> texts.add(t)));
+    // As StudioApp wires it: the watcher's reports coalesced onto the FX thread.
+    dev.anneal.ui.fx.Latest<Progress> latest = new dev.anneal.ui.fx.Latest<>(splash::update);
+    dev.anneal.engine.FakeUnpack.start(tmp.resolve("pytorch"), "Unpacking libtorch", 8, 10_000_000, 150, latest::submit);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(texts.getLast()).isEqualTo("80 of 80 MB");
+    assertThat(texts.stream().filter(t -> t.matches("[1-7]\\d? of 80 MB")).distinct().count())
+        .as("partial figures in %s", texts).isGreaterThanOrEqualTo(3);
+    assertThat(robot.lookup("#splash-progress").queryAs(ProgressBar.class).getProgress()).isEqualTo(1.0);
     robot.interact(splash::close);
   }
 }
