@@ -2,7 +2,6 @@ package dev.anneal.data;
 
 import dev.anneal.task.Cancellation;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,19 +54,24 @@ public final class Deduplicator {
   }
 
   public Result run(List<Sample> samples, Cancellation cancel) {
+    ExactKey[] keys = new ExactKey[samples.size()];
+    IntStream.range(0, samples.size()).parallel().forEach(i -> keys[i] = exactKey(samples.get(i)));
     Set<ExactKey> seen = new HashSet<>();
     List<Sample> unique = new ArrayList<>(samples.size());
     long exact = 0;
-    for (Sample s : samples) {
-      if (seen.add(exactKey(s))) unique.add(s);
+    for (int i = 0; i < keys.length; i++) {
+      if (seen.add(keys[i])) unique.add(samples.get(i));
       else exact++;
     }
     if (threshold > 1.0) return new Result(unique, exact, 0);
     cancel.check();
     long[][] sigs = new long[unique.size()][];
+    long[][] bandKeys = new long[unique.size()][];
     IntStream.range(0, unique.size()).parallel().forEach(i -> {
       if (i % 256 == 0) cancel.check();
-      sigs[i] = MinHash.signature(body(unique.get(i)));
+      Sample s = unique.get(i);
+      sigs[i] = MinHash.signature(s.text(), bodyStart(s));
+      bandKeys[i] = bandKeys(sigs[i]);
     });
     boolean[] dropped = new boolean[unique.size()];
     // Kinds never compare with each other, so each kind's pass runs on its own thread.
@@ -78,7 +82,7 @@ public final class Deduplicator {
     int[] compared = new int[unique.size()]; // per candidate, the sample it was last compared with
     java.util.Arrays.fill(compared, -1);
     // Each pass touches only its own kind's entries of dropped[] and compared[].
-    byKind.values().parallelStream().forEach(indices -> nearPass(indices, sigs, dropped, compared, cancel));
+    byKind.values().parallelStream().forEach(indices -> nearPass(indices, sigs, bandKeys, dropped, compared, cancel));
     List<Sample> kept = new ArrayList<>();
     long near = 0;
     for (int i = 0; i < unique.size(); i++) {
@@ -88,24 +92,34 @@ public final class Deduplicator {
     return new Result(kept, exact, near);
   }
 
+  /** Each band's bucket key: its rows' signature entries mixed, seeded with the band's number. */
+  private long[] bandKeys(long[] sig) {
+    long[] out = new long[bands];
+    for (int b = 0; b < bands; b++) {
+      long h = b;
+      for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sig[b * rows + r]);
+      out[b] = h;
+    }
+    return out;
+  }
+
   /** Marks near-duplicates among {@code indices} (one kind, in input order). */
-  private void nearPass(List<Integer> indices, long[][] sigs, boolean[] dropped, int[] compared,
-      Cancellation cancel) {
-    Map<Long, List<Integer>> buckets = new HashMap<>();
-    List<List<Integer>> mine = new ArrayList<>(bands);
+  private void nearPass(List<Integer> indices, long[][] sigs, long[][] bandKeys, boolean[] dropped,
+      int[] compared, Cancellation cancel) {
+    LshBuckets buckets = new LshBuckets();
+    int[] mine = new int[bands];
     int seen = 0;
     for (int i : indices) {
       if (++seen % 1024 == 0) cancel.check();
-      mine.clear();
+      int touched = 0;
       boolean dup = false;
       for (int b = 0; b < bands && !dup; b++) {
-        long h = b;
-        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sigs[i][b * rows + r]);
-        List<Integer> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>(1));
+        int bucket = buckets.bucket(bandKeys[i][b]);
+        int size = buckets.size(bucket);
         // Boilerplate fills some buckets with many distinct samples; comparing with only the
         // newest few keeps the pass linear, at a small cost in recall in such buckets.
-        for (int k = bucket.size() - 1; k >= Math.max(0, bucket.size() - MAX_COMPARISONS); k--) {
-          int j = bucket.get(k);
+        for (int k = size - 1; k >= Math.max(0, size - MAX_COMPARISONS); k--) {
+          int j = buckets.get(bucket, k);
           if (compared[j] == i) continue; // already compared through another band
           compared[j] = i;
           if (MinHash.atLeast(sigs[i], sigs[j], threshold)) {
@@ -113,18 +127,18 @@ public final class Deduplicator {
             break;
           }
         }
-        mine.add(bucket);
+        mine[touched++] = bucket;
       }
       if (dup) dropped[i] = true;
-      else for (List<Integer> bucket : mine) bucket.add(i);
+      else for (int t = 0; t < touched; t++) buckets.add(mine[t], i);
     }
   }
 
-  /** The text compared: a file sample without its path header. */
-  private static String body(Sample s) {
-    if (s.kind() != SampleKind.FILE) return s.text();
+  /** Where the text compared starts: a file sample's first line is its path header. */
+  private static int bodyStart(Sample s) {
+    if (s.kind() != SampleKind.FILE) return 0;
     int nl = s.text().indexOf('\n');
-    return nl < 0 ? s.text() : s.text().substring(nl + 1);
+    return nl < 0 ? 0 : nl + 1;
   }
 
   /** A sample's kind and a 128-bit hash of its normalised text. */
@@ -132,12 +146,12 @@ public final class Deduplicator {
 
   /** The text with every whitespace run made one space, hashed to 128 bits. */
   static ExactKey exactKey(Sample s) {
-    String t = body(s);
+    String t = s.text();
     long h1 = 0x84222325CBF29CE4L;
     long h2 = 0x1B3L;
     boolean space = false;
     boolean started = false;
-    for (int i = 0, n = t.length(); i < n; i++) {
+    for (int i = bodyStart(s), n = t.length(); i < n; i++) {
       char c = t.charAt(i);
       if (c <= ' ') {
         space = started;

