@@ -39,10 +39,14 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     Map<String, Long> langs = new TreeMap<>();
     long[] buckets = new long[EDGES.length + 1];
     long tokens = 0;
-    for (Sample s : samples) {
+    int[] estimates = new int[samples.size()];
+    java.util.stream.IntStream.range(0, estimates.length).parallel()
+        .forEach(i -> estimates[i] = TokenEstimate.of(samples.get(i).text()));
+    for (int i = 0; i < estimates.length; i++) {
+      Sample s = samples.get(i);
       kinds.merge(s.kind(), 1L, Long::sum);
       langs.merge(s.language(), 1L, Long::sum);
-      int t = TokenEstimate.of(s.text());
+      int t = estimates[i];
       tokens += t;
       int b = 0;
       while (b < EDGES.length && t >= EDGES[b]) b++;

@@ -42,11 +42,13 @@ final class MinHash {
   static long[] signature(String text, int from) {
     long[] words = words(text, from);
     int count = Math.max(1, words.length - SHINGLE + 1);
+    // Shingle s mixes in words s .. s+4 in turn (fewer when the text has under 5 words). Word-
+    // outer, shingle-inner gives the same hashes and vectorises over the shingles.
     long[] shingles = new long[count];
-    for (int s = 0; s < count; s++) {
-      long h = 0x9E3779B97F4A7C15L;
-      for (int k = s; k < Math.min(words.length, s + SHINGLE); k++) h = mix(h ^ words[k]);
-      shingles[s] = h;
+    java.util.Arrays.fill(shingles, 0x9E3779B97F4A7C15L);
+    for (int k = 0; k < SHINGLE; k++) {
+      int upto = Math.min(count, words.length - k);
+      for (int s = 0; s < upto; s++) shingles[s] = mix(shingles[s] ^ words[s + k]);
     }
     long[] sig = new long[PERMUTATIONS];
     java.util.Arrays.fill(sig, Long.MAX_VALUE);
@@ -116,19 +118,21 @@ final class MinHash {
 
   /** FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on. */
   private static long[] words(String text, int from) {
-    int len = text.length();
-    long[] out = new long[Math.max(16, (len - from) / 4)];
+    char[] cs = new char[text.length() - from]; // a char[] loop skips String.charAt's checks
+    text.getChars(from, text.length(), cs, 0);
+    int len = cs.length;
+    long[] out = new long[Math.max(16, len / 4)];
     int n = 0;
-    int i = from;
+    int i = 0;
     while (i < len) {
-      char c = text.charAt(i);
+      char c = cs[i];
       if (c <= ' ') {
         i++;
         continue;
       }
       long h = 0xCBF29CE484222325L;
       if (isWordChar(c)) {
-        while (i < len && isWordChar(text.charAt(i))) h = (h ^ text.charAt(i++)) * 0x100000001B3L;
+        while (i < len && isWordChar(cs[i])) h = (h ^ cs[i++]) * 0x100000001B3L;
       } else {
         h = (h ^ c) * 0x100000001B3L;
         i++;

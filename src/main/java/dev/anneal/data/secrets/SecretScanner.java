@@ -52,13 +52,20 @@ public final class SecretScanner {
           "\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\\s:@\"']{1,64}:([^/\\s:@\"'$<{]{3,128})@"), 1, List.of("://")));
 
   /**
-   * Names that hold a secret, matched without regard to (ASCII) case; {@link #NAME_STARTS} are
-   * the pieces every one of them contains, for the same literal pre-check as {@link Rule}.
+   * A value assigned to a name that says it holds a secret, the name matched without regard to
+   * (ASCII) case. Every match starts with one of {@link #NAME_STARTS}, so the pattern is tried
+   * only where one of those starts instead of at every character.
    */
   private static final Pattern ASSIGNED = Pattern.compile(
       "(?i)(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|client[_-]?secret)[a-z0-9_]*"
           + "[\"']?\\s*(?::=|=|:)\\s*[\"']([^\"'\\s]{8,200})[\"']");
-  private static final List<String> NAME_STARTS = List.of("pass", "pwd", "secret", "api", "token", "private");
+  private static final List<String> NAME_STARTS = List.of("pass", "pwd", "secret", "api", "access",
+      "auth", "private", "client");
+  private static final boolean[] NAME_FIRST = new boolean[128];
+
+  static {
+    for (String w : NAME_STARTS) NAME_FIRST[w.charAt(0)] = true;
+  }
 
   /** A quoted string that may be a key no rule knows: 32+ characters of a key alphabet. */
   private static final Pattern QUOTED = Pattern.compile("[\"'`]([A-Za-z0-9+/=_-]{32,200})[\"'`]");
@@ -90,13 +97,7 @@ public final class SecretScanner {
       Matcher m = r.pattern().matcher(text);
       while (m.find()) addUnlessMasked(found, text, m.start(r.group()), m.end(r.group()), r.kind());
     }
-    if (containsAnyIgnoringAsciiCase(text, NAME_STARTS)) {
-      Matcher m = ASSIGNED.matcher(text);
-      while (m.find()) {
-        if (isPlaceholder(text.substring(m.start(1), m.end(1)))) continue;
-        addUnlessMasked(found, text, m.start(1), m.end(1), "password");
-      }
-    }
+    findAssigned(text, found);
     if (hasKeyAlphabetRun(text, QUOTED_MIN)) {
       Matcher q = QUOTED.matcher(text);
       while (q.find()) {
@@ -113,16 +114,34 @@ public final class SecretScanner {
   }
 
   /**
-   * Whether {@code text} holds one of the lower-case ASCII {@code words} in any case. The
+   * The {@link #ASSIGNED} matches, as {@code Matcher.find} would give them: the pattern is tried
+   * (anchored, on the rest of the text; it has no look-around or boundaries that could see
+   * before its start) at each place a name can start, from the end of the previous match on.
+   */
+  private static void findAssigned(String text, List<Match> found) {
+    Matcher m = null;
+    int from = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      if (i < from || !startsWithAnyIgnoringAsciiCase(text, i, NAME_STARTS)) continue;
+      if (m == null) m = ASSIGNED.matcher(text);
+      m.region(i, n);
+      if (!m.lookingAt()) continue;
+      from = m.end();
+      if (isPlaceholder(text.substring(m.start(1), m.end(1)))) continue;
+      addUnlessMasked(found, text, m.start(1), m.end(1), "password");
+    }
+  }
+
+  /**
+   * Whether one of the lower-case ASCII {@code words} starts at {@code at}, in any case. The
    * pattern's {@code (?i)} folds ASCII letters only, and {@code c | 0x20} is a letter's lower
    * case exactly when c is that letter in either case (no other char maps onto a letter).
    */
-  static boolean containsAnyIgnoringAsciiCase(String text, List<String> words) {
-    for (int i = 0, n = text.length(); i < n; i++) {
-      int c = text.charAt(i) | 0x20;
-      for (String w : words) {
-        if (w.charAt(0) == c && i + w.length() <= n && matchesAt(text, i, w)) return true;
-      }
+  static boolean startsWithAnyIgnoringAsciiCase(String text, int at, List<String> words) {
+    int c = text.charAt(at) | 0x20;
+    if (c >= 128 || !NAME_FIRST[c]) return false;
+    for (String w : words) {
+      if (w.charAt(0) == c && at + w.length() <= text.length() && matchesAt(text, at, w)) return true;
     }
     return false;
   }

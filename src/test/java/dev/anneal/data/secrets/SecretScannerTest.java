@@ -66,9 +66,14 @@ class SecretScannerTest {
       String text = "x = 1\n" + name + " = \"" + FakeSecrets.password() + "\"\n";
       assertThat(SecretScanner.find(text)).as(name).extracting(SecretScanner.Match::kind).containsExactly("password");
     }
-    assertThat(SecretScanner.containsAnyIgnoringAsciiCase("my PaSs", java.util.List.of("pass"))).isTrue();
+    assertThat(SecretScanner.startsWithAnyIgnoringAsciiCase("my PaSs", 3, java.util.List.of("pass"))).isTrue();
     // '0' | 0x20 and '@' | 0x20 are no letters: only a letter in either case folds onto it.
-    assertThat(SecretScanner.containsAnyIgnoringAsciiCase("P@SS p0ss", java.util.List.of("pass"))).isFalse();
+    assertThat(SecretScanner.startsWithAnyIgnoringAsciiCase("P@SS", 0, java.util.List.of("pass"))).isFalse();
+    assertThat(SecretScanner.startsWithAnyIgnoringAsciiCase("p0ss", 0, java.util.List.of("pass"))).isFalse();
+    // After a match the next one is looked for from its end, as Matcher.find does.
+    String two = "password = \"" + FakeSecrets.password() + "\"; api_key: '" + FakeSecrets.password() + "x'";
+    assertThat(SecretScanner.find(two)).extracting(SecretScanner.Match::start)
+        .containsExactly(two.indexOf(FakeSecrets.password()), two.lastIndexOf(FakeSecrets.password()));
   }
 
   @Test
