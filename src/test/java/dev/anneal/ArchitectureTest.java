@@ -1,17 +1,42 @@
 package dev.anneal;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-/** The core knows nothing of JavaFX; only the studio's entry point reaches into the UI. */
+/**
+ * The layers, as a test can see them: the studio ({@code ui}) and the command line ({@code cli})
+ * on top; under them the services that do the work (train, infer, export, sweep, runs,
+ * workspace); under those the core they share (model, data, tokenizer, preset, metrics, engine,
+ * io, task). A lower layer never reaches up, so the core knows nothing of JavaFX, the command
+ * line or training. Only the studio's entry point reaches into the UI.
+ */
 class ArchitectureTest {
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("dev.anneal");
+
+  static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
+      .layer("UI").definedBy("dev.anneal.ui..")
+      .layer("CLI").definedBy("dev.anneal.cli..")
+      .layer("Services").definedBy("dev.anneal.train..", "dev.anneal.infer..", "dev.anneal.export..",
+          "dev.anneal.sweep..", "dev.anneal.runs..", "dev.anneal.workspace..")
+      .layer("Core").definedBy("dev.anneal.model..", "dev.anneal.data..", "dev.anneal.tokenizer..",
+          "dev.anneal.preset..", "dev.anneal.metrics..", "dev.anneal.engine..", "dev.anneal.io..",
+          "dev.anneal.task..")
+      .whereLayer("UI").mayNotBeAccessedByAnyLayer()
+      .whereLayer("CLI").mayNotBeAccessedByAnyLayer()
+      .whereLayer("Services").mayOnlyBeAccessedByLayers("UI", "CLI")
+      .whereLayer("Core").mayOnlyBeAccessedByLayers("Services", "UI", "CLI");
+
+  /** Inference serves training (evaluation, comparison), never the other way round. */
+  static final ArchRule INFER_WITHOUT_TRAIN = noClasses().that().resideInAPackage("dev.anneal.infer..")
+      .should().dependOnClassesThat().resideInAPackage("dev.anneal.train..");
 
   @Test
   void nothingOutsideTheUiUsesJavaFx() {
@@ -26,5 +51,15 @@ class ArchitectureTest {
         .and().doNotHaveFullyQualifiedName(Main.class.getName())
         .should().dependOnClassesThat().resideInAPackage("dev.anneal.ui..")
         .check(MAIN);
+  }
+
+  @Test
+  void uiAndCommandLineOverServicesOverTheCore() {
+    LAYERS.check(MAIN);
+  }
+
+  @Test
+  void inferenceDoesNotDependOnTraining() {
+    INFER_WITHOUT_TRAIN.check(MAIN);
   }
 }

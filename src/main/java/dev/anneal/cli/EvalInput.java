@@ -4,6 +4,7 @@ import dev.anneal.infer.EvalResult;
 import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.ModelView;
 import dev.anneal.task.Cancellation;
+import dev.anneal.train.ValSplitLoss;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class EvalInput {
   }
 
   EvalResult evaluate(ModelView view, String loadedText) throws IOException {
-    if (loadedText == null) return Evaluation.ofValSplit(view, data);
+    if (loadedText == null) return ValSplitLoss.of(view, data);
     try {
       return Evaluation.ofText(view, loadedText, Cancellation.none());
     } catch (IllegalArgumentException e) {

@@ -4,7 +4,7 @@ import dev.anneal.AppEnvironment;
 import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.RunEvent;
 import dev.anneal.preset.Preset;
-import dev.anneal.train.RunFolder;
+import dev.anneal.runs.Resume;
 import dev.anneal.train.TrainOptions;
 import dev.anneal.train.TrainResult;
 import dev.anneal.train.Trainer;
@@ -69,9 +69,9 @@ final class TrainCommand implements Callable<Integer> {
     Preset p;
     Path dataset = data;
     if (resume != null) {
-      RunFolder run = RunFolder.open(resume);
-      p = run.preset();
-      if (dataset == null && run.get("dataset") != null) dataset = Path.of(run.get("dataset"));
+      Resume r = Resume.of(resume, steps);
+      p = r.preset();
+      if (dataset == null) dataset = r.dataset();
     } else {
       if (preset == null) throw new ParameterException(spec.commandLine(), "name a PRESET, or --resume a run");
       p = Presets.registry().resolve(preset);

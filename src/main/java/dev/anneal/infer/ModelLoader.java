@@ -3,6 +3,7 @@ package dev.anneal.infer;
 import ai.djl.ndarray.NDManager;
 import dev.anneal.AppEnvironment;
 import dev.anneal.model.CausalLm;
+import dev.anneal.model.io.Architecture;
 import dev.anneal.model.io.HfFolder;
 import dev.anneal.model.io.LoadedAdapter;
 import dev.anneal.model.io.LoadedModel;
@@ -12,10 +13,9 @@ import dev.anneal.model.io.TensorSource;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.Preset;
+import dev.anneal.runs.ModelFolder;
+import dev.anneal.runs.RunFolder;
 import dev.anneal.tokenizer.TextTokenizer;
-import dev.anneal.train.Architecture;
-import dev.anneal.train.Initialisation;
-import dev.anneal.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import java.util.List;
  * Loads MODEL as the CLI and the studio name it: a Hugging Face folder, a run folder (its best
  * checkpoint, else its latest), or a checkpoint folder, optionally with an adapter (a PEFT folder,
  * or an Anneal LoRA run or checkpoint). A LoRA run given as MODEL loads its base (run.json's
- * {@code init}) with the run's adapter. Folders are resolved by {@link Initialisation}, as a run
+ * {@code init}) with the run's adapter. Folders are resolved by {@link ModelFolder}, as a run
  * that starts from them would be.
  *
  * <p>The tokenizer: {@code tokenizer} when given, else a {@code tokenizer.json} beside the
@@ -79,20 +79,22 @@ public final class ModelLoader {
     if (PeftAdapter.isAdapterFolder(model)) {
       throw new IOException(model + " is a PEFT adapter: give its base model, and the adapter with --adapter");
     }
-    Path weights = Initialisation.weightsFolder(model);
-    Path runDir = Initialisation.runFolderOf(model, weights);
-    Preset loraRun = runDir == null ? null : loraPreset(runDir);
-    if (loraRun != null) {
+    ModelFolder folder = ModelFolder.open(model);
+    if (folder.isLoraRun()) {
       if (adapter != null) throw new IOException(model + " is a LoRA run already; --adapter cannot add another");
-      Path base = baseOf(runDir);
-      return assemble(base, runDir, weights, tokenizer, model + " (base " + base + ")");
+      Path base = baseOf(folder.run());
+      return assemble(base, folder.run().dir(), folder, tokenizer, model + " (base " + base + ")");
     }
     if (adapter == null) return assemble(model, null, null, tokenizer, model.toString());
     return assemble(model, adapter, null, tokenizer, model + " + " + adapter);
   }
 
-  /** Loads base weights and, when {@code adapter} is set, the adapter found there. */
-  private static LoadedLm assemble(Path base, Path adapter, Path adapterWeights, Path tokenizer,
+  /**
+   * Loads base weights and, when {@code adapter} is set, the adapter found there.
+   *
+   * @param adapterRun the adapter's folder when already resolved, else null
+   */
+  private static LoadedLm assemble(Path base, Path adapter, ModelFolder adapterRun, Path tokenizer,
       String label) throws IOException {
     try (Found b = findBase(base)) {
       LoraSpec lora = null;
@@ -106,9 +108,8 @@ public final class ModelLoader {
           lora = peft.lora();
           adapterTensors = peft.tensors();
         } else if (adapter != null) {
-          Path w = adapterWeights != null ? adapterWeights : Initialisation.weightsFolder(adapter);
-          Path runDir = Initialisation.runFolderOf(adapter, w);
-          Preset p = runDir == null ? null : loraPreset(runDir);
+          ModelFolder a = adapterRun != null ? adapterRun : ModelFolder.open(adapter);
+          Preset p = a.isLoraRun() ? a.preset() : null;
           if (p == null) {
             throw new IOException(adapter + " is neither a PEFT adapter folder (" + PeftAdapter.CONFIG
                 + ") nor a LoRA run or checkpoint");
@@ -119,8 +120,8 @@ public final class ModelLoader {
                 + " (" + String.join("; ", diff) + ")");
           }
           lora = p.lora();
-          adapterTensors = SafetensorsCheckpoint.open(w, "model");
-          tokenizers.addAll(runTokenizers(runDir, w));
+          adapterTensors = SafetensorsCheckpoint.open(a.weights(), "model");
+          tokenizers.addAll(runTokenizers(a.run(), a.weights()));
         }
         tokenizers.addAll(b.tokenizers());
         return build(b, lora, adapterTensors, adapter, chooseTokenizer(tokenizer, tokenizers, base), label);
@@ -145,8 +146,8 @@ public final class ModelLoader {
             + " tokens, more than the model's vocabulary of " + b.spec().vocab());
       }
       CausalLm lm = CausalLm.create(b.spec(), lora, manager, 0);
-      load(() -> lm.loadWeights(Initialisation.reader(b.tensors())), b.where());
-      if (lora != null) load(() -> lm.loadAdapter(Initialisation.reader(adapterTensors)), adapter);
+      load(() -> lm.loadWeights(b.tensors().uncheckedReader()), b.where());
+      if (lora != null) load(() -> lm.loadAdapter(adapterTensors.uncheckedReader()), adapter);
       return new LoadedLm(manager, lm, tok, label);
     } catch (IOException | RuntimeException e) {
       manager.close(); // closes the model's sub-manager too
@@ -158,11 +159,12 @@ public final class ModelLoader {
   /** The run's preset with fresh weights from its seed, as the trainer initialises them. */
   private static LoadedLm untrained(Path run, Path adapter, Path tokenizer) throws IOException {
     if (adapter != null) throw new IOException(UNTRAINED + run + " has no trained weights to put an adapter on");
-    if (!Files.isRegularFile(run.resolve(RunFolder.RUN_JSON))) {
+    if (!RunFolder.isRunFolder(run)) {
       throw new IOException(UNTRAINED + run + ": " + run + " is not a run folder (no " + RunFolder.RUN_JSON + ")");
     }
-    Preset p = RunFolder.open(run).preset();
-    Path tokenizerFile = chooseTokenizer(tokenizer, runTokenizers(run, run), run);
+    RunFolder folder = RunFolder.open(run);
+    Preset p = folder.preset();
+    Path tokenizerFile = chooseTokenizer(tokenizer, runTokenizers(folder, run), run);
     TextTokenizer tok = TextTokenizer.loadFile(tokenizerFile);
     NDManager manager = NDManager.newBaseManager();
     try {
@@ -188,49 +190,34 @@ public final class ModelLoader {
 
   private static Found findBase(Path model) throws IOException {
     if (!Files.isDirectory(model)) throw new IOException(model + ": no such folder");
-    Path weights = Initialisation.weightsFolder(model);
-    Path runDir = Initialisation.runFolderOf(model, weights);
+    ModelFolder f = ModelFolder.open(model);
     List<Path> tokenizers = new ArrayList<>();
-    tokenizers.add(weights.resolve(HfFolder.TOKENIZER));
-    if (runDir == null) {
-      LoadedModel hf = HfFolder.load(weights);
-      return new Found(hf.spec(), hf.tensors(), weights, tokenizers, hf);
+    tokenizers.add(f.weights().resolve(HfFolder.TOKENIZER));
+    if (f.run() == null) {
+      LoadedModel hf = HfFolder.load(f.weights());
+      return new Found(hf.spec(), hf.tensors(), f.weights(), tokenizers, hf);
     }
-    ModelSpec spec = Initialisation.specOf(model, weights);
-    tokenizers.addAll(runTokenizers(runDir, weights));
-    SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(weights, "model");
-    return new Found(spec, ckpt, weights, tokenizers, ckpt);
+    ModelSpec spec = f.fullModelSpec();
+    tokenizers.addAll(runTokenizers(f.run(), f.weights()));
+    SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(f.weights(), "model");
+    return new Found(spec, ckpt, f.weights(), tokenizers, ckpt);
   }
 
-  /** The run's preset when the run trained LoRA adapters, else null. */
-  private static Preset loraPreset(Path runDir) throws IOException {
-    Preset p = RunFolder.open(runDir).preset();
-    return p.usesLora() ? p : null;
-  }
-
-  private static Path baseOf(Path runDir) throws IOException {
-    String init = RunFolder.open(runDir).get("init");
+  private static Path baseOf(RunFolder run) throws IOException {
+    String init = run.get("init");
     if (init == null || init.isBlank()) {
-      throw new IOException(runDir.resolve(RunFolder.RUN_JSON) + ": a LoRA run, but it names no base model (init)");
+      throw new IOException(run.dir().resolve(RunFolder.RUN_JSON) + ": a LoRA run, but it names no base model (init)");
     }
-    return resolveRecorded(runDir, init);
+    return run.resolveRecorded(init);
   }
 
   /** Tokenizers a run knows of: beside its weights, then its dataset's. */
-  private static List<Path> runTokenizers(Path runDir, Path weights) throws IOException {
+  private static List<Path> runTokenizers(RunFolder run, Path weights) {
     List<Path> out = new ArrayList<>();
     out.add(weights.resolve(HfFolder.TOKENIZER));
-    String dataset = RunFolder.open(runDir).get("dataset");
-    if (dataset != null && !dataset.isBlank()) out.add(resolveRecorded(runDir, dataset).resolve(HfFolder.TOKENIZER));
+    String dataset = run.get("dataset");
+    if (dataset != null && !dataset.isBlank()) out.add(run.resolveRecorded(dataset).resolve(HfFolder.TOKENIZER));
     return out;
-  }
-
-  /** A path recorded in run.json: as written (absolute, or relative to where training ran), else beside the run. */
-  private static Path resolveRecorded(Path runDir, String recorded) {
-    Path p = Path.of(recorded);
-    if (p.isAbsolute() || Files.exists(p)) return p;
-    Path besideRuns = runDir.toAbsolutePath().getParent();
-    return besideRuns != null && besideRuns.getParent() != null ? besideRuns.getParent().resolve(recorded) : p;
   }
 
   private static Path chooseTokenizer(Path given, List<Path> candidates, Path model) throws IOException {

@@ -27,13 +27,13 @@ public record ModelView(LoadedLm lm, boolean adapterOn, String label) {
     return lm.model().spec().vocab();
   }
 
-  /** The model with this view's adapter setting applied. */
   /** The architecture of the model behind this view. */
   public dev.anneal.preset.ModelSpec spec() {
     return lm.model().spec();
   }
 
-  CausalLm model() {
+  /** The model with this view's adapter setting applied (for the trainer's val-split loss). */
+  public CausalLm model() {
     CausalLm m = lm.model();
     if (lm.hasAdapter()) m.setLoraEnabled(adapterOn);
     return m;

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.anneal.model.io.ModuleNames;
 import dev.anneal.preset.LoraSpec;
-import dev.anneal.preset.LoraTargets;
 import dev.anneal.preset.ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.Set;
@@ -33,7 +33,7 @@ final class Weights {
     this.lora = lora;
     this.manager = manager;
     this.seed = seed;
-    this.adapted = lora == null ? Set.of() : LoraTargets.adapted(spec, lora).stream()
+    this.adapted = lora == null ? Set.of() : ModuleNames.adapted(spec, lora).stream()
         .map(p -> p.container() + "/" + p.name()).collect(Collectors.toSet());
   }
 

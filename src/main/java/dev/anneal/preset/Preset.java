@@ -9,7 +9,8 @@ package dev.anneal.preset;
  *
  * @param name        short name, unique among built-in and user presets
  * @param description one line for lists
- * @param source      the seed file (in {@code shared/seeds/}) this preset reproduces, or null
+ * @param source      the seed (a reference project, "seed 00N" in the README) this preset
+ *                    reproduces, or null
  * @param model       architecture
  * @param lora        low-rank adapters, or null for full training
  * @param training    optimisation and schedule

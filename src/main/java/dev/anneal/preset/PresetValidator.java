@@ -1,5 +1,6 @@
 package dev.anneal.preset;
 
+import dev.anneal.model.io.ModuleNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ final class PresetValidator {
     positive("lora.rank", l.rank());
     if (l.alpha() == null || !(l.alpha() > 0)) fail("lora.alpha", "must be > 0");
     if (l.dropout() < 0 || l.dropout() >= 1) fail("lora.dropout", "must be in [0, 1)");
-    Map<String, List<LoraTargets.Projection>> known = LoraTargets.of(m);
+    Map<String, List<ModuleNames.Projection>> known = ModuleNames.of(m);
     if (l.targets().isEmpty()) fail("lora.targets", "name at least one projection: " + known.keySet());
     for (int i = 0; i < l.targets().size(); i++) {
       String t = l.targets().get(i);
@@ -117,11 +118,11 @@ final class PresetValidator {
     }
     for (int i = 0; i < l.exclude().size(); i++) {
       String x = l.exclude().get(i);
-      if (!known.containsKey(x) && !LoraTargets.CONTAINERS.contains(x)) {
+      if (!known.containsKey(x) && !ModuleNames.CONTAINERS.contains(x)) {
         fail("lora.exclude[" + i + "]", "'" + x + "' names no module of this model");
       }
     }
-    if (!l.targets().isEmpty() && problems.isEmpty() && LoraTargets.adapted(m, l).isEmpty()) {
+    if (!l.targets().isEmpty() && problems.isEmpty() && ModuleNames.adapted(m, l).isEmpty()) {
       fail("lora.exclude", "excludes every target: nothing would train");
     }
   }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.preset.Preset;
-import dev.anneal.train.CheckpointStore;
-import dev.anneal.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,9 +94,8 @@ public record RunHistory(Path dir, String name, Preset preset, String status, lo
   /** Training time of the newest checkpoint (or best/), NaN without one. */
   static double seconds(Path dir) {
     try {
-      var latest = new CheckpointStore(dir, Integer.MAX_VALUE).latest();
-      Path state = latest.isPresent() ? latest.get().resolve(CheckpointStore.STATE)
-          : dir.resolve("best").resolve(CheckpointStore.STATE);
+      var latest = RunFolder.checkpoints(dir).stream().reduce((a, b) -> b);
+      Path state = latest.orElse(dir.resolve(RunFolder.BEST)).resolve(RunFolder.TRAINER_STATE);
       if (!Files.isRegularFile(state)) return Double.NaN;
       JsonNode n = JSON.readTree(state.toFile());
       return n.path("elapsedSeconds").asDouble(Double.NaN);

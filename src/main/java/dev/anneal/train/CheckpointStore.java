@@ -11,16 +11,15 @@ import dev.anneal.model.io.HostTensor;
 import dev.anneal.model.io.SafetensorsFile;
 import dev.anneal.model.io.SafetensorsWriter;
 import dev.anneal.model.io.TensorSource;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Checkpoints of a run: {@code checkpoints/step-NNNNNN/} holding {@code model.safetensors} (all
@@ -31,16 +30,18 @@ import java.util.stream.Stream;
 public final class CheckpointStore {
   public static final String MODEL = "model.safetensors";
   public static final String OPTIMIZER = "optimizer.safetensors";
-  public static final String STATE = "trainer_state.json";
+  public static final String STATE = RunFolder.TRAINER_STATE;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final Path runDir;
   private final Path root;
   private final Path best;
   private final int keepLast;
 
   public CheckpointStore(Path runDir, int keepLast) {
-    this.root = runDir.resolve("checkpoints");
-    this.best = runDir.resolve("best");
+    this.runDir = runDir;
+    this.root = runDir.resolve(RunFolder.CHECKPOINTS);
+    this.best = runDir.resolve(RunFolder.BEST);
     this.keepLast = keepLast;
   }
 
@@ -81,12 +82,7 @@ public final class CheckpointStore {
 
   /** Complete checkpoint folders, oldest first. */
   public List<Path> steps() throws IOException {
-    if (!Files.isDirectory(root)) return List.of();
-    try (Stream<Path> s = Files.list(root)) {
-      return s.filter(p -> p.getFileName().toString().matches("step-\\d+"))
-          .filter(p -> Files.isRegularFile(p.resolve(STATE)))
-          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-    }
+    return RunFolder.checkpoints(runDir);
   }
 
   private void prune() throws IOException {

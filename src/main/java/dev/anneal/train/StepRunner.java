@@ -103,7 +103,11 @@ final class StepRunner {
     return new Outcome(read[0], read[1], tokens, average(routing));
   }
 
-  /** The parameters' gradients, attached to the step's manager (else they leak, FINDINGS). */
+  /**
+   * The parameters' gradients, attached to the step's manager: each getGradient() is a new native
+   * handle owned by the parameter's manager, which lives as long as the run, so one left there
+   * every step leaks until the run ends.
+   */
   Map<String, NDArray> gradients(NDManager step) {
     Map<String, NDArray> grads = new LinkedHashMap<>();
     for (var e : params.entrySet()) {

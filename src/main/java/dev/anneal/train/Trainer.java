@@ -18,6 +18,8 @@ import dev.anneal.model.CausalLm;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 import dev.anneal.preset.estimate.Estimator;
+import dev.anneal.runs.Resume;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,13 +89,14 @@ public final class Trainer {
     if (asked != null && asked.note() != null) {
       throw new IllegalArgumentException("device " + options.device() + ": " + asked.note());
     }
-    RunFolder run = options.resume() != null ? RunFolder.open(options.resume())
-        : RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
-            "init", options.init() == null ? "" : options.init().toString()));
-    if (options.resume() != null) p = run.preset();
-    // --steps applies on resume too: it is how a finished run is extended.
-    if (options.resume() != null && options.steps() != null) {
-      p = p.withTraining(p.training().withSteps(options.steps()));
+    RunFolder run;
+    if (options.resume() != null) {
+      Resume resume = Resume.of(options.resume(), options.steps());
+      run = resume.run();
+      p = resume.preset();
+    } else {
+      run = RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
+          "init", options.init() == null ? "" : options.init().toString()));
     }
     t = p.training();
     Devices.Choice device = asked != null ? asked : Devices.choose(p.hardware().device());

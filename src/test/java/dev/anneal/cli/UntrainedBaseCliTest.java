@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.infer.InferFixtures;
 import dev.anneal.infer.ModelLoader;
 import dev.anneal.preset.PresetLoader;
-import dev.anneal.train.RunFolder;
+import dev.anneal.runs.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

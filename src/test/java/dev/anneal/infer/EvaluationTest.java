@@ -12,6 +12,7 @@ import dev.anneal.train.TrainResult;
 import dev.anneal.train.Trainer;
 import dev.anneal.train.TrainerControl;
 import dev.anneal.train.TrainingListener;
+import dev.anneal.train.ValSplitLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -112,14 +113,14 @@ class EvaluationTest {
       assertThat(run.tokenizer().file()).isEqualTo(data.resolve("tokenizer.json"));
       assertThat(loraRun.hasAdapter()).isTrue();
       assertThat(asAdapter.hasAdapter()).isTrue();
-      EvalResult base = Evaluation.ofValSplit(run.view(), data);
-      EvalResult off = Evaluation.ofValSplit(loraRun.base(), data);
-      EvalResult on = Evaluation.ofValSplit(loraRun.tuned(), data);
+      EvalResult base = ValSplitLoss.of(run.view(), data);
+      EvalResult off = ValSplitLoss.of(loraRun.base(), data);
+      EvalResult on = ValSplitLoss.of(loraRun.tuned(), data);
       assertThat(base.meanLoss()).isFinite().isEqualTo(off.meanLoss());
       assertThat(on.meanLoss()).isNotEqualTo(off.meanLoss());
       assertThat(on.perplexity()).isEqualTo(Math.exp(on.meanLoss()));
       assertThat(on.counted()).isPositive();
-      assertThat(Evaluation.ofValSplit(asAdapter.tuned(), data).meanLoss()).isEqualTo(on.meanLoss());
+      assertThat(ValSplitLoss.of(asAdapter.tuned(), data).meanLoss()).isEqualTo(on.meanLoss());
     }
     assertThatThrownBy(() -> ModelLoader.load(tmp.resolve("nothing-here"), null, null))
         .hasMessageContaining("nothing-here");

@@ -2,6 +2,7 @@ package dev.anneal.preset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.model.io.ModuleNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,8 +51,8 @@ class BuiltInPresetsTest {
     assertThat(saver.hardware().maxLiveParameters()).isEqualTo(3e8);
 
     Preset mixtral = registry.resolve("mixtral-8x7b-attn-lora");
-    assertThat(LoraTargets.adapted(mixtral.model(), mixtral.lora()))
-        .extracting(LoraTargets.Projection::name).containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
+    assertThat(ModuleNames.adapted(mixtral.model(), mixtral.lora()))
+        .extracting(ModuleNames.Projection::name).containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
     assertThat(mixtral.lora().freezeRouter()).isTrue();
     assertThat(mixtral.model().moe().auxLossWeight()).isEqualTo(0.001);
 

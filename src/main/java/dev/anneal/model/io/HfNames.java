@@ -2,11 +2,9 @@ package dev.anneal.model.io;
 
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
-import dev.anneal.preset.LoraTargets;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
 import dev.anneal.preset.Norm;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,37 +126,16 @@ public final class HfNames {
    */
   public static SequencedMap<String, long[]> lora(ModelSpec m, LoraSpec lora) {
     Names n = new Names();
-    List<LoraTargets.Projection> adapted = LoraTargets.adapted(m, lora);
+    List<ModuleNames.Projection> adapted = ModuleNames.adapted(m, lora);
     for (int layer = 0; layer < m.layers(); layer++) {
-      for (LoraTargets.Projection p : adapted) {
-        for (String module : modulePaths(m, layer, p)) {
+      for (ModuleNames.Projection p : adapted) {
+        for (String module : ModuleNames.modulePaths(m, layer, p)) {
           n.add(module + ".lora_A.weight", lora.rank(), p.in());
           n.add(module + ".lora_B.weight", p.out(), lora.rank());
         }
       }
     }
     return n.done();
-  }
-
-  /** The module paths of one projection kind in one layer (E of them for routed experts). */
-  public static List<String> modulePaths(ModelSpec m, int layer, LoraTargets.Projection p) {
-    if (m.family() == Family.GPT2) {
-      return List.of("transformer.h." + layer + "." + p.container() + "." + p.name());
-    }
-    String prefix = "model.layers." + layer + ".";
-    return switch (p.container()) {
-      case "self_attn", "mlp" -> List.of(prefix + p.container() + "." + p.name());
-      case "shared_experts" -> List.of(prefix + "block_sparse_moe.shared_experts." + p.name());
-      case "block_sparse_moe" -> {
-        if (p.name().equals("gate")) yield List.of(prefix + "block_sparse_moe.gate");
-        List<String> paths = new ArrayList<>();
-        for (int e = 0; e < p.copies(); e++) {
-          paths.add(prefix + "block_sparse_moe.experts." + e + "." + p.name());
-        }
-        yield paths;
-      }
-      default -> throw new IllegalArgumentException("unknown container " + p.container());
-    };
   }
 
   /** An ordered name → shape map under construction. */

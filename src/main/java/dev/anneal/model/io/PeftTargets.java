@@ -2,7 +2,6 @@ package dev.anneal.model.io;
 
 import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
-import dev.anneal.preset.LoraTargets;
 import dev.anneal.preset.ModelSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,19 +18,12 @@ import java.util.Set;
 final class PeftTargets {
   private PeftTargets() {}
 
-  /** Module paths a LoRA spec adapts in layer 0 (every layer is the same). */
-  static Set<String> adapted(ModelSpec base, LoraSpec lora) {
-    Set<String> paths = new LinkedHashSet<>();
-    for (LoraTargets.Projection p : LoraTargets.adapted(base, lora)) paths.addAll(HfNames.modulePaths(base, 0, p));
-    return paths;
-  }
-
   /** Module paths PEFT would adapt in layer 0 given these lists. */
   static Set<String> matchedByPeft(ModelSpec base, List<String> targets, List<String> exclude) {
     Set<String> paths = new LinkedHashSet<>();
-    for (List<LoraTargets.Projection> ps : LoraTargets.of(base).values()) {
-      for (LoraTargets.Projection p : ps) {
-        for (String path : HfNames.modulePaths(base, 0, p)) {
+    for (List<ModuleNames.Projection> ps : ModuleNames.of(base).values()) {
+      for (ModuleNames.Projection p : ps) {
+        for (String path : ModuleNames.modulePaths(base, 0, p)) {
           if (endsWithAny(path, targets) && !endsWithAny(path, exclude)) paths.add(path);
         }
       }
@@ -46,13 +38,13 @@ final class PeftTargets {
 
   /** The lists when PEFT reads them the same way, else null. */
   static boolean listsAreExact(ModelSpec base, LoraSpec lora) {
-    return matchedByPeft(base, lora.targets(), lora.exclude()).equals(adapted(base, lora));
+    return matchedByPeft(base, lora.targets(), lora.exclude()).equals(ModuleNames.adaptedPaths(base, lora, 0));
   }
 
   /** A regular expression that full-matches exactly the adapted modules of every layer. */
   static String regex(ModelSpec base, LoraSpec lora) {
     Set<String> alternatives = new LinkedHashSet<>();
-    for (LoraTargets.Projection p : LoraTargets.adapted(base, lora)) {
+    for (ModuleNames.Projection p : ModuleNames.adapted(base, lora)) {
       String name = p.name(); // [a-z0-9_]: nothing to escape
       alternatives.add(switch (p.container()) {
         case "block_sparse_moe" -> p.name().equals("gate") ? "block_sparse_moe\\.gate"
@@ -75,10 +67,10 @@ final class PeftTargets {
     Set<String> targets = new LinkedHashSet<>();
     for (String m : layer0Modules) targets.add(m.substring(m.lastIndexOf('.') + 1));
     Set<String> exclude = new LinkedHashSet<>();
-    for (List<LoraTargets.Projection> ps : LoraTargets.of(base).values()) {
-      for (LoraTargets.Projection p : ps) {
+    for (List<ModuleNames.Projection> ps : ModuleNames.of(base).values()) {
+      for (ModuleNames.Projection p : ps) {
         if (!targets.contains(p.name())) continue;
-        boolean present = layer0Modules.containsAll(HfNames.modulePaths(base, 0, p));
+        boolean present = layer0Modules.containsAll(ModuleNames.modulePaths(base, 0, p));
         if (!present) exclude.add(p.container().equals("block_sparse_moe") ? "experts" : p.container());
       }
     }

@@ -1,11 +1,13 @@
 package dev.anneal.model.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Named tensors read one at a time: a safetensors file, a sharded checkpoint, a model's
@@ -28,6 +30,17 @@ public interface TensorSource extends AutoCloseable {
 
   @Override
   default void close() throws IOException {}
+
+  /** Reads tensors by name with I/O failures unchecked, for the model's weight loaders. */
+  default Function<String, HostTensor> uncheckedReader() {
+    return name -> {
+      try {
+        return read(name);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
 
   /** Tensors already in memory, in the order given. */
   static TensorSource of(Collection<HostTensor> tensors) {

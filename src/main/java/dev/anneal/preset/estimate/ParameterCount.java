@@ -1,8 +1,8 @@
 package dev.anneal.preset.estimate;
 
+import dev.anneal.model.io.ModuleNames;
 import dev.anneal.preset.Activation;
 import dev.anneal.preset.LoraSpec;
-import dev.anneal.preset.LoraTargets;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
 import dev.anneal.preset.Norm;
@@ -64,7 +64,7 @@ public record ParameterCount(long total, long trainable, long active, long embed
     long loraParams = 0;
     long loraActive = 0;
     if (lora != null) {
-      for (LoraTargets.Projection p : LoraTargets.adapted(m, lora)) {
+      for (ModuleNames.Projection p : ModuleNames.adapted(m, lora)) {
         long perLayer = p.loraParams(lora.rank());
         loraParams += layers * perLayer;
         boolean routedExpert = m.hasExperts() && p.container().equals("block_sparse_moe")

@@ -1,6 +1,7 @@
 package dev.anneal.ui.compare;
 
 import dev.anneal.infer.EvalResult;
+import dev.anneal.runs.RunFolder;
 import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.GenerationResult;
@@ -13,6 +14,7 @@ import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
 import dev.anneal.task.Cancellation;
+import dev.anneal.train.ValSplitLoss;
 import dev.anneal.ui.fx.Batched;
 import dev.anneal.ui.fx.Latest;
 import dev.anneal.ui.fx.WorkspacePaths;
@@ -129,7 +131,7 @@ public final class CompareViewModel implements AutoCloseable {
     List<String> runs = new ArrayList<>();
     if (Files.isDirectory(runsDir)) {
       try (Stream<Path> s = Files.list(runsDir)) {
-        s.filter(p -> Files.isRegularFile(p.resolve("run.json")))
+        s.filter(RunFolder::isRunFolder)
             .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
             .forEach(p -> {
               runs.add(p.toString());
@@ -149,7 +151,7 @@ public final class CompareViewModel implements AutoCloseable {
    */
   private java.util.Optional<String> untrained(Path run) {
     try {
-      dev.anneal.preset.Preset p = dev.anneal.train.RunFolder.open(run).preset();
+      dev.anneal.preset.Preset p = RunFolder.open(run).preset();
       if (p.usesLora()) return java.util.Optional.empty();
       String choice = ModelLoader.untrainedOf(run);
       labels.put(choice, ModelLoader.untrainedLabel(p) + " · " + run.getFileName());
@@ -161,7 +163,7 @@ public final class CompareViewModel implements AutoCloseable {
 
   /** A run's checkpoint folders, newest first: any of them can be compared, not only the best. */
   private static List<String> checkpoints(Path run) {
-    Path dir = run.resolve("checkpoints");
+    Path dir = run.resolve(RunFolder.CHECKPOINTS);
     if (!Files.isDirectory(dir)) return List.of();
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isDirectory)
@@ -306,9 +308,9 @@ public final class CompareViewModel implements AutoCloseable {
         EvalResult b, t;
         if (Files.isDirectory(path)) {
           statusUpdates.submit("\u0000Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
-          b = Evaluation.ofValSplit(models.base(), path);
+          b = ValSplitLoss.of(models.base(), path);
           statusUpdates.submit("\u0000Evaluating the tuned model on " + path.getFileName() + "'s val split (2 of 2)…");
-          t = Evaluation.ofValSplit(models.tuned(), path);
+          t = ValSplitLoss.of(models.tuned(), path);
         } else {
           if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
           String text = Files.readString(path);

@@ -11,7 +11,7 @@ import javafx.application.Platform;
 /**
  * Queues items from a worker thread and drains them on the FX thread in one batch, with at
  * most one {@code Platform.runLater} pending: ten metric points a second cost the FX thread one
- * call, not ten (STYLE.md: never one runLater per training step).
+ * call, not ten (one runLater per training step would queue faster than the FX thread drains).
  */
 public final class Batched<T> {
   private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();

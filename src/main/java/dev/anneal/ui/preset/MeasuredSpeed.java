@@ -3,7 +3,7 @@ package dev.anneal.ui.preset;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.preset.Preset;
-import dev.anneal.train.RunFolder;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.anneal.preset.Preset;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.ProgressListener;
 import dev.anneal.train.CheckpointStore;
-import dev.anneal.train.RunFolder;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ public final class RunExport {
 
   /** The checkpoint an export reads: best/, else the newest step; fails naming the run. */
   public static Path weightsOf(Path runDir) throws IOException {
-    Path best = runDir.resolve("best");
+    Path best = runDir.resolve(RunFolder.BEST);
     if (Files.isRegularFile(best.resolve(CheckpointStore.MODEL))) return best;
     return new CheckpointStore(runDir, Integer.MAX_VALUE).latest()
         .orElseThrow(() -> new IOException(runDir + ": no checkpoint to export yet (no best/ or checkpoints/step-*)"));

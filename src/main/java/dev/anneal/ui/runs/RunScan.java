@@ -1,6 +1,7 @@
 package dev.anneal.ui.runs;
 
 import dev.anneal.metrics.MetricsLog;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ final class RunScan {
 
   static Fingerprint fingerprint(Path runsDir) {
     return new Fingerprint(folders(runsDir).stream().map(d -> d.getFileName() + "@"
-        + mtime(d.resolve("run.json")) + "/" + mtime(d.resolve(MetricsLog.METRICS_FILE)) + "/"
-        + mtime(d.resolve("best").resolve("trainer_state.json"))).toList());
+        + mtime(d.resolve(RunFolder.RUN_JSON)) + "/" + mtime(d.resolve(MetricsLog.METRICS_FILE)) + "/"
+        + mtime(d.resolve(RunFolder.BEST).resolve(RunFolder.TRAINER_STATE))).toList());
   }
 
   static List<RunSummary> read(Path runsDir) {
@@ -32,7 +33,7 @@ final class RunScan {
   private static List<Path> folders(Path runsDir) {
     if (!Files.isDirectory(runsDir)) return List.of();
     try (Stream<Path> s = Files.list(runsDir)) {
-      return s.filter(d -> Files.isRegularFile(d.resolve("run.json"))).sorted().toList();
+      return s.filter(RunFolder::isRunFolder).sorted().toList();
     } catch (IOException e) {
       return List.of();
     }

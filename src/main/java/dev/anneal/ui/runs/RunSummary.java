@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.preset.PresetLoader;
-import dev.anneal.train.CheckpointStore;
-import dev.anneal.train.RunFolder;
+import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ public record RunSummary(Path dir, String name, String preset, String status, lo
   /** Whether the run can go on from a checkpoint (it stopped, failed or was cut off). */
   public boolean resumable() {
     return problem == null && !status.equals("completed") && step < steps
-        && Files.isDirectory(dir.resolve("checkpoints"));
+        && Files.isDirectory(dir.resolve(RunFolder.CHECKPOINTS));
   }
 
   /** Reads a run folder; a broken one becomes a row that says what is wrong with it. */
@@ -68,7 +67,7 @@ public record RunSummary(Path dir, String name, String preset, String status, lo
   private static double bestValLoss(Path dir, JsonNode info) {
     JsonNode v = info.get("best_val_loss");
     if (v != null && v.isNumber()) return v.asDouble();
-    Path state = dir.resolve("best").resolve(CheckpointStore.STATE);
+    Path state = dir.resolve(RunFolder.BEST).resolve(RunFolder.TRAINER_STATE);
     try {
       if (Files.isRegularFile(state)) return JSON.readTree(state.toFile()).path("bestValLoss").asDouble(Double.NaN);
     } catch (IOException e) {

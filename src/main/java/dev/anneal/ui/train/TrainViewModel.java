@@ -9,8 +9,9 @@ import dev.anneal.metrics.RunFollower;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetEntry;
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.runs.Resume;
+import dev.anneal.runs.RunFolder;
 import dev.anneal.task.Cancellation;
-import dev.anneal.train.RunFolder;
 import dev.anneal.train.TrainOptions;
 import dev.anneal.train.TrainResult;
 import dev.anneal.train.Trainer;
@@ -146,13 +147,10 @@ public final class TrainViewModel {
     String kind = device.get();
     worker = new Thread(() -> {
       try {
-        Path data = resume != null ? null : ensureDataset(p, statusLine, progressValue);
-        Preset preset = resume != null ? RunFolder.open(resume).preset() : p;
-        if (resume != null) {
-          String d = RunFolder.open(resume).get("dataset");
-          data = d == null ? null : Path.of(d);
-          charts.history(resume, fx);
-        }
+        Resume continued = resume != null ? Resume.of(resume, null) : null;
+        Path data = continued != null ? continued.dataset() : ensureDataset(p, statusLine, progressValue);
+        Preset preset = continued != null ? continued.preset() : p;
+        if (continued != null) charts.history(resume, fx);
         TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
         statusLine.submit(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
         TrainingListener listener = new TrainingListener() {
@@ -246,7 +244,7 @@ public final class TrainViewModel {
 
   /** A run that did not complete and has a checkpoint to continue from. */
   static boolean canResume(Path run) {
-    if (run == null || !Files.isRegularFile(run.resolve(RunFolder.RUN_JSON))) return false;
+    if (run == null || !RunFolder.isRunFolder(run)) return false;
     try {
       RunFolder f = RunFolder.open(run);
       if ("completed".equals(f.status())) return false;

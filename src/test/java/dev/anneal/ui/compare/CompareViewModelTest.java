@@ -141,7 +141,7 @@ class CompareViewModelTest {
         model: {family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 320, context: 64}
         training: {steps: 4, micro_batch: 2, seq_len: 32, seed: 13}
         """, "small-llama.yaml");
-    Path run = dev.anneal.train.RunFolder.create(workspace.resolve("runs"), preset,
+    Path run = dev.anneal.runs.RunFolder.create(workspace.resolve("runs"), preset,
         java.util.Map.of("dataset", dataset.toString(), "init", "")).dir();
     String untrained = ModelLoader.untrainedOf(run);
     fx(() -> {

@@ -1,18 +1,26 @@
-package dev.anneal.preset;
+package dev.anneal.model.io;
 
+import dev.anneal.preset.Family;
+import dev.anneal.preset.LoraSpec;
+import dev.anneal.preset.ModelSpec;
+import dev.anneal.preset.MoeSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The projections a LoRA adapter can attach to in each family, with their shapes, under Hugging
- * Face / PEFT names. GPT-2's fused {@code c_attn} and its two {@code c_proj} matrices (attention
- * output and MLP output share the name) follow PEFT's matching by name.
+ * The one answer to "which modules does this family have, and which does a LoRA target match":
+ * the adaptable projections of each family under Hugging Face / PEFT names, with their shapes,
+ * and their module paths in a checkpoint. The preset validator, the parameter count, the model's
+ * weights, the HF names of adapter tensors and the PEFT target lists all ask here. GPT-2's fused
+ * {@code c_attn} and its two {@code c_proj} matrices (attention output and MLP output share the
+ * name) follow PEFT's matching by name.
  */
-public final class LoraTargets {
-  private LoraTargets() {}
+public final class ModuleNames {
+  private ModuleNames() {}
 
   /**
    * One adaptable matrix kind in one layer.
@@ -91,5 +99,33 @@ public final class LoraTargets {
       }
     }
     return out;
+  }
+
+  /** Module paths a LoRA spec adapts in one layer (every layer is the same). */
+  public static Set<String> adaptedPaths(ModelSpec m, LoraSpec lora, int layer) {
+    Set<String> paths = new LinkedHashSet<>();
+    for (Projection p : adapted(m, lora)) paths.addAll(modulePaths(m, layer, p));
+    return paths;
+  }
+
+  /** The module paths of one projection kind in one layer (E of them for routed experts). */
+  public static List<String> modulePaths(ModelSpec m, int layer, Projection p) {
+    if (m.family() == Family.GPT2) {
+      return List.of("transformer.h." + layer + "." + p.container() + "." + p.name());
+    }
+    String prefix = "model.layers." + layer + ".";
+    return switch (p.container()) {
+      case "self_attn", "mlp" -> List.of(prefix + p.container() + "." + p.name());
+      case "shared_experts" -> List.of(prefix + "block_sparse_moe.shared_experts." + p.name());
+      case "block_sparse_moe" -> {
+        if (p.name().equals("gate")) yield List.of(prefix + "block_sparse_moe.gate");
+        List<String> paths = new ArrayList<>();
+        for (int e = 0; e < p.copies(); e++) {
+          paths.add(prefix + "block_sparse_moe.experts." + e + "." + p.name());
+        }
+        yield paths;
+      }
+      default -> throw new IllegalArgumentException("unknown container " + p.container());
+    };
   }
 }

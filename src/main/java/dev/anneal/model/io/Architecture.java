@@ -1,4 +1,4 @@
-package dev.anneal.train;
+package dev.anneal.model.io;
 
 import dev.anneal.preset.ModelSpec;
 import java.util.ArrayList;

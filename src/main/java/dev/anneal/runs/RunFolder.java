@@ -1,4 +1,4 @@
-package dev.anneal.train;
+package dev.anneal.runs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,15 +12,24 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * A run's folder (DESIGN.md "Run folder"): the preset frozen at start, {@code run.json} with
- * status and provenance, metrics and events logs, checkpoints, the best and the final model.
+ * A run's folder: the preset frozen at start ({@code preset.yaml}), {@code run.json} with status
+ * and provenance (dataset, init model, device ...), metrics and events logs, {@code
+ * checkpoints/step-NNNNNN/} and {@code best/}. The names of that layout are kept here, once.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
   public static final String PRESET = "preset.yaml";
+  public static final String CHECKPOINTS = "checkpoints";
+  public static final String BEST = "best";
+  /** The file a checkpoint folder is complete with (it is written last). */
+  public static final String TRAINER_STATE = "trainer_state.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path dir;
@@ -51,6 +60,11 @@ public final class RunFolder {
     return run;
   }
 
+  /** Whether {@code dir} is a run folder (it has a run.json). */
+  public static boolean isRunFolder(Path dir) {
+    return Files.isRegularFile(dir.resolve(RUN_JSON));
+  }
+
   /** Opens an existing run folder (to resume or to show it). */
   public static RunFolder open(Path dir) throws IOException {
     Path file = dir.resolve(RUN_JSON);
@@ -68,7 +82,39 @@ public final class RunFolder {
   }
 
   public Path checkpointsDir() {
-    return dir.resolve("checkpoints");
+    return dir.resolve(CHECKPOINTS);
+  }
+
+  /** The best checkpoint's folder (it may not exist yet). */
+  public Path bestDir() {
+    return dir.resolve(BEST);
+  }
+
+  /** The newest complete checkpoint, if any. */
+  public Optional<Path> latestCheckpoint() throws IOException {
+    return checkpoints(dir).stream().reduce((a, b) -> b);
+  }
+
+  /** The complete checkpoint folders of the run in {@code runDir}, oldest first. */
+  public static List<Path> checkpoints(Path runDir) throws IOException {
+    Path root = runDir.resolve(CHECKPOINTS);
+    if (!Files.isDirectory(root)) return List.of();
+    try (Stream<Path> s = Files.list(root)) {
+      return s.filter(p -> p.getFileName().toString().matches("step-\\d+"))
+          .filter(p -> Files.isRegularFile(p.resolve(TRAINER_STATE)))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    }
+  }
+
+  /**
+   * A path recorded in run.json (dataset, init): as written when absolute or present from here
+   * (relative to where training ran), else relative to the folder that holds the runs folder.
+   */
+  public Path resolveRecorded(String recorded) {
+    Path p = Path.of(recorded);
+    if (p.isAbsolute() || Files.exists(p)) return p;
+    Path besideRuns = dir.toAbsolutePath().getParent();
+    return besideRuns != null && besideRuns.getParent() != null ? besideRuns.getParent().resolve(recorded) : p;
   }
 
   public String status() {
