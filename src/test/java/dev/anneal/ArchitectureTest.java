@@ -38,6 +38,13 @@ class ArchitectureTest {
   static final ArchRule INFER_WITHOUT_TRAIN = noClasses().that().resideInAPackage("dev.anneal.infer..")
       .should().dependOnClassesThat().resideInAPackage("dev.anneal.train..");
 
+  /**
+   * The dataset build uses the extractors, so the extractors must not use the build: both share
+   * the sample vocabulary in {@code data.sample}.
+   */
+  static final ArchRule EXTRACT_BELOW_DATA = noClasses().that().resideInAPackage("dev.anneal.data.extract..")
+      .should().dependOnClassesThat().resideInAPackage("dev.anneal.data");
+
   @Test
   void nothingOutsideTheUiUsesJavaFx() {
     noClasses().that().resideOutsideOfPackage("dev.anneal.ui..")
@@ -61,5 +68,10 @@ class ArchitectureTest {
   @Test
   void inferenceDoesNotDependOnTraining() {
     INFER_WITHOUT_TRAIN.check(MAIN);
+  }
+
+  @Test
+  void theExtractorsDoNotDependOnTheDatasetBuild() {
+    EXTRACT_BELOW_DATA.check(MAIN);
   }
 }

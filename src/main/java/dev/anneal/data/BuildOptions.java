@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.secrets.SecretPolicy;
 import java.util.Set;
 

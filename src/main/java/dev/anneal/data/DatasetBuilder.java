@@ -3,6 +3,7 @@ package dev.anneal.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.anneal.data.extract.Extraction;
+import dev.anneal.data.sample.Sample;
 import dev.anneal.data.secrets.SecretFinding;
 import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.io.AtomicFiles;

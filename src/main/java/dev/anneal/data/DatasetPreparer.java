@@ -2,6 +2,8 @@ package dev.anneal.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.CancelledException;

@@ -1,5 +1,8 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
+import dev.anneal.data.sample.TokenEstimate;
 import dev.anneal.data.secrets.SecretFinding;
 import dev.anneal.data.secrets.SecretPolicy;
 import java.util.EnumMap;

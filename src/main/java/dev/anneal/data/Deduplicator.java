@@ -1,5 +1,7 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.task.Cancellation;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,8 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
+
 /**
  * Drops samples a model should not learn from: lines longer than a person writes (data blobs,
  * embedded keys), too little alphanumeric text (tables of numbers and symbols), and files that

@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Language;
 import java.util.List;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Language;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.Language;
 import dev.anneal.data.secrets.SecretFinding;
 import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.task.Cancellation;

@@ -1,6 +1,6 @@
 package dev.anneal.infer;
 
-import dev.anneal.data.ChatMessage;
+import dev.anneal.data.sample.ChatMessage;
 import dev.anneal.data.Fim;
 import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.tokenizer.TextTokenizer;

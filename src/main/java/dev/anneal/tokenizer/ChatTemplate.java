@@ -8,7 +8,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import dev.anneal.data.ChatMessage;
+import dev.anneal.data.sample.ChatMessage;
 import dev.anneal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.anneal.tokenizer;
 
-import dev.anneal.data.Sample;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.SamplesFile;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.ProgressListener;

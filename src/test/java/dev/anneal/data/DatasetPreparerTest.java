@@ -3,6 +3,7 @@ package dev.anneal.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anneal.data.sample.Sample;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.ProgressListener;
 import dev.anneal.tokenizer.TextTokenizer;

@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.data.sample.SampleKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

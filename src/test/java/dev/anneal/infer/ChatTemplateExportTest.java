@@ -3,7 +3,7 @@ package dev.anneal.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anneal.data.ChatMessage;
+import dev.anneal.data.sample.ChatMessage;
 import dev.anneal.tokenizer.ChatTemplate;
 import java.nio.file.Path;
 import java.util.List;

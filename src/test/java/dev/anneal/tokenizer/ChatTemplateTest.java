@@ -3,7 +3,7 @@ package dev.anneal.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.anneal.data.ChatMessage;
+import dev.anneal.data.sample.ChatMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.anneal.data.BuildOptions;
 import dev.anneal.data.DatasetBuilder;
 import dev.anneal.data.DatasetPreparer;
 import dev.anneal.data.PrepareOptions;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.SamplesFile;
 import dev.anneal.data.TokenShards;
 import dev.anneal.task.Cancellation;

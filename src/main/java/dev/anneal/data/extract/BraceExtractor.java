@@ -1,7 +1,7 @@
 package dev.anneal.data.extract;
 
-import dev.anneal.data.Language;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.SampleKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

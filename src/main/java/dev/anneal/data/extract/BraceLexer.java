@@ -1,6 +1,6 @@
 package dev.anneal.data.extract;
 
-import dev.anneal.data.Language;
+import dev.anneal.data.sample.Language;
 
 /**
  * Tokens for the brace languages (Java, Go, TypeScript/JavaScript, C/C++): line and block

@@ -2,11 +2,11 @@ package dev.anneal.data.extract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anneal.data.ChatMessages;
-import dev.anneal.data.Language;
-import dev.anneal.data.Sample;
-import dev.anneal.data.SampleKind;
-import dev.anneal.data.TokenEstimate;
+import dev.anneal.data.sample.ChatMessages;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
+import dev.anneal.data.sample.TokenEstimate;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.anneal.data.extract;
 
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 
 /**
  * An item found in a source file: a function, struct, impl block ... as character offsets,

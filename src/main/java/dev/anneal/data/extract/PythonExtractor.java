@@ -1,6 +1,6 @@
 package dev.anneal.data.extract;
 
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 import java.util.ArrayList;
 import java.util.List;
 

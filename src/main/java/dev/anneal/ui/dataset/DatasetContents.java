@@ -1,6 +1,6 @@
 package dev.anneal.ui.dataset;
 
-import dev.anneal.data.Sample;
+import dev.anneal.data.sample.Sample;
 import dev.anneal.ui.fx.Columns;
 import java.util.Locale;
 import java.util.Map;
@@ -118,7 +118,7 @@ final class DatasetContents {
     code.setVisible(!chat);
     if (chat) TrainedSpans.fill(trained, segments);
     legend.setText(s == null ? ""
-        : s.kind() == dev.anneal.data.SampleKind.CHAT
+        : s.kind() == dev.anneal.data.sample.SampleKind.CHAT
             ? (chat ? "Trained tokens in bold colour (the assistant's turns); muted: prompt and template markers, no loss"
                 : "The chat template refuses this conversation: prepare will stop on it")
             : "Every token of this sample is trained");

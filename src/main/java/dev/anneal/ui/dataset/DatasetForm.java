@@ -3,8 +3,8 @@ package dev.anneal.ui.dataset;
 import static dev.anneal.ui.dataset.FormControls.doubleSpinner;
 import static dev.anneal.ui.dataset.FormControls.intSpinner;
 
-import dev.anneal.data.Language;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.SampleKind;
 import java.io.File;
 import java.nio.file.Path;
 import javafx.geometry.Insets;

@@ -4,9 +4,9 @@ import dev.anneal.data.DatasetPipeline;
 import dev.anneal.data.DatasetRequest;
 
 import dev.anneal.data.BuildOptions;
-import dev.anneal.data.Language;
+import dev.anneal.data.sample.Language;
 import dev.anneal.data.PrepareOptions;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.ScanOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.anneal.ui.dataset;
 
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 
 /**
  * How sample kinds read in the studio. The data files use one word per kind across languages

@@ -2,8 +2,8 @@ package dev.anneal.data.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.data.Language;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.TestRepo;
 import java.util.EnumMap;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.data.BuildOptions;
 import dev.anneal.data.DatasetBuilder;
 import dev.anneal.data.DatasetStats;
-import dev.anneal.data.Sample;
+import dev.anneal.data.sample.Sample;
 import dev.anneal.data.SamplesFile;
 import dev.anneal.data.TestRepo;
 import dev.anneal.task.Cancellation;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.AppEnvironment;
-import dev.anneal.data.Language;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.task.CancelledException;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;

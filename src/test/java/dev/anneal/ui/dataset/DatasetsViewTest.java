@@ -3,7 +3,7 @@ package dev.anneal.ui.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
-import dev.anneal.data.Sample;
+import dev.anneal.data.sample.Sample;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

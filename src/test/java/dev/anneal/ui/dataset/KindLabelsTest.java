@@ -2,7 +2,7 @@ package dev.anneal.ui.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.SampleKind;
 import org.junit.jupiter.api.Test;
 
 class KindLabelsTest {

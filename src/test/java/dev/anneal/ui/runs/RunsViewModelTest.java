@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.AppEnvironment;
-import dev.anneal.data.Sample;
-import dev.anneal.data.SampleKind;
+import dev.anneal.data.sample.Sample;
+import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.SamplesFile;
 import dev.anneal.model.io.HfFolder;
 import dev.anneal.model.io.SafetensorsFile;

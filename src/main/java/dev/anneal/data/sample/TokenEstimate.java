@@ -1,4 +1,4 @@
-package dev.anneal.data;
+package dev.anneal.data.sample;
 
 /**
  * A tokenizer-free estimate of a text's token count, for {@code --max-tokens} and the histogram

@@ -1,4 +1,4 @@
-package dev.anneal.data;
+package dev.anneal.data.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

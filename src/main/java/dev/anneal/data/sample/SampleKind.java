@@ -1,4 +1,4 @@
-package dev.anneal.data;
+package dev.anneal.data.sample;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.anneal.data;
+package dev.anneal.data.sample;
 
 /**
  * One training document: a line of {@code samples.jsonl}.
