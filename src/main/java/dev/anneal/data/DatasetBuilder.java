@@ -35,7 +35,7 @@ public final class DatasetBuilder {
   public static final String STATS = "stats.json";
   /** Outputs of {@code dataset prepare} that describe older samples and go when samples change. */
   static final List<String> PREPARED = List.of("meta.json", "train.bin", "val.bin",
-      "train.docs.bin", "val.docs.bin", "train.mask.bin", "val.mask.bin");
+      "train.docs.bin", "val.docs.bin", "train.mask.bin", "val.mask.bin", "val.lang.bin");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final BuildOptions options;

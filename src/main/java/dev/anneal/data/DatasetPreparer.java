@@ -36,6 +36,8 @@ import java.util.concurrent.Future;
 public final class DatasetPreparer {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BATCH = 256;
+  /** Per validation document, its language (for the validation loss by language). */
+  public static final String VAL_LANGUAGES = "val.lang.bin";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetPreparer.class);
 
   /** What was written. */
@@ -116,9 +118,11 @@ public final class DatasetPreparer {
   private Summary write(Plan p, ExecutorService pool, long t0) throws IOException {
     boolean masked = p.chat() != null;
     for (String split : List.of("train", "val")) Files.deleteIfExists(p.dir().resolve(split + ".mask.bin"));
+    Files.deleteIfExists(p.dir().resolve(VAL_LANGUAGES));
+    List<String> valLanguages = new ArrayList<>();
     try (ShardWriter train = new ShardWriter(p.dir(), "train", p.wide(), p.eos(), masked);
         ShardWriter val = new ShardWriter(p.dir(), "val", p.wide(), p.eos(), masked)) {
-      long[] counts = pack(p, train, val, pool, t0);
+      long[] counts = pack(p, train, val, valLanguages, pool, t0);
       train.finish(p.o().seqLen(), p.pad());
       val.finish(p.o().seqLen(), p.pad());
       LossMask mask = !masked ? null : new LossMask(p.chat().source(), counts[1], train.trained(),
@@ -129,15 +133,23 @@ public final class DatasetPreparer {
           mask);
       train.commit();
       val.commit();
+      List<String> names = valLanguages.stream().distinct().sorted().toList();
+      if (names.size() > 255) throw new IOException(p.dir().resolve(VAL_LANGUAGES) + ": more than 255 languages");
+      byte[] ids = new byte[valLanguages.size()];
+      for (int d = 0; d < ids.length; d++) ids[d] = (byte) names.indexOf(valLanguages.get(d));
+      AtomicFiles.writeBytes(p.dir().resolve(VAL_LANGUAGES), ids);
       AtomicFiles.writeString(p.dir().resolve(TokenShards.META),
-          JSON.writeValueAsString(meta(s, p, train, val)) + "\n");
+          JSON.writeValueAsString(meta(s, p, train, val, names)) + "\n");
       return s;
     }
   }
 
-  /** Packs every sample; returns {FIM documents, chat documents}. */
-  private long[] pack(Plan p, ShardWriter train, ShardWriter val, ExecutorService pool, long t0)
-      throws IOException {
+  /**
+   * Packs every sample, adding each validation document's language to {@code valLanguages};
+   * returns {FIM documents, chat documents}.
+   */
+  private long[] pack(Plan p, ShardWriter train, ShardWriter val, List<String> valLanguages,
+      ExecutorService pool, long t0) throws IOException {
     List<Sample> samples = p.samples();
     long fimDocs = 0;
     long chatDocs = 0;
@@ -159,7 +171,9 @@ public final class DatasetPreparer {
           if (chat) chatDocs++;
           else if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
           // A chat document's own end-of-turn marker teaches the model to stop; its EOS does not train.
-          (p.valPaths().contains(PathSplit.key(s)) ? val : train).add(ids, d.trained(), !chat);
+          boolean isVal = p.valPaths().contains(PathSplit.key(s));
+          (isVal ? val : train).add(ids, d.trained(), !chat);
+          if (isVal) valLanguages.add(s.language());
           tokens += ids.length + 1;
         }
       }
@@ -259,7 +273,8 @@ public final class DatasetPreparer {
     AtomicFiles.writeBytes(to, Files.readAllBytes(from));
   }
 
-  private static Map<String, Object> meta(Summary s, Plan p, ShardWriter train, ShardWriter val) {
+  private static Map<String, Object> meta(Summary s, Plan p, ShardWriter train, ShardWriter val,
+      List<String> valLanguages) {
     PrepareOptions o = p.o();
     int[] fim = p.fim();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -297,6 +312,8 @@ public final class DatasetPreparer {
     m.put("document_index", Map.of("train", "train.docs.bin", "val", "val.docs.bin",
         "format", "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
     m.put("loss_mask", lossMask(s.lossMask()));
+    m.put("val_languages", Map.of("file", VAL_LANGUAGES, "names", valLanguages,
+        "format", "uint8 per document of val.docs.bin, in its order: the index of the document's language in names"));
     return m;
   }
 

@@ -11,7 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads the token shards of a prepared dataset folder, memory-mapped, for the trainer.
@@ -37,6 +39,10 @@ public final class TokenShards implements AutoCloseable {
   private final JsonNode meta;
   private final Shard train;
   private final Shard val;
+  /** Language names of the validation documents; empty for datasets prepared without them. */
+  private final List<String> valLanguageNames;
+  /** Per validation document, an index into {@link #valLanguageNames}; null without them. */
+  private final byte[] valLanguages;
 
   private TokenShards(Path dir) throws IOException {
     Path metaFile = dir.resolve(META);
@@ -50,6 +56,21 @@ public final class TokenShards implements AutoCloseable {
       boolean masked = meta.path("loss_mask").isObject();
       train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), masked, arena);
       val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), masked, arena);
+      JsonNode langs = meta.path("val_languages");
+      if (langs.isObject()) {
+        Path file = dir.resolve(langs.path("file").asText());
+        valLanguages = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        if (valLanguages == null || valLanguages.length != meta.path("val_documents").asLong()) {
+          throw new IOException(file + ": expected one byte per validation document ("
+              + meta.path("val_documents").asLong() + ") as meta.json's val_languages says");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : langs.path("names")) names.add(n.asText());
+        valLanguageNames = List.copyOf(names);
+      } else {
+        valLanguages = null;
+        valLanguageNames = List.of();
+      }
     } catch (IOException | RuntimeException e) {
       arena.close(); // unmap what was mapped before the failure
       throw e;
@@ -67,6 +88,21 @@ public final class TokenShards implements AutoCloseable {
 
   public Shard val() {
     return val;
+  }
+
+  /** Names of the validation documents' languages, empty for a dataset prepared without them. */
+  public List<String> valLanguageNames() {
+    return valLanguageNames;
+  }
+
+  /**
+   * The language (an index into {@link #valLanguageNames}) of the validation document holding
+   * token {@code position}; -1 without languages or before the first document.
+   */
+  public int valLanguageAt(long position) {
+    if (valLanguages == null) return -1;
+    int d = val.documentAt(position);
+    return d < 0 ? -1 : valLanguages[d] & 0xFF;
   }
 
   /** The parsed {@code meta.json}. */

@@ -28,6 +28,9 @@ import java.util.List;
  * @param expertLoad     per layer, per expert: the fraction of routed tokens (rows sum to 1)
  * @param routerEntropy  per layer: the mean entropy of the router's distribution, nats
  * @param cost           money spent so far, in the preset's currency
+ * @param valLossByLanguage validation loss over the targets of each language's documents
+ *                       (language id to nats per token), on evaluation points of datasets that
+ *                       record their validation documents' languages
  */
 public record MetricPoint(
     long step,
@@ -44,9 +47,12 @@ public record MetricPoint(
     Long hostMemBytes,
     List<List<Double>> expertLoad,
     List<Double> routerEntropy,
-    Double cost) {
+    Double cost,
+    java.util.Map<String, Double> valLossByLanguage) {
 
   public MetricPoint {
+    valLossByLanguage = valLossByLanguage == null || valLossByLanguage.isEmpty() ? null
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(valLossByLanguage));
     expertLoad = expertLoad == null ? null : expertLoad.stream().map(List::copyOf).toList();
     routerEntropy = routerEntropy == null ? null : List.copyOf(routerEntropy);
   }
@@ -54,13 +60,18 @@ public record MetricPoint(
   /** A training-log point: loss, learning rate and gradient norm at a step. */
   public static MetricPoint train(long step, double loss, Double lr, Double gradNorm) {
     return new MetricPoint(step, null, null, loss, null, null, lr, gradNorm, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /** An evaluation point: validation loss and its perplexity at a step. */
   public static MetricPoint eval(long step, double valLoss) {
+    return eval(step, valLoss, null);
+  }
+
+  /** An evaluation point with the validation loss of each language (null or empty: none). */
+  public static MetricPoint eval(long step, double valLoss, java.util.Map<String, Double> byLanguage) {
     return new MetricPoint(step, null, null, null, valLoss, Math.exp(valLoss), null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, byLanguage);
   }
 
   /** Whether this point holds an evaluation rather than a training log. */

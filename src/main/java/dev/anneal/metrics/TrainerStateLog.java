@@ -92,7 +92,7 @@ final class TrainerStateLog {
     return Optional.of(new MetricPoint(step, longOrNull(e, "num_input_tokens_seen"),
         number(e, "epoch"), number(e, "loss"), valLoss,
         valLoss == null ? null : Math.exp(valLoss), number(e, "learning_rate"),
-        number(e, "grad_norm"), null, null, null, null, null, null, null));
+        number(e, "grad_norm"), null, null, null, null, null, null, null, null));
   }
 
   private List<Path> candidates(Optional<Path> checkpoint) {

@@ -61,4 +61,16 @@ public final class LmLoss {
     NDArray surrogate = logits.reshape(-1).dot(g); // ∂/∂logits = g
     return surrogate.sub(surrogate.stopGradient()).div(count).add(value);
   }
+
+  /**
+   * Each position's cross-entropy, −log p(target), in float32, for sums over chosen positions.
+   *
+   * @param logits  (B, T, V)
+   * @param targets (B, T) int64 token ids
+   * @return (B, T)
+   */
+  public static NDArray tokenLosses(NDArray logits, NDArray targets) {
+    return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg()
+        .toType(DataType.FLOAT32, false);
+  }
 }

@@ -71,6 +71,21 @@ public final class BatchSampler {
     return read(picks);
   }
 
+  /** Names of the stream's languages ({@link #sequentialLanguages}' indices); empty when unknown. */
+  public java.util.List<String> languages() {
+    return stream.languages();
+  }
+
+  /** (B, T) for {@link #sequential}: the language of each position's target, or -1. */
+  public int[] sequentialLanguages(long from) {
+    int[] out = new int[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      long start = ((from + r) % sequences) * cols;
+      for (int t = 0; t < cols; t++) out[r * cols + t] = stream.languageAt(start + t + 1);
+    }
+    return out;
+  }
+
   private long sequenceAt(long global) {
     long epoch = global / sequences;
     if (epoch != orderEpoch) {

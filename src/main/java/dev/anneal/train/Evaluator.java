@@ -6,6 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.model.CausalLm;
 import dev.anneal.model.LmLoss;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Mean loss over the first validation sequences, with gradients off: the trainer's validation
@@ -15,8 +18,15 @@ public final class Evaluator {
   private final BatchSampler val;
   private final int batches;
 
-  /** A token-weighted mean loss and the number of target tokens it counts. */
-  public record Measured(double loss, long tokens) {}
+  /**
+   * A token-weighted mean loss, the number of target tokens it counts, and the same mean over
+   * the targets of each language's documents (empty when the split does not record languages).
+   */
+  public record Measured(double loss, long tokens, java.util.Map<String, Double> byLanguage) {
+    public Measured(double loss, long tokens) {
+      this(loss, tokens, java.util.Map.of());
+    }
+  }
 
   public Evaluator(BatchSampler val, int batches) {
     this.val = val;
@@ -40,22 +50,51 @@ public final class Evaluator {
   }
 
   private Measured measureBatches(CausalLm model, NDManager parent) {
-    // One batch's tensors at a time: each batch's manager closes before the next batch starts
-    // (holding every batch until the end held the whole split's activations: gigabytes).
-    double sum = 0;
-    double count = 0;
-    for (int i = 0; i < batches; i++) {
-      try (NDManager m = parent.newSubManager()) {
-        Batch b = val.sequential((long) i * val.rows());
-        Shape shape = new Shape(b.rows(), b.cols());
-        NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false)
-            .logits();
-        double n = b.countedTokens();
-        sum += LmLoss.crossEntropy(logits, m.create(b.targets(), shape), m.create(b.mask(), shape))
-            .getFloat() * n;
-        count += n;
+    List<String> languages = val.languages();
+    // Per-language sums and counts stay on the device, summed batch by batch; read once.
+    try (NDManager acc = parent.newSubManager()) {
+      NDArray langSums = languages.isEmpty() ? null : acc.zeros(new Shape(languages.size()));
+      NDArray langCounts = languages.isEmpty() ? null : acc.zeros(new Shape(languages.size()));
+      // One batch's tensors at a time: each batch's manager closes before the next batch starts
+      // (holding every batch until the end held the whole split's activations: gigabytes).
+      double sum = 0;
+      double count = 0;
+      for (int i = 0; i < batches; i++) {
+        try (NDManager m = parent.newSubManager()) {
+          long from = (long) i * val.rows();
+          Batch b = val.sequential(from);
+          Shape shape = new Shape(b.rows(), b.cols());
+          NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false)
+              .logits();
+          NDArray targets = m.create(b.targets(), shape);
+          NDArray mask = m.create(b.mask(), shape);
+          double n = b.countedTokens();
+          sum += LmLoss.crossEntropy(logits, targets, mask).getFloat() * n;
+          count += n;
+          if (langSums != null) {
+            NDArray byLanguage = oneHot(val.sequentialLanguages(from), languages.size(), m); // (B·T, L)
+            NDArray weighted = LmLoss.tokenLosses(logits, targets).mul(mask).reshape(1, -1); // (1, B·T)
+            langSums.addi(weighted.matMul(byLanguage).reshape(-1));
+            langCounts.addi(mask.reshape(1, -1).matMul(byLanguage).reshape(-1));
+          }
+        }
       }
+      Map<String, Double> byLanguage = new TreeMap<>();
+      if (langSums != null) {
+        float[] sums = langSums.toFloatArray();
+        float[] counts = langCounts.toFloatArray();
+        for (int l = 0; l < sums.length; l++) {
+          if (counts[l] > 0) byLanguage.put(languages.get(l), (double) sums[l] / counts[l]);
+        }
+      }
+      return new Measured(count == 0 ? Double.NaN : sum / count, (long) count, byLanguage);
     }
-    return new Measured(count == 0 ? Double.NaN : sum / count, (long) count);
+  }
+
+  /** (N, L) float: row k is 1 at column {@code languages[k]}, all 0 where it is -1. */
+  private static NDArray oneHot(int[] languages, int l, NDManager m) {
+    float[] out = new float[languages.length * l];
+    for (int k = 0; k < languages.length; k++) if (languages[k] >= 0) out[k * l + languages[k]] = 1f;
+    return m.create(out, new Shape(languages.length, l));
   }
 }

@@ -22,7 +22,7 @@ final class Metrics {
       entropy = out.routing().stream().map(r -> (double) r.entropy()).toList();
     }
     return new MetricPoint(s.step(), s.tokens(), epoch, out.loss(), null, null, lr, out.gradNorm(),
-        tps, mfu, deviceBytes < 0 ? null : deviceBytes, hostBytes, load, entropy, cost);
+        tps, mfu, deviceBytes < 0 ? null : deviceBytes, hostBytes, load, entropy, cost, null);
   }
 
   /**

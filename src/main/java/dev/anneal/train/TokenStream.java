@@ -22,6 +22,16 @@ public interface TokenStream {
     return true;
   }
 
+  /** Names of the documents' languages, indexed by {@link #languageAt}; empty when unknown. */
+  default java.util.List<String> languages() {
+    return java.util.List.of();
+  }
+
+  /** The language (index into {@link #languages}) of the document holding token {@code position}, or -1. */
+  default int languageAt(long position) {
+    return -1;
+  }
+
   /** A stream over an array, with documents starting at the given ascending offsets. */
   static TokenStream of(int[] tokens, long[] documentStarts) {
     return new TokenStream() {

@@ -118,7 +118,7 @@ public final class Trainer {
         MetricsLog log = MetricsLog.append(run.dir())) {
       int seq = t.seqLenOr(p.model().context());
       BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), t.microBatch(), seq, t.seed(), shards.padId());
-      BatchSampler val = new BatchSampler(TokenStreams.of(shards.val()), t.microBatch(), seq, t.seed(), shards.padId());
+      BatchSampler val = new BatchSampler(TokenStreams.val(shards), t.microBatch(), seq, t.seed(), shards.padId());
       Evaluator evaluator = new Evaluator(val, options.evalBatches());
       CausalLm model = Initialisation.model(p, options.init(), root);
       model.useBf16Matmuls(precision.bf16());
@@ -228,14 +228,15 @@ public final class Trainer {
           intervalStart = System.nanoTime();
         }
         if (state.step() % t.evalEvery() == 0 || last) {
-          double valLoss;
+          Evaluator.Measured measured;
           try {
-            valLoss = evaluator.loss(model, root);
+            measured = evaluator.measure(model, root);
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
             throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
           }
-          MetricPoint point = MetricPoint.eval(state.step(), valLoss);
+          double valLoss = measured.loss();
+          MetricPoint point = MetricPoint.eval(state.step(), valLoss, measured.byLanguage());
           log.write(point);
           listener.onMetric(point);
           if (Double.isNaN(state.bestValLoss()) || valLoss < state.bestValLoss()) {

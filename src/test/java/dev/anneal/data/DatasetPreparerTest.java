@@ -77,6 +77,12 @@ class DatasetPreparerTest {
         assertThat(shard.length() - end).isLessThan(64);
       }
       assertThat(fim).isEqualTo(summary.fimDocuments());
+      // Each validation document's language, for the validation loss by language.
+      assertThat(shards.valLanguageNames()).isEqualTo(wantVal.stream().map(Sample::language).distinct().sorted().toList());
+      long[] valStarts = shards.val().documentStarts();
+      for (int d = 0; d < valStarts.length; d++) {
+        assertThat(shards.valLanguageNames().get(shards.valLanguageAt(valStarts[d]))).isEqualTo(wantVal.get(d).language());
+      }
     }
   }
 

@@ -19,7 +19,7 @@ class MetricsLogTest {
   static MetricPoint full(long step) {
     return new MetricPoint(step, step * 4096, 0.5, 2.5, 2.7, Math.exp(2.7), 3e-4, 0.9, 1234.5,
         0.41, 8_000_000_000L, 2_000_000_000L, List.of(List.of(0.25, 0.75), List.of(0.5, 0.5)),
-        List.of(0.6, 0.69), 1.25);
+        List.of(0.6, 0.69), 1.25, null);
   }
 
   @Test
@@ -45,6 +45,21 @@ class MetricsLogTest {
     assertThat(back.details()).containsEntry("to_step", 5).containsEntry("lr_cut", 0.5);
     assertThat(Files.readString(run.resolve(MetricsLog.EVENTS_FILE)))
         .contains("\"time\":\"2026-11-24T10:00:00Z\"");
+  }
+
+  @Test
+  void anEvaluationsLossByLanguageRoundTripsUnderItsSnakeCaseKey() throws Exception {
+    MetricPoint eval = MetricPoint.eval(20, 2.25, Map.of("rust", 2.5, "java", 2.0));
+    try (MetricsLog log = MetricsLog.append(run)) {
+      log.write(eval);
+      log.write(MetricPoint.eval(30, 2.0));
+    }
+    List<String> lines = Files.readAllLines(run.resolve(MetricsLog.METRICS_FILE));
+    assertThat(lines.get(0)).contains("\"val_loss_by_language\":{\"java\":2.0,\"rust\":2.5}");
+    assertThat(lines.get(1)).doesNotContain("by_language");
+    List<MetricPoint> back = MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE));
+    assertThat(back.get(0)).isEqualTo(eval);
+    assertThat(back.get(1).valLossByLanguage()).isNull();
   }
 
   @Test

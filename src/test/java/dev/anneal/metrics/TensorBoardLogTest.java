@@ -28,7 +28,7 @@ class TensorBoardLogTest {
   void everyPointAndEventIsARecordWithGoodCrcs() throws IOException {
     try (MetricsLog log = MetricsLog.append(tmp)) {
       log.write(new MetricPoint(10, 20480L, null, 3.25, null, null, 3e-4, 0.5, 1234.5, 0.31,
-          3L << 30, 1L << 29, List.of(List.of(0.75, 0.25), List.of(0.5, 0.5)), List.of(0.6, 0.69), null));
+          3L << 30, 1L << 29, List.of(List.of(0.75, 0.25), List.of(0.5, 0.5)), List.of(0.6, 0.69), null, null));
       log.write(MetricPoint.eval(10, 3.5));
       log.write(RunEvent.of(12, RunEvent.ROLLBACK, "loss spiked, back to step 8"));
       log.write(RunEvent.of(14, RunEvent.BAND_CROSSING, "warmup done"));
