@@ -3,6 +3,7 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
 import dev.anneal.engine.FusedAttention;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A decoder-only language model of any family Anneal knows (GPT-2, Llama, Qwen2, Mixtral, seed
@@ -125,6 +127,32 @@ public final class CausalLm implements AutoCloseable {
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     return run(ids, pass);
+  }
+
+  /**
+   * A training forward and backward with activation checkpointing: the blocks run once without
+   * keeping their activations and again, one at a time, for the backward ({@link Checkpointing}).
+   * The gradients it leaves on the trainable parameters (added to what is there, as a backward
+   * does) equal those of {@code backward(objective(forward(ids, docIds, true).logits()) +
+   * auxWeight · auxLoss)}; dropout draws the same masks in both runs of a block.
+   *
+   * @param ids       (B, T) int64 token ids; its manager receives what outlives a block
+   * @param docIds    (B, T) int64 document ids, or null (as {@link #forward(NDArray, NDArray, boolean)})
+   * @param gc        the open gradient collector (recording on)
+   * @param objective logits (B, T, V) → the scalar to differentiate; arrays it keeps must be
+   *                  attached elsewhere, the rest is closed after the head's backward
+   * @param auxWeight scalar weighting the MoE switch loss as the objective weights the loss
+   * @return per MoE layer, what its router did (once, from the first run)
+   */
+  public List<LayerRouting> backwardCheckpointed(NDArray ids, NDArray docIds, GradientCollector gc,
+      UnaryOperator<NDArray> objective, NDArray auxWeight) {
+    int t = checkIds(ids);
+    NDManager m = ids.getManager();
+    ForwardPass pass = new ForwardPass(m, true, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+    pass.fusedAttention = fusedAttention;
+    pass.causalOnly = docIds == null;
+    boolean dropout = spec.dropout() > 0 || (lora != null && lora.dropout() > 0);
+    return Checkpointing.run(decoder, pass, ids, gc, objective, auxWeight, dropout, lora == null);
   }
 
   /**

@@ -3,9 +3,32 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 
-/** A family's body: token ids (B, T) int64 → logits (B, T, V). */
+/**
+ * A family's body in three stages, token ids (B, T) int64 → embeddings (B, T, C) → L blocks →
+ * logits (B, T, V). The stages are separate so activation checkpointing ({@link Checkpointing})
+ * can run and re-run one block at a time.
+ */
 interface Decoder {
-  NDArray logits(NDArray ids, ForwardPass pass);
+  /** Token ids (B, T) → the first block's input (B, T, C); also prepares the pass (rotary tables). */
+  NDArray embed(NDArray ids, ForwardPass pass);
+
+  int layers();
+
+  /** Block {@code layer}: (B, T, C) → (B, T, C). */
+  NDArray block(int layer, NDArray x, ForwardPass pass);
+
+  /** The last block's output (B, T, C) → float32 logits (B, T, V): final norm and head. */
+  NDArray head(NDArray x, ForwardPass pass);
+
+  /** The whole forward, each block's intermediates scoped to it ({@link ForwardPass#block}). */
+  default NDArray logits(NDArray ids, ForwardPass pass) {
+    NDArray x = embed(ids, pass);
+    for (int l = 0; l < layers(); l++) {
+      int layer = l;
+      x = pass.block(x, in -> block(layer, in, pass));
+    }
+    return head(x, pass);
+  }
 
   /** Every projection of every block, for LoRA switching and merging. */
   List<Linear> projections();

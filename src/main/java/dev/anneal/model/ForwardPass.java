@@ -41,6 +41,8 @@ final class ForwardPass {
   NDArray cos;
   NDArray sin;
   final List<LayerRouting> routing = new ArrayList<>();
+  /** Blocks now run a second time for their backward (activation checkpointing): report no routing. */
+  boolean recomputing;
   private NDArray auxLoss;
 
   ForwardPass(NDManager manager, boolean training, int offset, NDArray mask, KvCache cache, boolean bf16) {
@@ -133,6 +135,13 @@ final class ForwardPass {
 
   NDArray auxLoss() {
     return auxLoss;
+  }
+
+  /** The switch loss added since the last call (null if none), and a fresh start. */
+  NDArray takeAuxLoss() {
+    NDArray taken = auxLoss;
+    auxLoss = null;
+    return taken;
   }
 
   /**

@@ -29,7 +29,7 @@ final class Gpt2Decoder implements Decoder {
   }
 
   @Override
-  public NDArray logits(NDArray ids, ForwardPass pass) {
+  public NDArray embed(NDArray ids, ForwardPass pass) {
     long t = ids.getShape().get(1);
     if (pass.offset + t > m.context()) {
       throw new IllegalArgumentException("positions up to " + (pass.offset + t)
@@ -37,8 +37,21 @@ final class Gpt2Decoder implements Decoder {
     }
     NDArray positions = pass.manager.arange(pass.offset, pass.offset + t, 1, DataType.INT64);
     NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(positions, wpe));
-    x = pass.dropout(x, m.dropout());
-    for (Gpt2Block b : blocks) x = pass.block(x, in -> b.forward(in, pass));
+    return pass.dropout(x, m.dropout());
+  }
+
+  @Override
+  public int layers() {
+    return blocks.size();
+  }
+
+  @Override
+  public NDArray block(int layer, NDArray x, ForwardPass pass) {
+    return blocks.get(layer).forward(x, pass);
+  }
+
+  @Override
+  public NDArray head(NDArray x, ForwardPass pass) {
     return pass.float32(pass.linear(lnF.forward(x), head, null));
   }
 

@@ -27,10 +27,23 @@ final class LlamaDecoder implements Decoder {
   }
 
   @Override
-  public NDArray logits(NDArray ids, ForwardPass pass) {
+  public NDArray embed(NDArray ids, ForwardPass pass) {
     rope.select(pass, pass.offset, Math.toIntExact(ids.getShape().get(1)));
-    NDArray x = pass.dropout(Ops.embedding(ids, embed), m.dropout());
-    for (LlamaBlock b : blocks) x = pass.block(x, in -> b.forward(in, pass));
+    return pass.dropout(Ops.embedding(ids, embed), m.dropout());
+  }
+
+  @Override
+  public int layers() {
+    return blocks.size();
+  }
+
+  @Override
+  public NDArray block(int layer, NDArray x, ForwardPass pass) {
+    return blocks.get(layer).forward(x, pass);
+  }
+
+  @Override
+  public NDArray head(NDArray x, ForwardPass pass) {
     return pass.float32(pass.linear(norm.forward(x), head, null));
   }
 

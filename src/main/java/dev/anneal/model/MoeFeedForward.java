@@ -77,7 +77,10 @@ final class MoeFeedForward implements FeedForward {
     NDArray sorted = NDArrays.concat(outputs, 0).mul(weights);
     NDArray y = sorted.get(order.argSort(0, true)).reshape(n, k, c).sum(new int[] {1});
     if (shared != null) y = y.add(shared.forward(flat, pass));
-    pass.routing.add(router.record(layer, d, counts, pass));
+    router.addAuxLoss(d, counts, pass);
+    // A block recomputed for its backward (activation checkpointing) routes exactly as its
+    // first forward did, which already reported: reporting again would count the step twice.
+    if (!pass.recomputing) pass.routing.add(router.record(layer, d, counts));
     return y.reshape(shape);
   }
 

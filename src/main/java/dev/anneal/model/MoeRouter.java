@@ -56,11 +56,11 @@ final class MoeRouter {
   }
 
   /**
-   * Records load and entropy, and adds the switch loss while training with aux_loss balancing.
+   * Records load and entropy for the charts and the aux-free balancing update.
    *
    * @param counts routed slots per expert (E), summing to N·k
    */
-  LayerRouting record(int layer, Decision d, float[] counts, ForwardPass pass) {
+  LayerRouting record(int layer, Decision d, float[] counts) {
     long n = d.probs().getShape().get(0);
     float slots = n * spec.expertsPerToken();
     float[] load = new float[counts.length];
@@ -68,17 +68,25 @@ final class MoeRouter {
     NDArray logits = d.logits().stopGradient();
     float entropy = logits.softmax(-1).mul(logits.logSoftmax(-1)).sum(new int[] {-1}).mean()
         .neg().toType(DataType.FLOAT32, false).getFloat();
-    if (pass.training && spec.balancing() == Balancing.AUX_LOSS && spec.auxLossWeight() > 0) {
-      float[] fraction = new float[counts.length];
-      for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
-      // A copy libtorch owns: create() wraps the Java array (from_blob), and autograd keeps f
-      // for the backward after the block's manager has closed its handle and the buffer with it.
-      NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false).duplicate();
-      NDArray meanProb = d.probs().mean(new int[] {0});
-      float scale = (float) (counts.length * spec.auxLossWeight());
-      pass.addAuxLoss(Ops.scale(meanProb.mul(f).sum(), scale));
-    }
     return new LayerRouting(layer, load, entropy);
+  }
+
+  /**
+   * Adds the switch loss to the pass while training with aux_loss balancing; nothing otherwise.
+   *
+   * @param counts routed slots per expert (E), summing to N·k
+   */
+  void addAuxLoss(Decision d, float[] counts, ForwardPass pass) {
+    if (!pass.training || spec.balancing() != Balancing.AUX_LOSS || spec.auxLossWeight() <= 0) return;
+    long n = d.probs().getShape().get(0);
+    float[] fraction = new float[counts.length];
+    for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;
+    // A copy libtorch owns: create() wraps the Java array (from_blob), and autograd keeps f
+    // for the backward after the block's manager has closed its handle and the buffer with it.
+    NDArray f = pass.manager.create(fraction).toType(d.probs().getDataType(), false).duplicate();
+    NDArray meanProb = d.probs().mean(new int[] {0});
+    float scale = (float) (counts.length * spec.auxLossWeight());
+    pass.addAuxLoss(Ops.scale(meanProb.mul(f).sum(), scale));
   }
 
   /**

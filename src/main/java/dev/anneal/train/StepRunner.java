@@ -34,10 +34,13 @@ final class StepRunner {
   private final CausalLm model;
   private final Map<String, NDArray> params;
   private final double lossClamp;
+  private final boolean checkpointing;
   private float distortNext = 1f;
 
-  StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp) {
+  /** @param checkpointing recompute each block's activations in the backward instead of keeping them */
+  StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp, boolean checkpointing) {
     this.model = model;
+    this.checkpointing = checkpointing;
     this.params = params;
     this.lossClamp = lossClamp == null ? Double.NaN : lossClamp;
   }
@@ -72,27 +75,33 @@ final class StepRunner {
         NDArray docs = b.docIdsFor(mb);
         NDArray mask = mb.create(b.mask(), shape);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          ForwardResult r = model.forward(ids, docs, true);
-          NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
-          NDArray value = loss.stopGradient();
-          // Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient:
-          // loss · clamp / max(loss, clamp), the factor detached. Scalars from full(), owned by
-          // libtorch: DJL's mul(Number) frees its scalar while autograd still holds it (Ops.scale).
-          if (Double.isFinite(lossClamp)) {
-            NDArray c = mb.full(new Shape(), (float) lossClamp);
-            loss = loss.mul(c.div(value.maximum(c)));
+          NDArray value;
+          if (checkpointing) {
+            // The same loss as below, differentiated in pieces: the head's part here, each
+            // block's switch loss (weighted alike) when the block is recomputed.
+            NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
+            NDArray[] kept = new NDArray[1];
+            routing.addAll(model.backwardCheckpointed(ids, docs, gc, logits -> {
+              NDArray loss = LmLoss.crossEntropy(logits, targets, mask);
+              kept[0] = loss.stopGradient();
+              kept[0].attach(mb); // outlives the head's manager
+              return clamped(loss, kept[0], mb).mul(weight);
+            }, weight));
+            value = kept[0];
+          } else {
+            ForwardResult r = model.forward(ids, docs, true);
+            NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
+            value = loss.stopGradient();
+            loss = clamped(loss, value, mb);
+            if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+            if (distort != 1f) loss = loss.mul(mb.full(new Shape(), distort));
+            gc.backward(loss.mul(share));
+            routing.addAll(r.routing());
           }
-          if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-          if (distort != 1f) {
-            NDArray factor = mb.full(new Shape(), distort);
-            loss = loss.mul(factor);
-            value = value.mul(factor);
-          }
-          gc.backward(loss.mul(share));
+          if (distort != 1f) value = value.mul(mb.full(new Shape(), distort));
           value = value.mul(share);
           value.attach(step);
           lossSum = lossSum == null ? value : lossSum.add(value);
-          routing.addAll(r.routing());
         }
       }
       tokens += (long) b.rows() * b.cols();
@@ -101,6 +110,19 @@ final class StepRunner {
     NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
     float[] read = NDArrays.stack(new NDList(lossSum, norm.reshape(new Shape()))).toFloatArray();
     return new Outcome(read[0], read[1], tokens, average(routing));
+  }
+
+  /**
+   * Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient:
+   * loss · clamp / max(loss, clamp), the factor detached. Scalars from full(), owned by libtorch:
+   * DJL's mul(Number) frees its scalar while autograd still holds it (Ops.scale).
+   *
+   * @param value the loss, detached
+   */
+  private NDArray clamped(NDArray loss, NDArray value, NDManager mb) {
+    if (!Double.isFinite(lossClamp)) return loss;
+    NDArray c = mb.full(new Shape(), (float) lossClamp);
+    return loss.mul(c.div(value.maximum(c)));
   }
 
   /**

@@ -82,7 +82,7 @@ public final class TrainBench {
       var params = model.trainableParameters();
       try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
           DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
-        TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), opt);
+        TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();

@@ -134,7 +134,7 @@ public final class Trainer {
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       LrSchedule schedule = LrSchedule.of(t);
-      TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), optimizer);
+      TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
       double peakFlops = peak.flops();
       run.update("running", Map.of("device", banner));

@@ -19,10 +19,15 @@ final class TrainingStep {
   private final StepRunner runner;
   private final AdamW optimizer;
 
-  TrainingStep(CausalLm model, Map<String, NDArray> params, Double lossClamp, AdamW optimizer) {
+  /**
+   * @param checkpointing recompute each block's activations in the backward pass instead of
+   *                      keeping them ({@code training.activation_checkpointing})
+   */
+  TrainingStep(CausalLm model, Map<String, NDArray> params, Double lossClamp, boolean checkpointing,
+      AdamW optimizer) {
     this.model = model;
     this.params = params;
-    this.runner = new StepRunner(model, params, lossClamp);
+    this.runner = new StepRunner(model, params, lossClamp, checkpointing);
     this.optimizer = optimizer;
   }
 

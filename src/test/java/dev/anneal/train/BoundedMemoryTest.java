@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Nothing of a step or an evaluation outlives it: the arrays under the trainer's root manager
  * (model, optimizer state, and whatever a step leaves behind) are counted after every step, and
  * the count must stay where it was once the optimizer's moments exist, across evaluations and
- * checkpoints, for a dense model and for an MoE whose routing bias moves each step.
+ * checkpoints, for a dense model and for an MoE whose routing bias moves each step, with and
+ * without activation checkpointing.
  */
 class BoundedMemoryTest {
   @TempDir static Path dir;
@@ -42,9 +43,11 @@ class BoundedMemoryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"gpt2", "llama", "moe"})
+  @ValueSource(strings = {"gpt2", "llama", "moe", "gpt2-checkpointed", "moe-checkpointed"})
   void arraysUnderTheRootStayFlatAcrossStepsAndEvaluations(String kind) throws Exception {
-    String yaml = kind.equals("moe") ? moePreset(kind, 24) : TinyDataset.preset(kind, kind, 24);
+    String family = kind.replace("-checkpointed", "");
+    String yaml = family.equals("moe") ? moePreset(kind, 24) : TinyDataset.preset(kind, family, 24);
+    if (kind.endsWith("-checkpointed")) yaml = yaml.replace("seed: 7}", "seed: 7, activation_checkpointing: true}");
     Map<Long, Integer> counts = new TreeMap<>();
     TrainResult r = new Trainer(PresetLoader.parse(yaml, kind), TrainOptions.of(data, dir.resolve("runs-" + kind)),
         TrainingListener.NONE, new TrainerControl())

@@ -31,7 +31,7 @@ class LoraTrainingTest {
       Map<String, float[]> adaptersBefore = snapshot(model.loraParameters());
       Map<String, NDArray> trainable = model.trainableParameters();
       assertThat(trainable.keySet()).allMatch(n -> n.contains("lora_"));
-      StepRunner runner = new StepRunner(model, trainable, null);
+      StepRunner runner = new StepRunner(model, trainable, null, false);
       try (AdamW opt = new AdamW(0.9, 0.95, 1e-8, 0.1, Set.copyOf(trainable.keySet()), root.newSubManager())) {
         for (int step = 0; step < 5; step++) {
           try (NDManager m = root.newSubManager()) {

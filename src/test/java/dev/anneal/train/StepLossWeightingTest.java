@@ -49,7 +49,7 @@ class StepLossWeightingTest {
         }
       }
       expected /= few.countedTokens() + many.countedTokens();
-      StepRunner runner = new StepRunner(model, model.trainableParameters(), null);
+      StepRunner runner = new StepRunner(model, model.trainableParameters(), null, false);
       try (NDManager step = root.newSubManager()) {
         StepRunner.Outcome out = runner.run(List.of(few, many), 0, step);
         assertThat(out.loss()).isCloseTo(expected, within(1e-5));
