@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchTrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--preset", paramLabel = "PRESET", description = "Preset to time (default ${DEFAULT-VALUE}).")
-  String preset = "nano";
+  @Option(names = "--preset", paramLabel = "PRESET", description = "Preset to time (default nano; nano-long with --activation-checkpointing).")
+  String preset;
 
   @Option(names = "--steps", paramLabel = "N", description = "Measured steps (default ${DEFAULT-VALUE}; 1000 shows memory growth).")
   int steps = 30;
@@ -52,12 +52,16 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "Record libtorch's profiler over the measured steps into FILE (Chrome trace JSON) and print the operators by self time. Slows the steps: use few.")
   Path profile;
 
+  @Option(names = "--activation-checkpointing",
+      description = "Run the preset plain, then with activation checkpointing, in this one process, and compare peak memory (resident, reset between the two) and speed. Default preset then: nano-long, where activations dominate.")
+  boolean checkpointing;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    Preset p = Presets.registry().resolve(preset);
+    Preset p = Presets.registry().resolve(preset != null ? preset : checkpointing ? "nano-long" : "nano");
     if (precision != null) {
       Precision wanted;
       try {
@@ -84,6 +88,19 @@ final class BenchTrainCommand implements Callable<Integer> {
     if (choice.note() != null) {
       if (device != null) throw new IllegalStateException("--device " + device + ": " + choice.note());
       System.err.println("note: " + choice.note() + "; timing on the CPU");
+    }
+    if (checkpointing) {
+      if (warmup < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--activation-checkpointing needs --warmup 1 or more: memory is measured against the state between steps");
+      }
+      TrainBench.Result plain = TrainBench.run(p.withTraining(p.training().with(null, null, null, false)),
+          choice.device(), threads, warmup, steps, false, null);
+      dev.anneal.engine.NativeMemory.trim(); // the plain run's freed memory goes back before the second
+      TrainBench.Result ckpt = TrainBench.run(p.withTraining(p.training().with(null, null, null, true)),
+          choice.device(), threads, warmup, steps, false, null);
+      CheckpointingReport.print(spec.commandLine().getOut(), plain, ckpt, json);
+      return 0;
     }
     TrainBench.Result r = TrainBench.run(p, choice.device(), threads, warmup, steps,
         javaShare && profile == null, profile);

@@ -30,6 +30,21 @@ public final class ProcessMemory {
     return Runtime.getRuntime().totalMemory();
   }
 
+  /**
+   * Starts the peak ({@code VmHWM}) over from the current resident size, so a later {@link
+   * #peakResidentBytes} is the peak since now (Linux: "5" to {@code /proc/self/clear_refs}).
+   *
+   * @return false where the peak cannot be reset (not Linux, or not allowed)
+   */
+  public static boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Peak resident bytes ({@code VmHWM}), or the current figure where unknown. */
   public static long peakResidentBytes() {
     if (Files.isReadable(STATUS)) {

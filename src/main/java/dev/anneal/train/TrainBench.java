@@ -37,7 +37,17 @@ public final class TrainBench {
       double tokensPerSecond, double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
       double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
       long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter, double mfu,
-      String peakSource, long peakDeviceMemory) {
+      String peakSource, long peakDeviceMemory, boolean checkpointing, long stepBaseline,
+      long stepPeak, double estimatedActivations) {
+
+    /**
+     * Memory the measured steps took above what lives between steps (weights, gradients,
+     * optimizer moments): the activations and a step's temporaries; -1 where the peak could not
+     * be reset.
+     */
+    public long stepActivations() {
+      return stepPeak < 0 ? -1 : stepPeak - stepBaseline;
+    }
 
     /** Model FLOP/s as a fraction of the in-process GEMM throughput. */
     public double gemmRatio() {
@@ -88,8 +98,17 @@ public final class TrainBench {
         List<Long> quarters = new ArrayList<>();
         double[] ms = new double[steps];
         StackSampler sampler2 = new StackSampler(Thread.currentThread());
+        long warmupPeak = 0;
+        long stepBaseline = 0;
+        boolean peakReset = false;
         for (int s = 0; s < warmup + steps; s++) {
           if (s == warmup) {
+            // Between steps only weights, gradients and optimizer moments live: the baseline the
+            // measured steps' peak is taken against, with freed heap returned to the system first.
+            warmupPeak = ProcessMemory.peakResidentBytes();
+            dev.anneal.engine.NativeMemory.trim();
+            stepBaseline = ProcessMemory.residentBytes();
+            peakReset = ProcessMemory.resetPeak();
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();
             if (sampleStacks) sampler2.start();
@@ -117,12 +136,15 @@ public final class TrainBench {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         long peakDevice = memory.peakBytes();
+        long stepPeak = peakReset ? ProcessMemory.peakResidentBytes() : -1;
+        double estimated = Estimator.estimate(preset).memory().activations();
         return new Result(preset.name(), device.toString(), precision.label() + (setup.tf32() ? " · TF32" : ""),
             JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
             gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()), javaShare, sorted[steps / 2],
-            rssAfterWarmup, ProcessMemory.residentBytes(), ProcessMemory.peakResidentBytes(),
+            rssAfterWarmup, ProcessMemory.residentBytes(), Math.max(warmupPeak, ProcessMemory.peakResidentBytes()),
             nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters),
-            tps * flopsPerToken / peak.flops(), peak.source(), peakDevice);
+            tps * flopsPerToken / peak.flops(), peak.source(), peakDevice, t.activationCheckpointing(),
+            stepBaseline, stepPeak, estimated);
       }
     }
   }

@@ -36,6 +36,22 @@ class BenchTrainCommandTest {
   }
 
   @Test
+  void comparesPlainAndCheckpointedStepsInOneRun(@TempDir Path dir) throws Exception {
+    CliTest.Result r = CliTest.run("bench", "train", "--activation-checkpointing", "--preset",
+        preset(dir).toString(), "--device", "cpu", "--steps", "2", "--warmup", "1", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    for (String run : new String[] {"plain", "checkpointed"}) {
+      assertThat(j.at("/" + run + "/tokens_per_s").asDouble()).as(run).isPositive();
+      assertThat(j.at("/" + run + "/peak_memory_bytes").asLong()).as(run)
+          .isGreaterThanOrEqualTo(j.at("/" + run + "/between_steps_bytes").asLong());
+      assertThat(j.at("/" + run + "/estimated_activation_bytes").asDouble()).as(run).isPositive();
+    }
+    assertThat(j.get("step_time_ratio").asDouble()).isPositive();
+    assertThat(j.get("peak_memory_ratio").asDouble()).isPositive();
+  }
+
+  @Test
   void anUnknownDeviceIsOneLine(@TempDir Path dir) throws Exception {
     CliTest.Result r = CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "tpu");
     assertThat(r.code()).isNotZero();

@@ -10,18 +10,27 @@ import dev.anneal.preset.Position;
  * one micro batch of B sequences of T tokens (after Korthikanti et al. 2022, "Reducing Activation
  * Recomputation in Large Transformer Models", without dropout masks since our models use none).
  *
- * <p>Per layer, with a = bytes per activation value: the two norm inputs (2·BTC), q, k and v
- * (BT·(H·D + 2·Hkv·D)), the rotated q and k under RoPE, the softmax probabilities (B·H·T², gone
- * with fused attention), the attention context (BT·H·D), and the feed-forward's inputs and
- * intermediates (GELU: BTC + 2·BTI; SwiGLU: BTC + 4·BTI, per routed expert chosen plus shared).
- * With checkpointing only each layer's input (BTC) is kept, plus one layer recomputed at a time.
- * The loss needs the logits in 16 or 32 bits plus fp32 copies for the softmax and its gradient.
+ * <p>Per layer, with a = bytes per activation value: the two norm inputs (2·BTC), the first
+ * norm's output (BTC, the q/k/v projections' input), q, k and v (BT·(H·D + 2·Hkv·D)), the rotated
+ * q and k under RoPE, the softmax probabilities (B·H·T²; fused attention keeps its output, BT·H·D,
+ * and a log-sum-exp per row instead), the attention context (BT·H·D), and the feed-forward's
+ * inputs and intermediates (GELU: BTC + 2·BTI; SwiGLU: BTC + 4·BTI, per routed expert chosen plus
+ * shared). The loss needs the logits in 16 or 32 bits plus fp32 copies for the softmax and its
+ * gradient. During the backward pass one layer's gradients exist beside what is kept.
+ *
+ * <p>With checkpointing only each layer's input (BTC) is kept, and one layer is recomputed at a
+ * time; while it runs it holds every intermediate it makes, not only those the backward needs
+ * (Anneal frees a block's arrays when the block ends), and then their gradients: measured on the
+ * {@code nano-long} bench (CPU, fp32), about {@value #RECOMPUTE_LAYERS} layers' worth of kept
+ * activations.
  *
  * @param stored     checkpoints or full activations kept across layers
  * @param working    the largest transient set: one recomputed layer plus the logits
  * @param hostStored the part of {@code stored} moved to host RAM (CPU checkpointing)
  */
 public record ActivationMemory(double stored, double working, double hostStored) {
+  /** A recomputed layer's peak, in layers of kept activations (measured, see above). */
+  static final double RECOMPUTE_LAYERS = 4.5;
 
   /** Activation bytes on the device. */
   public double onDevice() {
@@ -36,10 +45,10 @@ public record ActivationMemory(double stored, double working, double hostStored)
     double q = m.queryWidth();
     double kv = m.kvWidth();
 
-    double attention = bt * (2 * c + q + 2 * kv + q) * a;
+    double attention = bt * (3 * c + q + 2 * kv + q) * a;
     if (m.position() == Position.ROPE) attention += bt * (q + kv) * a;
     attention += flashAttention
-        ? bt * m.heads() * 4.0 // log-sum-exp per row, fp32
+        ? bt * m.heads() * 4.0 + bt * q * a // log-sum-exp per row (fp32) and the output
         : (double) batch * m.heads() * seq * (double) seq * a;
 
     double perMlpIntermediate = m.activation() == Activation.SWIGLU ? 4 : 2;
@@ -60,10 +69,10 @@ public record ActivationMemory(double stored, double working, double hostStored)
     double logits = bt * m.vocab() * (a + 4 + 4);
     double edges = 3 * bt * c * a; // embedding output, final norm in and out
     if (!checkpointing) {
-      return new ActivationMemory(m.layers() * layer + edges, logits, 0);
+      return new ActivationMemory(m.layers() * layer + edges, logits + layer, 0);
     }
     double checkpoints = m.layers() * bt * c * a;
-    return new ActivationMemory(checkpoints + edges, layer + logits,
+    return new ActivationMemory(checkpoints + edges, RECOMPUTE_LAYERS * layer + logits,
         cpuCheckpointing ? checkpoints : 0);
   }
 }
