@@ -52,6 +52,28 @@ class ArchitectureTest {
         .check(MAIN);
   }
 
+  /**
+   * The studio's background work goes through its task executor: no ViewModel or view starts a
+   * thread or a pool of its own. Read in the sources, where the forms to avoid are plain to see.
+   */
+  @Test
+  void theStudioStartsThreadsOnlyInItsTaskExecutor() throws java.io.IOException {
+    java.nio.file.Path ui = java.nio.file.Path.of("src/main/java/dev/anneal/ui");
+    java.nio.file.Path executor = ui.resolve("task/FxTaskExecutor.java");
+    java.util.List<String> forbidden = java.util.List.of("new Thread(", "Thread.ofPlatform", "Thread.ofVirtual",
+        "Executors.", "Workers", "supplyAsync(", "runAsync(", "new Timer(");
+    java.util.List<String> found = new java.util.ArrayList<>();
+    try (var files = java.nio.file.Files.walk(ui)) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+        if (f.equals(executor)) continue;
+        String text = java.nio.file.Files.readString(f);
+        forbidden.stream().filter(text::contains).forEach(s -> found.add(f + ": " + s));
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(executor).isRegularFile();
+    org.assertj.core.api.Assertions.assertThat(found).as("background work outside the task executor").isEmpty();
+  }
+
   @Test
   void theCoreDoesNotDependOnTheUi() {
     noClasses().that().resideOutsideOfPackage("dev.anneal.ui..")

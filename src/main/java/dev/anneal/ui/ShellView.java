@@ -38,21 +38,21 @@ public final class ShellView {
   public ShellView(ShellViewModel vm) {
     this.vm = vm;
     factories.put("Presets", () -> {
-      var presets = new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir());
+      var presets = new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir(), vm.tasks());
       var sweep = new dev.anneal.ui.preset.SweepPanel(new dev.anneal.ui.preset.SweepViewModel(
-          vm.workspaceProperty().get(), () -> presets.presetProperty().get(), javafx.application.Platform::runLater));
+          vm.workspaceProperty().get(), () -> presets.presetProperty().get(), vm.tasks()));
       return new BorderPane(new PresetsView(presets).root(), null, null, sweep.root(), null);
     });
     factories.put("Datasets", () -> {
-      DatasetsViewModel datasets = new DatasetsViewModel(vm.workspaceProperty().get());
+      DatasetsViewModel datasets = new DatasetsViewModel(vm.workspaceProperty().get(), vm.tasks());
       // A dataset built by Train shows up here without pressing Refresh.
       vm.datasetsChangedProperty().addListener((o, a, b) -> datasets.refresh());
       return new DatasetsView(datasets).root();
     });
-    factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm::openRun, vm::resumeRun)).root());
+    factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm.tasks(), vm::openRun, vm::resumeRun)).root());
     factories.put("Train", () -> trainView(vm, onShutdown));
     factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
-        vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir())).root());
+        vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir(), vm.tasks())).root());
 
     VBox nav = new VBox(4);
     nav.setId("navigation");
@@ -192,8 +192,7 @@ public final class ShellView {
   private static Parent trainView(ShellViewModel vm, java.util.List<Runnable> onShutdown) {
     // Every core by default, as the CLI does; the Threads box in Train offers fewer.
     int threads = Runtime.getRuntime().availableProcessors();
-    TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(),
-        javafx.application.Platform::runLater, threads);
+    TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(), vm.tasks(), threads);
     train.onDatasetsChanged(vm::datasetsChanged);
     // The devices come from the engine, which may still be starting: offer them once it has said.
     train.offerDevices(vm.trainingDevices());

@@ -4,11 +4,12 @@ import dev.anneal.AppEnvironment;
 import dev.anneal.engine.EngineInfo;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -45,7 +46,11 @@ public final class ShellViewModel {
   /** Counts up each time a dataset may have appeared (Train built one). */
   private final javafx.beans.property.IntegerProperty datasetsChanged = new javafx.beans.property.SimpleIntegerProperty();
 
-  public ShellViewModel(Workspace initial) {
+  private final TaskExecutor tasks;
+
+  /** @param tasks runs the studio's background work; the sections' ViewModels get it too */
+  public ShellViewModel(Workspace initial, TaskExecutor tasks) {
+    this.tasks = tasks;
     workspace.set(initial);
     recent.add(initial.root());
     // A run belongs to its workspace: another workspace starts with an empty Train view.
@@ -101,22 +106,23 @@ public final class ShellViewModel {
    * future completes once the status bar shows it.
    */
   public CompletableFuture<EngineInfo> probeEngine() {
-    CompletableFuture<EngineInfo> shown = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
+    record Probed(EngineInfo info, String offer) {}
+    return tasks.execute(BackgroundTask.of("engine-probe", ctx -> {
       EngineInfo info = EngineInfo.probe();
       dev.anneal.StartupTrace.mark("engine probed");
       // Asked only when the engine sees no GPU: nvidia-smi takes tens of milliseconds.
       String offer = info.gpus() > 0 ? "" : dev.anneal.engine.GpuSetup.offer(info,
           dev.anneal.engine.NvidiaSmi.name(0)).orElse("");
-      Platform.runLater(() -> {
-        gpuOffer.set(offer);
-        showEngine(info);
-        shown.complete(info);
-      });
-    }, "engine-probe");
-    t.setDaemon(true);
-    t.start();
-    return shown;
+      return new Probed(info, offer);
+    }).onSuccess(p -> {
+      gpuOffer.set(p.offer());
+      showEngine(p.info());
+    }).onFailure(m -> engine.set("The PyTorch engine did not start: " + m))).thenApply(Probed::info);
+  }
+
+  /** What runs the studio's background work. */
+  public TaskExecutor tasks() {
+    return tasks;
   }
 
   /** Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread. */

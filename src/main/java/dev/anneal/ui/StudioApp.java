@@ -6,11 +6,13 @@ import dev.anneal.engine.EngineInfo;
 import dev.anneal.engine.EnginePlan;
 import dev.anneal.engine.EngineStartup;
 import dev.anneal.task.Progress;
-import dev.anneal.ui.fx.Latest;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.FxTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -44,25 +46,26 @@ public final class StudioApp extends Application {
     // First start: the engine's natives unpack before the window opens, with a progress splash.
     Splash splash = new Splash(plan.stage());
     splash.show();
-    Latest<Progress> progress = new Latest<>(splash::update);
-    Thread t = new Thread(() -> {
-      EngineInfo info = EngineStartup.start(plan, progress::submit);
-      Platform.runLater(() -> {
-        try {
-          // The window opens under the splash, which closes once the window has drawn a frame:
-          // closing it first leaves a second of nothing (or black) on screen.
-          open(stage).showEngine(info);
-          closeAfterNextPulse(splash);
-          if (AotTrainingRun.ON) {
-            AotTrainingRun.exitWhenReady(scene, java.util.concurrent.CompletableFuture.completedFuture(info));
-          }
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+    StudioPreparation.tasks().execute(BackgroundTask.of("engine-start", ctx -> {
+      Consumer<Progress> progress = ctx.latest(splash::update);
+      return EngineStartup.start(plan, progress::accept);
+    }).onSuccess(info -> {
+      try {
+        // The window opens under the splash, which closes once the window has drawn a frame:
+        // closing it first leaves a second of nothing (or black) on screen.
+        open(stage).showEngine(info);
+        closeAfterNextPulse(splash);
+        if (AotTrainingRun.ON) {
+          AotTrainingRun.exitWhenReady(scene, java.util.concurrent.CompletableFuture.completedFuture(info));
         }
-      });
-    }, "engine-start");
-    t.setDaemon(true);
-    t.start();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).onFailure(m -> {
+      splash.close();
+      new Alert(Alert.AlertType.ERROR, "The PyTorch engine did not start: " + m).showAndWait();
+      Platform.exit();
+    }));
   }
 
   private static void closeAfterNextPulse(Splash splash) {
@@ -86,7 +89,8 @@ public final class StudioApp extends Application {
     settingsFile = prepared.settingsFile();
     settings = prepared.settings();
     Workspace workspace = prepared.workspace();
-    ShellViewModel vm = new ShellViewModel(workspace);
+    FxTaskExecutor tasks = StudioPreparation.tasks();
+    ShellViewModel vm = new ShellViewModel(workspace, tasks);
     for (String r : settings.recent().reversed()) {
       if (java.nio.file.Files.isDirectory(Path.of(r))) vm.remember(Path.of(r));
     }
@@ -95,7 +99,7 @@ public final class StudioApp extends Application {
     StartupTrace.mark("shell built");
     shellView = shell;
     // A SIGTERM or logout must not end the JVM under a training step (see TrainViewModel.shutdown).
-    Runtime.getRuntime().addShutdownHook(new Thread(shell::shutdown, "anneal-shutdown"));
+    tasks.atExit("anneal-shutdown", shell::shutdown);
     scene = new Scene(shell.root(), settings.width(), settings.height());
     applyTheme(settings.theme());
     bindShortcuts(stage, vm, shell);

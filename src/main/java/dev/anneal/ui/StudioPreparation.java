@@ -9,12 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.anneal.ui.task.FxTaskExecutor;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
- * What the studio's first frame needs from disk, read on a background thread while JavaFX starts
+ * What the studio's first frame needs from disk, read on a worker thread while JavaFX starts
  * its toolkit on the other core: the saved settings, the workspace they name (the sample
  * workspace, unpacked on a first start, when none), and the presets parsed once so that the
  * Presets view, the first one shown, finds the YAML parser warm.
@@ -23,22 +24,27 @@ final class StudioPreparation {
   /** What {@link StudioApp} opens the window with. */
   record Prepared(Path settingsFile, StudioSettings settings, Workspace workspace) {}
 
-  private static volatile FutureTask<Prepared> pending;
+  private static volatile CompletableFuture<Prepared> pending;
+  /** The studio's executor, made before the toolkit starts so that the reading can use it. */
+  private static volatile FxTaskExecutor tasks;
 
   private StudioPreparation() {}
 
-  /** Starts reading on a background thread; call before the toolkit starts. */
+  /** Starts reading on the studio's executor; call before the toolkit starts. */
   static void start() {
-    FutureTask<Prepared> task = new FutureTask<>(() -> prepare(AppEnvironment.dataDir()));
-    pending = task;
-    Thread t = new Thread(task, "studio-prepare");
-    t.setDaemon(true);
-    t.start();
+    FxTaskExecutor t = tasks();
+    pending = t.supply("studio-prepare", () -> prepare(AppEnvironment.dataDir()));
+  }
+
+  /** The studio's one executor for background work, made by the first caller. */
+  static synchronized FxTaskExecutor tasks() {
+    if (tasks == null) tasks = new FxTaskExecutor();
+    return tasks;
   }
 
   /** The result of {@link #start}, waiting for it; read here and now when nothing was started. */
   static Prepared take() throws IOException {
-    FutureTask<Prepared> task = pending;
+    CompletableFuture<Prepared> task = pending;
     pending = null;
     if (task == null) return prepare(AppEnvironment.dataDir());
     try {

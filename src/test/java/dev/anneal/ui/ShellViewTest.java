@@ -2,6 +2,7 @@ package dev.anneal.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import javafx.scene.Scene;
@@ -23,7 +24,7 @@ class ShellViewTest {
 
   @Start
   void start(Stage stage) {
-    vm = new ShellViewModel(Workspace.open(dir.resolve("ws")));
+    vm = new ShellViewModel(Workspace.open(dir.resolve("ws")), AwaitableTaskExecutor.onFx());
     stage.setScene(new Scene(new ShellView(vm).root(), 1100, 700));
     stage.show();
   }

@@ -15,6 +15,7 @@ import dev.anneal.train.TrainResult;
 import dev.anneal.train.Trainer;
 import dev.anneal.train.TrainerControl;
 import dev.anneal.train.TrainingListener;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.SampleWorkspace;
 import dev.anneal.workspace.Workspace;
 import java.io.ByteArrayOutputStream;
@@ -103,9 +104,11 @@ class StudioTourTest {
     run = r.runDir();
   }
 
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
+
   @Start
   void start(Stage stage) {
-    vm = new ShellViewModel(ws);
+    vm = new ShellViewModel(ws, tasks);
     ShellView view = new ShellView(vm);
     shell = (BorderPane) view.root();
     Scene scene = new Scene(shell, 1440, 900);
@@ -151,8 +154,7 @@ class StudioTourTest {
     // Datasets: the sample dataset the run trained on, opened.
     show(robot, "Datasets");
     robot.interact(() -> robot.lookup("#dataset-list").queryAs(ListView.class).getSelectionModel().select(0));
-    WaitForAsyncUtils.waitForFxEvents();
-    Thread.sleep(500);
+    tasks.awaitIdle(java.time.Duration.ofSeconds(30));
     WaitForAsyncUtils.waitForFxEvents();
     save("datasets");
 
@@ -202,9 +204,9 @@ class StudioTourTest {
   }
 
   private void awaitCompare(FxRobot robot, String finished) throws Exception {
-    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () ->
-        robot.lookup("#compare-status").queryAs(Label.class).getText().startsWith(finished));
+    tasks.awaitIdle(java.time.Duration.ofSeconds(60));
     WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#compare-status").queryAs(Label.class).getText()).startsWith(finished);
   }
 
   /** Both themes of the section shown (the view, not the window's frame around it). */

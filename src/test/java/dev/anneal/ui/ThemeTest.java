@@ -2,6 +2,7 @@ package dev.anneal.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class ThemeTest {
   void start(Stage stage) {
     Logger.getLogger("javafx.css").addHandler(recorder);
     Logger.getLogger("javafx.scene.control").addHandler(recorder);
-    vm = new ShellViewModel(Workspace.open(dir.resolve("ws")));
+    vm = new ShellViewModel(Workspace.open(dir.resolve("ws")), AwaitableTaskExecutor.onFx());
     scene = new Scene(new ShellView(vm).root(), 1100, 700);
     Themes.apply(scene, "dark");
     stage.setScene(scene);

@@ -13,11 +13,10 @@ import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
-import dev.anneal.task.Cancellation;
 import dev.anneal.train.ValSplitLoss;
-import dev.anneal.ui.fx.Batched;
-import dev.anneal.ui.fx.Latest;
 import dev.anneal.ui.fx.WorkspacePaths;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -46,8 +45,8 @@ import javafx.collections.ObservableList;
 /**
  * State and commands of the Compare view: two models, one prompt and one set of settings,
  * side-by-side streaming generation, and the loss of both on a val split or a file with the
- * per-token view. Models load and run on one worker thread; results come back to the FX thread
- * through {@link Batched} (every token) and {@link Latest} (status).
+ * per-token view. Models load and run as background tasks, one at a time; tokens come back to
+ * the FX thread in batches, the status as its newest line.
  */
 public final class CompareViewModel implements AutoCloseable {
   /** What the per-token text is coloured by. */
@@ -66,11 +65,7 @@ public final class CompareViewModel implements AutoCloseable {
 
   private final Path workspace;
   private final Path runsDir;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "compare-worker");
-    t.setDaemon(true);
-    return t;
-  });
+  private final TaskExecutor tasks;
   private final StringProperty baseModel = new SimpleStringProperty("");
   private final StringProperty tunedModel = new SimpleStringProperty("");
   private final StringProperty prompt = new SimpleStringProperty("");
@@ -101,15 +96,19 @@ public final class CompareViewModel implements AutoCloseable {
   /** How choices that are not folders read in the pickers (untrained presets). */
   private final java.util.Map<String, String> labels = new java.util.HashMap<>();
 
-  private final Batched<Piece> pieces = new Batched<>(this::showPieces);
-  private final Latest<String> statusUpdates = new Latest<>(this::finish);
-  private volatile Cancellation cancellation = Cancellation.none();
-  private ModelPair pair; // worker thread only
+  /** The generation or evaluation running, or the last one. */
+  private volatile BackgroundTask<?> current;
+  /** Completes when {@link #current} has ended. */
+  private volatile CompletableFuture<?> running = CompletableFuture.completedFuture(null);
+  /** The loaded models: used only by one task at a time (Generate and Evaluate wait while busy). */
+  private ModelPair pair;
   private String pairKey = "";
 
-  public CompareViewModel(Path workspace, Path runsDir) {
+  /** @param tasks runs loading, generation and evaluation off the FX thread */
+  public CompareViewModel(Path workspace, Path runsDir, TaskExecutor tasks) {
     this.workspace = workspace;
     this.runsDir = runsDir;
+    this.tasks = tasks;
     chat.addListener((o, was, on) -> {
       if (on) fim.set(false);
     });
@@ -260,26 +259,22 @@ public final class CompareViewModel implements AutoCloseable {
     tunedText.set("");
     baseSpeed.set("");
     tunedSpeed.set("");
-    Cancellation c = new Cancellation();
-    cancellation = c;
     begin("Loading models…");
-    worker.execute(() -> {
-      try {
-        ModelPair models = models(base, tuned);
-        statusUpdates.submit("\u0000Generating…");
-        List<GenerationResult> r = Generator.sideBySide(List.of(models.base(), models.tuned()), p, s,
-            (side, e) -> pieces.submit(new Piece(side, e.text(), e.tokensPerSecond())), c);
-        statusUpdates.submit(String.format(Locale.ROOT, "Base: %d tokens (%s) · tuned: %d tokens (%s)",
-            r.get(0).tokenIds().length, r.get(0).finish().id(), r.get(1).tokenIds().length, r.get(1).finish().id()));
-      } catch (Exception e) {
-        statusUpdates.submit(message(e));
-      }
-    });
+    start(BackgroundTask.of("compare-generate", ctx -> {
+      Consumer<String> progress = ctx.latest(status::set);
+      Consumer<Piece> pieces = ctx.batched(this::showPieces);
+      ModelPair models = models(base, tuned);
+      progress.accept("Generating…");
+      return Generator.sideBySide(List.of(models.base(), models.tuned()), p, s,
+          (side, e) -> pieces.accept(new Piece(side, e.text(), e.tokensPerSecond())), ctx.cancellation());
+    }).onSuccess(r -> status.set(String.format(Locale.ROOT, "Base: %d tokens (%s) · tuned: %d tokens (%s)",
+        r.get(0).tokenIds().length, r.get(0).finish().id(), r.get(1).tokenIds().length, r.get(1).finish().id()))));
   }
 
   /** Stops a generation where it is; both panes keep what was written. */
   public void stop() {
-    cancellation.cancel();
+    BackgroundTask<?> t = current;
+    if (t != null) t.cancel();
   }
 
   /**
@@ -298,42 +293,49 @@ public final class CompareViewModel implements AutoCloseable {
     baseLoss.set("–");
     tunedLoss.set("–");
     improvement.set("");
-    Cancellation c = new Cancellation();
-    cancellation = c;
     begin("Evaluating…");
-    worker.execute(() -> {
-      try {
-        ModelPair models = models(base, tuned);
-        Path path = WorkspacePaths.resolve(workspace, source);
-        EvalResult b, t;
-        if (Files.isDirectory(path)) {
-          statusUpdates.submit("\u0000Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
-          b = ValSplitLoss.of(models.base(), path);
-          statusUpdates.submit("\u0000Evaluating the tuned model on " + path.getFileName() + "'s val split (2 of 2)…");
-          t = ValSplitLoss.of(models.tuned(), path);
-        } else {
-          if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
-          String text = Files.readString(path);
-          b = Evaluation.ofText(models.base(), text, c);
-          t = Evaluation.ofText(models.tuned(), text, c);
-        }
-        List<TokenDiff> diffs = new ArrayList<>();
-        boolean comparable = models.sameTokenizer() && b.tokens().size() == t.tokens().size();
-        if (comparable) {
-          // The first token has no loss but is part of the text: shown uncoloured.
-          String first = Evaluation.firstPiece(models.base(), b);
-          if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
-          for (int i = 0; i < b.tokens().size(); i++) {
-            diffs.add(new TokenDiff(b.tokens().get(i).token(), b.tokens().get(i).loss(), t.tokens().get(i).loss()));
-          }
-        }
-        javafx.application.Platform.runLater(() -> showEval(b, t, diffs));
-        statusUpdates.submit(String.format(Locale.ROOT, "Evaluated %,d tokens%s.", b.counted(),
-            comparable || b.tokens().isEmpty() ? "" : " (different tokenizers: no per-token difference)"));
-      } catch (Exception e) {
-        statusUpdates.submit(message(e));
+    start(BackgroundTask.of("compare-evaluate", ctx -> {
+      Consumer<String> progress = ctx.latest(status::set);
+      ModelPair models = models(base, tuned);
+      Path path = WorkspacePaths.resolve(workspace, source);
+      EvalResult b, t;
+      if (Files.isDirectory(path)) {
+        progress.accept("Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
+        b = ValSplitLoss.of(models.base(), path);
+        progress.accept("Evaluating the tuned model on " + path.getFileName() + "'s val split (2 of 2)…");
+        t = ValSplitLoss.of(models.tuned(), path);
+      } else {
+        if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
+        String text = Files.readString(path);
+        b = Evaluation.ofText(models.base(), text, ctx.cancellation());
+        t = Evaluation.ofText(models.tuned(), text, ctx.cancellation());
       }
-    });
+      List<TokenDiff> diffs = new ArrayList<>();
+      boolean comparable = models.sameTokenizer() && b.tokens().size() == t.tokens().size();
+      if (comparable) {
+        // The first token has no loss but is part of the text: shown uncoloured.
+        String first = Evaluation.firstPiece(models.base(), b);
+        if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
+        for (int i = 0; i < b.tokens().size(); i++) {
+          diffs.add(new TokenDiff(b.tokens().get(i).token(), b.tokens().get(i).loss(), t.tokens().get(i).loss()));
+        }
+      }
+      return new Evaluated(b, t, diffs, comparable);
+    }).onSuccess(e -> {
+      showEval(e.base(), e.tuned(), e.diffs());
+      status.set(String.format(Locale.ROOT, "Evaluated %,d tokens%s.", e.base().counted(),
+          e.comparable() || e.base().tokens().isEmpty() ? "" : " (different tokenizers: no per-token difference)"));
+    }));
+  }
+
+  private record Evaluated(EvalResult base, EvalResult tuned, List<TokenDiff> diffs, boolean comparable) {}
+
+  /** Runs a generation or an evaluation; a failure or a cancel ends it with one line in the status. */
+  private void start(BackgroundTask<?> task) {
+    current = task;
+    running = tasks.execute(task.onFailure(status::set)
+        .onCancelled(() -> status.set("Cancelled."))
+        .onFinished(() -> busy.set(false)));
   }
 
   private void showEval(EvalResult b, EvalResult t, List<TokenDiff> diffs) {
@@ -373,28 +375,19 @@ public final class CompareViewModel implements AutoCloseable {
     tunedText.set(t.toString());
   }
 
-  /** A status starting with NUL is progress (still busy); any other ends the work. */
-  private void finish(String message) {
-    if (message.startsWith("\u0000")) {
-      status.set(message.substring(1));
-      return;
-    }
-    status.set(message);
-    busy.set(false);
-  }
-
-  private static String message(Exception e) {
-    String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    return m.lines().findFirst().orElse(m);
-  }
-
+  /** Stops what is running and frees the models once it has ended. */
   @Override
   public void close() {
-    cancellation.cancel();
-    worker.execute(() -> {
+    BackgroundTask<?> t = current;
+    if (t != null) t.cancel();
+    CompletableFuture<?> before = running;
+    tasks.execute(BackgroundTask.of("compare-close", ctx -> {
+      // The models belong to the running work until it ends.
+      before.handle((v, e) -> null).join();
       if (pair != null) pair.close();
-    });
-    worker.shutdown();
+      pair = null;
+      return null;
+    }));
   }
 
   public StringProperty baseModelProperty() { return baseModel; }

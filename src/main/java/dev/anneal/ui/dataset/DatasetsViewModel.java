@@ -3,10 +3,8 @@ package dev.anneal.ui.dataset;
 import dev.anneal.data.DatasetPipeline;
 import dev.anneal.data.DatasetRequest;
 
-import dev.anneal.task.Cancellation;
-import dev.anneal.task.CancelledException;
-import dev.anneal.task.Workers;
-import dev.anneal.ui.fx.Latest;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import javafx.application.Platform;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -31,13 +27,13 @@ import javafx.collections.ObservableList;
 
 /**
  * State and commands of the Datasets view: the form ({@link DatasetSettings}), Build and Cancel
- * on a worker thread with coalesced progress, the workspace's datasets, and the one opened for
+ * as a background task with coalesced progress, the workspace's datasets, and the one opened for
  * the preview, charts and skipped files. Properties change on the FX thread only.
  */
 public final class DatasetsViewModel {
   private final Workspace workspace;
   private final DatasetSettings settings;
-  private final ExecutorService worker = Workers.pool(1, "anneal-dataset");
+  private final TaskExecutor tasks;
   private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
   private final DoubleProperty progress = new SimpleDoubleProperty(0);
@@ -46,12 +42,14 @@ public final class DatasetsViewModel {
   private final StringProperty message = new SimpleStringProperty("");
   private final ObservableList<DatasetFolder.Entry> datasets = FXCollections.observableArrayList();
   private final ObjectProperty<DatasetFolder> opened = new SimpleObjectProperty<>();
-  private final Latest<DatasetPipeline.Overall> progressToFx = new Latest<>(this::show);
   private final Map<String, Long> liveCounts = new TreeMap<>();
-  private volatile Cancellation cancellation;
+  /** The build running, or null. */
+  private BackgroundTask<Built> build;
 
-  public DatasetsViewModel(Workspace workspace) {
+  /** @param tasks runs builds, listings and reads off the FX thread */
+  public DatasetsViewModel(Workspace workspace, TaskExecutor tasks) {
     this.workspace = workspace;
+    this.tasks = tasks;
     settings = new DatasetSettings(workspace.datasetsDir(), defaultSources(workspace));
   }
 
@@ -74,57 +72,46 @@ public final class DatasetsViewModel {
       return CompletableFuture.failedFuture(new IllegalArgumentException(settings.problems().getFirst()));
     }
     DatasetRequest request = settings.request(threads);
-    Cancellation cancel = new Cancellation();
-    cancellation = cancel;
     running.set(true);
     progress.set(0);
     liveCounts.clear();
     counts.set("");
     message.set("Building " + request.out().getFileName() + " …");
-    CompletableFuture<DatasetPipeline.Result> done = new CompletableFuture<>();
     long t0 = System.nanoTime();
-    worker.execute(() -> {
-      try {
-        DatasetPipeline.Result r = new DatasetPipeline(progressToFx::submit, cancel, threads).run(request);
-        DatasetFolder folder = DatasetFolder.read(r.dir());
-        List<DatasetFolder.Entry> list = DatasetFolder.list(workspace.datasetsDir());
-        Platform.runLater(() -> {
-          finished(String.format(Locale.ROOT, "Built %s: %,d samples, %,d train + %,d val tokens (vocab %d) in %.1f s",
-              r.dir().getFileName(), r.stats().samples(), r.prepared().trainTokens(),
-              r.prepared().valTokens(), r.prepared().vocabSize(), (System.nanoTime() - t0) / 1e9));
-          progress.set(1);
-          datasets.setAll(list);
-          opened.set(folder);
-          done.complete(r);
-        });
-      } catch (CancelledException e) {
-        Platform.runLater(() -> {
-          finished("Cancelled: the steps finished before it were kept in " + request.out().getFileName()
-              + "; the step under way left nothing half-written");
-          done.completeExceptionally(e);
-        });
-      } catch (IOException | RuntimeException e) {
-        Platform.runLater(() -> {
-          finished("Build failed: " + e.getMessage());
-          done.completeExceptionally(e);
-        });
-      }
-    });
-    return done;
+    BackgroundTask<Built> task = BackgroundTask.of("dataset-build", ctx -> {
+      DatasetPipeline.Result r = new DatasetPipeline(ctx.<DatasetPipeline.Overall>latest(this::show)::accept,
+          ctx.cancellation(), threads).run(request);
+      return new Built(r, DatasetFolder.read(r.dir()), DatasetFolder.list(workspace.datasetsDir()));
+    }).onSuccess(b -> {
+      DatasetPipeline.Result r = b.result();
+      finished(String.format(Locale.ROOT, "Built %s: %,d samples, %,d train + %,d val tokens (vocab %d) in %.1f s",
+          r.dir().getFileName(), r.stats().samples(), r.prepared().trainTokens(),
+          r.prepared().valTokens(), r.prepared().vocabSize(), (System.nanoTime() - t0) / 1e9));
+      progress.set(1);
+      datasets.setAll(b.datasets());
+      opened.set(b.folder());
+    }).onCancelled(() -> finished("Cancelled: the steps finished before it were kept in "
+        + request.out().getFileName() + "; the step under way left nothing half-written"))
+        .onFailure(m -> finished("Build failed: " + m));
+    build = task;
+    return tasks.execute(task).thenApply(Built::result);
   }
+
+  /** What a build hands to the FX thread: the result, the folder read back, the datasets now. */
+  private record Built(DatasetPipeline.Result result, DatasetFolder folder, List<DatasetFolder.Entry> datasets) {}
 
   /** Asks the running build to stop at its next check. */
   public void cancel() {
-    Cancellation c = cancellation;
-    if (c != null && running.get()) {
-      c.cancel();
+    BackgroundTask<Built> b = build;
+    if (b != null && running.get()) {
+      b.cancel();
       message.set("Cancelling …");
     }
   }
 
   private void finished(String text) {
     running.set(false);
-    cancellation = null;
+    build = null;
     message.set(text);
   }
 
@@ -143,37 +130,19 @@ public final class DatasetsViewModel {
 
   /** Re-reads the workspace's datasets off the FX thread. */
   public CompletableFuture<List<DatasetFolder.Entry>> refresh() {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return DatasetFolder.list(workspace.datasetsDir());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, worker).whenComplete((list, e) -> Platform.runLater(() -> {
-      if (list != null) datasets.setAll(list);
-      else message.set("Cannot list datasets: " + e.getCause().getMessage());
-    }));
+    return tasks.execute(BackgroundTask.of("dataset-list", ctx -> DatasetFolder.list(workspace.datasetsDir()))
+        .onSuccess(datasets::setAll)
+        .onFailure(m -> message.set("Cannot list datasets: " + m)));
   }
 
   /** Reads a dataset folder off the FX thread and shows it. */
   public CompletableFuture<DatasetFolder> open(Path dir) {
-    CompletableFuture<DatasetFolder> done = new CompletableFuture<>();
-    worker.execute(() -> {
-      try {
-        DatasetFolder f = DatasetFolder.read(dir);
-        Platform.runLater(() -> {
+    return tasks.execute(BackgroundTask.of("dataset-open", ctx -> DatasetFolder.read(dir))
+        .onSuccess(f -> {
           opened.set(f);
           message.set("Opened " + dir.getFileName() + (f.meta() == null ? " (not prepared)" : ""));
-          done.complete(f);
-        });
-      } catch (IOException | RuntimeException e) {
-        Platform.runLater(() -> {
-          message.set("Cannot open " + dir.getFileName() + ": " + e.getMessage());
-          done.completeExceptionally(e);
-        });
-      }
-    });
-    return done;
+        })
+        .onFailure(m -> message.set("Cannot open " + dir.getFileName() + ": " + m)));
   }
 
   public Workspace workspace() {

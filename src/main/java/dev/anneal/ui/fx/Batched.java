@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.concurrent.Executor;
-import javafx.application.Platform;
 
 /**
  * Queues items from a worker thread and drains them on the FX thread in one batch, with at
@@ -19,11 +18,7 @@ public final class Batched<T> {
   private final Consumer<List<T>> onFx;
   private final Executor fx;
 
-  public Batched(Consumer<List<T>> onFx) {
-    this(onFx, Platform::runLater);
-  }
-
-  /** @param fx runs a task on the UI thread ({@code Platform::runLater}; tests pass {@code Runnable::run}) */
+  /** @param fx runs a task on the UI thread (a {@code TaskExecutor}'s {@code ui()}; tests may pass {@code Runnable::run}) */
   public Batched(Consumer<List<T>> onFx, Executor fx) {
     this.onFx = onFx;
     this.fx = fx;

@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.concurrent.Executor;
-import javafx.application.Platform;
 
 /**
  * Hands the newest value from a worker thread to the FX thread, coalescing: however often
@@ -18,11 +17,7 @@ public final class Latest<T> {
   private final Consumer<T> onFx;
   private final Executor fx;
 
-  public Latest(Consumer<T> onFx) {
-    this(onFx, Platform::runLater);
-  }
-
-  /** @param fx runs a task on the UI thread ({@code Platform::runLater}; tests pass {@code Runnable::run}) */
+  /** @param fx runs a task on the UI thread (a {@code TaskExecutor}'s {@code ui()}; tests may pass {@code Runnable::run}) */
   public Latest(Consumer<T> onFx, Executor fx) {
     this.onFx = onFx;
     this.fx = fx;

@@ -82,7 +82,8 @@ public final class PresetsView {
 
     Button export = new Button("Export DeepSpeed bundle…");
     export.setId("preset-export");
-    export.setOnAction(e -> exportBundle(export));
+    export.setOnAction(e -> exportBundle());
+    export.disableProperty().bind(vm.exportingProperty());
     vm.estimateProperty().addListener((o, a, b) -> export.setVisible(vm.needsScaleOut()));
     export.setVisible(vm.needsScaleOut());
     HBox actions = new HBox(8, lora, save, revert, export);
@@ -142,8 +143,8 @@ public final class PresetsView {
     return editor;
   }
 
-  /** Asks for the dataset and the bundle folder, then exports off the FX thread. */
-  private void exportBundle(Button button) {
+  /** Asks for the dataset and the bundle folder; the ViewModel exports, then this says how it went. */
+  private void exportBundle() {
     javafx.stage.DirectoryChooser data = new javafx.stage.DirectoryChooser();
     data.setTitle("Dataset folder for the bundle (samples.jsonl or token shards)");
     var dataDir = data.showDialog(root.getScene().getWindow());
@@ -152,24 +153,9 @@ public final class PresetsView {
     out.setTitle("Folder to write the bundle into (new or empty)");
     var outDir = out.showDialog(root.getScene().getWindow());
     if (outDir == null) return;
-    button.setDisable(true);
-    Thread t = new Thread(() -> {
-      String message;
-      try {
-        var r = vm.exportBundle(dataDir.toPath(), outDir.toPath().resolve(vm.selectedProperty().get().name()));
-        message = "Bundle written to " + outDir.toPath().resolve(vm.selectedProperty().get().name())
-            + " (" + r.files().size() + " files). Copy it to the cluster and run ./launch.sh.";
-      } catch (Exception ex) {
-        message = "Export failed: " + ex.getMessage();
-      }
-      String m = message;
-      javafx.application.Platform.runLater(() -> {
-        button.setDisable(false);
-        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION, m).showAndWait();
-      });
-    }, "export");
-    t.setDaemon(true);
-    t.start();
+    vm.exportBundle(dataDir.toPath(), outDir.toPath()).whenComplete((r, e) ->
+        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION,
+            vm.exportMessageProperty().get()).show());
   }
 
   private void askNameAndSave() {

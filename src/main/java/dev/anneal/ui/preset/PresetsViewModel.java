@@ -1,5 +1,6 @@
 package dev.anneal.ui.preset;
 
+import dev.anneal.export.DeepSpeedExport;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.Preset;
@@ -9,12 +10,20 @@ import dev.anneal.preset.PresetProblem;
 import dev.anneal.preset.PresetRegistry;
 import dev.anneal.preset.estimate.Estimate;
 import dev.anneal.preset.estimate.Estimator;
+import dev.anneal.task.ProgressListener;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
@@ -37,13 +46,20 @@ public final class PresetsViewModel {
   private final ObservableList<String> differences = FXCollections.observableArrayList();
   /** Bumped when the set of fields changes (LoRA or experts added or removed). */
   private final IntegerProperty layout = new SimpleIntegerProperty();
+  private final TaskExecutor tasks;
+  private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper();
+  private final ReadOnlyStringWrapper exportMessage = new ReadOnlyStringWrapper("");
   private PresetDraft draft;
   private PresetDraft baseline;
 
-  /** @param saveDir where "Save as" writes user presets (the workspace's presets folder) */
-  public PresetsViewModel(PresetRegistry registry, Path saveDir) {
+  /**
+   * @param saveDir where "Save as" writes user presets (the workspace's presets folder)
+   * @param tasks   runs bundle exports off the FX thread
+   */
+  public PresetsViewModel(PresetRegistry registry, Path saveDir, TaskExecutor tasks) {
     this.registry = registry;
     this.saveDir = saveDir;
+    this.tasks = tasks;
     selected.addListener((obs, old, now) -> load(now));
     reload();
   }
@@ -183,14 +199,35 @@ public final class PresetsViewModel {
 
   /**
    * Writes a DeepSpeed launch bundle of the edited preset (the scale-out path for presets that
-   * cannot train in-process) into {@code out}, with the dataset folder {@code data}. Runs on the
-   * caller's thread: the view calls it from a worker.
+   * cannot train in-process) into {@code folder/NAME}, with the dataset folder {@code data}, off
+   * the FX thread. {@link #exportingProperty()} is set meanwhile; {@link #exportMessageProperty()}
+   * says how it went once the future completes (on the FX thread).
    */
-  public dev.anneal.export.DeepSpeedExport.Result exportBundle(Path data, Path out) throws IOException {
-    if (preset.get() == null) throw new IllegalStateException("fix the problems before exporting");
-    return dev.anneal.export.DeepSpeedExport.export(new dev.anneal.export.DeepSpeedExport.Request(
-        preset.get(), data, out, null, null, null, List.of()), dev.anneal.task.ProgressListener.NONE,
-        dev.anneal.task.Cancellation.none());
+  public CompletableFuture<DeepSpeedExport.Result> exportBundle(Path data, Path folder) {
+    Preset p = preset.get();
+    if (p == null) {
+      exportMessage.set("Export failed: fix the problems before exporting");
+      return CompletableFuture.failedFuture(new IllegalStateException("fix the problems before exporting"));
+    }
+    Path out = folder.resolve(p.name());
+    exporting.set(true);
+    return tasks.execute(BackgroundTask.of("preset-export", ctx -> DeepSpeedExport.export(
+            new DeepSpeedExport.Request(p, data, out, null, null, null, List.of()), ProgressListener.NONE,
+            ctx.cancellation()))
+        .onSuccess(r -> exportMessage.set("Bundle written to " + out + " (" + r.files().size()
+            + " files). Copy it to the cluster and run ./launch.sh."))
+        .onFailure(m -> exportMessage.set("Export failed: " + m))
+        .onFinished(() -> exporting.set(false)));
+  }
+
+  /** A bundle export is running. */
+  public ReadOnlyBooleanProperty exportingProperty() {
+    return exporting.getReadOnlyProperty();
+  }
+
+  /** How the last bundle export went. */
+  public ReadOnlyStringProperty exportMessageProperty() {
+    return exportMessage.getReadOnlyProperty();
   }
 
   /** Writes the edited preset as a user preset named {@code name} and selects it. */

@@ -8,12 +8,15 @@ import dev.anneal.sweep.SweepListener;
 import dev.anneal.sweep.SweepRun;
 import dev.anneal.sweep.SweepState;
 import dev.anneal.train.TrainerControl;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskContext;
+import dev.anneal.ui.task.TaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -28,14 +31,14 @@ import javafx.collections.ObservableList;
 
 /**
  * A sweep started from Presets: the preset being edited, a prepared dataset, a grid written as
- * {@code lr=1e-3,3e-3; micro_batch=8,16} and optional steps. It runs on its own thread, its
+ * {@code lr=1e-3,3e-3; micro_batch=8,16} and optional steps. It runs as a long task, its
  * runs land in the workspace's runs (so Runs lists and compares them) and its state in {@code
- * sweeps/PRESET/}; starting the same sweep again resumes it. Properties change through {@code fx}.
+ * sweeps/PRESET/}; starting the same sweep again resumes it. Properties change on the UI thread.
  */
 public final class SweepViewModel {
   private final Workspace workspace;
   private final Supplier<Preset> preset;
-  private final Executor fx;
+  private final TaskExecutor tasks;
   private final ObjectProperty<Path> dataset = new SimpleObjectProperty<>();
   private final StringProperty grid = new SimpleStringProperty("lr=1e-3,3e-3");
   private final ObjectProperty<Integer> steps = new SimpleObjectProperty<>();
@@ -47,12 +50,12 @@ public final class SweepViewModel {
 
   /**
    * @param preset the preset to sweep (the one being edited)
-   * @param fx     runs a task on the UI thread ({@code Platform::runLater})
+   * @param tasks  runs the sweep (a long task) and hands its progress to the UI thread
    */
-  public SweepViewModel(Workspace workspace, Supplier<Preset> preset, Executor fx) {
+  public SweepViewModel(Workspace workspace, Supplier<Preset> preset, TaskExecutor tasks) {
     this.workspace = workspace;
     this.preset = preset;
-    this.fx = fx;
+    this.tasks = tasks;
   }
 
   /** Plans (or picks up) the sweep and runs it off the FX thread; false with a message when it cannot. */
@@ -76,9 +79,17 @@ public final class SweepViewModel {
       progress.set(total == 0 ? 0 : (double) done / total);
       running.set(true);
       String planned = message.get();
-      Thread t = new Thread(() -> run(s, total, planned), "anneal-sweep");
-      t.setDaemon(true);
-      t.start();
+      tasks.execute(BackgroundTask.of("sweep", ctx -> run(ctx, s, total))
+          .onSuccess(st -> {
+            boolean complete = st.runs().stream().allMatch(SweepRun::done);
+            results.setAll(Sweep.ranked(st));
+            if (complete) progress.set(1.0);
+            message.set(complete ? "Sweep completed: " + total + " runs, best first below"
+                : "Sweep stopped: start it again to resume");
+          })
+          .onFailure(m -> message.set("Sweep failed: " + m + " (" + planned + ")"))
+          .onCancelled(() -> message.set("Sweep stopped: start it again to resume"))
+          .onFinished(() -> running.set(false)));
       return true;
     } catch (Exception e) {
       message.set("Cannot sweep: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -86,43 +97,27 @@ public final class SweepViewModel {
     }
   }
 
-  private void run(Sweep s, int total, String planned) {
-    String end;
-    try {
-      SweepState st = s.run(new SweepListener() {
-        @Override
-        public void onRunStart(SweepRun r, int n, double left) {
-          fx.execute(() -> message.set(String.format(Locale.ROOT, "Run %d of %d: %s · about %s left",
-              r.index() + 1, n, settings(r), Durations.of(left))));
-        }
+  /** Runs the sweep on a worker, handing the newest message, progress and ranking to the FX thread. */
+  private SweepState run(TaskContext ctx, Sweep s, int total) throws Exception {
+    Consumer<String> said = ctx.latest(message::set);
+    Consumer<Double> done = ctx.latest(progress::set);
+    Consumer<List<SweepRun>> ranking = ctx.latest(results::setAll);
+    return s.run(new SweepListener() {
+      @Override
+      public void onRunStart(SweepRun r, int n, double left) {
+        said.accept(String.format(Locale.ROOT, "Run %d of %d: %s · about %s left",
+            r.index() + 1, n, settings(r), Durations.of(left)));
+      }
 
-        @Override
-        public void onStep(SweepRun r, long step, long stepsTotal) {
-          double p = (r.index() + (double) step / Math.max(1, stepsTotal)) / total;
-          fx.execute(() -> progress.set(p));
-        }
+      @Override
+      public void onStep(SweepRun r, long step, long stepsTotal) {
+        done.accept((r.index() + (double) step / Math.max(1, stepsTotal)) / total);
+      }
 
-        @Override
-        public void onRunEnd(SweepRun r, int n) {
-          List<SweepRun> ranked = Sweep.ranked(s.state());
-          fx.execute(() -> results.setAll(ranked));
-        }
-      });
-      boolean complete = st.runs().stream().allMatch(SweepRun::done);
-      end = complete ? "Sweep completed: " + total + " runs, best first below"
-          : "Sweep stopped: start it again to resume";
-      List<SweepRun> ranked = Sweep.ranked(st);
-      fx.execute(() -> {
-        results.setAll(ranked);
-        if (complete) progress.set(1.0);
-      });
-    } catch (Exception e) {
-      end = "Sweep failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + " (" + planned + ")";
-    }
-    String m = end;
-    fx.execute(() -> {
-      message.set(m);
-      running.set(false);
+      @Override
+      public void onRunEnd(SweepRun r, int n) {
+        ranking.accept(Sweep.ranked(s.state()));
+      }
     });
   }
 

@@ -3,7 +3,8 @@ package dev.anneal.ui.runs;
 import dev.anneal.export.gguf.GgufType;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.metrics.MetricsLog;
-import dev.anneal.task.Workers;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.awt.Desktop;
 import java.io.IOException;
@@ -13,13 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -41,41 +36,45 @@ public final class RunsViewModel {
   private final Workspace workspace;
   private final Consumer<Path> openRun;
   private final Consumer<Path> resumeRun;
-  private final ExecutorService worker = Workers.pool(1, "anneal-runs");
+  private final TaskExecutor tasks;
   private final ObservableList<RunSummary> runs = FXCollections.observableArrayList();
   private final ObjectProperty<RunSummary> selected = new SimpleObjectProperty<>();
   private final StringProperty message = new SimpleStringProperty("");
   private final ObjectProperty<GgufType> ggufType = new SimpleObjectProperty<>(GgufType.Q8_0);
   private final BooleanProperty ollama = new SimpleBooleanProperty(true);
   private final ObjectProperty<dev.anneal.runs.RunComparison> comparison = new SimpleObjectProperty<>();
+  private final Object scanning = new Object();
   private volatile RunScan.Fingerprint seen;
-  private ScheduledExecutorService poller;
-  private ScheduledFuture<?> polling;
+  private TaskExecutor.Repeating polling;
 
   /**
+   * @param tasks     runs scans, deletes and exports off the FX thread
    * @param openRun   shows a run in the Train view (the shell's openRun)
    * @param resumeRun resumes a run in the Train view (the shell's resumeRun)
    */
-  public RunsViewModel(Workspace workspace, Consumer<Path> openRun, Consumer<Path> resumeRun) {
+  public RunsViewModel(Workspace workspace, TaskExecutor tasks, Consumer<Path> openRun, Consumer<Path> resumeRun) {
     this.workspace = workspace;
+    this.tasks = tasks;
     this.openRun = openRun;
     this.resumeRun = resumeRun;
   }
 
   /** Re-reads every run off the FX thread; the table changes when they did. */
   public CompletableFuture<List<RunSummary>> refresh() {
-    return CompletableFuture.supplyAsync(this::scanIfChanged, worker).thenApply(list -> {
-      if (list != null) Platform.runLater(() -> show(list));
-      return list;
-    });
+    return tasks.execute(BackgroundTask.of("runs-scan", ctx -> scanIfChanged()).onSuccess(list -> {
+      if (list != null) show(list);
+    }).onFailure(m -> message.set("Cannot read the runs: " + m)));
   }
 
   /** The runs, newest first, when the folder changed since the last scan; else null. */
   private List<RunSummary> scanIfChanged() {
-    RunScan.Fingerprint now = RunScan.fingerprint(workspace.runsDir());
-    if (now.equals(seen)) return null;
-    seen = now;
-    return RunScan.read(workspace.runsDir());
+    // A poll and a Refresh may overlap: one scan at a time, so that an older list never lands last.
+    synchronized (scanning) {
+      RunScan.Fingerprint now = RunScan.fingerprint(workspace.runsDir());
+      if (now.equals(seen)) return null;
+      seen = now;
+      return RunScan.read(workspace.runsDir());
+    }
   }
 
   private void show(List<RunSummary> list) {
@@ -87,18 +86,11 @@ public final class RunsViewModel {
   /** Polls the runs folder every {@code period} until {@link #stopPolling()}. */
   public synchronized void startPolling(Duration period) {
     if (polling != null) return;
-    if (poller == null) {
-      poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "anneal-runs-poll");
-        t.setDaemon(true);
-        return t;
-      });
-    }
-    polling = poller.scheduleWithFixedDelay(this::refresh, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    polling = tasks.every(period, this::refresh);
   }
 
   public synchronized void stopPolling() {
-    if (polling != null) polling.cancel(false);
+    if (polling != null) polling.stop();
     polling = null;
   }
 
@@ -191,31 +183,17 @@ public final class RunsViewModel {
   }
 
   private CompletableFuture<RunExport.Written> export(Job<RunExport.Written> job) {
-    CompletableFuture<RunExport.Written> done = new CompletableFuture<>();
     message.set("Exporting …");
-    worker.execute(() -> {
-      try {
-        RunExport.Written w = job.run();
-        Platform.runLater(() -> message.set("Wrote " + w.kind() + " " + w.dir() + " from " + w.from().getFileName()));
-        done.complete(w);
-      } catch (IOException | RuntimeException e) {
-        Platform.runLater(() -> message.set("Export failed: " + e.getMessage()));
-        done.completeExceptionally(e);
-      }
-    });
-    return done;
+    return tasks.execute(BackgroundTask.of("runs-export", ctx -> job.run())
+        .onSuccess(w -> message.set("Wrote " + w.kind() + " " + w.dir() + " from " + w.from().getFileName()))
+        .onFailure(m -> message.set("Export failed: " + m)));
   }
 
-  /** Runs a job on the worker and shows its message, or its failure, when it ends. */
+  /** Runs a job off the FX thread and shows its message, or its failure, when it ends. */
   private CompletableFuture<String> work(Job<String> job) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return job.run();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, worker).whenComplete((m, e) -> Platform.runLater(() ->
-        message.set(e == null ? m : "Failed: " + (e.getCause() != null ? e.getCause() : e).getMessage())));
+    return tasks.execute(BackgroundTask.of("runs-job", ctx -> job.run())
+        .onSuccess(message::set)
+        .onFailure(m -> message.set("Failed: " + m)));
   }
 
   public ObservableList<RunSummary> runs() {
@@ -232,21 +210,12 @@ public final class RunsViewModel {
    */
   public CompletableFuture<dev.anneal.runs.RunComparison> compare(List<RunSummary> chosen) {
     List<Path> dirs = chosen.stream().map(RunSummary::dir).toList();
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return dev.anneal.runs.RunComparison.of(dirs);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, worker).whenComplete((c, e) -> Platform.runLater(() -> {
-      if (e != null) {
-        Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause() == null ? e : e.getCause();
-        message.set("Cannot compare: " + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""));
-      } else {
-        comparison.set(c);
-        message.set("Comparing " + c.runs().size() + " runs");
-      }
-    }));
+    return tasks.execute(BackgroundTask.of("runs-compare", ctx -> dev.anneal.runs.RunComparison.of(dirs))
+        .onSuccess(c -> {
+          comparison.set(c);
+          message.set("Comparing " + c.runs().size() + " runs");
+        })
+        .onFailure(m -> message.set("Cannot compare: " + m)));
   }
 
   /** The runs being compared, or null. */

@@ -18,7 +18,9 @@ import dev.anneal.train.Trainer;
 import dev.anneal.train.TrainerControl;
 import dev.anneal.train.TrainingListener;
 import dev.anneal.ui.fx.Batched;
-import dev.anneal.ui.fx.Latest;
+import dev.anneal.ui.task.BackgroundTask;
+import dev.anneal.ui.task.TaskContext;
+import dev.anneal.ui.task.TaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -42,14 +45,15 @@ import javafx.collections.ObservableList;
 
 /**
  * State and commands of the Train view: which preset and dataset, start / pause / stop / cancel /
- * resume, and the live figures and charts of the run. Training runs on a worker thread; its
- * listener hands metrics to the FX thread in batches ({@link Batched}), at most one hand-off
- * pending at a time. Opening a finished or external run (a DeepSpeed bundle, an HF Trainer
+ * resume, and the live figures and charts of the run. Training runs as a long task on the
+ * studio's {@link TaskExecutor}; its listener hands metrics to the FX thread in batches ({@link
+ * Batched}), at most one hand-off pending at a time. Opening a finished or external run (a DeepSpeed bundle, an HF Trainer
  * folder) follows its files with the same charts.
  */
 public final class TrainViewModel {
   private final Workspace workspace;
   private final PresetRegistry registry;
+  private final TaskExecutor tasks;
   private final Executor fx;
   private final ObservableList<String> presets = FXCollections.observableArrayList();
   private final ObservableList<Path> datasets = FXCollections.observableArrayList();
@@ -67,20 +71,21 @@ public final class TrainViewModel {
   private final StringProperty device = new SimpleStringProperty("cpu");
   /** The run shown can continue from a checkpoint: it stopped, was cancelled or crashed. */
   private final BooleanProperty resumable = new SimpleBooleanProperty();
-  private TrainerControl control;
-  private Cancellation buildCancel;
+  private volatile TrainerControl control;
+  /** The run going, or the last one; read by the shutdown hook's thread. */
+  private volatile BackgroundTask<TrainResult> task;
   private RunFollower follower;
-  private Thread worker;
   private Runnable onDatasetsChanged = () -> { };
 
   /**
-   * @param fx      runs a task on the UI thread ({@code Platform::runLater})
+   * @param tasks   runs the training (a long task) and hands its updates to the UI thread
    * @param threads CPU threads for training at first (the view offers a choice)
    */
-  public TrainViewModel(Workspace workspace, PresetRegistry registry, Executor fx, int threads) {
+  public TrainViewModel(Workspace workspace, PresetRegistry registry, TaskExecutor tasks, int threads) {
     this.workspace = workspace;
     this.registry = registry;
-    this.fx = fx;
+    this.tasks = tasks;
+    this.fx = tasks.ui();
     this.threads.set(threads);
     presets.setAll(registry.list().stream().filter(PresetEntry::isValid).map(PresetEntry::name).toList());
     preset.set(presets.contains(workspace.defaultPreset()) ? workspace.defaultPreset()
@@ -131,70 +136,24 @@ public final class TrainViewModel {
   private void startWorker(Preset p, Path resume) {
     stopFollowing();
     charts.clear();
-    control = new TrainerControl();
-    buildCancel = new Cancellation();
+    TrainerControl c = new TrainerControl();
+    control = c;
     running.set(true);
     resumable.set(false);
     paused.set(false);
     progress.set(0);
-    Batched<Runnable> ui = new Batched<>(batch -> batch.forEach(Runnable::run), fx);
-    Latest<String> statusLine = new Latest<>(status::set, fx);
-    Latest<Double> progressValue = new Latest<>(progress::set, fx);
-    Latest<Double> eta = new Latest<>(charts.etaProperty()::set, fx);
-    Batched<MetricPoint> points = new Batched<>(charts::addPoints, fx);
-    Batched<RunEvent> events = new Batched<>(charts::addEvents, fx);
-    Batched<String> logs = new Batched<>(charts::addLog, fx);
     String kind = device.get();
-    worker = new Thread(() -> {
-      try {
-        Resume continued = resume != null ? Resume.of(resume, null) : null;
-        Path data = continued != null ? continued.dataset() : ensureDataset(p, statusLine, progressValue);
-        Preset preset = continued != null ? continued.preset() : p;
-        if (continued != null) charts.history(resume, fx);
-        TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
-        statusLine.submit(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
-        TrainingListener listener = new TrainingListener() {
-          @Override
-          public void onMetric(MetricPoint point) {
-            points.submit(point);
-          }
-
-          @Override
-          public void onEvent(RunEvent e) {
-            events.submit(e);
-            // The trainer names its run folder in the start event.
-            if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
-              Path dir = Path.of(e.details().get("run").toString());
-              ui.submit(() -> runDir.set(dir));
-            }
-          }
-
-          @Override
-          public void onProgress(long step, long steps, double etaSeconds) {
-            progressValue.submit((double) step / steps);
-            eta.submit(etaSeconds);
-            statusLine.submit(String.format("Training · step %,d of %,d%s", step, steps,
-                etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
-          }
-
-          @Override
-          public void onLog(String line) {
-            logs.submit(line);
-          }
-        };
-        TrainResult r = new Trainer(preset, options, listener, control).run();
-        ui.submit(() -> {
+    BackgroundTask<TrainResult> t = BackgroundTask.of("trainer", ctx -> train(ctx, c, p, resume, kind))
+        .onSuccess(r -> {
           runDir.set(r.runDir());
           status.set(capitalise(r.status()) + " at step " + r.state().step() + " · " + r.runDir().getFileName());
-        });
-      } catch (dev.anneal.task.CancelledException e) {
-        statusLine.submit("Cancelled");
-      } catch (Exception e) {
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-        statusLine.submit("Failed: " + msg);
-        logs.submit("error: " + msg);
-      } finally {
-        ui.submit(() -> {
+        })
+        .onCancelled(() -> status.set("Cancelled"))
+        .onFailure(m -> {
+          status.set("Failed: " + m);
+          charts.addLog(List.of("error: " + m));
+        })
+        .onFinished(() -> {
           running.set(false);
           paused.set(false);
           // Speed and time left describe a run in progress: blank once it ends.
@@ -203,22 +162,73 @@ public final class TrainViewModel {
           resumable.set(canResume(runDir.get()));
           onDatasetsChanged.run();
         });
-      }
-    }, "trainer");
-    worker.setDaemon(true);
-    worker.start();
+    task = t;
+    tasks.execute(t);
   }
 
-  private Path ensureDataset(Preset p, Latest<String> statusLine, Latest<Double> progressValue) throws IOException {
+  /**
+   * The run itself, on a worker: builds the sample dataset when needed, then trains, handing
+   * metrics, events and log lines to the FX thread in batches and status and progress as the
+   * newest value.
+   */
+  private TrainResult train(TaskContext ctx, TrainerControl control, Preset p, Path resume, String kind)
+      throws Exception {
+    Consumer<Runnable> ui = ctx.batched(batch -> batch.forEach(Runnable::run));
+    Consumer<String> statusLine = ctx.latest(status::set);
+    Consumer<Double> progressValue = ctx.latest(progress::set);
+    Consumer<Double> eta = ctx.latest(charts.etaProperty()::set);
+    Consumer<MetricPoint> points = ctx.batched(charts::addPoints);
+    Consumer<RunEvent> events = ctx.batched(charts::addEvents);
+    Consumer<String> logs = ctx.batched(charts::addLog);
+    Resume continued = resume != null ? Resume.of(resume, null) : null;
+    Path data = continued != null ? continued.dataset() : ensureDataset(p, statusLine, progressValue, ctx.cancellation());
+    Preset preset = continued != null ? continued.preset() : p;
+    if (continued != null) charts.history(resume, fx);
+    TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
+    statusLine.accept(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void onMetric(MetricPoint point) {
+        points.accept(point);
+      }
+
+      @Override
+      public void onEvent(RunEvent e) {
+        events.accept(e);
+        // The trainer names its run folder in the start event.
+        if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
+          Path dir = Path.of(e.details().get("run").toString());
+          ui.accept(() -> runDir.set(dir));
+        }
+      }
+
+      @Override
+      public void onProgress(long step, long steps, double etaSeconds) {
+        progressValue.accept((double) step / steps);
+        eta.accept(etaSeconds);
+        statusLine.accept(String.format("Training · step %,d of %,d%s", step, steps,
+            etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
+      }
+
+      @Override
+      public void onLog(String line) {
+        logs.accept(line);
+      }
+    };
+    return new Trainer(preset, options, listener, control).run();
+  }
+
+  private Path ensureDataset(Preset p, Consumer<String> statusLine, Consumer<Double> progressValue,
+      Cancellation cancellation) throws IOException {
     if (dataset.get() != null) return dataset.get();
     Path out = workspace.datasetsDir().resolve("sample");
     if (DatasetPipeline.isPrepared(out)) return out;
     int seq = p.training().seqLenOr(p.model().context());
-    statusLine.submit("Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
+    statusLine.accept("Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
     new DatasetPipeline(o -> {
-      statusLine.submit("Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
-      progressValue.submit(o.fraction());
-    }, buildCancel, threads.get()).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
+      statusLine.accept("Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
+      progressValue.accept(o.fraction());
+    }, cancellation, threads.get()).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
     return out;
   }
 
@@ -288,18 +298,18 @@ public final class TrainViewModel {
    */
   public void shutdown(long millis) {
     stopFollowing();
-    Thread w = worker;
-    if (w == null || !w.isAlive()) return;
-    cancelBuildOrStop();
+    BackgroundTask<TrainResult> t = task;
     try {
-      w.join(millis);
+      if (t == null || t.awaitWorkEnd(Duration.ZERO)) return;
+      cancelBuildOrStop();
+      t.awaitWorkEnd(Duration.ofMillis(millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
   private void cancelBuildOrStop() {
-    if (buildCancel != null) buildCancel.cancel();
+    if (task != null) task.cancel();
     if (control != null) control.stop();
   }
 
@@ -313,7 +323,7 @@ public final class TrainViewModel {
 
   /** Stop at once without a checkpoint; also cancels a dataset build. */
   public void cancel() {
-    if (buildCancel != null) buildCancel.cancel();
+    if (task != null) task.cancel();
     if (control != null) control.cancel();
   }
 

@@ -12,6 +12,7 @@ import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.SamplingSettings;
 import dev.anneal.task.Cancellation;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +33,7 @@ class CompareViewModelTest {
   static Path adapter;
   @TempDir Path workspace;
   CompareViewModel vm;
+  final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
 
   static final String PROMPT = "pub fn validate_payment";
 
@@ -45,7 +47,7 @@ class CompareViewModelTest {
 
   @BeforeEach
   void viewModel() throws Exception {
-    vm = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs")));
+    vm = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs"), tasks));
     fx(() -> {
       vm.baseModelProperty().set(base.toString());
       vm.tunedModelProperty().set(adapter.toString());
@@ -67,8 +69,8 @@ class CompareViewModelTest {
   }
 
   void awaitIdle() throws Exception {
-    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !fx(() -> vm.busyProperty().get()));
-    WaitForAsyncUtils.waitForFxEvents();
+    tasks.awaitIdle(java.time.Duration.ofSeconds(60));
+    assertThat(fx(() -> vm.busyProperty().get())).isFalse();
   }
 
   @Test
@@ -180,7 +182,7 @@ class CompareViewModelTest {
       return null;
     });
     assertThat(PromptLibrary.load(workspace)).last().isEqualTo(new PromptLibrary.SavedPrompt("Mine", "fn mine(", null));
-    CompareViewModel again = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs")));
+    CompareViewModel again = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs"), tasks));
     assertThat(fx(() -> again.prompts().getLast().name())).isEqualTo("Mine");
     again.close();
   }

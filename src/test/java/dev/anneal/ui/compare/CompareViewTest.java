@@ -3,6 +3,7 @@ package dev.anneal.ui.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.infer.InferFixtures;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ class CompareViewTest {
     adapter = InferFixtures.adapter(tmp.resolve("adapter"), 5);
   }
 
+  static final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
+
   @AfterAll
   static void close() {
     if (vm != null) vm.close();
@@ -44,7 +47,7 @@ class CompareViewTest {
   @Start
   void start(Stage stage) {
     if (vm != null) vm.close();
-    vm = new CompareViewModel(tmp, tmp.resolve("runs"));
+    vm = new CompareViewModel(tmp, tmp.resolve("runs"), tasks);
     vm.baseModelProperty().set(base.toString());
     vm.tunedModelProperty().set(adapter.toString());
     vm.maxTokensProperty().set(40);
@@ -55,9 +58,9 @@ class CompareViewTest {
   }
 
   void awaitIdle(FxRobot robot) throws Exception {
-    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-        () -> !robot.lookup("#generate").queryButton().isDisabled());
+    tasks.awaitIdle(java.time.Duration.ofSeconds(60));
     WaitForAsyncUtils.waitForFxEvents();
+    assertThat(robot.lookup("#generate").queryButton().isDisabled()).isFalse();
   }
 
   @Test

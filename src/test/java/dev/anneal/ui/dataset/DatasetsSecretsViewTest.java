@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.data.secrets.FakeSecrets;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
@@ -25,6 +25,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class DatasetsSecretsViewTest {
   @TempDir Path tmp;
   private DatasetsViewModel vm;
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
 
   @Start
   void start(Stage stage) throws Exception {
@@ -32,7 +33,7 @@ class DatasetsSecretsViewTest {
     Path repo = SmallRepo.write(tmp.resolve("repo"));
     Files.writeString(repo.resolve("settings.py"), "# settings\n\nTOKEN = \""
         + FakeSecrets.githubToken() + "\"\n");
-    vm = new DatasetsViewModel(Workspace.open(tmp.resolve("ws")));
+    vm = new DatasetsViewModel(Workspace.open(tmp.resolve("ws")), tasks);
     vm.settings().sources().setAll(repo);
     vm.settings().vocabSizeProperty().set(300);
     vm.settings().seqLenProperty().set(64);
@@ -43,8 +44,9 @@ class DatasetsSecretsViewTest {
   @Test
   void secretsAreListedByFileAndLineWithoutTheirText(FxRobot robot) throws Exception {
     robot.clickOn("#dataset-build");
-    WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !vm.runningProperty().get()
-        && vm.messageProperty().get().startsWith("Built"));
+    tasks.awaitIdle(java.time.Duration.ofSeconds(90));
+    assertThat(vm.runningProperty().get()).isFalse();
+    assertThat(vm.messageProperty().get()).startsWith("Built");
     WaitForAsyncUtils.waitForFxEvents();
     TabPane tabs = robot.lookup("#dataset-tabs").queryAs(TabPane.class);
     assertThat(tabs.getTabs().getLast().getText()).isEqualTo("Secrets (1, masked)");

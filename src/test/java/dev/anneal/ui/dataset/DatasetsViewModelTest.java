@@ -10,6 +10,7 @@ import dev.anneal.AppEnvironment;
 import dev.anneal.data.sample.Language;
 import dev.anneal.data.sample.SampleKind;
 import dev.anneal.task.CancelledException;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class DatasetsViewModelTest {
   private DatasetsViewModel vm(Path repo) throws Exception {
     Workspace ws = Workspace.open(tmp.resolve("ws"));
     return fx(() -> {
-      DatasetsViewModel vm = new DatasetsViewModel(ws);
+      DatasetsViewModel vm = new DatasetsViewModel(ws, AwaitableTaskExecutor.onFx());
       vm.settings().sources().setAll(repo);
       vm.settings().vocabSizeProperty().set(300);
       vm.settings().seqLenProperty().set(64);

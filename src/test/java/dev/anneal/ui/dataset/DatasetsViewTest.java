@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.data.sample.Sample;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.chart.BarChart;
@@ -28,12 +28,13 @@ import org.testfx.util.WaitForAsyncUtils;
 class DatasetsViewTest {
   @TempDir Path tmp;
   private DatasetsViewModel vm;
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
 
   @Start
   void start(Stage stage) throws Exception {
     AppEnvironment.configure();
     Path repo = SmallRepo.write(tmp.resolve("repo"));
-    vm = new DatasetsViewModel(Workspace.open(tmp.resolve("ws")));
+    vm = new DatasetsViewModel(Workspace.open(tmp.resolve("ws")), tasks);
     vm.settings().sources().setAll(repo);
     vm.settings().vocabSizeProperty().set(300);
     vm.settings().seqLenProperty().set(64);
@@ -44,8 +45,9 @@ class DatasetsViewTest {
   @Test
   void pressingBuildShowsCountsPreviewChartsAndSkippedFiles(FxRobot robot) throws Exception {
     robot.clickOn("#dataset-build");
-    WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !vm.runningProperty().get()
-        && vm.messageProperty().get().startsWith("Built"));
+    tasks.awaitIdle(java.time.Duration.ofSeconds(90));
+    assertThat(vm.runningProperty().get()).isFalse();
+    assertThat(vm.messageProperty().get()).startsWith("Built");
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(robot.lookup("#dataset-counts").queryAs(Label.class).getText()).contains("samples", "tokens");
     assertThat(robot.lookup("#dataset-summary").queryAs(Label.class).getText())

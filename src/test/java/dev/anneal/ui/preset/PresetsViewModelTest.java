@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anneal.preset.PresetEntry;
 import dev.anneal.preset.PresetLoader;
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class PresetsViewModelTest {
   }
 
   private static PresetsViewModel vm(Path dir) {
-    return new PresetsViewModel(new PresetRegistry(List.of(dir)), dir);
+    return new PresetsViewModel(new PresetRegistry(List.of(dir)), dir, AwaitableTaskExecutor.direct());
   }
 
   @Test
@@ -75,7 +76,7 @@ class PresetsViewModelTest {
   @Test
   void theTimeEstimateUsesTheSpeedARunOfTheSameModelMeasured(@TempDir Path dir) throws Exception {
     Path presets = java.nio.file.Files.createDirectories(dir.resolve("presets"));
-    PresetsViewModel before = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    PresetsViewModel before = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
     assertThat(before.estimateProperty().get().measured()).isFalse();
     // A nano run that logged 7,000 tokens/s but for one warm-up step.
     var nano = new PresetRegistry(List.of()).builtIn("nano").orElseThrow();
@@ -86,7 +87,7 @@ class PresetsViewModelTest {
     StringBuilder metrics = new StringBuilder("{\"step\":1,\"loss\":5.0,\"tokens_per_s\":900.0}\n");
     for (int s = 2; s <= 20; s++) metrics.append("{\"step\":").append(s).append(",\"loss\":4.0,\"tokens_per_s\":7000.0}\n");
     java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), metrics);
-    PresetsViewModel vm = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets);
+    PresetsViewModel vm = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
     assertThat(vm.estimateProperty().get().measured()).isTrue();
     assertThat(vm.estimateProperty().get().tokensPerSecond()).isEqualTo(7000.0);
     // Another model size is other work: back to the assumed speed.
@@ -138,9 +139,12 @@ class PresetsViewModelTest {
     java.nio.file.Files.createDirectories(data);
     java.nio.file.Files.writeString(data.resolve("samples.jsonl"),
         "{\"text\": \"pub fn a() {}\", \"kind\": \"function\", \"path\": \"a.rs\", \"language\": \"rust\", \"start_line\": 1, \"end_line\": 1}\n");
-    var r = vm.exportBundle(data, dir.resolve("bundle"));
+    var r = vm.exportBundle(data, dir.resolve("bundles")).get(60, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(r.files()).contains("ds_config.json", "train.py", "launch.sh");
-    var ds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("bundle/ds_config.json").toFile());
+    Path bundle = dir.resolve("bundles/kat-dev-72b-lora-resourcesaver");
+    assertThat(vm.exportMessageProperty().get()).startsWith("Bundle written to " + bundle + " (");
+    assertThat(vm.exportingProperty().get()).isFalse();
+    var ds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bundle.resolve("ds_config.json").toFile());
     assertThat(ds.path("zero_optimization").path("stage").asInt()).isEqualTo(3);
   }
 }

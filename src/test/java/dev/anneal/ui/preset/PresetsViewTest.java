@@ -3,6 +3,7 @@ package dev.anneal.ui.preset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.scene.Scene;
@@ -24,7 +25,7 @@ class PresetsViewTest {
 
   @Start
   void start(Stage stage) {
-    vm = new PresetsViewModel(new PresetRegistry(List.of(dir)), dir);
+    vm = new PresetsViewModel(new PresetRegistry(List.of(dir)), dir, AwaitableTaskExecutor.onFx());
     stage.setScene(new Scene(new PresetsView(vm).root(), 1280, 820));
     stage.show();
   }

@@ -7,6 +7,7 @@ import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetLoader;
 import dev.anneal.sweep.SweepRun;
 import dev.anneal.train.TinyDataset;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepViewModelTest {
   @TempDir Path tmp;
 
-  private static void awaitIdle(SweepViewModel vm) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    Thread.sleep(100);
-    while (vm.runningProperty().get() && System.nanoTime() < deadline) Thread.sleep(50);
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.direct();
+
+  private void awaitIdle(SweepViewModel vm) throws Exception {
+    tasks.awaitIdle(java.time.Duration.ofSeconds(120));
+    assertThat(vm.runningProperty().get()).isFalse();
   }
 
   @Test
@@ -30,7 +32,7 @@ class SweepViewModelTest {
     Workspace ws = Workspace.open(tmp.resolve("ws"));
     Path data = TinyDataset.write(ws.datasetsDir().resolve("tiny"), 16, 60, 8);
     Preset p = PresetLoader.parse(TinyDataset.preset("tiny-sweep", "gpt2", 40), "tiny-sweep");
-    SweepViewModel vm = new SweepViewModel(ws, () -> p, Runnable::run);
+    SweepViewModel vm = new SweepViewModel(ws, () -> p, tasks);
 
     vm.stepsProperty().set(0);
     assertThat(vm.start()).isFalse();

@@ -14,6 +14,7 @@ import dev.anneal.preset.Preset;
 import dev.anneal.task.Cancellation;
 import dev.anneal.task.ProgressListener;
 import dev.anneal.tokenizer.TokenizerTrainer;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class RunsViewModelTest {
   @BeforeEach
   void workspace() {
     ws = Workspace.open(tmp.resolve("ws"));
-    vm = new RunsViewModel(ws, opened::add, resumed::add);
+    vm = new RunsViewModel(ws, AwaitableTaskExecutor.onFx(), opened::add, resumed::add);
   }
 
   static <T> T fx(Callable<T> c) throws Exception {

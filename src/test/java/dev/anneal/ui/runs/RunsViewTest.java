@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.preset.Preset;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,7 +40,7 @@ class RunsViewTest {
     TestRuns.run(ws.runsDir(), "nano-20261102-100000", nano, "completed", 200, 200L, 2.8413, t0, 200);
     TestRuns.run(ws.runsDir(), "nano-20261102-113000", nano, "stopped", 200, 120L, 3.0542, t0.plusSeconds(5400), 120);
     TestRuns.run(ws.runsDir(), "nano-20261103-090000", nano, "running", 1000, null, null, t0.plusSeconds(82800), 57);
-    RunsViewModel vm = new RunsViewModel(ws, p -> {}, resumed::add);
+    RunsViewModel vm = new RunsViewModel(ws, AwaitableTaskExecutor.onFx(), p -> {}, resumed::add);
     stage.setScene(new Scene(new RunsView(vm).root(), 1100, 500));
     stage.show();
   }

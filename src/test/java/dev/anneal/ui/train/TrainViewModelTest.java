@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.AppEnvironment;
 import dev.anneal.preset.PresetRegistry;
 import dev.anneal.train.TinyDataset;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +25,17 @@ class TrainViewModelTest {
     return ws;
   }
 
-  static void awaitIdle(TrainViewModel vm) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    Thread.sleep(100);
-    while (vm.runningProperty().get() && System.nanoTime() < deadline) Thread.sleep(50);
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.direct();
+
+  private void awaitIdle(TrainViewModel vm) throws Exception {
+    tasks.awaitIdle(java.time.Duration.ofSeconds(60));
+    assertThat(vm.runningProperty().get()).isFalse();
   }
 
   @Test
   void aRunStartsReportsAndCompletes(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Runnable::run, 2);
+    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     assertThat(vm.datasetProperty().get()).isEqualTo(ws.datasetsDir().resolve("tiny"));
     vm.start();
@@ -49,7 +51,7 @@ class TrainViewModelTest {
     assertThat(vm.progressProperty().get()).isEqualTo(1.0);
 
     // Open the finished run: its history comes back from the files.
-    TrainViewModel viewer = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Runnable::run, 2);
+    TrainViewModel viewer = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     viewer.open(vm.runDirProperty().get());
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (viewer.charts().trainLoss().size() < 30 && System.nanoTime() < deadline) Thread.sleep(50);
@@ -59,7 +61,7 @@ class TrainViewModelTest {
   @Test
   void stopSavesACheckpointAndResumeContinues(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Runnable::run, 2);
+    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
     vm.charts().stepProperty().addListener((o, a, step) -> {
@@ -86,9 +88,33 @@ class TrainViewModelTest {
   }
 
   @Test
+  void pauseHoldsTheRunAndCancelEndsItAtThatStep(@TempDir Path dir) throws Exception {
+    Workspace ws = workspace(dir, "tiny-moe");
+    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    vm.presetProperty().set("tiny-moe");
+    java.util.concurrent.CountDownLatch pausedAt5 = new java.util.concurrent.CountDownLatch(1);
+    vm.charts().stepProperty().addListener((o, a, step) -> {
+      if (step.intValue() == 5 && pausedAt5.getCount() > 0) {
+        vm.pause();
+        pausedAt5.countDown();
+      }
+    });
+    vm.start();
+    assertThat(pausedAt5.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(vm.pausedProperty().get()).isTrue();
+    assertThat(vm.runningProperty().get()).isTrue();
+    // Paused, the trainer waits before step 6; Cancel ends it there, without another step.
+    vm.cancel();
+    awaitIdle(vm);
+    assertThat(vm.statusProperty().get()).startsWith("Cancelled at step 5");
+    assertThat(vm.charts().trainLoss().size()).isEqualTo(5);
+    assertThat(vm.pausedProperty().get()).isFalse();
+  }
+
+  @Test
   void theBestDeviceOfferedIsChosenAndTheChoiceReachesTheTrainer(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Runnable::run, 2);
+    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     assertThat(vm.devices()).containsExactly("cpu");
     // Offered best first, as EngineInfo.trainingDevices() lists them: CUDA is the default.

@@ -3,10 +3,10 @@ package dev.anneal.ui.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.chart.LineChart;
@@ -25,11 +25,12 @@ import org.testfx.util.WaitForAsyncUtils;
 class TrainViewTest {
   @TempDir static Path dir;
   private TrainViewModel vm;
+  private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
 
   @Start
   void start(Stage stage) throws Exception {
     Workspace ws = TrainViewModelTest.workspace(dir, "tiny-moe");
-    vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), Platform::runLater, 2);
+    vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     Scene scene = new Scene(new TrainView(vm).root(), 1280, 820);
     scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource("studio.css").toExternalForm());
@@ -41,8 +42,9 @@ class TrainViewTest {
   @Test
   void startingShowsPointsArriving(FxRobot robot) throws Exception {
     robot.clickOn("#train-start");
-    WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !vm.runningProperty().get()
-        && vm.statusProperty().get().startsWith("Completed"));
+    tasks.awaitIdle(java.time.Duration.ofSeconds(90));
+    assertThat(vm.runningProperty().get()).isFalse();
+    assertThat(vm.statusProperty().get()).startsWith("Completed");
     WaitForAsyncUtils.waitForFxEvents();
     LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
     assertThat(loss.getData().getFirst().getData()).hasSize(30);
