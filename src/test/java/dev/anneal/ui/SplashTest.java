@@ -51,7 +51,7 @@ class SplashTest {
     Label detail = robot.lookup("#splash-detail").queryAs(Label.class);
     robot.interact(() -> detail.textProperty().addListener((o, a, t) -> texts.add(t)));
     // As StudioApp wires it: the watcher's reports coalesced onto the FX thread.
-    dev.anneal.ui.fx.Latest<Progress> latest = new dev.anneal.ui.fx.Latest<>(splash::update);
+    dev.anneal.ui.fx.Latest<Progress> latest = new dev.anneal.ui.fx.Latest<>(splash::update, javafx.application.Platform::runLater);
     dev.anneal.engine.FakeUnpack.start(tmp.resolve("pytorch"), "Unpacking libtorch", 8, 10_000_000, 150, latest::submit);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(texts.getLast()).isEqualTo("80 of 80 MB");
