@@ -3,6 +3,7 @@ package dev.anneal.cli;
 import dev.anneal.AppEnvironment;
 import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.RunEvent;
+import dev.anneal.preset.PhaseSpec;
 import dev.anneal.preset.Preset;
 import dev.anneal.runs.Resume;
 import dev.anneal.train.TrainOptions;
@@ -13,6 +14,7 @@ import dev.anneal.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", paramLabel = "DIR", description = "A prepared dataset folder (train.bin, val.bin, meta.json).")
   Path data;
+
+  @Option(names = "--data-phase", paramLabel = "NAME=DIR",
+      description = "The dataset of one training phase, overriding its data: (repeatable).")
+  Map<String, Path> dataPhase = new LinkedHashMap<>();
 
   @Option(names = "--out", paramLabel = "RUNS", description = "Where run folders go (default: ./runs).")
   Path out = Path.of("runs");
@@ -80,7 +86,14 @@ final class TrainCommand implements Callable<Integer> {
     if (device != null && !dev.anneal.engine.Devices.KINDS.contains(device)) {
       throw new ParameterException(spec.commandLine(), "--device: expected cpu, cuda or mps, got '" + device + "'");
     }
-    TrainOptions options = new TrainOptions(dataset, this.out, resume, init, steps, threads, 8, device);
+    List<String> phases = p.training().phases().stream().map(PhaseSpec::name).toList();
+    for (String name : dataPhase.keySet()) {
+      if (!phases.contains(name)) {
+        throw new ParameterException(spec.commandLine(), "--data-phase: " + p.name() + " has no phase '"
+            + name + "'" + (phases.isEmpty() ? "" : "; its phases: " + String.join(", ", phases)));
+      }
+    }
+    TrainOptions options = new TrainOptions(dataset, this.out, resume, init, steps, threads, 8, device, dataPhase);
     TrainerControl control = new TrainerControl();
     TrainingListener listener = new TrainingListener() {
       @Override

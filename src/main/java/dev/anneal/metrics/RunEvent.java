@@ -28,6 +28,8 @@ public record RunEvent(long step, Instant time, String kind, String message,
   public static final String EVAL = "eval";
   public static final String START = "start";
   public static final String STOP = "stop";
+  /** A training phase begins (its name, sequence length, schedule, dataset in the details). */
+  public static final String PHASE = "phase";
 
   public RunEvent {
     if (kind == null || kind.isBlank()) throw new IllegalArgumentException("event kind missing");

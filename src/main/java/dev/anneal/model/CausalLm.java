@@ -31,7 +31,7 @@ import java.util.function.UnaryOperator;
  * per-step sub-manager and close it after the step.
  */
 public final class CausalLm implements AutoCloseable {
-  private final ModelSpec spec;
+  private ModelSpec spec;
   private final LoraSpec lora;
   private final NDManager manager;
   private final Decoder decoder;
@@ -97,6 +97,18 @@ public final class CausalLm implements AutoCloseable {
    */
   public void useFusedAttention(boolean on) {
     fusedAttention = on && FusedAttention.available();
+  }
+
+  /**
+   * Switches the rotary embedding to another scaling (a training phase that extends the context,
+   * as seed 004's YaRN phase does): the cos/sin tables are derived anew, exactly as a model built
+   * with that scaling derives them, and {@link #spec()} reports it. Weights are untouched.
+   */
+  public void useRopeScaling(dev.anneal.preset.RopeScaling scaling) {
+    if (java.util.Objects.equals(scaling, spec.ropeScaling())) return;
+    ModelSpec next = spec.withRopeScaling(scaling);
+    decoder.useRope(next);
+    spec = next;
   }
 
   public boolean usesBf16Matmuls() {

@@ -33,6 +33,11 @@ interface Decoder {
   /** Every projection of every block, for LoRA switching and merging. */
   List<Linear> projections();
 
+  /** Re-derives the rotary tables for this spec's θ and scaling (RoPE families only). */
+  default void useRope(dev.anneal.preset.ModelSpec spec) {
+    throw new IllegalStateException("this model has learned positions: no RoPE to rescale");
+  }
+
   /** The MoE layers, empty for dense models. */
   List<MoeFeedForward> moeLayers();
 }

@@ -15,7 +15,8 @@ final class LlamaDecoder implements Decoder {
   private final List<LlamaBlock> blocks = new ArrayList<>();
   private final Norm norm;
   private final NDArray head;
-  private final Rope rope;
+  private final ai.djl.ndarray.NDManager manager;
+  private Rope rope;
 
   LlamaDecoder(Weights w) {
     this.m = w.spec;
@@ -23,7 +24,15 @@ final class LlamaDecoder implements Decoder {
     for (int l = 0; l < m.layers(); l++) blocks.add(new LlamaBlock(w, l));
     norm = Norm.create(w, "model.norm");
     head = m.tieEmbeddings() ? embed : w.normal("lm_head.weight", m.initStd(), m.vocab(), m.hidden());
-    rope = Rope.create(m, w.manager);
+    manager = w.manager;
+    rope = Rope.create(m, manager);
+  }
+
+  @Override
+  public void useRope(ModelSpec spec) {
+    Rope fresh = Rope.create(spec, manager);
+    rope.close();
+    rope = fresh;
   }
 
   @Override

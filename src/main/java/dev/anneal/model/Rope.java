@@ -49,6 +49,12 @@ final class Rope {
     return new Rope(manager.create(c, new Shape(p, d)), manager.create(s, new Shape(p, d)), p);
   }
 
+  /** Frees the tables (when a phase of training switches to another scaling). */
+  void close() {
+    cos.close();
+    sin.close();
+  }
+
   /** Puts the (T, D) rows for positions offset … offset+T−1 on the pass. */
   void select(ForwardPass pass, int offset, int t) {
     if (offset + t > context) {

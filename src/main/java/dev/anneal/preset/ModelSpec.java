@@ -66,6 +66,13 @@ public record ModelSpec(
     return new ModelSpecBuilder(this);
   }
 
+  /** The same architecture with another RoPE scaling (null: plain RoPE). */
+  public ModelSpec withRopeScaling(RopeScaling scaling) {
+    return new ModelSpec(family, layers, hidden, heads, kvHeads, headDim, intermediate, vocab,
+        context, position, norm, normEps, activation, qkvBias, outBias, mlpBias, normBias,
+        tieEmbeddings, ropeTheta, scaling, moe, dropout, initStd);
+  }
+
   /** Whether the feed-forward is a mixture of experts. */
   public boolean hasExperts() {
     return moe != null;

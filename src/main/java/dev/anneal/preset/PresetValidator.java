@@ -9,7 +9,6 @@ import java.util.Set;
 /** The rules a preset must keep, field by field and across fields. */
 final class PresetValidator {
   private static final Set<String> DEVICES = Set.of("cpu", "cuda", "mps");
-  private static final Set<String> ROPE_TYPES = Set.of("yarn", "linear");
 
   private final List<PresetProblem> problems = new ArrayList<>();
 
@@ -61,22 +60,11 @@ final class PresetValidator {
     if (m.dropout() < 0 || m.dropout() >= 1) fail("model.dropout", "must be in [0, 1)");
     if (!(m.initStd() > 0)) fail("model.init_std", "must be > 0");
     if (!(m.ropeTheta() > 0)) fail("model.rope_theta", "must be > 0");
-    RopeScaling rs = m.ropeScaling();
-    if (rs != null) {
+    if (m.ropeScaling() != null) {
       if (m.position() != Position.ROPE) {
         fail("model.rope_scaling", "only applies with position: rope");
       }
-      oneOf("model.rope_scaling.type", rs.type(), ROPE_TYPES);
-      if (!(rs.factor() >= 1)) fail("model.rope_scaling.factor", "must be >= 1");
-      if (rs.originalContext() == null || rs.originalContext() <= 0) {
-        fail("model.rope_scaling.original_context", "required: a positive whole number");
-      } else if (rs.originalContext() > m.context()) {
-        fail("model.rope_scaling.original_context",
-            rs.originalContext() + " exceeds context " + m.context());
-      }
-      if (!(rs.betaFast() > rs.betaSlow())) {
-        fail("model.rope_scaling.beta_fast", "must be greater than beta_slow");
-      }
+      PhaseRules.ropeScaling("model.rope_scaling", m, m.ropeScaling(), this::fail);
     }
     if (m.moe() != null) moe(m.moe());
     return problems.size() == before;
@@ -158,6 +146,7 @@ final class PresetValidator {
       fail("training.spike_lr_cut", "must be in (0, 1]");
     }
     if (t.maxRollbacks() < 0) fail("training.max_rollbacks", "must be >= 0");
+    if (problems.isEmpty()) PhaseRules.check(m, t, this::fail);
   }
 
   private void data(DataSpec d) {

@@ -1,5 +1,8 @@
 package dev.anneal.preset;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
 /**
  * Optimisation, schedule, stability and checkpoint settings.
  *
@@ -18,6 +21,8 @@ package dev.anneal.preset;
  * @param lossClamp              losses above this are clamped before backward (seed 002), or null
  * @param spikeFactor            a loss above spikeFactor × running mean rolls back (seed 003: 2)
  * @param spikeLrCut             learning-rate multiplier after a rollback (seed 003: 0.5)
+ * @param phases                 phases run in order in one run folder (see {@link PhasePlan}),
+ *                               empty for a single-phase run
  */
 public record TrainingSpec(
     String stage,
@@ -52,12 +57,13 @@ public record TrainingSpec(
     Double spikeFactor,
     Double spikeLrCut,
     Integer maxRollbacks,
-    Long seed) {
+    Long seed,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PhaseSpec> phases) {
 
   public static final TrainingSpec DEFAULT =
       new TrainingSpec(null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   public TrainingSpec {
     if (stage == null) stage = "pretrain";
@@ -91,6 +97,7 @@ public record TrainingSpec(
     if (spikeLrCut == null) spikeLrCut = 0.5;
     if (maxRollbacks == null) maxRollbacks = 3;
     if (seed == null) seed = 1337L;
+    phases = phases == null ? List.of() : List.copyOf(phases);
   }
 
   /** Sequence length used for training: {@code seqLen}, else the model's context. */
@@ -111,7 +118,7 @@ public record TrainingSpec(
         newPrecision != null ? newPrecision : precision,
         newCheckpointing != null ? newCheckpointing : activationCheckpointing, flashAttention,
         compile, packing, logEvery, evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp,
-        spikeFactor, spikeLrCut, maxRollbacks, seed);
+        spikeFactor, spikeLrCut, maxRollbacks, seed, phases);
   }
 
   /** A copy running {@code n} steps (warmup capped to fit). */
@@ -120,6 +127,6 @@ public record TrainingSpec(
         schedule, Math.min(warmupSteps, n), null, weightDecay, decayEmbeddings, beta1, beta2, eps,
         clip, precision, activationCheckpointing, flashAttention, compile, packing, logEvery,
         evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp, spikeFactor, spikeLrCut,
-        maxRollbacks, seed);
+        maxRollbacks, seed, phases);
   }
 }

@@ -44,8 +44,9 @@ final class YamlLineIndex {
           String seg = segmentFor(pendingField, arrayCounters);
           if (seg != null) path.addLast(seg);
           arrayCounters.push(t == JsonToken.START_ARRAY ? new int[] {0} : new int[] {-1});
-          if (seg != null && t == JsonToken.START_ARRAY) {
-            lines.putIfAbsent(String.join(".", path), p.currentTokenLocation().getLineNr());
+          // A list, or a section inside a list (a phase): errors about a key it lacks point here.
+          if (seg != null && (t == JsonToken.START_ARRAY || seg.startsWith("["))) {
+            lines.putIfAbsent(join(path, null), p.currentTokenLocation().getLineNr());
           }
           pendingField = null;
         }

@@ -44,11 +44,23 @@ public record ModelFolder(Path given, Path weights, RunFolder run, Preset preset
       if (preset.usesLora()) {
         throw new IOException(run.dir() + " trained LoRA adapters: merge them into a full model first");
       }
-      return preset.model();
+      return phaseModel();
     }
     Path config = weights.resolve("config.json");
     if (Files.isRegularFile(config)) return HfConfig.read(config).spec();
     throw new IOException(given + ": cannot tell its architecture (no " + RunFolder.PRESET + " or config.json)");
+  }
+
+  /**
+   * The run's model as these weights trained under it: a run with phases may switch RoPE scaling,
+   * so the checkpoint's recorded phase picks it (the preset's model when nothing is recorded).
+   */
+  private ModelSpec phaseModel() throws IOException {
+    Path state = weights.resolve(RunFolder.TRAINER_STATE);
+    if (preset.training().phases().isEmpty() || !Files.isRegularFile(state)) return preset.model();
+    int phase = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile()).path("phase").asInt(0);
+    var phases = dev.anneal.preset.PhasePlan.of(preset).phases();
+    return preset.model().withRopeScaling(phases.get(Math.min(phase, phases.size() - 1)).ropeScaling());
   }
 
   private static Path weightsFolder(Path given) throws IOException {

@@ -126,6 +126,13 @@ public final class RunFolder {
     return info.hasNonNull(key) ? info.get(key).asText() : null;
   }
 
+  /** A recorded object of text values (a phase's dataset by name ...), empty when absent. */
+  public Map<String, String> getMap(String key) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    info.path(key).properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
   /** Records status and other fields, rewriting run.json atomically. */
   public synchronized void update(String status, Map<String, Object> fields) throws IOException {
     if (status != null) info.put("status", status);

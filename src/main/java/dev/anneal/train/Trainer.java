@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.anneal.data.TokenShards;
 import dev.anneal.engine.DeviceMemory;
 import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.Devices;
@@ -15,6 +14,7 @@ import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.metrics.RunEvent;
 import dev.anneal.model.CausalLm;
+import dev.anneal.preset.PhasePlan;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 import dev.anneal.preset.estimate.Estimator;
@@ -89,15 +89,29 @@ public final class Trainer {
     if (asked != null && asked.note() != null) {
       throw new IllegalArgumentException("device " + options.device() + ": " + asked.note());
     }
+    PhasePlan plan = PhasePlan.of(p);
+    Map<Integer, Path> phaseData = PhaseInputs.resolve(plan, options.dataset(), options.phaseData());
     RunFolder run;
     if (options.resume() != null) {
       Resume resume = Resume.of(options.resume(), options.steps());
       run = resume.run();
       p = resume.preset();
+      if (options.steps() != null && !p.training().phases().isEmpty()) {
+        throw new IllegalArgumentException(run.dir() + " trains in phases, whose steps are fixed"
+            + " when it starts: --steps cannot change them on resume");
+      }
+      plan = PhasePlan.of(p);
+      Map<String, Path> recorded = new java.util.HashMap<>();
+      run.getMap("phase_data").forEach((k, v) -> recorded.put(k, Path.of(v)));
+      recorded.putAll(options.phaseData());
+      phaseData = PhaseInputs.resolve(plan, options.dataset(), recorded);
     } else {
       run = RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
-          "init", options.init() == null ? "" : options.init().toString()));
+          "init", options.init() == null ? "" : options.init().toString(),
+          "phase_data", PhaseInputs.recorded(plan, phaseData, options.dataset())));
     }
+    // The run ends after its last phase; without phases that is training.steps, as before.
+    if (plan.phased()) p = p.withTraining(p.training().withSteps(Math.toIntExact(plan.totalSteps())));
     t = p.training();
     Devices.Choice device = asked != null ? asked : Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
@@ -112,14 +126,11 @@ public final class Trainer {
         setup.tf32() ? " · TF32 fp32 matmuls" : "", peak.flops() / 1e12, peak.source());
     listener.onLog(banner);
 
-    try (TokenShards shards = TokenShards.open(options.dataset());
+    try (PhaseInputs inputs = new PhaseInputs(plan, phaseData, t.seed(), options.evalBatches());
         NDManager root = NDManager.newBaseManager(device.device());
         DeviceMemory memory = DeviceMemory.watch(device.device());
         MetricsLog log = MetricsLog.append(run.dir())) {
-      int seq = t.seqLenOr(p.model().context());
-      BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), t.microBatch(), seq, t.seed(), shards.padId());
-      BatchSampler val = new BatchSampler(TokenStreams.val(shards), t.microBatch(), seq, t.seed(), shards.padId());
-      Evaluator evaluator = new Evaluator(val, options.evalBatches());
+      inputs.openAll();
       CausalLm model = Initialisation.model(p, options.init(), root);
       model.useBf16Matmuls(precision.bf16());
       Map<String, NDArray> params = model.trainableParameters();
@@ -130,18 +141,19 @@ public final class Trainer {
       if (options.resume() != null && checkpoints.latest().isPresent()) {
         state = CheckpointStore.load(checkpoints.latest().get(), model, optimizer, root);
         emit(log, RunEvent.of(state.step(), RunEvent.RESUME, "resumed at step " + state.step()));
+        if (plan.phased()) Phases.checkResumable(plan, state, checkpoints.latest().get());
       }
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
-      LrSchedule schedule = LrSchedule.of(t);
       TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
       double peakFlops = peak.flops();
-      run.update("running", Map.of("device", banner));
+      run.update("running", Map.of("device", banner, "steps", t.steps()));
       emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
           Map.of("run", run.dir().toString(), "device", device.device() + (gpuName == null ? "" : " " + gpuName))));
 
       // ---- the loop ------------------------------------------------------------------------
+      PhaseInputs.Current phase = null;
       String status = "completed";
       double lastLoss = Double.NaN;
       long intervalTokens = 0;
@@ -159,10 +171,19 @@ public final class Trainer {
           status = "stopped";
           break;
         }
+        PhasePlan.Phase ph = plan.at(state.step());
+        if (phase == null || phase.phase().index() != ph.index()) {
+          phase = inputs.enter(ph);
+          model.useRopeScaling(ph.ropeScaling());
+          RunEvent entered = Phases.entered(plan, ph, state.step());
+          if (entered != null) emit(log, entered);
+          else if (plan.phased()) listener.onLog(Phases.describe(plan, ph, state.step()));
+        }
+        state = state.inPhase(ph.index(), ph.start());
         long stepStart = System.nanoTime();
-        double lr = schedule.at(state.step()) * state.lrScale();
+        double lr = phase.lr(state.step()) * state.lrScale();
         List<Batch> micro = new ArrayList<>();
-        for (int k = 0; k < t.accumulation(); k++) micro.add(train.batch(state.step(), k, t.accumulation()));
+        for (int k = 0; k < ph.accumulation(); k++) micro.add(phase.train().batch(state.phaseStep(), k, ph.accumulation()));
         Engine.getInstance().setRandomSeed((int) (state.seed() * 31 + state.step()));
 
         StepRunner.Outcome out;
@@ -218,7 +239,7 @@ public final class Trainer {
           double elapsed = (System.nanoTime() - intervalStart) / 1e9;
           double tps = intervalTokens / Math.max(elapsed, 1e-9);
           MetricPoint point = Metrics.trainPoint(state, out, lr, tps, tps * flopsPerToken / peakFlops,
-              train.epochAt(state.step() * t.accumulation() * (long) t.microBatch()),
+              phase.train().epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
               memory.peakBytes(), ProcessMemory.residentBytes(), cost(p, state));
           log.write(point);
           listener.onMetric(point);
@@ -230,7 +251,7 @@ public final class Trainer {
         if (state.step() % t.evalEvery() == 0 || last) {
           Evaluator.Measured measured;
           try {
-            measured = evaluator.measure(model, root);
+            measured = phase.evaluator().measure(model, root);
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
             throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
