@@ -3,6 +3,7 @@ package dev.anneal.preset.estimate;
 import dev.anneal.preset.HardwareSpec;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
+import dev.anneal.preset.PhasePlan;
 import dev.anneal.preset.Precision;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
@@ -58,9 +59,15 @@ public final class Estimator {
       host += weights * h.count();
       weights = 0;
     }
-    int seq = t.seqLenOr(m.context());
-    ActivationMemory act = ActivationMemory.of(m, t.microBatch(), seq, activationBytes,
-        t.activationCheckpointing(), h.cpuCheckpointing(), t.flashAttention());
+    // With phases, memory is that of the phase holding the most activations, and time the sum of
+    // the phases' times; the per-step figures reported are the first phase's.
+    PhasePlan plan = PhasePlan.of(p);
+    ActivationMemory act = null;
+    for (PhasePlan.Phase ph : plan.phases()) {
+      ActivationMemory a = ActivationMemory.of(m, ph.microBatch(), ph.seqLen(), activationBytes,
+          t.activationCheckpointing(), h.cpuCheckpointing(), t.flashAttention());
+      if (act == null || a.onDevice() > act.onDevice()) act = a;
+    }
     host += act.hostStored() * h.count();
     double overhead = DeviceCatalog.overheadBytes(h.device());
     if (zero == 3) overhead += Math.min(h.maxLiveParameters(), base) * weightBytes;
@@ -69,18 +76,33 @@ public final class Estimator {
     if (h.device().equals("cpu")) host = memory.total();
     double capacity = h.memoryGb() * 1e9;
 
-    long tokensPerStep = (long) t.microBatch() * t.accumulation() * devices * seq;
-    double attentionFlops = 12.0 * m.layers() * m.queryWidth() * seq;
-    double flopsPerToken = 4.0 * n.matmul() + 2.0 * n.trainableMatmul() + attentionFlops;
     boolean measured = h.tokensPerSecond() != null;
-    double tps = measured ? h.tokensPerSecond()
-        : devices * DeviceCatalog.peakFlops(h.device(), h.gpuModel(), t.precision())
-            * (h.mfu() != null ? h.mfu() : DeviceCatalog.assumedMfu(h.device())) / flopsPerToken;
-    double seconds = (double) t.steps() * tokensPerStep / tps;
+    double seconds = 0;
+    for (PhasePlan.Phase ph : plan.phases()) {
+      seconds += ph.steps() * ph.tokensPerStep() * devices / tokensPerSecond(p, n, ph.seqLen());
+    }
+    PhasePlan.Phase first = plan.phases().getFirst();
+    long tokensPerStep = first.tokensPerStep() * devices;
+    double flopsPerToken = flopsPerToken(m, n, first.seqLen());
+    double tps = tokensPerSecond(p, n, first.seqLen());
     Double cost = h.pricePerDeviceHour() == null ? null
         : seconds / 3600 * devices * h.pricePerDeviceHour();
     return new Estimate(n, memory, host, capacity, memory.total() <= capacity, tokensPerStep,
-        flopsPerToken, t.steps(), tps, measured, seconds, cost, List.of());
+        flopsPerToken, plan.totalSteps(), tps, measured, seconds, cost, List.of());
+  }
+
+  /** Training FLOPs per token at sequence length {@code seq}: 6N (4N for frozen weights) plus attention. */
+  private static double flopsPerToken(ModelSpec m, ParameterCount n, int seq) {
+    double attentionFlops = 12.0 * m.layers() * m.queryWidth() * seq;
+    return 4.0 * n.matmul() + 2.0 * n.trainableMatmul() + attentionFlops;
+  }
+
+  /** Tokens per second of all devices: measured, or their peak at the assumed MFU. */
+  private static double tokensPerSecond(Preset p, ParameterCount n, int seq) {
+    HardwareSpec h = p.hardware();
+    if (h.tokensPerSecond() != null) return h.tokensPerSecond();
+    return h.totalDevices() * DeviceCatalog.peakFlops(h.device(), h.gpuModel(), p.training().precision())
+        * (h.mfu() != null ? h.mfu() : DeviceCatalog.assumedMfu(h.device())) / flopsPerToken(p.model(), n, seq);
   }
 
   /** Single changes that make the preset fit; if none does alone, the first combination that does. */

@@ -38,6 +38,9 @@ public final class RunCharts {
       .asMarkers(() -> marker("#d9534f"));
   private final BoundedSeries rollbacks = new BoundedSeries("rollback", POINTS)
       .asMarkers(() -> marker("#f0ad4e"));
+  /** Where a training phase begins (runs with phases only). */
+  private final BoundedSeries phases = new BoundedSeries("phase", POINTS)
+      .asMarkers(() -> marker("#6f42c1"));
   private final DoubleProperty step = new SimpleDoubleProperty();
   private final DoubleProperty tokensPerS = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
@@ -87,6 +90,7 @@ public final class RunCharts {
         case RunEvent.CHECKPOINT -> checkpoints.add(e.step(), y);
         case RunEvent.NAN_SKIP -> nanSkips.add(e.step(), y);
         case RunEvent.ROLLBACK -> rollbacks.add(e.step(), y);
+        case RunEvent.PHASE -> phases.add(e.step(), y);
         default -> { }
       }
       if (e.kind().equals(RunEvent.START)) device.set(deviceOf(e));
@@ -165,7 +169,7 @@ public final class RunCharts {
   }
 
   public void clear() {
-    for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks)) s.clear();
+    for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks, phases)) s.clear();
     step.set(0);
     device.set("");
     tokensPerS.set(Double.NaN);
@@ -214,6 +218,8 @@ public final class RunCharts {
   public BoundedSeries checkpoints() { return checkpoints; }
   public BoundedSeries nanSkips() { return nanSkips; }
   public BoundedSeries rollbacks() { return rollbacks; }
+
+  public BoundedSeries phases() { return phases; }
   public DoubleProperty stepProperty() { return step; }
   public DoubleProperty tokensPerSProperty() { return tokensPerS; }
   public DoubleProperty lossProperty() { return loss; }

@@ -152,7 +152,8 @@ public final class TrainView {
     tiles.setPadding(new Insets(0, 8, 8, 8));
 
     LineChart<Number, Number> loss = chart("Loss", "chart-loss", List.of(c.trainLoss().series(),
-        c.valLoss().series(), c.checkpoints().series(), c.nanSkips().series(), c.rollbacks().series()));
+        c.valLoss().series(), c.checkpoints().series(), c.nanSkips().series(), c.rollbacks().series(),
+        c.phases().series()));
     loss.getStyleClass().add("loss-chart");
     LineChart<Number, Number> grad = chart("Gradient norm (bands at 5 and 10)", "chart-grad",
         List.of(c.gradNorm().series()));

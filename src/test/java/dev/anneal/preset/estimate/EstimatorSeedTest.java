@@ -117,11 +117,17 @@ class EstimatorSeedTest {
     Preset p = REGISTRY.resolve("demiurgic-7b");
     Estimate e = Estimator.estimate(p);
     assertThat(e.tokensPerStep()).isEqualTo(4L * 8 * 8 * 4096);
-    double tokens = 70_000.0 * e.tokensPerStep();
-    assertThat(e.seconds()).isCloseTo(tokens / e.tokensPerSecond(), within(1e-6));
-    assertThat(e.cost()).isCloseTo(e.seconds() / 3600 * 8 * 4.0, within(1e-6));
-    // 8 × A100 at 312 TFLOP/s bf16 and 40% MFU.
+    // 8 × A100 at 312 TFLOP/s bf16 and 40% MFU; phase 1 at 4,096 tokens a sequence.
     assertThat(e.tokensPerSecond()).isCloseTo(8 * 312e12 * 0.4 / e.flopsPerToken(), within(1e-6));
+    // Time sums the phases: 70,000 steps at 4,096, then the context extension's 10,000 steps of
+    // 2 × 16 × 8 sequences of 8,192, whose attention costs twice as much per token.
+    double sixN = e.flopsPerToken() - 12.0 * 32 * 4096 * 4096;
+    double extensionTps = 8 * 312e12 * 0.4 / (sixN + 12.0 * 32 * 4096 * 8192);
+    double expected = 70_000.0 * e.tokensPerStep() / e.tokensPerSecond()
+        + 10_000.0 * (2L * 16 * 8 * 8192) / extensionTps;
+    assertThat(e.seconds()).isCloseTo(expected, within(1e-9 * expected));
+    assertThat(e.steps()).isEqualTo(80_000);
+    assertThat(e.cost()).isCloseTo(e.seconds() / 3600 * 8 * 4.0, within(1e-6));
   }
 
   @Test
