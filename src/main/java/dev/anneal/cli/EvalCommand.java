@@ -61,6 +61,8 @@ final class EvalCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "loss %.4f · perplexity %.3f over %,d tokens (%s)%n", r.meanLoss(),
           r.perplexity(), r.counted(), input.describe());
+      r.byLanguage().forEach((language, loss) ->
+          out.printf(Locale.ROOT, "  %-12s loss %.4f · perplexity %.3f%n", language, loss, Math.exp(loss)));
     }
     return 0;
   }

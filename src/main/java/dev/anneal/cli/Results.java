@@ -37,6 +37,7 @@ final class Results {
     m.put("mean_loss", r.meanLoss());
     m.put("ppl", r.perplexity());
     m.put("tokens", r.counted());
+    if (!r.byLanguage().isEmpty()) m.put("loss_by_language", r.byLanguage());
     return m;
   }
 

@@ -39,10 +39,11 @@ public final class ValSplitLoss {
       }
       // Rows that divide the sequence count: no sequence is read twice.
       int rows = IntStream.rangeClosed(1, 8).filter(r -> sequences % r == 0).max().orElse(1);
-      BatchSampler val = new BatchSampler(TokenStreams.of(shards.val()), rows, seq, 0, padId);
+      BatchSampler val = new BatchSampler(TokenStreams.val(shards), rows, seq, 0, padId);
       try (NDManager root = NDManager.newBaseManager()) {
         Evaluator.Measured m = new Evaluator(val, sequences / rows).measure(view.model(), root);
-        return new EvalResult(view.label(), new int[0], List.of(), m.loss(), Math.exp(m.loss()), m.tokens());
+        return new EvalResult(view.label(), new int[0], List.of(), m.loss(), Math.exp(m.loss()), m.tokens(),
+            m.byLanguage());
       }
     }
   }

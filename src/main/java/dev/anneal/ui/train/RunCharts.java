@@ -41,6 +41,12 @@ public final class RunCharts {
   /** Where a training phase begins (runs with phases only). */
   private final BoundedSeries phases = new BoundedSeries("phase", POINTS)
       .asMarkers(() -> marker("#6f42c1"));
+  /**
+   * Validation loss per language, one series each, in the order the languages first appear; the
+   * view adds each new series to the loss chart. Empty for datasets that record no languages.
+   */
+  private final ObservableList<BoundedSeries> valLossByLanguage = FXCollections.observableArrayList();
+  private final java.util.Map<String, BoundedSeries> languageSeries = new java.util.HashMap<>();
   private final DoubleProperty step = new SimpleDoubleProperty();
   private final DoubleProperty tokensPerS = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
@@ -57,6 +63,7 @@ public final class RunCharts {
   public void addPoints(List<MetricPoint> points) {
     List<double[]> tl = new ArrayList<>(), vl = new ArrayList<>(), gn = new ArrayList<>(), lrs = new ArrayList<>();
     List<List<List<Double>>> experts = new ArrayList<>(expertHistory.get());
+    java.util.Map<String, List<double[]>> byLanguage = new java.util.LinkedHashMap<>();
     for (MetricPoint p : points) {
       if (p.loss() != null) {
         tl.add(new double[] {p.step(), p.loss()});
@@ -64,6 +71,10 @@ public final class RunCharts {
         loss.set(p.loss());
       }
       if (p.valLoss() != null) vl.add(new double[] {p.step(), p.valLoss()});
+      if (p.valLossByLanguage() != null) {
+        p.valLossByLanguage().forEach((language, value) ->
+            byLanguage.computeIfAbsent(language, k -> new ArrayList<>()).add(new double[] {p.step(), value}));
+      }
       if (p.gradNorm() != null) gn.add(new double[] {p.step(), p.gradNorm()});
       if (p.lr() != null) lrs.add(new double[] {p.step(), p.lr()});
       if (p.tokensPerS() != null) tokensPerS.set(p.tokensPerS());
@@ -75,10 +86,19 @@ public final class RunCharts {
     }
     trainLoss.addAll(tl);
     valLoss.addAll(vl);
+    byLanguage.forEach((language, values) -> languageSeries(language).addAll(values));
     gradNorm.addAll(gn);
     lr.addAll(lrs);
     while (experts.size() > HEATMAP_COLUMNS) experts.remove(0);
     if (experts.size() != expertHistory.get().size() || !points.isEmpty()) expertHistory.set(List.copyOf(experts));
+  }
+
+  private BoundedSeries languageSeries(String language) {
+    return languageSeries.computeIfAbsent(language, k -> {
+      BoundedSeries s = new BoundedSeries("val loss · " + k, POINTS);
+      valLossByLanguage.add(s);
+      return s;
+    });
   }
 
   /** Adds events as markers on the loss chart and lines in the log (FX thread). */
@@ -170,6 +190,8 @@ public final class RunCharts {
 
   public void clear() {
     for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks, phases)) s.clear();
+    valLossByLanguage.clear();
+    languageSeries.clear();
     step.set(0);
     device.set("");
     tokensPerS.set(Double.NaN);
@@ -213,6 +235,7 @@ public final class RunCharts {
 
   public BoundedSeries trainLoss() { return trainLoss; }
   public BoundedSeries valLoss() { return valLoss; }
+  public ObservableList<BoundedSeries> valLossByLanguage() { return valLossByLanguage; }
   public BoundedSeries gradNorm() { return gradNorm; }
   public BoundedSeries lr() { return lr; }
   public BoundedSeries checkpoints() { return checkpoints; }

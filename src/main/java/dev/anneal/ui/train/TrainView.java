@@ -155,6 +155,7 @@ public final class TrainView {
         c.valLoss().series(), c.checkpoints().series(), c.nanSkips().series(), c.rollbacks().series(),
         c.phases().series()));
     loss.getStyleClass().add("loss-chart");
+    showLanguageSeries(loss, c.valLossByLanguage());
     LineChart<Number, Number> grad = chart("Gradient norm (bands at 5 and 10)", "chart-grad",
         List.of(c.gradNorm().series()));
     grad.getStyleClass().add("grad-chart");
@@ -239,6 +240,18 @@ public final class TrainView {
     chart.getData().addAll(series);
     chart.setMinHeight(180);
     return chart;
+  }
+
+  /** Keeps one line per language's validation loss on {@code chart} as the run reports them. */
+  private static void showLanguageSeries(LineChart<Number, Number> chart,
+      javafx.collections.ObservableList<dev.anneal.ui.fx.BoundedSeries> languages) {
+    languages.forEach(s -> chart.getData().add(s.series()));
+    languages.addListener((javafx.collections.ListChangeListener<dev.anneal.ui.fx.BoundedSeries>) ch -> {
+      while (ch.next()) {
+        ch.getRemoved().forEach(s -> chart.getData().remove(s.series()));
+        ch.getAddedSubList().forEach(s -> chart.getData().add(s.series()));
+      }
+    });
   }
 
   /** A horizontal reference line spanning the steps of {@code data} (the gradient norms). */

@@ -54,4 +54,14 @@ class TrainViewTest {
     assertThat(robot.lookup("#train-device").queryComboBox().getValue()).isEqualTo("cpu");
     assertThat(robot.lookup("#tile-device").queryAs(Label.class).getText()).isEqualTo("CPU");
   }
+
+  @Test
+  void eachLanguagesValidationLossIsALineOnTheLossChart(FxRobot robot) {
+    robot.interact(() -> vm.charts().addPoints(List.of(
+        dev.anneal.metrics.MetricPoint.eval(10, 3.0, java.util.Map.of("java", 2.5, "rust", 3.5)))));
+    LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
+    assertThat(loss.getData()).extracting(s -> s.getName()).contains("val loss · java", "val loss · rust");
+    robot.interact(() -> vm.charts().clear());
+    assertThat(loss.getData()).extracting(s -> s.getName()).doesNotContain("val loss · java");
+  }
 }
