@@ -65,6 +65,21 @@ final class PresetDraft {
   }
 
   /** Removes a whole section (e.g. {@code lora}). */
+  /** The subtree at a dotted path, or null when unset. */
+  JsonNode node(String path) {
+    JsonNode n = tree.at("/" + path.replace('.', '/'));
+    return n.isMissingNode() || n.isNull() ? null : n;
+  }
+
+  /** Replaces the subtree at a dotted path under an existing section; null removes it. */
+  void setNode(String path, JsonNode value) {
+    int dot = path.lastIndexOf('.');
+    JsonNode parent = tree.at("/" + path.substring(0, dot).replace('.', '/'));
+    if (!(parent instanceof ObjectNode section)) throw new IllegalArgumentException("no section for " + path);
+    if (value == null) section.remove(path.substring(dot + 1));
+    else section.set(path.substring(dot + 1), value);
+  }
+
   void remove(String section) {
     tree.putNull(section);
   }

@@ -30,6 +30,9 @@ public final class PresetsView {
   private final BorderPane root = new BorderPane();
   private final PresetsViewModel vm;
   private final PropertySheet sheet = new PropertySheet();
+  private final javafx.scene.control.TextArea phases = new javafx.scene.control.TextArea();
+  /** True while the view fills the phase text from the preset, so that is not read back as an edit. */
+  private boolean showingPhases;
   private final ValidationSupport validation = new ValidationSupport();
   private final EstimatePanel estimatePanel = new EstimatePanel();
   private final CheckBox lora = new CheckBox("LoRA adapters");
@@ -87,7 +90,16 @@ public final class PresetsView {
     vm.estimateProperty().addListener((o, a, b) -> export.setVisible(vm.needsScaleOut()));
     export.setVisible(vm.needsScaleOut());
     HBox actions = new HBox(8, lora, save, revert, export);
-    VBox below = new VBox(6, problemsLabel, scaleOut, diff, actions);
+    Label phasesLabel = new Label("Phases, run in order in one run folder (YAML list: name, seq_len, "
+        + "data, lr, warmup_steps, schedule, steps or token_share, rope_scaling); empty for one phase");
+    phasesLabel.setWrapText(true);
+    phases.setId("edit-training-phases");
+    phases.getStyleClass().add("code");
+    phases.setPrefRowCount(4);
+    phases.textProperty().addListener((o, a, text) -> {
+      if (!showingPhases) vm.setPhasesText(text);
+    });
+    VBox below = new VBox(6, phasesLabel, phases, problemsLabel, scaleOut, diff, actions);
     below.setPadding(new Insets(8));
     BorderPane center = new BorderPane(sheet);
     center.setBottom(below);
@@ -119,6 +131,9 @@ public final class PresetsView {
   }
 
   private void rebuildItems() {
+    showingPhases = true;
+    phases.setText(vm.phasesText());
+    showingPhases = false;
     List<PresetItem> items = vm.fields().stream().map(f -> new PresetItem(f, vm)).toList();
     sheet.getItems().setAll(items);
     lora.setSelected(vm.fields().stream().anyMatch(f -> f.category().equals("LoRA")));

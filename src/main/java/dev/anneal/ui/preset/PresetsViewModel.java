@@ -1,5 +1,6 @@
 package dev.anneal.ui.preset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.anneal.export.DeepSpeedExport;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.preset.LoraSpec;
@@ -56,6 +57,14 @@ public final class PresetsViewModel {
    * @param saveDir where "Save as" writes user presets (the workspace's presets folder)
    * @param tasks   runs bundle exports off the FX thread
    */
+  /** The preset path of the phase list, edited as YAML text rather than in the property sheet. */
+  public static final String PHASES = "training.phases";
+  private static final com.fasterxml.jackson.databind.ObjectMapper PHASES_YAML =
+      com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
+          .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
+
   public PresetsViewModel(PresetRegistry registry, Path saveDir, TaskExecutor tasks) {
     this.registry = registry;
     this.saveDir = saveDir;
@@ -154,6 +163,56 @@ public final class PresetsViewModel {
     return p.withHardware(new dev.anneal.preset.HardwareSpec(h.device(), h.gpuModel(), h.count(), h.nodes(),
         h.memoryGb(), h.zeroStage(), h.offloadOptimizer(), h.offloadParams(), h.cpuCheckpointing(),
         h.pinMemory(), h.maxLiveParameters(), h.pricePerDeviceHour(), measured.getAsDouble(), h.mfu()));
+  }
+
+  /**
+   * The preset's phases as a YAML list ({@code - {name: code, data: code, steps: 1000}}), unset
+   * fields left out; empty when the preset has none.
+   */
+  public String phasesText() {
+    JsonNode phases = draft == null ? null : draft.node(PHASES);
+    if (phases == null || phases.isEmpty()) return "";
+    try {
+      return PHASES_YAML.writeValueAsString(withoutNulls(phases.deepCopy()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sets the phases from YAML text; blank removes them. Text that is not a YAML list marks
+   * {@code training.phases} like any problem and keeps the last readable phases; a readable list
+   * is checked by the same rules as a preset file (problems name {@code training.phases[i].field}).
+   */
+  public void setPhasesText(String text) {
+    if (draft == null) return;
+    unreadable.remove(PHASES);
+    if (text == null || text.isBlank()) {
+      draft.setNode(PHASES, null);
+    } else {
+      try {
+        JsonNode list = PHASES_YAML.readTree(text);
+        if (list == null || !list.isArray()) {
+          unreadable.put(PHASES, "a YAML list of phases is needed (\"- {name: code, steps: 1000}\")");
+        } else {
+          draft.setNode(PHASES, list);
+        }
+      } catch (java.io.IOException e) {
+        String first = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+        unreadable.put(PHASES, "not YAML: " + first);
+      }
+    }
+    refresh();
+  }
+
+  private static JsonNode withoutNulls(JsonNode n) {
+    if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+      o.properties().removeIf(e -> e.getValue().isNull());
+      o.forEach(PresetsViewModel::withoutNulls);
+    } else if (n.isArray()) {
+      n.forEach(PresetsViewModel::withoutNulls);
+    }
+    return n;
   }
 
   public boolean isUnreadable(PresetField f) {

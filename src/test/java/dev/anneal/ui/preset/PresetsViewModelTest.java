@@ -147,4 +147,42 @@ class PresetsViewModelTest {
     var ds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bundle.resolve("ds_config.json").toFile());
     assertThat(ds.path("zero_optimization").path("stage").asInt()).isEqualTo(3);
   }
+
+  @Test
+  void phasesAreEditedAsYamlAndCheckedByThePresetRules(@TempDir Path dir) {
+    PresetsViewModel vm = vm(dir);
+    vm.selectedProperty().set(vm.entries().stream().filter(e -> e.name().equals("tiny")).findFirst().orElseThrow());
+    // tiny runs seed 002's two stages: language, then code.
+    assertThat(vm.phasesText()).contains("name: language", "name: code").doesNotContain("null");
+    assertThat(vm.presetProperty().get().training().phases()).hasSize(2);
+
+    vm.setPhasesText("- {name: short, seq_len: 128, steps: 10}\n- {name: long, steps: 5}\n");
+    assertThat(vm.problems()).isEmpty();
+    var phases = vm.presetProperty().get().training().phases();
+    assertThat(phases).extracting(p -> p.name()).containsExactly("short", "long");
+    assertThat(phases.getFirst().seqLen()).isEqualTo(128);
+    assertThat(vm.differences()).anySatisfy(d -> assertThat(d).startsWith("training.phases"));
+
+    // A phase that breaks a rule is named by its index, as in a preset file; Save as is off.
+    vm.setPhasesText("- {name: short, steps: 10, token_share: 0.5}\n");
+    assertThat(vm.problems()).anySatisfy(p -> assertThat(p.field()).startsWith("training.phases[0]"));
+    assertThat(vm.presetProperty().get()).isNull();
+
+    // Text that is no YAML list marks the phases and keeps the last readable ones in the draft.
+    vm.setPhasesText("- {name: short, steps: 10}");
+    vm.setPhasesText("name: short");
+    assertThat(vm.problems()).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo(PresetsViewModel.PHASES);
+      assertThat(p.message()).contains("list of phases");
+    });
+    assertThat(vm.presetProperty().get()).isNull();
+    vm.setPhasesText("- {name: [");
+    assertThat(vm.problems()).anySatisfy(p -> assertThat(p.message()).startsWith("not YAML"));
+
+    // Empty means one phase: the training section alone.
+    vm.setPhasesText("  ");
+    assertThat(vm.problems()).isEmpty();
+    assertThat(vm.presetProperty().get().training().phases()).isEmpty();
+    assertThat(vm.phasesText()).isEmpty();
+  }
 }
