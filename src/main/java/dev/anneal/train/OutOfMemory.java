@@ -30,20 +30,30 @@ public final class OutOfMemory extends RuntimeException {
    * @param kept what was saved, and how to continue
    */
   static OutOfMemory of(Device device, TrainingSpec t, int context, String kept, Throwable cause) {
-    int seq = t.seqLenOr(context);
-    StringBuilder lower = new StringBuilder();
-    if (t.microBatch() > 1) {
-      int half = t.microBatch() / 2;
-      lower.append(String.format(Locale.ROOT, "training.micro_batch %d → %d (with accumulation %d → %d"
-          + " the tokens per step stay the same)", t.microBatch(), half, t.accumulation(),
-          t.accumulation() * t.microBatch() / half));
-    }
-    if (seq > 128) {
-      if (!lower.isEmpty()) lower.append(", or ");
-      lower.append(String.format(Locale.ROOT, "training.seq_len %d → %d", seq, seq / 2));
-    }
-    if (lower.isEmpty()) lower.append("the model's size (a preset with fewer layers or a smaller hidden width)");
-    return new OutOfMemory(String.format(Locale.ROOT, "%s ran out of memory at micro batch %d × %d tokens:"
-        + " lower %s; %s", device, t.microBatch(), seq, lower, kept), cause);
+    return of(device, "training.", t.microBatch(), t.accumulation(), t.seqLenOr(context),
+        t.activationCheckpointing(), kept, cause);
   }
+
+  /**
+   * @param fields where the step's shape is set: {@code "training."}, or a phase's
+   *               {@code "training.phases[1]."} for a run in phases
+   * @param kept   what was saved, and how to continue
+   */
+  static OutOfMemory of(Device device, String fields, int microBatch, int accumulation, int seq,
+      boolean checkpointing, String kept, Throwable cause) {
+    java.util.List<String> lower = new java.util.ArrayList<>();
+    if (microBatch > 1) {
+      int half = microBatch / 2;
+      lower.add(String.format(Locale.ROOT, "%smicro_batch %d → %d (with accumulation %d → %d"
+          + " the tokens per step stay the same)", fields, microBatch, half, accumulation,
+          accumulation * microBatch / half));
+    }
+    if (seq > 128) lower.add(String.format(Locale.ROOT, "%sseq_len %d → %d", fields, seq, seq / 2));
+    // Recomputing each block in the backward pass keeps one block's activations instead of all.
+    if (!checkpointing) lower.add("set training.activation_checkpointing: true");
+    if (lower.isEmpty()) lower.add("the model's size (a preset with fewer layers or a smaller hidden width)");
+    return new OutOfMemory(String.format(Locale.ROOT, "%s ran out of memory at micro batch %d × %d tokens:"
+        + " lower %s; %s", device, microBatch, seq, String.join(", or ", lower), kept), cause);
+  }
+
 }

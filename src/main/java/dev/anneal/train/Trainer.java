@@ -146,6 +146,7 @@ public final class Trainer {
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
+      // Attention's share of the FLOPs grows with the sequence: each phase has its own figure.
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
       double peakFlops = peak.flops();
       run.update("running", Map.of("device", banner, "steps", t.steps()));
@@ -174,6 +175,7 @@ public final class Trainer {
         PhasePlan.Phase ph = plan.at(state.step());
         if (phase == null || phase.phase().index() != ph.index()) {
           phase = inputs.enter(ph);
+          flopsPerToken = Estimator.flopsPerToken(p, ph.seqLen());
           model.useRopeScaling(ph.ropeScaling());
           RunEvent entered = Phases.entered(plan, ph, state.step());
           if (entered != null) emit(log, entered);
@@ -198,7 +200,7 @@ public final class Trainer {
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
             trainingStep.discard(step);
-            throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
+            throw outOfMemory(e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
           }
           double seconds = (System.nanoTime() - stepStart) / 1e9;
           if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
@@ -254,7 +256,7 @@ public final class Trainer {
             measured = phase.evaluator().measure(model, root);
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
-            throw outOfMemory(e, p, device.device(), state, checkpoints, model, optimizer, log, run);
+            throw outOfMemory(e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
           }
           double valLoss = measured.loss();
           MetricPoint point = MetricPoint.eval(state.step(), valLoss, measured.byLanguage());
@@ -296,7 +298,8 @@ public final class Trainer {
    * zeroed): saves the state reached so far as a checkpoint unless one is already there, records
    * the event, and returns the one-line error that says what to lower.
    */
-  private OutOfMemory outOfMemory(RuntimeException cause, Preset p, ai.djl.Device device,
+  private OutOfMemory outOfMemory(RuntimeException cause, Preset p, PhasePlan plan, PhasePlan.Phase ph,
+      ai.djl.Device device,
       TrainerState state, CheckpointStore checkpoints, CausalLm model, AdamW optimizer,
       MetricsLog log, RunFolder run) throws IOException {
     String kept;
@@ -309,7 +312,10 @@ public final class Trainer {
       kept = "the run is saved at step " + state.step() + " (" + run.dir().relativize(dir)
           + "): continue with anneal train --resume " + run.dir();
     }
-    OutOfMemory oom = OutOfMemory.of(device, p.training(), p.model().context(), kept, cause);
+    // A run in phases names the phase's own fields: that is where its batch and length are set.
+    String fields = plan.phased() ? "training.phases[" + ph.index() + "]." : "training.";
+    OutOfMemory oom = OutOfMemory.of(device, fields, ph.microBatch(), ph.accumulation(), ph.seqLen(),
+        p.training().activationCheckpointing(), kept, cause);
     emit(log, RunEvent.of(state.step(), RunEvent.STOP, oom.getMessage()));
     return oom;
   }

@@ -70,6 +70,7 @@ class BoundedMemoryTest {
     assertThatThrownBy(trainer::run).isInstanceOf(OutOfMemory.class)
         .hasMessageContaining("ran out of memory at micro batch 4 × 16 tokens")
         .hasMessageContaining("training.micro_batch 4 → 2 (with accumulation 2 → 4")
+        .hasMessageContaining("or set training.activation_checkpointing: true")
         .hasMessageContaining("saved at step 7")
         .hasMessageNotContaining("\n");
     Path run;

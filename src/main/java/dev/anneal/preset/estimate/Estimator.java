@@ -92,6 +92,11 @@ public final class Estimator {
   }
 
   /** Training FLOPs per token at sequence length {@code seq}: 6N (4N for frozen weights) plus attention. */
+  /** Training FLOPs per token of a preset's model at sequence length {@code seq}. */
+  public static double flopsPerToken(Preset p, int seq) {
+    return flopsPerToken(p.model(), ParameterCount.of(p.model(), p.lora()), seq);
+  }
+
   private static double flopsPerToken(ModelSpec m, ParameterCount n, int seq) {
     double attentionFlops = 12.0 * m.layers() * m.queryWidth() * seq;
     return 4.0 * n.matmul() + 2.0 * n.trainableMatmul() + attentionFlops;
