@@ -70,6 +70,24 @@ final class PhaseInputs implements AutoCloseable {
   /** Opens every phase's dataset now, so a missing one fails the run before its first step. */
   void openAll() throws IOException {
     for (PhasePlan.Phase ph : plan.phases()) shards(ph);
+    checkOneTokenizer();
+  }
+
+  /**
+   * Every phase's dataset was tokenized by the same tokenizer as the first phase's: one model
+   * reads them all, so the same id must mean the same text.
+   */
+  private void checkOneTokenizer() throws IOException {
+    PhasePlan.Phase first = plan.phases().getFirst();
+    String want = shards(first).meta().path("tokenizer_sha256").asText("");
+    for (PhasePlan.Phase ph : plan.phases()) {
+      String sha = shards(ph).meta().path("tokenizer_sha256").asText("");
+      if (!want.isEmpty() && !sha.isEmpty() && !sha.equals(want)) {
+        throw new IOException("phase '" + ph.name() + "' (training.phases[" + ph.index() + "]): "
+            + data.get(ph.index()).resolve(TokenShards.META) + " was tokenized with another tokenizer than "
+            + data.get(first.index()) + " (tokenizer SHA-256 differs): prepare it with the same tokenizer.json");
+      }
+    }
   }
 
   /** The inputs of a phase, its samplers built for its sequence length and batch shape. */

@@ -156,4 +156,33 @@ class PhasedTrainingTest {
     assertThatThrownBy(() -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
         .hasMessageContaining("trains in phases");
   }
+
+  @Test
+  void phaseDatasetsOfAnotherTokenizerStopTheRunBeforeItsFirstStep() throws Exception {
+    Path first = TinyDataset.write(dir.resolve("tok-a"), 16, 60, 8);
+    Path second = TinyDataset.write(dir.resolve("tok-b"), 32, 90, 8);
+    withTokenizerSha(first, "aaaa");
+    withTokenizerSha(second, "bbbb");
+    TrainOptions options = TrainOptions.of(first, dir.resolve("two-tokenizers")).withPhaseData(Map.of("long", second));
+    assertThatThrownBy(() -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
+        .hasMessageContaining("phase 'long' (training.phases[1])")
+        .hasMessageContaining("another tokenizer than " + first);
+    assertThat(dir.resolve("two-tokenizers")).satisfiesAnyOf(
+        d -> assertThat(d).doesNotExist(),
+        d -> assertThat(java.nio.file.Files.list(d).flatMap(r -> {
+          try {
+            return java.nio.file.Files.list(r.resolve("checkpoints"));
+          } catch (java.io.IOException e) {
+            return java.util.stream.Stream.empty();
+          }
+        }).count()).isZero());
+  }
+
+  private static void withTokenizerSha(Path dataset, String sha) throws Exception {
+    Path meta = dataset.resolve(dev.anneal.data.TokenShards.META);
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(meta.toFile());
+    tree.put("tokenizer_sha256", sha);
+    mapper.writeValue(meta.toFile(), tree);
+  }
 }
