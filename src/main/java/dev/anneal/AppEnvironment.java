@@ -8,9 +8,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * Settings every entry point needs, in one place: the app's data folder, DJL's offline mode and
- * its cache under that folder. JVM flags (native access) live in the pom's {@code
- * anneal.jvm.flags} and in the jar manifest.
+ * Settings every entry point needs, in one place: the app's data folder, DJL's offline mode and its
+ * cache under that folder. JVM flags (native access) live in the pom's {@code anneal.jvm.flags} and
+ * in the jar manifest.
  *
  * <p>Offline is the default: without it DJL probes the network at every engine start. Set {@code
  * ANNEAL_ONLINE=1} (or {@code -Danneal.online=true}) to let DJL and the tokenizer download.
@@ -19,6 +19,7 @@ public final class AppEnvironment {
   private AppEnvironment() {}
 
   private static volatile EnginePlan enginePlan;
+
   /** The engine plan being worked out on a background thread (studio start), or null. */
   private static volatile Future<EnginePlan> pendingPlan;
 
@@ -51,7 +52,8 @@ public final class AppEnvironment {
     // DJL's engine logs through SLF4J; keep the CLI's stdout clean and stderr short.
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    // DJL probes for CUDA on every engine start and warns when there is none: not news on a CPU box.
+    // DJL probes for CUDA on every engine start and warns when there is none: not news on a CPU
+    // box.
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
   }
 
@@ -75,7 +77,8 @@ public final class AppEnvironment {
       try {
         return pending.get();
       } catch (ExecutionException e) {
-        throw new IllegalStateException("working out the engine plan failed: " + e.getCause(), e.getCause());
+        throw new IllegalStateException(
+            "working out the engine plan failed: " + e.getCause(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the engine plan", e);

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 
 /**
  * Where a studio start spends its time: with {@code -Danneal.startupTrace=true} each {@link #mark}
- * prints "startup: 412 ms  what [thread]" to stderr. On Linux the count starts at the process's
- * exec (from /proc, so JVM boot is included); elsewhere at the first mark. Off by default: then a
- * mark costs one field read.
+ * prints "startup: 412 ms what [thread]" to stderr. On Linux the count starts at the process's exec
+ * (from /proc, so JVM boot is included); elsewhere at the first mark. Off by default: then a mark
+ * costs one field read.
  */
 public final class StartupTrace {
   private static final boolean ON = Boolean.getBoolean("anneal.startupTrace");
@@ -23,8 +23,8 @@ public final class StartupTrace {
   }
 
   /**
-   * Time since this process was exec'd: /proc/uptime less the process's start in clock ticks
-   * (field 22 of /proc/self/stat; USER_HZ is 100 on Linux). 0 where /proc is not there.
+   * Time since this process was exec'd: /proc/uptime less the process's start in clock ticks (field
+   * 22 of /proc/self/stat; USER_HZ is 100 on Linux). 0 where /proc is not there.
    */
   private static long sinceExecNanos() {
     try {

@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "anneal",
     mixinStandardHelpOptions = true,
-    scope = ScopeType.INHERIT, // --help on every subcommand, before its required options are checked
+    scope =
+        ScopeType.INHERIT, // --help on every subcommand, before its required options are checked
     versionProvider = AnnealCommand.Version.class,
     description = {
       "Turn a code repository into a training set, train or fine-tune a code model, compare.",
@@ -36,7 +37,9 @@ import picocli.CommandLine.ScopeType;
       picocli.CommandLine.HelpCommand.class
     })
 public final class AnnealCommand {
-  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
       description = "Show stack traces and debug logs.")
   boolean verbose;
 

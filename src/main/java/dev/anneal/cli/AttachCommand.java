@@ -20,24 +20,33 @@ import picocli.CommandLine.Spec;
  * Trainer output) and prints each new point and event until interrupted, or once with {@code
  * --once}.
  */
-@Command(name = "attach",
-    description = {"Follow a run folder as it grows and print each new point.",
-        "Reads metrics.jsonl/events.jsonl (Anneal, DeepSpeed bundles) or an HF Trainer's"
-            + " trainer_state.json (top level or newest checkpoint-N/)."})
+@Command(
+    name = "attach",
+    description = {
+      "Follow a run folder as it grows and print each new point.",
+      "Reads metrics.jsonl/events.jsonl (Anneal, DeepSpeed bundles) or an HF Trainer's"
+          + " trainer_state.json (top level or newest checkpoint-N/)."
+    })
 final class AttachCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "DIR", description = "The run folder (local or mounted).")
   Path dir;
 
-  @Option(names = "--json", description = "One JSON object per line: points as in metrics.jsonl,"
-      + " events as in events.jsonl (they have a \"kind\").")
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object per line: points as in metrics.jsonl,"
+              + " events as in events.jsonl (they have a \"kind\").")
   boolean json;
 
   @Option(names = "--once", description = "Print what is there now and exit.")
   boolean once;
 
-  @Option(names = "--interval", paramLabel = "MS", defaultValue = "2000",
+  @Option(
+      names = "--interval",
+      paramLabel = "MS",
+      defaultValue = "2000",
       description = "Milliseconds between polls (default ${DEFAULT-VALUE}).")
   long intervalMs;
 
@@ -52,18 +61,20 @@ final class AttachCommand implements Runnable {
     }
     if (once) return;
     PrintWriter err = spec.commandLine().getErr();
-    follower.start(new RunFollower.Listener() {
-      @Override
-      public void onUpdate(RunFollower.Update update) {
-        print(out, update);
-      }
+    follower.start(
+        new RunFollower.Listener() {
+          @Override
+          public void onUpdate(RunFollower.Update update) {
+            print(out, update);
+          }
 
-      @Override
-      public void onError(Exception e) {
-        err.println("anneal: warning: " + e.getMessage());
-        err.flush();
-      }
-    }, Duration.ofMillis(Math.max(10, intervalMs)));
+          @Override
+          public void onError(Exception e) {
+            err.println("anneal: warning: " + e.getMessage());
+            err.flush();
+          }
+        },
+        Duration.ofMillis(Math.max(10, intervalMs)));
     try {
       new CountDownLatch(1).await(); // until Ctrl-C ends the process
     } catch (InterruptedException e) {
@@ -79,7 +90,7 @@ final class AttachCommand implements Runnable {
     out.flush();
   }
 
-  /** "step 120  loss 2.3451  lr 4.90e-05  grad 0.912  ..." with only the values present. */
+  /** "step 120 loss 2.3451 lr 4.90e-05 grad 0.912 ..." with only the values present. */
   static String text(MetricPoint p) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "step %7d", p.step()));
     add(s, "loss", p.loss(), "%.4f");
@@ -101,6 +112,7 @@ final class AttachCommand implements Runnable {
   }
 
   private static void add(StringBuilder s, String name, Double v, String format) {
-    if (v != null) s.append("  ").append(name).append(' ').append(String.format(Locale.ROOT, format, v));
+    if (v != null)
+      s.append("  ").append(name).append(' ').append(String.format(Locale.ROOT, format, v));
   }
 }

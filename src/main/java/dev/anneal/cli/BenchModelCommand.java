@@ -15,13 +15,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code anneal bench model PRESET}: throughput of the model blocks on this machine. */
-@Command(name = "model",
-    description = "Measure the model blocks of a preset: training step (forward + loss + backward, "
-        + "no optimizer), inference forward, cached decoding.")
+@Command(
+    name = "model",
+    description =
+        "Measure the model blocks of a preset: training step (forward + loss + backward, "
+            + "no optimizer), inference forward, cached decoding.")
 final class BenchModelCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PRESET", description = "A built-in or user preset name, or a preset file.")
+  @Parameters(
+      paramLabel = "PRESET",
+      description = "A built-in or user preset name, or a preset file.")
   String preset;
 
   @Option(names = "--batch", description = "Rows per step (default: the preset's micro batch).")
@@ -30,10 +34,16 @@ final class BenchModelCommand implements Runnable {
   @Option(names = "--seq", description = "Tokens per row (default: the preset's sequence length).")
   Integer seq;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "10",
+      description = "Measured steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "Unmeasured steps first (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--lora", description = "Include the preset's LoRA adapters (base frozen).")
@@ -49,9 +59,12 @@ final class BenchModelCommand implements Runnable {
     ModelSpec m = p.model();
     int b = batch != null ? batch : p.training().microBatch();
     int t = seq != null ? seq : p.training().seqLen() != null ? p.training().seqLen() : m.context();
-    if (t > m.context()) throw new IllegalArgumentException("--seq " + t + " exceeds the context " + m.context());
-    if (lora && p.lora() == null) throw new IllegalArgumentException("preset " + p.name() + " has no lora section");
-    ModelBench.Result r = ModelBench.run(m, lora ? p.lora() : null, b, t, steps, warmup, Cancellation.none());
+    if (t > m.context())
+      throw new IllegalArgumentException("--seq " + t + " exceeds the context " + m.context());
+    if (lora && p.lora() == null)
+      throw new IllegalArgumentException("preset " + p.name() + " has no lora section");
+    ModelBench.Result r =
+        ModelBench.run(m, lora ? p.lora() : null, b, t, steps, warmup, Cancellation.none());
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("preset", p.name());
@@ -68,10 +81,17 @@ final class BenchModelCommand implements Runnable {
       out.println(Json.write(map));
       return;
     }
-    out.printf("%s (%s, %,d parameters), batch %d × %d tokens, %d cores%n", p.name(), m.hfModelType(),
-        r.parameters(), b, t, Runtime.getRuntime().availableProcessors());
-    out.printf("  train step (fwd+loss+bwd): %,.0f tokens/s, %.0f ms/step%n", r.trainTokensPerSecond(),
-        r.msPerTrainStep());
+    out.printf(
+        "%s (%s, %,d parameters), batch %d × %d tokens, %d cores%n",
+        p.name(),
+        m.hfModelType(),
+        r.parameters(),
+        b,
+        t,
+        Runtime.getRuntime().availableProcessors());
+    out.printf(
+        "  train step (fwd+loss+bwd): %,.0f tokens/s, %.0f ms/step%n",
+        r.trainTokensPerSecond(), r.msPerTrainStep());
     out.printf("  inference forward:         %,.0f tokens/s%n", r.forwardTokensPerSecond());
     out.printf("  cached decoding:           %,.0f tokens/s%n", r.decodeTokensPerSecond());
   }

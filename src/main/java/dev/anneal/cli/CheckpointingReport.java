@@ -7,13 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code anneal bench train --activation-checkpointing} prints: the plain and the
- * checkpointed run of one preset side by side, and their ratios (checkpointed over plain).
+ * What {@code anneal bench train --activation-checkpointing} prints: the plain and the checkpointed
+ * run of one preset side by side, and their ratios (checkpointed over plain).
  */
 final class CheckpointingReport {
   private CheckpointingReport() {}
 
-  static void print(PrintWriter out, TrainBench.Result plain, TrainBench.Result ckpt, boolean json) {
+  static void print(
+      PrintWriter out, TrainBench.Result plain, TrainBench.Result ckpt, boolean json) {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("preset", plain.preset());
@@ -30,13 +31,23 @@ final class CheckpointingReport {
       out.println(Json.write(m));
       return;
     }
-    out.printf(Locale.ROOT, "preset %s on %s, %s, %d threads, %d steps each%n", plain.preset(), plain.device(),
-        plain.precision(), plain.threads(), plain.steps());
+    out.printf(
+        Locale.ROOT,
+        "preset %s on %s, %s, %d threads, %d steps each%n",
+        plain.preset(),
+        plain.device(),
+        plain.precision(),
+        plain.threads(),
+        plain.steps());
     out.printf(Locale.ROOT, "%-28s %12s %14s %8s%n", "", "plain", "checkpointed", "ratio");
     row(out, "peak resident (MB)", plain.stepPeak() / 1e6, ckpt.stepPeak() / 1e6);
     row(out, "between steps (MB)", plain.stepBaseline() / 1e6, ckpt.stepBaseline() / 1e6);
     row(out, "step above that (MB)", plain.stepActivations() / 1e6, ckpt.stepActivations() / 1e6);
-    row(out, "estimator's activations (MB)", plain.estimatedActivations() / 1e6, ckpt.estimatedActivations() / 1e6);
+    row(
+        out,
+        "estimator's activations (MB)",
+        plain.estimatedActivations() / 1e6,
+        ckpt.estimatedActivations() / 1e6);
     row(out, "tokens/s", plain.tokensPerSecond(), ckpt.tokensPerSecond());
     row(out, "step (median ms)", plain.medianStepMs(), ckpt.medianStepMs());
   }

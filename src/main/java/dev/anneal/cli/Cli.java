@@ -13,8 +13,10 @@ public final class Cli {
 
   /** Runs with the process's stdout and stderr; returns the exit code. */
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
+    return run(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
   }
 
   /** Runs with the given writers (tests capture them); returns the exit code. */
@@ -32,31 +34,39 @@ public final class Cli {
     CommandLine cl = new CommandLine(new AnnealCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     // A mistyped command line is one line too, naming where the help is.
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine at = ex.getCommandLine();
-      PrintWriter err = at.getErr();
-      err.println("anneal: " + oneLine(ex) + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
-      err.flush();
-      return 2;
-    });
-    cl.setExecutionStrategy(parseResult -> {
-      String bad = OptionRanges.problem(parseResult);
-      if (bad != null) {
-        throw new CommandLine.ExecutionException(cl, bad, new IllegalArgumentException(bad));
-      }
-      return new CommandLine.RunLast().execute(parseResult);
-    });
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      err.println("anneal: " + oneLine(ex));
-      if (parseResult.hasMatchedOption("--verbose")) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("(run with --verbose for details)");
-      }
-      err.flush();
-      return 1;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine at = ex.getCommandLine();
+          PrintWriter err = at.getErr();
+          err.println(
+              "anneal: "
+                  + oneLine(ex)
+                  + " (see '"
+                  + at.getCommandSpec().qualifiedName()
+                  + " --help')");
+          err.flush();
+          return 2;
+        });
+    cl.setExecutionStrategy(
+        parseResult -> {
+          String bad = OptionRanges.problem(parseResult);
+          if (bad != null) {
+            throw new CommandLine.ExecutionException(cl, bad, new IllegalArgumentException(bad));
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println("anneal: " + oneLine(ex));
+          if (parseResult.hasMatchedOption("--verbose")) {
+            ex.printStackTrace(err);
+          } else {
+            err.println("(run with --verbose for details)");
+          }
+          err.flush();
+          return 1;
+        });
     return cl;
   }
 
@@ -74,6 +84,7 @@ public final class Cli {
    */
   static void quietLibtorch(picocli.CommandLine.Model.CommandSpec spec) {
     var parsed = spec.commandLine().getParseResult();
-    if (parsed == null || !parsed.hasMatchedOption("--verbose")) dev.anneal.engine.NativeWarnings.hide();
+    if (parsed == null || !parsed.hasMatchedOption("--verbose"))
+      dev.anneal.engine.NativeWarnings.hide();
   }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Progress for the terminal: at most one line a second on stderr (stdout stays for results),
- * and Ctrl-C cancels the work so it can remove its temporary files before the JVM exits.
+ * Progress for the terminal: at most one line a second on stderr (stdout stays for results), and
+ * Ctrl-C cancels the work so it can remove its temporary files before the JVM exits.
  */
 final class CliProgress implements ProgressListener, AutoCloseable {
   private final PrintWriter err;
@@ -24,17 +24,20 @@ final class CliProgress implements ProgressListener, AutoCloseable {
   CliProgress(PrintWriter err, boolean quiet) {
     this.err = err;
     this.quiet = quiet;
-    this.hook = new Thread(() -> {
-      cancel.cancel();
-      long deadline = System.currentTimeMillis() + 5000;
-      while (working && System.currentTimeMillis() < deadline) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "anneal-cancel");
+    this.hook =
+        new Thread(
+            () -> {
+              cancel.cancel();
+              long deadline = System.currentTimeMillis() + 5000;
+              while (working && System.currentTimeMillis() < deadline) {
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "anneal-cancel");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 

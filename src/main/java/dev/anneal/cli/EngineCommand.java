@@ -14,17 +14,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal engine status|use|fetch-cuda}: which libtorch the PyTorch engine loads. */
-@Command(name = "engine", description = "Show or choose the libtorch the engine loads: bundled CPU, CUDA, or a local folder.",
-    subcommands = {EngineCommand.Status.class, EngineCommand.Use.class, EngineCommand.FetchCuda.class})
+@Command(
+    name = "engine",
+    description =
+        "Show or choose the libtorch the engine loads: bundled CPU, CUDA, or a local folder.",
+    subcommands = {
+      EngineCommand.Status.class,
+      EngineCommand.Use.class,
+      EngineCommand.FetchCuda.class
+    })
 final class EngineCommand {
 
-  @Command(name = "status", description = "Start the engine and show its libtorch, devices and setting.")
+  @Command(
+      name = "status",
+      description = "Start the engine and show its libtorch, devices and setting.")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -56,14 +65,21 @@ final class EngineCommand {
     }
   }
 
-  @Command(name = "use", description = "Choose the libtorch for the next starts: cpu (bundled), cuda (DJL's CUDA build), or local DIR.")
+  @Command(
+      name = "use",
+      description =
+          "Choose the libtorch for the next starts: cpu (bundled), cuda (DJL's CUDA build), or local DIR.")
   static final class Use implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "KIND", description = "cpu, cuda or local.")
     String kind;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "With local: the libtorch folder (holding libtorch.so, or lib/libtorch.so).")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "DIR",
+        description = "With local: the libtorch folder (holding libtorch.so, or lib/libtorch.so).")
     Path folder;
 
     @Override
@@ -75,35 +91,49 @@ final class EngineCommand {
         throw new IllegalArgumentException("engine use: '" + kind + "' is not cpu, cuda or local");
       }
       if (k == LibtorchChoice.Kind.LOCAL) {
-        if (folder == null) throw new IllegalArgumentException("engine use local: give the libtorch folder");
+        if (folder == null)
+          throw new IllegalArgumentException("engine use local: give the libtorch folder");
         String lib = System.mapLibraryName("torch");
-        if (!Files.isDirectory(folder)) throw new IllegalArgumentException(folder + ": no such folder");
-        if (!NativeLayout.holdsLibtorch(folder) && !NativeLayout.holdsLibtorch(folder.resolve("lib"))) {
-          throw new IllegalArgumentException(folder + ": holds no " + lib + " (nor lib/" + lib + ")");
+        if (!Files.isDirectory(folder))
+          throw new IllegalArgumentException(folder + ": no such folder");
+        if (!NativeLayout.holdsLibtorch(folder)
+            && !NativeLayout.holdsLibtorch(folder.resolve("lib"))) {
+          throw new IllegalArgumentException(
+              folder + ": holds no " + lib + " (nor lib/" + lib + ")");
         }
       } else if (folder != null) {
         throw new IllegalArgumentException("engine use " + kind + ": takes no folder");
       }
-      LibtorchChoice choice = new LibtorchChoice(k, folder == null ? null : folder.toAbsolutePath());
+      LibtorchChoice choice =
+          new LibtorchChoice(k, folder == null ? null : folder.toAbsolutePath());
       choice.save(AppEnvironment.dataDir());
-      EnginePlan plan = EnginePlan.forDataFolder(AppEnvironment.dataDir(), AppEnvironment.engineCacheDir(),
-          AppEnvironment.isOnline());
+      EnginePlan plan =
+          EnginePlan.forDataFolder(
+              AppEnvironment.dataDir(), AppEnvironment.engineCacheDir(), AppEnvironment.isOnline());
       PrintWriter out = spec.commandLine().getOut();
-      out.println("Saved " + AppEnvironment.dataDir().resolve(LibtorchChoice.FILE) + ": " + describe(choice));
+      out.println(
+          "Saved "
+              + AppEnvironment.dataDir().resolve(LibtorchChoice.FILE)
+              + ": "
+              + describe(choice));
       if (plan.notice() != null) out.println(plan.notice());
       else if (plan.firstStart()) out.println(plan.stage() + " at the next start.");
       return 0;
     }
   }
 
-  @Command(name = "fetch-cuda", description = "Download DJL's CUDA build of libtorch into the cache (goes online for this), then use it.")
+  @Command(
+      name = "fetch-cuda",
+      description =
+          "Download DJL's CUDA build of libtorch into the cache (goes online for this), then use it.")
   static final class FetchCuda implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac")) {
-        throw new IllegalArgumentException("engine fetch-cuda: there is no CUDA on macOS; Apple GPUs work through MPS with the bundled build");
+        throw new IllegalArgumentException(
+            "engine fetch-cuda: there is no CUDA on macOS; Apple GPUs work through MPS with the bundled build");
       }
       NativeLayout layout = NativeLayout.bundled(AppEnvironment.engineCacheDir());
       LibtorchChoice cuda = new LibtorchChoice(LibtorchChoice.Kind.CUDA, null);
@@ -111,14 +141,23 @@ final class EngineCommand {
       plan.apply();
       EngineInfo info = start(spec, plan);
       if (info.error() != null || !NativeLayout.holdsLibtorch(layout.cudaFolder())) {
-        throw new IllegalStateException("could not get CUDA libtorch " + layout.torchVersion() + " into "
-            + layout.cudaFolder() + ": " + (info.error() != null ? info.error() : "DJL fell back to another build")
-            + ". Check the network, or unzip a libtorch and run `anneal engine use local DIR`.");
+        throw new IllegalStateException(
+            "could not get CUDA libtorch "
+                + layout.torchVersion()
+                + " into "
+                + layout.cudaFolder()
+                + ": "
+                + (info.error() != null ? info.error() : "DJL fell back to another build")
+                + ". Check the network, or unzip a libtorch and run `anneal engine use local DIR`.");
       }
       cuda.save(AppEnvironment.dataDir());
-      spec.commandLine().getOut().println("CUDA libtorch in " + layout.cudaFolder() + "; engine " + info.summary());
+      spec.commandLine()
+          .getOut()
+          .println("CUDA libtorch in " + layout.cudaFolder() + "; engine " + info.summary());
       if (info.gpus() == 0) {
-        spec.commandLine().getOut().println("No CUDA device found: check the NVIDIA driver (nvidia-smi).");
+        spec.commandLine()
+            .getOut()
+            .println("No CUDA device found: check the NVIDIA driver (nvidia-smi).");
       }
       return 0;
     }

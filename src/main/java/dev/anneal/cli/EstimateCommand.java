@@ -7,20 +7,27 @@ import dev.anneal.preset.estimate.Estimate;
 import dev.anneal.preset.estimate.Estimator;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal estimate PRESET}: parameters, memory per device, time, cost and a verdict. */
-@Command(name = "estimate", description = "Estimate parameters, memory per device, time and cost of a preset.")
+@Command(
+    name = "estimate",
+    description = "Estimate parameters, memory per device, time and cost of a preset.")
 final class EstimateCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PRESET", description = "A built-in or user preset name, or a preset file.")
+  @Parameters(
+      paramLabel = "PRESET",
+      description = "A built-in or user preset name, or a preset file.")
   String preset;
 
-  @Option(names = "--gpus", paramLabel = "N", description = "GPUs per node (switches a CPU preset to CUDA).")
+  @Option(
+      names = "--gpus",
+      paramLabel = "N",
+      description = "GPUs per node (switches a CPU preset to CUDA).")
   Integer gpus;
 
   @Option(names = "--nodes", paramLabel = "N", description = "Machines.")
@@ -54,9 +61,20 @@ final class EstimateCommand implements Runnable {
   private HardwareSpec overrides(HardwareSpec h) {
     String device = gpus != null && h.device().equals("cpu") ? "cuda" : h.device();
     int stage = zero != null ? zero : (offload && h.zeroStage() == 0 ? 2 : h.zeroStage());
-    return new HardwareSpec(device, h.gpuModel(), gpus != null ? gpus : h.count(),
-        nodes != null ? nodes : h.nodes(), gpuMem != null ? gpuMem : h.memoryGb(), stage,
-        offload || h.offloadOptimizer(), h.offloadParams() && stage == 3, h.cpuCheckpointing(),
-        h.pinMemory(), h.maxLiveParameters(), h.pricePerDeviceHour(), h.tokensPerSecond(), h.mfu());
+    return new HardwareSpec(
+        device,
+        h.gpuModel(),
+        gpus != null ? gpus : h.count(),
+        nodes != null ? nodes : h.nodes(),
+        gpuMem != null ? gpuMem : h.memoryGb(),
+        stage,
+        offload || h.offloadOptimizer(),
+        h.offloadParams() && stage == 3,
+        h.cpuCheckpointing(),
+        h.pinMemory(),
+        h.maxLiveParameters(),
+        h.pricePerDeviceHour(),
+        h.tokensPerSecond(),
+        h.mfu());
   }
 }

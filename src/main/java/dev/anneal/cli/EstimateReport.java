@@ -45,11 +45,24 @@ final class EstimateReport {
   static String toText(Preset p, Estimate e) {
     HardwareSpec h = p.hardware();
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "%s  (%s, %d layers, hidden %d)%n", p.name(),
-        p.model().hfModelType(), p.model().layers(), p.model().hidden()));
-    s.append(String.format(Locale.ROOT, "on %d × %s%s, %.0f GB each, ZeRO-%d%s%n",
-        h.totalDevices(), h.device(), h.gpuModel() == null ? "" : " " + h.gpuModel(),
-        h.memoryGb(), h.zeroStage(), h.offloadOptimizer() ? " + optimizer offload" : ""));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%s  (%s, %d layers, hidden %d)%n",
+            p.name(),
+            p.model().hfModelType(),
+            p.model().layers(),
+            p.model().hidden()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "on %d × %s%s, %.0f GB each, ZeRO-%d%s%n",
+            h.totalDevices(),
+            h.device(),
+            h.gpuModel() == null ? "" : " " + h.gpuModel(),
+            h.memoryGb(),
+            h.zeroStage(),
+            h.offloadOptimizer() ? " + optimizer offload" : ""));
     s.append('\n');
     row(s, "parameters", Format.count(e.params().total()));
     row(s, "trainable", Format.count(e.params().trainable()));
@@ -67,8 +80,14 @@ final class EstimateReport {
     s.append('\n');
     row(s, "tokens per step", String.format(Locale.ROOT, "%,d", e.tokensPerStep()));
     row(s, "FLOPs per token", String.format(Locale.ROOT, "%.3g", e.flopsPerToken()));
-    row(s, "throughput", String.format(Locale.ROOT, "%,.0f tokens/s (%s)", e.tokensPerSecond(),
-        e.measured() ? "measured" : "assumed"));
+    row(
+        s,
+        "throughput",
+        String.format(
+            Locale.ROOT,
+            "%,.0f tokens/s (%s)",
+            e.tokensPerSecond(),
+            e.measured() ? "measured" : "assumed"));
     row(s, "run", e.steps() + " steps, " + Durations.of(e.seconds()));
     if (e.cost() != null) row(s, "cost", String.format(Locale.ROOT, "$%,.0f", e.cost()));
     s.append('\n');

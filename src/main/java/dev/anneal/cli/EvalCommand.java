@@ -20,18 +20,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code anneal eval MODEL (--data DIR | --text TEXT | --file F) [--per-token]}: loss and perplexity. */
-@Command(name = "eval", description = "Loss and perplexity of a model on a val split, a text or a file.")
+/**
+ * {@code anneal eval MODEL (--data DIR | --text TEXT | --file F) [--per-token]}: loss and
+ * perplexity.
+ */
+@Command(
+    name = "eval",
+    description = "Loss and perplexity of a model on a val split, a text or a file.")
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder, a checkpoint folder, or untrained:RUN.")
+  @Parameters(
+      paramLabel = "MODEL",
+      description = "A Hugging Face folder, a run folder, a checkpoint folder, or untrained:RUN.")
   Path model;
 
   @Mixin ModelOptions modelOptions;
   @Mixin EvalInput input;
 
-  @Option(names = "--per-token", description = "The loss of every predicted token (--text or --file).")
+  @Option(
+      names = "--per-token",
+      description = "The loss of every predicted token (--text or --file).")
   boolean perToken;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -42,7 +51,9 @@ final class EvalCommand implements Callable<Integer> {
     input.check(spec.commandLine(), true);
     Cli.quietLibtorch(spec);
     if (perToken && input.data != null) {
-      throw new ParameterException(spec.commandLine(), "--per-token takes --text or --file (a val split is too long to list)");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--per-token takes --text or --file (a val split is too long to list)");
     }
     String text = input.loadText();
     PrintWriter out = spec.commandLine().getOut();
@@ -56,13 +67,26 @@ final class EvalCommand implements Callable<Integer> {
         out.printf("%6s %7s %9s  %s%n", "pos", "id", "loss", "token");
         for (int i = 0; i < r.tokens().size(); i++) {
           TokenLoss t = r.tokens().get(i);
-          out.printf(Locale.ROOT, "%6d %7d %9.4f  %s%n", i + 1, t.tokenId(), t.loss(), visible(t.token()));
+          out.printf(
+              Locale.ROOT, "%6d %7d %9.4f  %s%n", i + 1, t.tokenId(), t.loss(), visible(t.token()));
         }
       }
-      out.printf(Locale.ROOT, "loss %.4f · perplexity %.3f over %,d tokens (%s)%n", r.meanLoss(),
-          r.perplexity(), r.counted(), input.describe());
-      r.byLanguage().forEach((language, loss) ->
-          out.printf(Locale.ROOT, "  %-12s loss %.4f · perplexity %.3f%n", language, loss, Math.exp(loss)));
+      out.printf(
+          Locale.ROOT,
+          "loss %.4f · perplexity %.3f over %,d tokens (%s)%n",
+          r.meanLoss(),
+          r.perplexity(),
+          r.counted(),
+          input.describe());
+      r.byLanguage()
+          .forEach(
+              (language, loss) ->
+                  out.printf(
+                      Locale.ROOT,
+                      "  %-12s loss %.4f · perplexity %.3f%n",
+                      language,
+                      loss,
+                      Math.exp(loss)));
     }
     return 0;
   }

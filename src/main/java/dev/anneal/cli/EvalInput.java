@@ -11,12 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** What {@code eval} and {@code compare} measure the loss on: one of a val split, a text, a file. */
+/**
+ * What {@code eval} and {@code compare} measure the loss on: one of a val split, a text, a file.
+ */
 final class EvalInput {
   @Option(names = "--data", paramLabel = "DIR", description = "A prepared dataset: its val split.")
   Path data;
 
-  @Option(names = "--text", paramLabel = "TEXT", description = "A text given here (\\n for a new line).")
+  @Option(
+      names = "--text",
+      paramLabel = "TEXT",
+      description = "A text given here (\\n for a new line).")
   String text;
 
   @Option(names = "--file", paramLabel = "F", description = "A text file.")
@@ -29,12 +34,17 @@ final class EvalInput {
   /** At most one source; at least one when {@code required}. */
   void check(picocli.CommandLine cl, boolean required) {
     int n = (data != null ? 1 : 0) + (text != null ? 1 : 0) + (file != null ? 1 : 0);
-    if (n > 1) throw new picocli.CommandLine.ParameterException(cl, "give one of --data, --text, --file");
-    if (n == 0 && required) throw new picocli.CommandLine.ParameterException(cl, "give one of --data DIR, --text TEXT, --file F");
+    if (n > 1)
+      throw new picocli.CommandLine.ParameterException(cl, "give one of --data, --text, --file");
+    if (n == 0 && required)
+      throw new picocli.CommandLine.ParameterException(
+          cl, "give one of --data DIR, --text TEXT, --file F");
   }
 
   String describe() {
-    return data != null ? data.resolve("val.bin").toString() : file != null ? file.toString() : "--text";
+    return data != null
+        ? data.resolve("val.bin").toString()
+        : file != null ? file.toString() : "--text";
   }
 
   /** The text to measure, or null for a val split. */

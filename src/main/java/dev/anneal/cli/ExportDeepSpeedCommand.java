@@ -18,34 +18,55 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code anneal export deepspeed PRESET --data DIR --out DIR}: writes a launch bundle. */
-@Command(name = "deepspeed",
-    description = {"Write a DeepSpeed launch bundle: dataset, Transformers + PEFT training script,"
-        + " DeepSpeed JSON, launch script, requirements and README.",
-        "Follow the run with: anneal attach OUT/outputs/PRESET"})
+@Command(
+    name = "deepspeed",
+    description = {
+      "Write a DeepSpeed launch bundle: dataset, Transformers + PEFT training script,"
+          + " DeepSpeed JSON, launch script, requirements and README.",
+      "Follow the run with: anneal attach OUT/outputs/PRESET"
+    })
 final class ExportDeepSpeedCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PRESET", description = "A built-in or user preset name, or a preset file.")
+  @Parameters(
+      paramLabel = "PRESET",
+      description = "A built-in or user preset name, or a preset file.")
   String preset;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
       description = "Dataset folder (samples.jsonl and/or train.bin, val.bin, meta.json).")
   Path data;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle folder to write (replaced if it exists).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Bundle folder to write (replaced if it exists).")
   Path out;
 
-  @Option(names = "--gpus", paramLabel = "N", description = "GPUs per node (default: the preset's).")
+  @Option(
+      names = "--gpus",
+      paramLabel = "N",
+      description = "GPUs per node (default: the preset's).")
   Integer gpus;
 
   @Option(names = "--nodes", paramLabel = "N", description = "Machines (default: the preset's).")
   Integer nodes;
 
-  @Option(names = "--base-model", paramLabel = "ID|DIR",
+  @Option(
+      names = "--base-model",
+      paramLabel = "ID|DIR",
       description = "Base model of a LoRA preset (default: the seed's).")
   String baseModel;
 
-  @Option(names = "--hosts", split = ",", paramLabel = "HOST", description = "Node host names for the hostfile.")
+  @Option(
+      names = "--hosts",
+      split = ",",
+      paramLabel = "HOST",
+      description = "Node host names for the hostfile.")
   List<String> hosts;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -56,9 +77,11 @@ final class ExportDeepSpeedCommand implements Runnable {
     Preset p = Presets.registry().resolve(preset);
     DeepSpeedExport.Result r;
     try {
-      r = DeepSpeedExport.export(
-          new DeepSpeedExport.Request(p, data, out, gpus, nodes, baseModel, hosts),
-          ProgressListener.NONE, Cancellation.none());
+      r =
+          DeepSpeedExport.export(
+              new DeepSpeedExport.Request(p, data, out, gpus, nodes, baseModel, hosts),
+              ProgressListener.NONE,
+              Cancellation.none());
     } catch (IOException e) {
       throw new UncheckedIOException(out + ": " + e.getMessage(), e);
     }
@@ -75,12 +98,15 @@ final class ExportDeepSpeedCommand implements Runnable {
       o.println(Json.write(m));
       return;
     }
-    o.printf("Wrote %s: %s on %d GPU(s) x %d node(s), ZeRO-%d, %d sequences per step.%n",
+    o.printf(
+        "Wrote %s: %s on %d GPU(s) x %d node(s), ZeRO-%d, %d sequences per step.%n",
         r.dir(), p.name(), r.gpus(), r.nodes(), r.zeroStage(), r.effectiveBatch());
     for (String f : r.files()) if (!f.startsWith("data/")) o.println("  " + f);
-    o.println("  data/ (" + r.files().stream().filter(f -> f.startsWith("data/")).count() + " files)");
+    o.println(
+        "  data/ (" + r.files().stream().filter(f -> f.startsWith("data/")).count() + " files)");
     for (String w : r.warnings()) o.println("warning: " + w);
-    o.printf("Start it with %s/launch.sh; follow it with: anneal attach %s%n", r.dir(),
-        r.dir().resolve("outputs").resolve(p.name()));
+    o.printf(
+        "Start it with %s/launch.sh; follow it with: anneal attach %s%n",
+        r.dir(), r.dir().resolve("outputs").resolve(p.name()));
   }
 }

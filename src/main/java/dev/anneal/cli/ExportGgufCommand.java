@@ -15,22 +15,35 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code anneal export gguf MODEL --out FILE.gguf}: one file for llama.cpp and Ollama. */
-@Command(name = "gguf",
-    description = {"Write a model as a GGUF file for llama.cpp and Ollama (gpt2, llama, qwen2, mixtral),"
-        + " with its byte-level BPE tokenizer; an adapter is merged in first."})
+@Command(
+    name = "gguf",
+    description = {
+      "Write a model as a GGUF file for llama.cpp and Ollama (gpt2, llama, qwen2, mixtral),"
+          + " with its byte-level BPE tokenizer; an adapter is merged in first."
+    })
 final class ExportGgufCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "A run, a checkpoint or a Hugging Face folder.")
   Path model;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "A PEFT adapter or LoRA run to merge first.")
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "A PEFT adapter or LoRA run to merge first.")
   Path adapter;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "The file to write (replaced if it exists).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.gguf",
+      description = "The file to write (replaced if it exists).")
   Path out;
 
-  @Option(names = "--type", paramLabel = "TYPE", defaultValue = "f16",
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      defaultValue = "f16",
       description = "Storage of the matrices: f32, f16, bf16 or q8_0 (default ${DEFAULT-VALUE}).")
   String type;
 
@@ -61,10 +74,13 @@ final class ExportGgufCommand implements Runnable {
       o.println(Json.write(m));
       return;
     }
-    o.printf("Wrote %s: %s, %s, %d tensors, %s bytes.%n", r.file(), r.architecture(), r.type().label(),
-        r.tensors(), r.bytes());
+    o.printf(
+        "Wrote %s: %s, %s, %d tensors, %s bytes.%n",
+        r.file(), r.architecture(), r.type().label(), r.tensors(), r.bytes());
     if (r.modelfile() != null) {
-      o.printf("Wrote %s; create the model with: ollama create NAME -f %s%n", r.modelfile(), r.modelfile());
+      o.printf(
+          "Wrote %s; create the model with: ollama create NAME -f %s%n",
+          r.modelfile(), r.modelfile());
     } else {
       o.printf("Run it with: llama-cli -m %s%n", r.file());
     }

@@ -17,11 +17,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code anneal generate MODEL --prompt TEXT}: streams a continuation to stdout. */
-@Command(name = "generate", description = "Continue a prompt with a model, streaming the text as it comes.")
+@Command(
+    name = "generate",
+    description = "Continue a prompt with a model, streaming the text as it comes.")
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "MODEL", description = "A Hugging Face folder, a run folder (its best, else last checkpoint), a checkpoint folder, or untrained:RUN.")
+  @Parameters(
+      paramLabel = "MODEL",
+      description =
+          "A Hugging Face folder, a run folder (its best, else last checkpoint), a checkpoint folder, or untrained:RUN.")
   Path model;
 
   @Mixin ModelOptions modelOptions;
@@ -32,18 +37,25 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (sampling.prompt == null) throw new ParameterException(spec.commandLine(), "--prompt TEXT is required");
+    if (sampling.prompt == null)
+      throw new ParameterException(spec.commandLine(), "--prompt TEXT is required");
     Cli.quietLibtorch(spec);
     PrintWriter out = spec.commandLine().getOut();
     var settings = sampling.settings();
     try (LoadedLm lm = ModelLoader.load(model, modelOptions.adapter, modelOptions.tokenizer)) {
       dev.anneal.infer.DecodeThreads.apply(lm.model().spec(), sampling.threads);
-      GenerationResult r = Generator.generate(lm.view(), sampling.toPrompt(), settings, (side, e) -> {
-        if (!json && !e.text().isEmpty()) {
-          out.print(e.text());
-          out.flush();
-        }
-      }, Cancellation.none());
+      GenerationResult r =
+          Generator.generate(
+              lm.view(),
+              sampling.toPrompt(),
+              settings,
+              (side, e) -> {
+                if (!json && !e.text().isEmpty()) {
+                  out.print(e.text());
+                  out.flush();
+                }
+              },
+              Cancellation.none());
       if (json) {
         out.println(Json.write(Results.generation(r, settings.seed())));
       } else {
@@ -53,5 +65,4 @@ final class GenerateCommand implements Callable<Integer> {
     }
     return 0;
   }
-
 }

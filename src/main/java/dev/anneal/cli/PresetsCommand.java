@@ -11,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal presets list|show}. */
-@Command(name = "presets", description = "List and show training presets.",
+@Command(
+    name = "presets",
+    description = "List and show training presets.",
     subcommands = {PresetsCommand.ListPresets.class, PresetsCommand.Show.class})
 final class PresetsCommand {
 
@@ -41,13 +43,18 @@ final class PresetsCommand {
       out.printf("%-32s %-10s %-7s %9s  %s%n", "NAME", "FAMILY", "KIND", "PARAMS", "DESCRIPTION");
       for (PresetEntry e : entries) {
         if (!e.isValid()) {
-          out.printf("%-32s %-10s %-7s %9s  %s%n", e.name(), "-", "broken", "-", e.error().getMessage());
+          out.printf(
+              "%-32s %-10s %-7s %9s  %s%n", e.name(), "-", "broken", "-", e.error().getMessage());
           continue;
         }
         var p = e.preset();
-        long total = ParameterCount.of(p.model(), p.lora()).total() ;
-        out.printf("%-32s %-10s %-7s %9s  %s%n", e.name(), p.model().hfModelType(),
-            e.builtIn() ? "builtin" : "user", Format.count(total),
+        long total = ParameterCount.of(p.model(), p.lora()).total();
+        out.printf(
+            "%-32s %-10s %-7s %9s  %s%n",
+            e.name(),
+            p.model().hfModelType(),
+            e.builtIn() ? "builtin" : "user",
+            Format.count(total),
             p.description() == null ? "" : p.description());
       }
     }
@@ -70,11 +77,15 @@ final class PresetsCommand {
     }
   }
 
-  @Command(name = "show", description = "Print a preset as YAML (its file as written, or resolved with --resolved).")
+  @Command(
+      name = "show",
+      description = "Print a preset as YAML (its file as written, or resolved with --resolved).")
   static final class Show implements Runnable {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "PRESET", description = "A built-in or user preset name, or a preset file.")
+    @Parameters(
+        paramLabel = "PRESET",
+        description = "A built-in or user preset name, or a preset file.")
     String preset;
 
     @Option(names = "--resolved", description = "Show every field with defaults filled in.")

@@ -27,8 +27,12 @@ final class Results {
   }
 
   static String stats(GenerationResult r) {
-    return String.format(Locale.ROOT, "[%d tokens · %.1f tokens/s · %s]", r.tokenIds().length,
-        r.tokensPerSecond(), r.finish().id());
+    return String.format(
+        Locale.ROOT,
+        "[%d tokens · %.1f tokens/s · %s]",
+        r.tokenIds().length,
+        r.tokensPerSecond(),
+        r.finish().id());
   }
 
   static Map<String, Object> eval(EvalResult r) {
@@ -50,9 +54,12 @@ final class Results {
     printMetrics(out, tuned);
     out.println();
     out.println("Improvement:");
-    out.println("  Loss improvement: " + Improvement.format(Improvement.percent(base.meanLoss(), tuned.meanLoss())));
-    out.println("  Perplexity improvement: "
-        + Improvement.format(Improvement.percent(base.perplexity(), tuned.perplexity())));
+    out.println(
+        "  Loss improvement: "
+            + Improvement.format(Improvement.percent(base.meanLoss(), tuned.meanLoss())));
+    out.println(
+        "  Perplexity improvement: "
+            + Improvement.format(Improvement.percent(base.perplexity(), tuned.perplexity())));
   }
 
   private static void printMetrics(PrintWriter out, EvalResult r) {

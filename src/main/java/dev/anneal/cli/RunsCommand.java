@@ -12,25 +12,35 @@ import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal runs compare RUN...}. */
-@Command(name = "runs", description = "Look at run folders: compare two or more runs.",
+@Command(
+    name = "runs",
+    description = "Look at run folders: compare two or more runs.",
     subcommands = {RunsCommand.Compare.class})
 final class RunsCommand {
 
-  @Command(name = "compare", description = "Losses, learning rate, preset differences and time of two or more runs.")
+  @Command(
+      name = "compare",
+      description = "Losses, learning rate, preset differences and time of two or more runs.")
   static final class Compare implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "RUN", arity = "2..*", description = "Run folders (runs/<preset>-<time>).")
+    @Parameters(
+        paramLabel = "RUN",
+        arity = "2..*",
+        description = "Run folders (runs/<preset>-<time>).")
     List<Path> runs;
 
-    @Option(names = "--by", paramLabel = "step|tokens",
-        description = "The x of the validation-loss table: step or tokens (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--by",
+        paramLabel = "step|tokens",
+        description =
+            "The x of the validation-loss table: step or tokens (default ${DEFAULT-VALUE}).")
     String by = "step";
 
     @Option(names = "--json", description = "Print one JSON object with every curve.")
@@ -54,11 +64,22 @@ final class RunsCommand {
     static String table(RunComparison c, boolean byTokens) {
       StringBuilder sb = new StringBuilder();
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"RUN", "PRESET", "STATUS", "STEP", "BEST VAL", "FINAL LOSS", "FINAL VAL", "TIME"});
+      rows.add(
+          new String[] {
+            "RUN", "PRESET", "STATUS", "STEP", "BEST VAL", "FINAL LOSS", "FINAL VAL", "TIME"
+          });
       for (RunHistory r : c.runs()) {
-        rows.add(new String[] {r.name(), r.preset().name(), r.status(), r.step() + "/" + r.steps(),
-            loss(r.bestValLoss()), loss(r.finalLoss()), loss(r.finalValLoss()),
-            Double.isNaN(r.seconds()) ? "-" : Durations.of(r.seconds())});
+        rows.add(
+            new String[] {
+              r.name(),
+              r.preset().name(),
+              r.status(),
+              r.step() + "/" + r.steps(),
+              loss(r.bestValLoss()),
+              loss(r.finalLoss()),
+              loss(r.finalValLoss()),
+              Double.isNaN(r.seconds()) ? "-" : Durations.of(r.seconds())
+            });
       }
       columns(sb, rows);
       sb.append('\n');
@@ -77,18 +98,24 @@ final class RunsCommand {
         }
         columns(sb, diff);
       }
-      sb.append('\n').append("validation loss by ").append(byTokens ? "tokens" : "step").append(":\n");
+      sb.append('\n')
+          .append("validation loss by ")
+          .append(byTokens ? "tokens" : "step")
+          .append(":\n");
       TreeMap<Long, String[]> byX = new TreeMap<>();
       for (int i = 0; i < c.runs().size(); i++) {
         for (RunHistory.Point p : c.runs().get(i).valLoss()) {
           long x = byTokens ? p.tokens() : p.step();
           if (x < 0) continue;
-          String[] line = byX.computeIfAbsent(x, k -> {
-            String[] l = new String[c.runs().size() + 1];
-            java.util.Arrays.fill(l, "-");
-            l[0] = Long.toString(k);
-            return l;
-          });
+          String[] line =
+              byX.computeIfAbsent(
+                  x,
+                  k -> {
+                    String[] l = new String[c.runs().size() + 1];
+                    java.util.Arrays.fill(l, "-");
+                    l[0] = Long.toString(k);
+                    return l;
+                  });
           line[i + 1] = loss(p.value());
         }
       }
@@ -109,7 +136,8 @@ final class RunsCommand {
     static void columns(StringBuilder sb, List<String[]> rows) {
       int n = rows.stream().mapToInt(r -> r.length).max().orElse(0);
       int[] width = new int[n];
-      for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+      for (String[] r : rows)
+        for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
       for (String[] r : rows) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < r.length; i++) {

@@ -17,34 +17,52 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code anneal sweep PRESET --data DIR --grid lr=1e-3,3e-3 ...}: one run per combination, one
- * after another; the same command again resumes an interrupted sweep. Ctrl-C stops the current
- * run with a checkpoint.
+ * after another; the same command again resumes an interrupted sweep. Ctrl-C stops the current run
+ * with a checkpoint.
  */
-@Command(name = "sweep", description = "Train a grid of settings one run after another; run it again to resume.")
+@Command(
+    name = "sweep",
+    description = "Train a grid of settings one run after another; run it again to resume.")
 final class SweepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PRESET", description = "A built-in or user preset name, or a preset file.")
+  @Parameters(
+      paramLabel = "PRESET",
+      description = "A built-in or user preset name, or a preset file.")
   String preset;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "A prepared dataset folder.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "A prepared dataset folder.")
   Path data;
 
-  @Option(names = "--grid", required = true, paramLabel = "FIELD=V1,V2",
-      description = "A preset field and its values, e.g. lr=1e-3,3e-3 or model.layers=2,4 (repeat for more axes).")
+  @Option(
+      names = "--grid",
+      required = true,
+      paramLabel = "FIELD=V1,V2",
+      description =
+          "A preset field and its values, e.g. lr=1e-3,3e-3 or model.layers=2,4 (repeat for more axes).")
   List<String> grid;
 
-  @Option(names = "--steps", paramLabel = "N", description = "Steps of every run (default: the preset's).")
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "Steps of every run (default: the preset's).")
   Integer steps;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "The sweep folder (default: sweeps/PRESET).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "The sweep folder (default: sweeps/PRESET).")
   Path out;
 
   @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
@@ -66,39 +84,60 @@ final class SweepCommand implements Callable<Integer> {
     long done = sweep.state().runs().stream().filter(SweepRun::done).count();
     int total = sweep.state().runs().size();
     double estimate = sweep.estimatedSeconds();
-    err.printf(Locale.ROOT, "sweep %s: %d runs%s, about %s of training (estimated from the preset)%n",
-        dir, total, done > 0 ? " (" + done + " done, resuming)" : "", Durations.of(estimate));
+    err.printf(
+        Locale.ROOT,
+        "sweep %s: %d runs%s, about %s of training (estimated from the preset)%n",
+        dir,
+        total,
+        done > 0 ? " (" + done + " done, resuming)" : "",
+        Durations.of(estimate));
     err.flush();
-    SweepListener listener = new SweepListener() {
-      @Override
-      public void onRunStart(SweepRun r, int n, double secondsLeft) {
-        err.printf(Locale.ROOT, "[sweep] run %d/%d %s%s · about %s left%n", r.index() + 1, n,
-            settings(r), r.run() != null ? " (resuming)" : "", Durations.of(secondsLeft));
-        err.flush();
-      }
+    SweepListener listener =
+        new SweepListener() {
+          @Override
+          public void onRunStart(SweepRun r, int n, double secondsLeft) {
+            err.printf(
+                Locale.ROOT,
+                "[sweep] run %d/%d %s%s · about %s left%n",
+                r.index() + 1,
+                n,
+                settings(r),
+                r.run() != null ? " (resuming)" : "",
+                Durations.of(secondsLeft));
+            err.flush();
+          }
 
-      @Override
-      public void onRunEnd(SweepRun r, int n) {
-        err.printf(Locale.ROOT, "[sweep] run %d/%d %s: %s, best val loss %s%n", r.index() + 1, n,
-            settings(r), r.status(), loss(r.bestValLoss()));
-        err.flush();
-      }
+          @Override
+          public void onRunEnd(SweepRun r, int n) {
+            err.printf(
+                Locale.ROOT,
+                "[sweep] run %d/%d %s: %s, best val loss %s%n",
+                r.index() + 1,
+                n,
+                settings(r),
+                r.status(),
+                loss(r.bestValLoss()));
+            err.flush();
+          }
 
-      @Override
-      public void onLog(String line) {
-        err.println(line);
-        err.flush();
-      }
-    };
+          @Override
+          public void onLog(String line) {
+            err.println(line);
+            err.flush();
+          }
+        };
     Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      sweep.stop();
-      try {
-        main.join(120_000);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "anneal-sweep-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              sweep.stop();
+              try {
+                main.join(120_000);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "anneal-sweep-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     long t0 = System.nanoTime();
     SweepState s;
@@ -135,13 +174,24 @@ final class SweepCommand implements Callable<Integer> {
       for (SweepRun r : ranked) {
         List<String> line = new ArrayList<>(List.of(Integer.toString(rank++)));
         line.addAll(r.settings().values());
-        line.addAll(List.of(loss(r.bestValLoss()), loss(r.finalLoss()),
-            r.seconds() > 0 ? Durations.of(r.seconds()) : "-", r.status(), r.run() == null ? "-" : r.run()));
+        line.addAll(
+            List.of(
+                loss(r.bestValLoss()),
+                loss(r.finalLoss()),
+                r.seconds() > 0 ? Durations.of(r.seconds()) : "-",
+                r.status(),
+                r.run() == null ? "-" : r.run()));
         rows.add(line.toArray(String[]::new));
       }
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format(Locale.ROOT, "Sweep %s: %s, %d runs in %s%n", dir,
-          complete ? "completed" : "interrupted (run the same command again to resume)", total, Durations.of(secs)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Sweep %s: %s, %d runs in %s%n",
+              dir,
+              complete ? "completed" : "interrupted (run the same command again to resume)",
+              total,
+              Durations.of(secs)));
       RunsCommand.Compare.columns(sb, rows);
       o.print(sb);
     }
@@ -150,7 +200,10 @@ final class SweepCommand implements Callable<Integer> {
 
   private static String settings(SweepRun r) {
     StringBuilder sb = new StringBuilder();
-    r.settings().forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(shortName(k)).append('=').append(v));
+    r.settings()
+        .forEach(
+            (k, v) ->
+                sb.append(sb.isEmpty() ? "" : " ").append(shortName(k)).append('=').append(v));
     return sb.toString();
   }
 

@@ -6,27 +6,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anneal tokenizer train}. */
-@Command(name = "tokenizer", description = "Train a byte-level BPE tokenizer.",
+@Command(
+    name = "tokenizer",
+    description = "Train a byte-level BPE tokenizer.",
     subcommands = {TokenizerCommand.Train.class})
 final class TokenizerCommand {
 
-  @Command(name = "train", description = "Train a byte-level BPE tokenizer on a dataset folder's samples and write tokenizer.json.")
+  @Command(
+      name = "train",
+      description =
+          "Train a byte-level BPE tokenizer on a dataset folder's samples and write tokenizer.json.")
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "A dataset folder made by `dataset build`.")
     Path dir;
 
-    @Option(names = "--vocab-size", required = true, paramLabel = "N", description = "Vocabulary size, special tokens included.")
+    @Option(
+        names = "--vocab-size",
+        required = true,
+        paramLabel = "N",
+        description = "Vocabulary size, special tokens included.")
     int vocabSize;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (default DIR/tokenizer.json).")
+    @Option(
+        names = "--out",
+        paramLabel = "FILE",
+        description = "Where to write (default DIR/tokenizer.json).")
     Path out;
 
     @Option(names = "--json", description = "Print the summary as JSON.")
@@ -53,7 +65,8 @@ final class TokenizerCommand {
           m.put("seconds", secs);
           o.println(Json.write(m));
         } else {
-          o.printf("Tokenizer %s: vocab %d (%d merges, 6 special tokens), trained on %s chars in %.1f s%n",
+          o.printf(
+              "Tokenizer %s: vocab %d (%d merges, 6 special tokens), trained on %s chars in %.1f s%n",
               s.file(), s.vocabSize(), s.merges(), Format.count(s.trainingChars()), secs);
           if (s.vocabSize() < vocabSize) {
             o.printf("(asked for %d: the text has no more pairs seen twice)%n", vocabSize);

@@ -27,16 +27,27 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds a dataset folder from source folders: scan, read and extract in parallel, filter,
- * deduplicate, then write {@code samples.jsonl} and {@code stats.json} atomically. The same
- * input gives the same bytes out (files are processed in path order). The CLI and the studio
- * call this; progress goes to the listener, and the cancellation is checked between files.
+ * deduplicate, then write {@code samples.jsonl} and {@code stats.json} atomically. The same input
+ * gives the same bytes out (files are processed in path order). The CLI and the studio call this;
+ * progress goes to the listener, and the cancellation is checked between files.
  */
 public final class DatasetBuilder {
   public static final String STATS = "stats.json";
+
   /** Outputs of {@code dataset prepare} that describe older samples and go when samples change. */
-  static final List<String> PREPARED = List.of("meta.json", "train.bin", "val.bin",
-      "train.docs.bin", "val.docs.bin", "train.mask.bin", "val.mask.bin", "val.lang.bin");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final List<String> PREPARED =
+      List.of(
+          "meta.json",
+          "train.bin",
+          "val.bin",
+          "train.docs.bin",
+          "val.docs.bin",
+          "train.mask.bin",
+          "val.mask.bin",
+          "val.lang.bin");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final BuildOptions options;
   private final ProgressListener listener;
@@ -72,7 +83,8 @@ public final class DatasetBuilder {
     for (Path root : roots) {
       String prefix = roots.size() > 1 ? root.toAbsolutePath().normalize().getFileName() + "/" : "";
       files.addAll(scanner.scan(root, prefix));
-      listener.onProgress(new Progress("scan", files.size(), -1, Map.of("files", (long) files.size()), -1));
+      listener.onProgress(
+          new Progress("scan", files.size(), -1, Map.of("files", (long) files.size()), -1));
     }
     files.sort((a, b) -> a.rel().compareTo(b.rel()));
     List<List<Sample>> perFile = extractAll(files, report);
@@ -92,16 +104,22 @@ public final class DatasetBuilder {
       }
     }
     if (all.isEmpty()) {
-      throw new IOException(String.join(", ", roots.stream().map(Path::toString).toList())
-          + ": no source files to learn from (" + read + " files read; skipped: "
-          + report.filesSkipped() + ")");
+      throw new IOException(
+          String.join(", ", roots.stream().map(Path::toString).toList())
+              + ": no source files to learn from ("
+              + read
+              + " files read; skipped: "
+              + report.filesSkipped()
+              + ")");
     }
-    listener.onProgress(new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
+    listener.onProgress(
+        new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
     Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel);
-    DatasetStats stats = DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report,
-        options.secrets());
-    listener.onProgress(new Progress("dedup", all.size(), all.size(),
-        Map.of("samples", (long) dedup.kept().size()), 0));
+    DatasetStats stats =
+        DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report, options.secrets());
+    listener.onProgress(
+        new Progress(
+            "dedup", all.size(), all.size(), Map.of("samples", (long) dedup.kept().size()), 0));
     return new Built(dedup.kept(), stats);
   }
 
@@ -111,7 +129,8 @@ public final class DatasetBuilder {
     if (Files.exists(out) && !Files.isDirectory(out)) throw new IOException(out + ": not a folder");
     Files.createDirectories(out);
     for (String stale : PREPARED) Files.deleteIfExists(out.resolve(stale));
-    listener.onProgress(new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
+    listener.onProgress(
+        new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
     Path samples = out.resolve(SamplesFile.NAME);
     try {
       SamplesFile.write(samples, b.samples());
@@ -119,17 +138,20 @@ public final class DatasetBuilder {
       throw cannotWrite(samples, e);
     }
     try {
-      AtomicFiles.writeString(out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
+      AtomicFiles.writeString(
+          out.resolve(STATS), JSON.writeValueAsString(b.stats().toJson()) + "\n");
     } catch (IOException e) {
       throw cannotWrite(out.resolve(STATS), e);
     }
-    listener.onProgress(new Progress("write", 1, 1, Map.of("samples", (long) b.samples().size()), 0));
+    listener.onProgress(
+        new Progress("write", 1, 1, Map.of("samples", (long) b.samples().size()), 0));
   }
 
   /** A write failure (a full disk ...) as one line naming the file. */
   static IOException cannotWrite(Path file, IOException e) {
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new IOException(file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
+    return new IOException(
+        file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
   }
 
   /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
@@ -144,18 +166,25 @@ public final class DatasetBuilder {
     try {
       List<Future<List<Sample>>> futures = new ArrayList<>(files.size());
       for (SourceScanner.Candidate c : files) {
-        futures.add(pool.submit(() -> {
-          cancel.check();
-          List<Sample> out = extractOne(c, report);
-          long d = doneFiles.incrementAndGet();
-          long bytes = doneBytes.addAndGet(c.size());
-          long s = samples.addAndGet(out == null ? 0 : out.size());
-          double secs = (System.nanoTime() - t0) / 1e9;
-          double eta = bytes > 0 ? secs * (total - bytes) / bytes : -1;
-          listener.onProgress(new Progress("extract", d, files.size(),
-              Map.of("files", d, "samples", s, "bytes", bytes), eta));
-          return out;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  cancel.check();
+                  List<Sample> out = extractOne(c, report);
+                  long d = doneFiles.incrementAndGet();
+                  long bytes = doneBytes.addAndGet(c.size());
+                  long s = samples.addAndGet(out == null ? 0 : out.size());
+                  double secs = (System.nanoTime() - t0) / 1e9;
+                  double eta = bytes > 0 ? secs * (total - bytes) / bytes : -1;
+                  listener.onProgress(
+                      new Progress(
+                          "extract",
+                          d,
+                          files.size(),
+                          Map.of("files", d, "samples", s, "bytes", bytes),
+                          eta));
+                  return out;
+                }));
       }
       List<List<Sample>> out = new ArrayList<>(files.size());
       for (Future<List<Sample>> f : futures) out.add(f.get());
@@ -195,7 +224,7 @@ public final class DatasetBuilder {
           report.skip(SkipReason.SECRET);
           return null;
         }
-        case KEEP -> { }
+        case KEEP -> {}
       }
     }
     return Extraction.samples(c.rel(), text, c.language(), options.maxTokens());

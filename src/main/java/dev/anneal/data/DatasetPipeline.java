@@ -8,24 +8,30 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Sources to a dataset a preset can train on (the Datasets view's Build, and the Train view's
- * first start on the sample workspace): {@link DatasetBuilder} writes samples and stats, then a tokenizer is
- * trained on them (or the chosen one is used), then {@link DatasetPreparer} writes the token
+ * Sources to a dataset a preset can train on (the Datasets view's Build, and the Train view's first
+ * start on the sample workspace): {@link DatasetBuilder} writes samples and stats, then a tokenizer
+ * is trained on them (or the chosen one is used), then {@link DatasetPreparer} writes the token
  * shards. One cancellation covers all three; progress is reported as one bar across the stages.
  * Runs on the caller's thread (the view model's worker); knows nothing of the FX thread.
  */
 public final class DatasetPipeline {
   /** Share of the overall bar each step takes: build, tokenizer, prepare. */
   private static final double[] SPAN = {0.0, 0.45, 0.65, 1.0};
-  public static final String[] STEPS = {"Building samples", "Training the tokenizer", "Tokenizing and packing"};
+
+  public static final String[] STEPS = {
+    "Building samples", "Training the tokenizer", "Tokenizing and packing"
+  };
 
   /** What was written. */
-  public record Result(Path dir, DatasetStats stats, TokenizerTrainer.Summary tokenizer,
+  public record Result(
+      Path dir,
+      DatasetStats stats,
+      TokenizerTrainer.Summary tokenizer,
       DatasetPreparer.Summary prepared) {}
 
   /**
-   * Overall progress: the step (0 build, 1 tokenizer, 2 prepare), the fraction of the whole
-   * in [0, 1], and the underlying service's progress.
+   * Overall progress: the step (0 build, 1 tokenizer, 2 prepare), the fraction of the whole in [0,
+   * 1], and the underlying service's progress.
    */
   public record Overall(int step, double fraction, Progress detail) {
     public String stepName() {
@@ -65,12 +71,25 @@ public final class DatasetPipeline {
     }
     cancel.check();
     PrepareOptions p = r.prepare();
-    PrepareOptions withTokenizer = new PrepareOptions(tokenizerFile.toString(), p.seqLen(),
-        p.fimRate(), p.fimSpmRate(), p.valFraction(), p.seed());
-    DatasetPreparer.Summary prepared = new DatasetPreparer(step(2), cancel, threads)
-        .prepare(r.out(), withTokenizer);
-    java.util.Map<String, Long> totals = new java.util.TreeMap<>(java.util.Map.of("samples", stats.samples(),
-        "tokens", prepared.trainTokens() + prepared.valTokens(), "vocab", (long) prepared.vocabSize()));
+    PrepareOptions withTokenizer =
+        new PrepareOptions(
+            tokenizerFile.toString(),
+            p.seqLen(),
+            p.fimRate(),
+            p.fimSpmRate(),
+            p.valFraction(),
+            p.seed());
+    DatasetPreparer.Summary prepared =
+        new DatasetPreparer(step(2), cancel, threads).prepare(r.out(), withTokenizer);
+    java.util.Map<String, Long> totals =
+        new java.util.TreeMap<>(
+            java.util.Map.of(
+                "samples",
+                stats.samples(),
+                "tokens",
+                prepared.trainTokens() + prepared.valTokens(),
+                "vocab",
+                (long) prepared.vocabSize()));
     if (trained != null) totals.put("merges", (long) trained.merges());
     listener.onProgress(new Overall(2, 1.0, new Progress("done", 1, 1, totals, 0)));
     return new Result(r.out(), stats, trained, prepared);

@@ -26,31 +26,51 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Turns a dataset folder's {@code samples.jsonl} into token shards: split by path hash, FIM at
- * the chosen rate (PSM or SPM), tokenize in parallel batches, pack with EOS between documents,
- * pad to whole sequences, and write {@code train.bin}, {@code val.bin}, their document indexes
- * and {@code meta.json} (last, so a folder with a meta.json is complete). Chat samples are
- * rendered with the tokenizer's chat template and get a loss mask ({@code train.mask.bin},
- * {@code val.mask.bin}): only their assistant turns train. Same input, same bytes.
+ * Turns a dataset folder's {@code samples.jsonl} into token shards: split by path hash, FIM at the
+ * chosen rate (PSM or SPM), tokenize in parallel batches, pack with EOS between documents, pad to
+ * whole sequences, and write {@code train.bin}, {@code val.bin}, their document indexes and {@code
+ * meta.json} (last, so a folder with a meta.json is complete). Chat samples are rendered with the
+ * tokenizer's chat template and get a loss mask ({@code train.mask.bin}, {@code val.mask.bin}):
+ * only their assistant turns train. Same input, same bytes.
  */
 public final class DatasetPreparer {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BATCH = 256;
+
   /** Per validation document, its language (for the validation loss by language). */
   public static final String VAL_LANGUAGES = "val.lang.bin";
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetPreparer.class);
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DatasetPreparer.class);
 
   /** What was written. */
-  public record Summary(Path dir, int vocabSize, String dtype, int seqLen, long trainTokens,
-      long valTokens, long trainDocuments, long valDocuments, long fimDocuments,
-      long paddingTokens, String tokenizerSha256, double seconds, LossMask lossMask) {}
+  public record Summary(
+      Path dir,
+      int vocabSize,
+      String dtype,
+      int seqLen,
+      long trainTokens,
+      long valTokens,
+      long trainDocuments,
+      long valDocuments,
+      long fimDocuments,
+      long paddingTokens,
+      String tokenizerSha256,
+      double seconds,
+      LossMask lossMask) {}
 
   /**
    * The loss mask of a dataset with chat samples: tokens that carry loss and tokens that do not
    * (prompts, template markers, end-of-text of chat documents, padding), per split.
    */
-  public record LossMask(String chatTemplate, long chatDocuments, long trainTrained, long trainMasked,
-      long valTrained, long valMasked) {}
+  public record LossMask(
+      String chatTemplate,
+      long chatDocuments,
+      long trainTrained,
+      long trainMasked,
+      long valTrained,
+      long valMasked) {}
 
   /** A tokenized document: ids, and per id 1 where it carries loss (null: all do). */
   private record Doc(int[] ids, byte[] trained) {}
@@ -66,8 +86,17 @@ public final class DatasetPreparer {
   }
 
   /** Everything one run needs, settled before any writing. */
-  private record Plan(Path dir, List<Sample> samples, PrepareOptions o, TextTokenizer tok,
-      Fim.Markers markers, int[] fim, Set<String> valPaths, int eos, int pad, boolean wide,
+  private record Plan(
+      Path dir,
+      List<Sample> samples,
+      PrepareOptions o,
+      TextTokenizer tok,
+      Fim.Markers markers,
+      int[] fim,
+      Set<String> valPaths,
+      int eos,
+      int pad,
+      boolean wide,
       ChatTemplate chat) {}
 
   public Summary prepare(Path dir, PrepareOptions o) throws IOException {
@@ -77,21 +106,34 @@ public final class DatasetPreparer {
     if (samples.isEmpty()) throw new IOException(dir.resolve(SamplesFile.NAME) + ": no samples");
     try (TextTokenizer tok = TextTokenizer.load(o.tokenizer())) {
       int eos = tok.eosId();
-      if (eos < 0) throw new IOException(tok.file() + ": no end-of-text token (<|endoftext|>, </s> ...)");
+      if (eos < 0)
+        throw new IOException(tok.file() + ": no end-of-text token (<|endoftext|>, </s> ...)");
       int[] fim = tok.fimIds();
       if (o.fimRate() > 0 && fim == null) {
-        throw new IOException(tok.file() + ": no FIM tokens (<fim_prefix>, <fim_middle>, <fim_suffix>); use --fim-rate 0");
+        throw new IOException(
+            tok.file()
+                + ": no FIM tokens (<fim_prefix>, <fim_middle>, <fim_suffix>); use --fim-rate 0");
       }
-      Plan plan = new Plan(dir, samples, o, tok,
-          fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]), fim,
-          PathSplit.validationPaths(samples, o.valFraction()), eos,
-          tok.padId() >= 0 ? tok.padId() : eos, tok.vocabSize() > 65536, chatTemplate(samples, tok));
+      Plan plan =
+          new Plan(
+              dir,
+              samples,
+              o,
+              tok,
+              fim == null ? null : new Fim.Markers(fim[0], fim[1], fim[2]),
+              fim,
+              PathSplit.validationPaths(samples, o.valFraction()),
+              eos,
+              tok.padId() >= 0 ? tok.padId() : eos,
+              tok.vocabSize() > 65536,
+              chatTemplate(samples, tok));
       ExecutorService pool = Workers.pool(threads, "anneal-tokenize");
       try {
         copyTokenizer(tok.file(), dir.resolve("tokenizer.json"));
         Path config = tok.file().resolveSibling(ChatTemplate.CONFIG);
         if (Files.isRegularFile(config)) copyTokenizer(config, dir.resolve(ChatTemplate.CONFIG));
-        Files.deleteIfExists(dir.resolve(TokenShards.META)); // the old meta no longer describes the shards
+        Files.deleteIfExists(
+            dir.resolve(TokenShards.META)); // the old meta no longer describes the shards
         return write(plan, pool, t0);
       } catch (IOException e) {
         if (e.getMessage() != null && e.getMessage().startsWith(dir.toString())) throw e;
@@ -103,13 +145,16 @@ public final class DatasetPreparer {
   }
 
   /** The template for the chat samples, or null when there are none. */
-  private static ChatTemplate chatTemplate(List<Sample> samples, TextTokenizer tok) throws IOException {
+  private static ChatTemplate chatTemplate(List<Sample> samples, TextTokenizer tok)
+      throws IOException {
     if (samples.stream().noneMatch(s -> s.kind() == SampleKind.CHAT)) return null;
     ChatTemplate t = ChatTemplate.forTokenizer(tok.file());
     if (t.source().equals(ChatTemplate.chatMl().source())
         && tok.idOf(List.of(ChatTemplate.IM_START)) < 0) {
-      LOG.warn("{}: no chat template and no {} token; the default ChatML markers are encoded as text",
-          tok.file(), ChatTemplate.IM_START);
+      LOG.warn(
+          "{}: no chat template and no {} token; the default ChatML markers are encoded as text",
+          tok.file(),
+          ChatTemplate.IM_START);
     }
     return t;
   }
@@ -117,7 +162,8 @@ public final class DatasetPreparer {
   /** Writes both shards, then meta.json; temporary files go if anything fails. */
   private Summary write(Plan p, ExecutorService pool, long t0) throws IOException {
     boolean masked = p.chat() != null;
-    for (String split : List.of("train", "val")) Files.deleteIfExists(p.dir().resolve(split + ".mask.bin"));
+    for (String split : List.of("train", "val"))
+      Files.deleteIfExists(p.dir().resolve(split + ".mask.bin"));
     Files.deleteIfExists(p.dir().resolve(VAL_LANGUAGES));
     List<String> valLanguages = new ArrayList<>();
     try (ShardWriter train = new ShardWriter(p.dir(), "train", p.wide(), p.eos(), masked);
@@ -125,31 +171,58 @@ public final class DatasetPreparer {
       long[] counts = pack(p, train, val, valLanguages, pool, t0);
       train.finish(p.o().seqLen(), p.pad());
       val.finish(p.o().seqLen(), p.pad());
-      LossMask mask = !masked ? null : new LossMask(p.chat().source(), counts[1], train.trained(),
-          train.tokens() - train.trained(), val.trained(), val.tokens() - val.trained());
-      Summary s = new Summary(p.dir(), p.tok().vocabSize(), p.wide() ? "uint32" : "uint16",
-          p.o().seqLen(), train.tokens(), val.tokens(), train.documents(), val.documents(),
-          counts[0], train.padding() + val.padding(), p.tok().sha256(), (System.nanoTime() - t0) / 1e9,
-          mask);
+      LossMask mask =
+          !masked
+              ? null
+              : new LossMask(
+                  p.chat().source(),
+                  counts[1],
+                  train.trained(),
+                  train.tokens() - train.trained(),
+                  val.trained(),
+                  val.tokens() - val.trained());
+      Summary s =
+          new Summary(
+              p.dir(),
+              p.tok().vocabSize(),
+              p.wide() ? "uint32" : "uint16",
+              p.o().seqLen(),
+              train.tokens(),
+              val.tokens(),
+              train.documents(),
+              val.documents(),
+              counts[0],
+              train.padding() + val.padding(),
+              p.tok().sha256(),
+              (System.nanoTime() - t0) / 1e9,
+              mask);
       train.commit();
       val.commit();
       List<String> names = valLanguages.stream().distinct().sorted().toList();
-      if (names.size() > 255) throw new IOException(p.dir().resolve(VAL_LANGUAGES) + ": more than 255 languages");
+      if (names.size() > 255)
+        throw new IOException(p.dir().resolve(VAL_LANGUAGES) + ": more than 255 languages");
       byte[] ids = new byte[valLanguages.size()];
       for (int d = 0; d < ids.length; d++) ids[d] = (byte) names.indexOf(valLanguages.get(d));
       AtomicFiles.writeBytes(p.dir().resolve(VAL_LANGUAGES), ids);
-      AtomicFiles.writeString(p.dir().resolve(TokenShards.META),
+      AtomicFiles.writeString(
+          p.dir().resolve(TokenShards.META),
           JSON.writeValueAsString(meta(s, p, train, val, names)) + "\n");
       return s;
     }
   }
 
   /**
-   * Packs every sample, adding each validation document's language to {@code valLanguages};
-   * returns {FIM documents, chat documents}.
+   * Packs every sample, adding each validation document's language to {@code valLanguages}; returns
+   * {FIM documents, chat documents}.
    */
-  private long[] pack(Plan p, ShardWriter train, ShardWriter val, List<String> valLanguages,
-      ExecutorService pool, long t0) throws IOException {
+  private long[] pack(
+      Plan p,
+      ShardWriter train,
+      ShardWriter val,
+      List<String> valLanguages,
+      ExecutorService pool,
+      long t0)
+      throws IOException {
     List<Sample> samples = p.samples();
     long fimDocs = 0;
     long chatDocs = 0;
@@ -169,8 +242,10 @@ public final class DatasetPreparer {
           int[] ids = d.ids();
           boolean chat = s.kind() == SampleKind.CHAT;
           if (chat) chatDocs++;
-          else if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix()) fimDocs++;
-          // A chat document's own end-of-turn marker teaches the model to stop; its EOS does not train.
+          else if (p.markers() != null && ids.length > 0 && ids[0] == p.markers().prefix())
+            fimDocs++;
+          // A chat document's own end-of-turn marker teaches the model to stop; its EOS does not
+          // train.
           boolean isVal = p.valPaths().contains(PathSplit.key(s));
           (isVal ? val : train).add(ids, d.trained(), !chat);
           if (isVal) valLanguages.add(s.language());
@@ -178,8 +253,13 @@ public final class DatasetPreparer {
         }
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      listener.onProgress(new Progress("tokenize", to, samples.size(),
-          Map.of("samples", (long) to, "tokens", tokens), secs * (samples.size() - to) / to));
+      listener.onProgress(
+          new Progress(
+              "tokenize",
+              to,
+              samples.size(),
+              Map.of("samples", (long) to, "tokens", tokens),
+              secs * (samples.size() - to) / to));
     }
     return new long[] {fimDocs, chatDocs};
   }
@@ -204,8 +284,15 @@ public final class DatasetPreparer {
         try {
           segments = p.chat().segments(sample.messages());
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(p.dir().resolve(SamplesFile.NAME) + ": sample from "
-              + sample.path() + ":" + sample.startLine() + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              p.dir().resolve(SamplesFile.NAME)
+                  + ": sample from "
+                  + sample.path()
+                  + ":"
+                  + sample.startLine()
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
         chats.add(segments);
         for (ChatTemplate.Segment seg : segments) pieces.add(seg.text());
@@ -234,8 +321,12 @@ public final class DatasetPreparer {
         for (int s = 0; s < parts.length; s++) parts[s] = enc[k++];
         out[d] = chatDoc(segments, parts);
       } else {
-        out[d] = new Doc(mode[d] == 0 ? enc[k++]
-            : Fim.layout(enc[k++], enc[k++], enc[k++], markers, mode[d] == 2), null);
+        out[d] =
+            new Doc(
+                mode[d] == 0
+                    ? enc[k++]
+                    : Fim.layout(enc[k++], enc[k++], enc[k++], markers, mode[d] == 2),
+                null);
       }
     }
     return out;
@@ -250,7 +341,8 @@ public final class DatasetPreparer {
     int at = 0;
     for (int s = 0; s < parts.length; s++) {
       System.arraycopy(parts[s], 0, ids, at, parts[s].length);
-      if (segments.get(s).trained()) java.util.Arrays.fill(trained, at, at + parts[s].length, (byte) 1);
+      if (segments.get(s).trained())
+        java.util.Arrays.fill(trained, at, at + parts[s].length, (byte) 1);
       at += parts[s].length;
     }
     return new Doc(ids, trained);
@@ -273,8 +365,8 @@ public final class DatasetPreparer {
     AtomicFiles.writeBytes(to, Files.readAllBytes(from));
   }
 
-  private static Map<String, Object> meta(Summary s, Plan p, ShardWriter train, ShardWriter val,
-      List<String> valLanguages) {
+  private static Map<String, Object> meta(
+      Summary s, Plan p, ShardWriter train, ShardWriter val, List<String> valLanguages) {
     PrepareOptions o = p.o();
     int[] fim = p.fim();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -308,12 +400,28 @@ public final class DatasetPreparer {
     f.put("psm", "<fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle");
     f.put("spm", "<fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle");
     m.put("fim", f);
-    m.put("split", Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
-    m.put("document_index", Map.of("train", "train.docs.bin", "val", "val.docs.bin",
-        "format", "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
+    m.put(
+        "split",
+        Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
+    m.put(
+        "document_index",
+        Map.of(
+            "train",
+            "train.docs.bin",
+            "val",
+            "val.docs.bin",
+            "format",
+            "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
     m.put("loss_mask", lossMask(s.lossMask()));
-    m.put("val_languages", Map.of("file", VAL_LANGUAGES, "names", valLanguages,
-        "format", "uint8 per document of val.docs.bin, in its order: the index of the document's language in names"));
+    m.put(
+        "val_languages",
+        Map.of(
+            "file",
+            VAL_LANGUAGES,
+            "names",
+            valLanguages,
+            "format",
+            "uint8 per document of val.docs.bin, in its order: the index of the document's language in names"));
     return m;
   }
 
@@ -323,9 +431,11 @@ public final class DatasetPreparer {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("train", "train.mask.bin");
     m.put("val", "val.mask.bin");
-    m.put("format", "uint8 per token of the shard: 1 where the token is a target that carries loss "
-        + "(assistant turns of chat documents, every token of other documents and their eos), 0 "
-        + "where it is not (prompts, template markers, the eos of chat documents, padding)");
+    m.put(
+        "format",
+        "uint8 per token of the shard: 1 where the token is a target that carries loss "
+            + "(assistant turns of chat documents, every token of other documents and their eos), 0 "
+            + "where it is not (prompts, template markers, the eos of chat documents, padding)");
     m.put("chat_template", l.chatTemplate());
     m.put("chat_documents", l.chatDocuments());
     m.put("trained_tokens", Map.of("train", l.trainTrained(), "val", l.valTrained()));

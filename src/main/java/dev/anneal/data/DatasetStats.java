@@ -13,16 +13,26 @@ import java.util.TreeMap;
 
 /**
  * The figures of a built dataset, as written to {@code stats.json}: samples by kind (every kind
- * listed, zeros included) and by language, an estimated token-length histogram, duplicates
- * removed, samples filtered, files and folders skipped by reason, and the secrets found (by
- * file, line and kind, never their text; the key is absent when none was found, so a clean
- * tree's stats.json is as it was before secrets were looked for).
+ * listed, zeros included) and by language, an estimated token-length histogram, duplicates removed,
+ * samples filtered, files and folders skipped by reason, and the secrets found (by file, line and
+ * kind, never their text; the key is absent when none was found, so a clean tree's stats.json is as
+ * it was before secrets were looked for).
  */
-public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> samplesByLanguage,
-    List<Map<String, Long>> tokenHistogram, long estimatedTokens, long filesScanned,
-    long bytesScanned, long exactDuplicates, long nearDuplicates, Map<String, Long> filtered,
-    Map<String, Long> filesSkipped, Map<String, Long> foldersSkipped,
-    List<ScanReport.Problem> problems, List<SecretFinding> secrets, SecretPolicy secretPolicy) {
+public record DatasetStats(
+    Map<String, Long> samplesByKind,
+    Map<String, Long> samplesByLanguage,
+    List<Map<String, Long>> tokenHistogram,
+    long estimatedTokens,
+    long filesScanned,
+    long bytesScanned,
+    long exactDuplicates,
+    long nearDuplicates,
+    Map<String, Long> filtered,
+    Map<String, Long> filesSkipped,
+    Map<String, Long> foldersSkipped,
+    List<ScanReport.Problem> problems,
+    List<SecretFinding> secrets,
+    SecretPolicy secretPolicy) {
 
   /** Findings written to stats.json at most; the counts cover them all. */
   static final int MAX_SECRET_FINDINGS = 1000;
@@ -34,8 +44,13 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     return samplesByKind.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  static DatasetStats of(List<Sample> samples, long filesScanned, long bytesScanned,
-      Deduplicator.Result dedup, Map<String, Long> filtered, ScanReport report,
+  static DatasetStats of(
+      List<Sample> samples,
+      long filesScanned,
+      long bytesScanned,
+      Deduplicator.Result dedup,
+      Map<String, Long> filtered,
+      ScanReport report,
       SecretPolicy secretPolicy) {
     Map<SampleKind, Long> kinds = new EnumMap<>(SampleKind.class);
     for (SampleKind k : SampleKind.values()) kinds.put(k, 0L);
@@ -43,7 +58,8 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     long[] buckets = new long[EDGES.length + 1];
     long tokens = 0;
     int[] estimates = new int[samples.size()];
-    java.util.stream.IntStream.range(0, estimates.length).parallel()
+    java.util.stream.IntStream.range(0, estimates.length)
+        .parallel()
         .forEach(i -> estimates[i] = TokenEstimate.of(samples.get(i).text()));
     for (int i = 0; i < estimates.length; i++) {
       Sample s = samples.get(i);
@@ -65,9 +81,21 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
       row.put("samples", buckets[b]);
       hist.add(row);
     }
-    return new DatasetStats(byKind, langs, hist, tokens, filesScanned, bytesScanned,
-        dedup.exact(), dedup.near(), filtered, ids(report.filesSkipped()),
-        ids(report.foldersSkipped()), report.problems(), report.secrets(), secretPolicy);
+    return new DatasetStats(
+        byKind,
+        langs,
+        hist,
+        tokens,
+        filesScanned,
+        bytesScanned,
+        dedup.exact(),
+        dedup.near(),
+        filtered,
+        ids(report.filesSkipped()),
+        ids(report.foldersSkipped()),
+        report.problems(),
+        report.secrets(),
+        secretPolicy);
   }
 
   private static Map<String, Long> ids(Map<SkipReason, Long> m) {
@@ -91,8 +119,9 @@ public record DatasetStats(Map<String, Long> samplesByKind, Map<String, Long> sa
     m.put("samples_filtered", filtered);
     m.put("files_skipped", filesSkipped);
     m.put("folders_skipped", foldersSkipped);
-    m.put("problems", problems.stream()
-        .map(p -> Map.of("path", p.path(), "reason", p.reason().id())).toList());
+    m.put(
+        "problems",
+        problems.stream().map(p -> Map.of("path", p.path(), "reason", p.reason().id())).toList());
     if (!secrets.isEmpty()) m.put("secrets", secretsJson());
     return m;
   }

@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Removes exact duplicates (the same text once whitespace is normalised and a file sample's
- * path header dropped, so a copied file counts) and near-duplicates (MinHash with banded LSH;
- * a candidate pair is a duplicate when its estimated Jaccard similarity reaches the threshold).
+ * Removes exact duplicates (the same text once whitespace is normalised and a file sample's path
+ * header dropped, so a copied file counts) and near-duplicates (MinHash with banded LSH; a
+ * candidate pair is a duplicate when its estimated Jaccard similarity reaches the threshold).
  * Samples are compared only with samples of the same kind, so a function is never dropped for
  * resembling the file it came from. The first sample in input order is the one kept.
  */
@@ -28,7 +28,10 @@ public final class Deduplicator {
   private final int bands;
   private final int rows;
 
-  /** @param threshold Jaccard similarity at which two samples are near-duplicates; > 1 turns near-dedup off */
+  /**
+   * @param threshold Jaccard similarity at which two samples are near-duplicates; > 1 turns
+   *     near-dedup off
+   */
   public Deduplicator(double threshold) {
     this.threshold = threshold;
     int[] br = bandsAndRows(threshold);
@@ -37,8 +40,8 @@ public final class Deduplicator {
   }
 
   /**
-   * Picks bands b and rows r (b·r ≤ 128) whose LSH threshold (1/b)^(1/r) sits a little below
-   * the Jaccard threshold, so true pairs become candidates with high probability.
+   * Picks bands b and rows r (b·r ≤ 128) whose LSH threshold (1/b)^(1/r) sits a little below the
+   * Jaccard threshold, so true pairs become candidates with high probability.
    */
   static int[] bandsAndRows(double threshold) {
     int[] best = {32, 4};
@@ -69,12 +72,15 @@ public final class Deduplicator {
     cancel.check();
     long[][] sigs = new long[unique.size()][];
     long[][] bandKeys = new long[unique.size()][];
-    IntStream.range(0, unique.size()).parallel().forEach(i -> {
-      if (i % 256 == 0) cancel.check();
-      Sample s = unique.get(i);
-      sigs[i] = MinHash.signature(s.text(), bodyStart(s));
-      bandKeys[i] = bandKeys(sigs[i]);
-    });
+    IntStream.range(0, unique.size())
+        .parallel()
+        .forEach(
+            i -> {
+              if (i % 256 == 0) cancel.check();
+              Sample s = unique.get(i);
+              sigs[i] = MinHash.signature(s.text(), bodyStart(s));
+              bandKeys[i] = bandKeys(sigs[i]);
+            });
     boolean[] dropped = new boolean[unique.size()];
     // Kinds never compare with each other, so each kind's pass runs on its own thread.
     Map<SampleKind, List<Integer>> byKind = new java.util.EnumMap<>(SampleKind.class);
@@ -84,7 +90,8 @@ public final class Deduplicator {
     int[] compared = new int[unique.size()]; // per candidate, the sample it was last compared with
     java.util.Arrays.fill(compared, -1);
     // Each pass touches only its own kind's entries of dropped[] and compared[].
-    byKind.values().parallelStream().forEach(indices -> nearPass(indices, sigs, bandKeys, dropped, compared, cancel));
+    byKind.values().parallelStream()
+        .forEach(indices -> nearPass(indices, sigs, bandKeys, dropped, compared, cancel));
     List<Sample> kept = new ArrayList<>();
     long near = 0;
     for (int i = 0; i < unique.size(); i++) {
@@ -106,8 +113,13 @@ public final class Deduplicator {
   }
 
   /** Marks near-duplicates among {@code indices} (one kind, in input order). */
-  private void nearPass(List<Integer> indices, long[][] sigs, long[][] bandKeys, boolean[] dropped,
-      int[] compared, Cancellation cancel) {
+  private void nearPass(
+      List<Integer> indices,
+      long[][] sigs,
+      long[][] bandKeys,
+      boolean[] dropped,
+      int[] compared,
+      Cancellation cancel) {
     LshBuckets buckets = new LshBuckets();
     int[] mine = new int[bands];
     int seen = 0;

@@ -3,15 +3,17 @@ package dev.anneal.data;
 import java.util.SplittableRandom;
 
 /**
- * Fill-in-the-middle: a document cut at two random points into prefix, middle and suffix, then
- * laid out so the model learns to write the middle from both sides (Bavarian et al. 2022;
- * StarCoder's token layout):
+ * Fill-in-the-middle: a document cut at two random points into prefix, middle and suffix, then laid
+ * out so the model learns to write the middle from both sides (Bavarian et al. 2022; StarCoder's
+ * token layout):
+ *
  * <ul>
- *   <li>PSM: {@code <fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle}</li>
- *   <li>SPM: {@code <fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle}</li>
+ *   <li>PSM: {@code <fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle}
+ *   <li>SPM: {@code <fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle}
  * </ul>
- * Cuts fall on code point boundaries, so each part is valid text and decoding the parts in
- * document order gives the document back exactly.
+ *
+ * Cuts fall on code point boundaries, so each part is valid text and decoding the parts in document
+ * order gives the document back exactly.
  *
  * @param prefix text before the first cut
  * @param middle text between the cuts

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * {@code [a-z]}, a leading {@code !} to re-include, a trailing {@code /} for folders only, and
  * anchoring to its base folder when the pattern holds a '/' anywhere but at its end.
  *
- * @param base    folder the pattern is relative to ("" for the root), '/'-separated
+ * @param base folder the pattern is relative to ("" for the root), '/'-separated
  * @param negated whether it re-includes what earlier patterns excluded
  * @param dirOnly whether it matches folders only
  */

@@ -4,13 +4,15 @@ import java.util.Arrays;
 
 /**
  * The buckets of banded LSH: a band's 64-bit key to the sample indices that fell in it, in the
- * order they were added. Open addressing over primitive keys and int arrays, because a boxed
- * {@code Map<Long, List<Integer>>} spent more time allocating than the dedup spent comparing.
+ * order they were added. Open addressing over primitive keys and int arrays, because a boxed {@code
+ * Map<Long, List<Integer>>} spent more time allocating than the dedup spent comparing.
  */
 final class LshBuckets {
   private long[] keys = new long[1 << 12];
+
   /** Per slot, the bucket id + 1; 0 marks an empty slot. */
   private int[] slots = new int[1 << 12];
+
   private int[][] items = new int[1 << 11][];
   private int[] sizes = new int[1 << 11];
   private int count;

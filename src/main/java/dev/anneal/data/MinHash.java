@@ -2,16 +2,15 @@ package dev.anneal.data;
 
 /**
  * MinHash signatures over word 5-shingles, for near-duplicate detection: the fraction of equal
- * entries between two signatures estimates the Jaccard similarity of their shingle sets
- * (standard error about sqrt(J(1-J)/128), 0.03 at J = 0.85).
+ * entries between two signatures estimates the Jaccard similarity of their shingle sets (standard
+ * error about sqrt(J(1-J)/128), 0.03 at J = 0.85).
  *
- * <p>Small texts get classic MinHash, 128 multiply-shift permutations of each shingle's hash.
- * Texts of at least {@value #ONE_PERMUTATION_FROM} shingles get one-permutation hashing (Li,
- * Owen and Zhang 2012): each shingle is hashed once and kept as the minimum of one of 128 bins,
- * so a long file costs one hash per shingle instead of 128. With that many shingles under one
- * bin in 3,000 is empty; those borrow from the next full bin (Shrivastava and Li 2014). The two
- * kinds never agree by chance, and a text 8 times longer than another cannot be its
- * near-duplicate anyway.
+ * <p>Small texts get classic MinHash, 128 multiply-shift permutations of each shingle's hash. Texts
+ * of at least {@value #ONE_PERMUTATION_FROM} shingles get one-permutation hashing (Li, Owen and
+ * Zhang 2012): each shingle is hashed once and kept as the minimum of one of 128 bins, so a long
+ * file costs one hash per shingle instead of 128. With that many shingles under one bin in 3,000 is
+ * empty; those borrow from the next full bin (Shrivastava and Li 2014). The two kinds never agree
+ * by chance, and a text 8 times longer than another cannot be its near-duplicate anyway.
  */
 final class MinHash {
   static final int PERMUTATIONS = 128;
@@ -61,15 +60,16 @@ final class MinHash {
   }
 
   /**
-   * Each permutation's minimum over all shingles. Permutation-outer keeps the running minimum
-   * in a register and vectorises over the shingles, twice as fast as shingle-outer.
+   * Each permutation's minimum over all shingles. Permutation-outer keeps the running minimum in a
+   * register and vectorises over the shingles, twice as fast as shingle-outer.
    */
   private static void permute(long[] shingles, long[] sig) {
     for (int i = 0; i < PERMUTATIONS; i++) {
       long a = A[i];
       long b = B[i];
       long min = Long.MAX_VALUE;
-      for (long h : shingles) min = Math.min(min, (a * h + b) >>> 1); // multiply-shift: a cheap universal permutation
+      for (long h : shingles)
+        min = Math.min(min, (a * h + b) >>> 1); // multiply-shift: a cheap universal permutation
       sig[i] = min;
     }
   }
@@ -80,7 +80,8 @@ final class MinHash {
       sig[bin] = Math.min(sig[bin], h & VALUE_MASK);
     }
     densify(sig);
-    for (int i = 0; i < PERMUTATIONS; i++) sig[i] = -1 - sig[i]; // negative: never equals a classic value
+    for (int i = 0; i < PERMUTATIONS; i++)
+      sig[i] = -1 - sig[i]; // negative: never equals a classic value
   }
 
   /** Fills each empty bin from the next non-empty one (circularly), offset by the distance. */
@@ -116,7 +117,9 @@ final class MinHash {
     return true;
   }
 
-  /** FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on. */
+  /**
+   * FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on.
+   */
   private static long[] words(String text, int from) {
     char[] cs = new char[text.length() - from]; // a char[] loop skips String.charAt's checks
     text.getChars(from, text.length(), cs, 0);

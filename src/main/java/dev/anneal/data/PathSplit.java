@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The train/validation split by source path: a path's 64-bit hash, read as a fraction of the
- * hash range, below {@code valFraction} puts all of its samples in validation. Samples of one
- * file never straddle the split (a function would otherwise leak its file's text), and the
- * same path lands on the same side on every machine and every run. A chat sample is split on its
- * own (its path and line): the conversations of one instruction file are independent.
+ * The train/validation split by source path: a path's 64-bit hash, read as a fraction of the hash
+ * range, below {@code valFraction} puts all of its samples in validation. Samples of one file never
+ * straddle the split (a function would otherwise leak its file's text), and the same path lands on
+ * the same side on every machine and every run. A chat sample is split on its own (its path and
+ * line): the conversations of one instruction file are independent.
  */
 final class PathSplit {
   private PathSplit() {}
@@ -28,8 +28,8 @@ final class PathSplit {
   }
 
   /**
-   * The validation keys (see {@link #key}). When the fraction is above 0 but no path falls under it (a tiny
-   * dataset), the path with the smallest hash goes to validation, so there is always some.
+   * The validation keys (see {@link #key}). When the fraction is above 0 but no path falls under it
+   * (a tiny dataset), the path with the smallest hash goes to validation, so there is always some.
    */
   static Set<String> validationPaths(List<Sample> samples, double valFraction) {
     Set<String> val = new HashSet<>();

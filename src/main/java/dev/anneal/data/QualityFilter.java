@@ -8,8 +8,8 @@ import dev.anneal.data.sample.SampleKind;
  * embedded keys), too little alphanumeric text (tables of numbers and symbols), and files that
  * announce they were generated. Prose is held only to the line-length rule.
  *
- * @param maxLineLength     longest line allowed
- * @param minAlphanumeric   least fraction of letters and digits among non-space characters
+ * @param maxLineLength longest line allowed
+ * @param minAlphanumeric least fraction of letters and digits among non-space characters
  */
 public record QualityFilter(int maxLineLength, double minAlphanumeric) {
   public static final QualityFilter DEFAULT = new QualityFilter(1000, 0.25);
@@ -33,7 +33,9 @@ public record QualityFilter(int maxLineLength, double minAlphanumeric) {
       }
     }
     if (visible == 0) return "empty";
-    if (s.kind() != SampleKind.TEXT && s.kind() != SampleKind.CHAT && (double) alnum / visible < minAlphanumeric) {
+    if (s.kind() != SampleKind.TEXT
+        && s.kind() != SampleKind.CHAT
+        && (double) alnum / visible < minAlphanumeric) {
       return "low_alphanumeric";
     }
     return null;

@@ -92,9 +92,14 @@ public final class SamplesFile {
         if (bad != null) throw new IOException(file + ":" + no + ": " + bad);
         messages = ChatMessages.of(n.get("messages"));
       }
-      return new Sample(text.asText(), kind, n.path("path").asText(""),
-          n.path("language").asText(""), n.path("start_line").asInt(0),
-          n.path("end_line").asInt(0), messages);
+      return new Sample(
+          text.asText(),
+          kind,
+          n.path("path").asText(""),
+          n.path("language").asText(""),
+          n.path("start_line").asInt(0),
+          n.path("end_line").asInt(0),
+          messages);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) throw e;
       throw new IOException(file + ":" + no + ": not a JSON object (" + firstLine(e) + ")", e);

@@ -7,17 +7,21 @@ import java.util.Set;
 /**
  * What the scanner keeps.
  *
- * @param languages   languages to keep; empty keeps every known one
- * @param include     gitignore-style globs a file must match (any); empty keeps all
- * @param exclude     gitignore-style globs that drop a file
+ * @param languages languages to keep; empty keeps every known one
+ * @param include gitignore-style globs a file must match (any); empty keeps all
+ * @param exclude gitignore-style globs that drop a file
  * @param maxFileBytes files larger than this are skipped as too large
  * @param honourGitignore whether {@code .gitignore} files and {@code .git/info/exclude} apply
  */
-public record ScanOptions(Set<Language> languages, List<String> include, List<String> exclude,
-    long maxFileBytes, boolean honourGitignore) {
+public record ScanOptions(
+    Set<Language> languages,
+    List<String> include,
+    List<String> exclude,
+    long maxFileBytes,
+    boolean honourGitignore) {
 
-  public static final ScanOptions DEFAULT = new ScanOptions(Set.of(), List.of(), List.of(),
-      1_000_000, true);
+  public static final ScanOptions DEFAULT =
+      new ScanOptions(Set.of(), List.of(), List.of(), 1_000_000, true);
 
   public ScanOptions {
     languages = Set.copyOf(languages);

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the scan left out and why: files by reason, whole folders by reason, and the problems
- * worth a user's attention (symlink loops, unreadable files, invalid UTF-8) with their paths.
+ * What the scan left out and why: files by reason, whole folders by reason, and the problems worth
+ * a user's attention (symlink loops, unreadable files, invalid UTF-8) with their paths.
  * Thread-safe: readers on several threads report into one.
  */
 public final class ScanReport {
@@ -31,8 +31,12 @@ public final class ScanReport {
 
   /** The secrets found, ordered by path and line (readers finish in any order). */
   public synchronized List<SecretFinding> secrets() {
-    return secretList.stream().sorted(java.util.Comparator.comparing(SecretFinding::path)
-        .thenComparingInt(SecretFinding::line).thenComparing(SecretFinding::kind)).toList();
+    return secretList.stream()
+        .sorted(
+            java.util.Comparator.comparing(SecretFinding::path)
+                .thenComparingInt(SecretFinding::line)
+                .thenComparing(SecretFinding::kind))
+        .toList();
   }
 
   public synchronized void skip(SkipReason why) {

@@ -14,11 +14,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Packs documents into one token shard: each document's tokens then EOS, back to back, padded at
- * the end to a whole number of sequences. Tokens are little-endian uint16 or uint32; the
- * document index ({@code NAME.docs.bin}) holds each document's start offset as a little-endian
- * int64. With a loss mask, {@code NAME.mask.bin} holds one byte per token: 1 where the token is a
- * target that carries loss, 0 where it does not (prompts, template markers, padding). The files
- * are written under temporary names and renamed by {@link #commit()}.
+ * the end to a whole number of sequences. Tokens are little-endian uint16 or uint32; the document
+ * index ({@code NAME.docs.bin}) holds each document's start offset as a little-endian int64. With a
+ * loss mask, {@code NAME.mask.bin} holds one byte per token: 1 where the token is a target that
+ * carries loss, 0 where it does not (prompts, template markers, padding). The files are written
+ * under temporary names and renamed by {@link #commit()}.
  */
 final class ShardWriter implements AutoCloseable {
   private final Path target;
@@ -54,13 +54,16 @@ final class ShardWriter implements AutoCloseable {
     this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
     this.docsChannel = FileChannel.open(docsTmp, StandardOpenOption.WRITE);
     this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
-    this.docs = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(docsChannel), 1 << 16));
+    this.docs =
+        new DataOutputStream(
+            new BufferedOutputStream(Channels.newOutputStream(docsChannel), 1 << 16));
     this.wide = wide;
     this.eos = eos;
     this.maskTarget = withMask ? dir.resolve(name + ".mask.bin") : null;
     this.maskTmp = withMask ? Files.createTempFile(dir, "." + name + ".mask.bin.tmp-", "") : null;
     this.maskChannel = withMask ? FileChannel.open(maskTmp, StandardOpenOption.WRITE) : null;
-    this.mask = withMask ? new BufferedOutputStream(Channels.newOutputStream(maskChannel), 1 << 18) : null;
+    this.mask =
+        withMask ? new BufferedOutputStream(Channels.newOutputStream(maskChannel), 1 << 18) : null;
   }
 
   /** Appends one document and its EOS, every token trained. */

@@ -23,24 +23,78 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Walks source folders and lists the files worth reading, honouring {@code .gitignore} files
- * (each applying below its folder, later and deeper patterns winning, as git does) and the
- * user's include/exclude globs. Hidden, vendored and build-output folders are skipped whole;
- * lock files, minified names, binary extensions and files over the size limit are skipped by
- * name and size. Symlink loops and unreadable folders are reported, never fatal.
+ * Walks source folders and lists the files worth reading, honouring {@code .gitignore} files (each
+ * applying below its folder, later and deeper patterns winning, as git does) and the user's
+ * include/exclude globs. Hidden, vendored and build-output folders are skipped whole; lock files,
+ * minified names, binary extensions and files over the size limit are skipped by name and size.
+ * Symlink loops and unreadable folders are reported, never fatal.
  */
 public final class SourceScanner {
-  private static final Set<String> VENDORED = Set.of("vendor", "vendors", "node_modules",
-      "third_party", "third-party", "bower_components", "venv", "site-packages");
-  private static final Set<String> BUILD_OUTPUT = Set.of("target", "dist", "__pycache__",
-      "build", "out", ".next");
-  private static final Set<String> LOCK_FILES = Set.of("cargo.lock", "package-lock.json",
-      "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "gemfile.lock", "composer.lock", "go.sum",
-      "pipfile.lock", "flake.lock", "uv.lock", "bun.lockb");
-  private static final Set<String> BINARY_EXT = Set.of("png", "jpg", "jpeg", "gif", "bmp", "ico",
-      "webp", "pdf", "zip", "gz", "tgz", "xz", "bz2", "7z", "jar", "class", "so", "dylib", "dll",
-      "exe", "o", "a", "bin", "wasm", "ttf", "otf", "woff", "woff2", "mp3", "mp4", "wav", "onnx",
-      "pt", "safetensors", "pyc", "db", "sqlite");
+  private static final Set<String> VENDORED =
+      Set.of(
+          "vendor",
+          "vendors",
+          "node_modules",
+          "third_party",
+          "third-party",
+          "bower_components",
+          "venv",
+          "site-packages");
+  private static final Set<String> BUILD_OUTPUT =
+      Set.of("target", "dist", "__pycache__", "build", "out", ".next");
+  private static final Set<String> LOCK_FILES =
+      Set.of(
+          "cargo.lock",
+          "package-lock.json",
+          "yarn.lock",
+          "pnpm-lock.yaml",
+          "poetry.lock",
+          "gemfile.lock",
+          "composer.lock",
+          "go.sum",
+          "pipfile.lock",
+          "flake.lock",
+          "uv.lock",
+          "bun.lockb");
+  private static final Set<String> BINARY_EXT =
+      Set.of(
+          "png",
+          "jpg",
+          "jpeg",
+          "gif",
+          "bmp",
+          "ico",
+          "webp",
+          "pdf",
+          "zip",
+          "gz",
+          "tgz",
+          "xz",
+          "bz2",
+          "7z",
+          "jar",
+          "class",
+          "so",
+          "dylib",
+          "dll",
+          "exe",
+          "o",
+          "a",
+          "bin",
+          "wasm",
+          "ttf",
+          "otf",
+          "woff",
+          "woff2",
+          "mp3",
+          "mp4",
+          "wav",
+          "onnx",
+          "pt",
+          "safetensors",
+          "pyc",
+          "db",
+          "sqlite");
 
   /** A file to read, with its path relative to the scanned root ('/'-separated). */
   public record Candidate(Path file, String rel, Language language, long size) {}
@@ -53,7 +107,9 @@ public final class SourceScanner {
 
   private final Path skipDir;
 
-  /** @param skipDir a folder never scanned (the dataset being written), or null */
+  /**
+   * @param skipDir a folder never scanned (the dataset being written), or null
+   */
   public SourceScanner(ScanOptions options, Cancellation cancel, ScanReport report, Path skipDir) {
     this.skipDir = skipDir == null ? null : skipDir.toAbsolutePath().normalize();
     this.options = options;
@@ -69,15 +125,18 @@ public final class SourceScanner {
   }
 
   /**
-   * Lists the files under {@code root}, their relative paths prefixed by {@code prefix} (empty,
-   * or the root's name plus '/' when several roots are scanned together).
+   * Lists the files under {@code root}, their relative paths prefixed by {@code prefix} (empty, or
+   * the root's name plus '/' when several roots are scanned together).
    */
   public List<Candidate> scan(Path root, String prefix) throws IOException {
     if (!Files.isDirectory(root)) throw new IOException(root + ": not a folder");
     List<Candidate> out = new ArrayList<>();
     Deque<List<GlobPattern>> ignores = new ArrayDeque<>();
     Path base = root.toAbsolutePath().normalize();
-    Files.walkFileTree(base, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+    Files.walkFileTree(
+        base,
+        EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+        Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -124,8 +183,10 @@ public final class SourceScanner {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            SkipReason why = exc instanceof FileSystemLoopException
-                ? SkipReason.SYMLINK_LOOP : SkipReason.UNREADABLE;
+            SkipReason why =
+                exc instanceof FileSystemLoopException
+                    ? SkipReason.SYMLINK_LOOP
+                    : SkipReason.UNREADABLE;
             report.problem(prefix + rel(base, file), why);
             return FileVisitResult.CONTINUE;
           }
@@ -142,8 +203,8 @@ public final class SourceScanner {
     return null;
   }
 
-  private SkipReason fileSkip(Path file, String rel, BasicFileAttributes attrs,
-      Deque<List<GlobPattern>> ignores) {
+  private SkipReason fileSkip(
+      Path file, String rel, BasicFileAttributes attrs, Deque<List<GlobPattern>> ignores) {
     String name = file.getFileName().toString();
     String lower = name.toLowerCase(Locale.ROOT);
     if (!attrs.isRegularFile()) return SkipReason.UNSUPPORTED_TYPE;

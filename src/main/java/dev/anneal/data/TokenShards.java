@@ -20,17 +20,17 @@ import java.util.List;
  *
  * <p>Layout (see {@code meta.json}): {@code train.bin} and {@code val.bin} hold token ids,
  * little-endian, {@code dtype} uint16 or uint32. Each document is its tokens followed by EOS;
- * documents follow each other with no gap, and the file ends with PAD tokens up to a whole
- * number of {@code seq_len} sequences. {@code train.docs.bin} and {@code val.docs.bin} hold each
- * document's start offset (in tokens) as little-endian int64, ascending: document {@code d}
- * spans {@code [start[d], start[d+1])}, the last one up to the padding. A trainer that keeps
- * packed documents from attending to each other masks attention across these starts.
+ * documents follow each other with no gap, and the file ends with PAD tokens up to a whole number
+ * of {@code seq_len} sequences. {@code train.docs.bin} and {@code val.docs.bin} hold each
+ * document's start offset (in tokens) as little-endian int64, ascending: document {@code d} spans
+ * {@code [start[d], start[d+1])}, the last one up to the padding. A trainer that keeps packed
+ * documents from attending to each other masks attention across these starts.
  *
  * <p>Sequence {@code i} is tokens {@code [i * seq_len, (i + 1) * seq_len)}; its targets are the
- * same window shifted by one (the last target is the next sequence's first token, or PAD).
- * When {@code meta.json} has a {@code loss_mask}, {@code train.mask.bin} and {@code val.mask.bin}
- * hold one byte per token, 1 where that token, as a target, carries loss (instruction data:
- * only the assistant's turns). Close the shards to unmap the files.
+ * same window shifted by one (the last target is the next sequence's first token, or PAD). When
+ * {@code meta.json} has a {@code loss_mask}, {@code train.mask.bin} and {@code val.mask.bin} hold
+ * one byte per token, 1 where that token, as a target, carries loss (instruction data: only the
+ * assistant's turns). Close the shards to unmap the files.
  */
 public final class TokenShards implements AutoCloseable {
   public static final String META = "meta.json";
@@ -39,8 +39,10 @@ public final class TokenShards implements AutoCloseable {
   private final JsonNode meta;
   private final Shard train;
   private final Shard val;
+
   /** Language names of the validation documents; empty for datasets prepared without them. */
   private final List<String> valLanguageNames;
+
   /** Per validation document, an index into {@link #valLanguageNames}; null without them. */
   private final byte[] valLanguages;
 
@@ -54,15 +56,36 @@ public final class TokenShards implements AutoCloseable {
     int seqLen = meta.path("seq_len").asInt();
     try {
       boolean masked = meta.path("loss_mask").isObject();
-      train = new Shard(dir, "train", wide, seqLen, meta.path("train_tokens").asLong(), meta.path("train_documents").asLong(), masked, arena);
-      val = new Shard(dir, "val", wide, seqLen, meta.path("val_tokens").asLong(), meta.path("val_documents").asLong(), masked, arena);
+      train =
+          new Shard(
+              dir,
+              "train",
+              wide,
+              seqLen,
+              meta.path("train_tokens").asLong(),
+              meta.path("train_documents").asLong(),
+              masked,
+              arena);
+      val =
+          new Shard(
+              dir,
+              "val",
+              wide,
+              seqLen,
+              meta.path("val_tokens").asLong(),
+              meta.path("val_documents").asLong(),
+              masked,
+              arena);
       JsonNode langs = meta.path("val_languages");
       if (langs.isObject()) {
         Path file = dir.resolve(langs.path("file").asText());
         valLanguages = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
         if (valLanguages == null || valLanguages.length != meta.path("val_documents").asLong()) {
-          throw new IOException(file + ": expected one byte per validation document ("
-              + meta.path("val_documents").asLong() + ") as meta.json's val_languages says");
+          throw new IOException(
+              file
+                  + ": expected one byte per validation document ("
+                  + meta.path("val_documents").asLong()
+                  + ") as meta.json's val_languages says");
         }
         List<String> names = new ArrayList<>();
         for (JsonNode n : langs.path("names")) names.add(n.asText());
@@ -96,8 +119,8 @@ public final class TokenShards implements AutoCloseable {
   }
 
   /**
-   * The language (an index into {@link #valLanguageNames}) of the validation document holding
-   * token {@code position}; -1 without languages or before the first document.
+   * The language (an index into {@link #valLanguageNames}) of the validation document holding token
+   * {@code position}; -1 without languages or before the first document.
    */
   public int valLanguageAt(long position) {
     if (valLanguages == null) return -1;
@@ -133,8 +156,10 @@ public final class TokenShards implements AutoCloseable {
 
   /** One shard: a token stream and its document starts. */
   public static final class Shard {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 =
+        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment tokens;
     private final MemorySegment mask; // null: every token trains
@@ -143,8 +168,16 @@ public final class TokenShards implements AutoCloseable {
     private final int seqLen;
     private final long length;
 
-    Shard(Path dir, String name, boolean wide, int seqLen, long length, long documents,
-        boolean masked, Arena arena) throws IOException {
+    Shard(
+        Path dir,
+        String name,
+        boolean wide,
+        int seqLen,
+        long length,
+        long documents,
+        boolean masked,
+        Arena arena)
+        throws IOException {
       this.wide = wide;
       this.seqLen = seqLen;
       this.length = length;
@@ -152,24 +185,36 @@ public final class TokenShards implements AutoCloseable {
       Path docs = dir.resolve(name + ".docs.bin");
       long want = length * (wide ? 4 : 2);
       if (!Files.isRegularFile(bin) || Files.size(bin) != want) {
-        throw new IOException(bin + ": expected " + want + " bytes as meta.json says, found "
-            + (Files.exists(bin) ? Files.size(bin) : "no file"));
+        throw new IOException(
+            bin
+                + ": expected "
+                + want
+                + " bytes as meta.json says, found "
+                + (Files.exists(bin) ? Files.size(bin) : "no file"));
       }
       if (!Files.isRegularFile(docs) || Files.size(docs) != documents * 8) {
         throw new IOException(docs + ": expected " + documents * 8 + " bytes as meta.json says");
       }
       try (FileChannel ch = FileChannel.open(bin, StandardOpenOption.READ)) {
-        tokens = want == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, want, arena);
+        tokens =
+            want == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, want, arena);
       }
       Path maskFile = dir.resolve(name + ".mask.bin");
       if (!masked) {
         mask = null;
       } else if (!Files.isRegularFile(maskFile) || Files.size(maskFile) != length) {
-        throw new IOException(maskFile + ": expected " + length + " bytes (one per token) as meta.json's loss_mask says, found "
-            + (Files.exists(maskFile) ? Files.size(maskFile) : "no file"));
+        throw new IOException(
+            maskFile
+                + ": expected "
+                + length
+                + " bytes (one per token) as meta.json's loss_mask says, found "
+                + (Files.exists(maskFile) ? Files.size(maskFile) : "no file"));
       } else {
         try (FileChannel ch = FileChannel.open(maskFile, StandardOpenOption.READ)) {
-          mask = length == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
+          mask =
+              length == 0
+                  ? MemorySegment.NULL
+                  : ch.map(FileChannel.MapMode.READ_ONLY, 0, length, arena);
         }
       }
       var buf = java.nio.ByteBuffer.wrap(Files.readAllBytes(docs)).order(ByteOrder.LITTLE_ENDIAN);

@@ -24,19 +24,22 @@ public final class DeviceMemory implements AutoCloseable {
     this.device = device;
     if (device.isGpu()) {
       long pid = ProcessHandle.current().pid();
-      sampler = new Thread(() -> {
-        while (running) {
-          OptionalLong held = NvidiaSmi.processMemory(pid);
-          if (held.isEmpty()) return; // no driver tools: report nothing rather than a guess
-          current.set(held.getAsLong());
-          peak.accumulateAndGet(held.getAsLong(), Math::max);
-          try {
-            Thread.sleep(SAMPLE_MS);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "device-memory");
+      sampler =
+          new Thread(
+              () -> {
+                while (running) {
+                  OptionalLong held = NvidiaSmi.processMemory(pid);
+                  if (held.isEmpty()) return; // no driver tools: report nothing rather than a guess
+                  current.set(held.getAsLong());
+                  peak.accumulateAndGet(held.getAsLong(), Math::max);
+                  try {
+                    Thread.sleep(SAMPLE_MS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "device-memory");
       sampler.setDaemon(true);
       sampler.start();
     } else {
@@ -61,7 +64,9 @@ public final class DeviceMemory implements AutoCloseable {
 
   /** What the figures measure, for a legend. */
   public String source() {
-    return device.isGpu() ? "held on the GPU by this process (nvidia-smi)" : "process resident memory";
+    return device.isGpu()
+        ? "held on the GPU by this process (nvidia-smi)"
+        : "process resident memory";
   }
 
   @Override

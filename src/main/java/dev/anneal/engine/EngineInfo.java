@@ -7,17 +7,17 @@ import java.util.List;
 
 /**
  * What the deep-learning engine found on this machine: the libtorch version and flavour, the
- * devices it can use, and its thread count, or why it could not start. Loading the engine
- * unpacks natives on first use (seconds), so callers probe it off the UI thread.
+ * devices it can use, and its thread count, or why it could not start. Loading the engine unpacks
+ * natives on first use (seconds), so callers probe it off the UI thread.
  *
- * @param libtorch  libtorch version, e.g. "2.7.1"
- * @param devices   usable devices, e.g. ["cpu", "gpu(0)"]
- * @param gpus      CUDA devices found
- * @param threads   intra-op threads libtorch uses on CPU
- * @param error     why the engine could not start, or null
+ * @param libtorch libtorch version, e.g. "2.7.1"
+ * @param devices usable devices, e.g. ["cpu", "gpu(0)"]
+ * @param gpus CUDA devices found
+ * @param threads intra-op threads libtorch uses on CPU
+ * @param error why the engine could not start, or null
  */
-public record EngineInfo(String libtorch, List<String> devices, int gpus, int threads,
-    String error) {
+public record EngineInfo(
+    String libtorch, List<String> devices, int gpus, int threads, String error) {
 
   /** Starts the PyTorch engine (if not yet) and reports what it found. */
   public static EngineInfo probe() {
@@ -28,10 +28,15 @@ public record EngineInfo(String libtorch, List<String> devices, int gpus, int th
       int gpus = engine.getGpuCount();
       for (int i = 0; i < gpus; i++) devices.add(Device.gpu(i).toString());
       if (isAppleSilicon()) devices.add("mps");
-      return new EngineInfo(engine.getVersion(), List.copyOf(devices), gpus,
-          Runtime.getRuntime().availableProcessors(), null);
+      return new EngineInfo(
+          engine.getVersion(),
+          List.copyOf(devices),
+          gpus,
+          Runtime.getRuntime().availableProcessors(),
+          null);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
-      String msg = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : e.toString();
+      String msg =
+          e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : e.toString();
       return new EngineInfo("", List.of(), 0, 0, "PyTorch engine unavailable: " + msg);
     }
   }

@@ -8,20 +8,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How the next engine start will find libtorch, decided before DJL runs: the system properties
- * that steer DJL's {@code LibUtils} ({@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_VERSION},
- * {@code PYTORCH_FLAVOR}), whether that start unpacks or downloads natives (a folder to watch
- * for progress), and a plain message when the user's choice cannot be honoured.
+ * How the next engine start will find libtorch, decided before DJL runs: the system properties that
+ * steer DJL's {@code LibUtils} ({@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_VERSION}, {@code
+ * PYTORCH_FLAVOR}), whether that start unpacks or downloads natives (a folder to watch for
+ * progress), and a plain message when the user's choice cannot be honoured.
  *
- * @param choice     what the user asked for
+ * @param choice what the user asked for
  * @param properties DJL settings to apply; empty for the bundled CPU build
- * @param notice     why the choice falls back to the bundled CPU build (or what to expect), or null
- * @param watch      the folder that grows while natives unpack or download, or null on a warm start
- * @param stage      what the growth is ("Unpacking libtorch", "Downloading CUDA libtorch")
+ * @param notice why the choice falls back to the bundled CPU build (or what to expect), or null
+ * @param watch the folder that grows while natives unpack or download, or null on a warm start
+ * @param stage what the growth is ("Unpacking libtorch", "Downloading CUDA libtorch")
  * @param expectedBytes size the watched folder grows by, or -1 when unknown (downloads)
  */
-public record EnginePlan(LibtorchChoice choice, Map<String, String> properties, String notice,
-    Path watch, String stage, long expectedBytes) {
+public record EnginePlan(
+    LibtorchChoice choice,
+    Map<String, String> properties,
+    String notice,
+    Path watch,
+    String stage,
+    long expectedBytes) {
 
   public EnginePlan {
     properties = Map.copyOf(properties);
@@ -45,9 +50,12 @@ public record EnginePlan(LibtorchChoice choice, Map<String, String> properties, 
       problem = e.getMessage() + " Using the bundled CPU build.";
     }
     try {
-      EnginePlan plan = of(choice, NativeLayout.bundled(cacheRoot), online, System.getProperty("os.name", ""));
-      return problem == null ? plan : new EnginePlan(choice, plan.properties(), problem, plan.watch(),
-          plan.stage(), plan.expectedBytes());
+      EnginePlan plan =
+          of(choice, NativeLayout.bundled(cacheRoot), online, System.getProperty("os.name", ""));
+      return problem == null
+          ? plan
+          : new EnginePlan(
+              choice, plan.properties(), problem, plan.watch(), plan.stage(), plan.expectedBytes());
     } catch (IllegalStateException e) {
       return new EnginePlan(choice, Map.of(), e.getMessage(), null, "", -1);
     }
@@ -57,7 +65,8 @@ public record EnginePlan(LibtorchChoice choice, Map<String, String> properties, 
    * The plan for {@code choice}. {@code online}: whether downloads are allowed; {@code os}: the
    * value of {@code os.name}.
    */
-  public static EnginePlan of(LibtorchChoice choice, NativeLayout layout, boolean online, String os) {
+  public static EnginePlan of(
+      LibtorchChoice choice, NativeLayout layout, boolean online, String os) {
     return switch (choice.kind()) {
       case CPU -> bundled(choice, layout, null);
       case CUDA -> cuda(choice, layout, online, os);
@@ -67,48 +76,79 @@ public record EnginePlan(LibtorchChoice choice, Map<String, String> properties, 
 
   private static EnginePlan bundled(LibtorchChoice choice, NativeLayout layout, String notice) {
     boolean unpacked = NativeLayout.holdsLibtorch(layout.bundledFolder());
-    return new EnginePlan(choice, Map.of(), notice, unpacked ? null : layout.cacheDir(),
-        "Unpacking libtorch " + layout.torchVersion(), layout.bytes());
+    return new EnginePlan(
+        choice,
+        Map.of(),
+        notice,
+        unpacked ? null : layout.cacheDir(),
+        "Unpacking libtorch " + layout.torchVersion(),
+        layout.bytes());
   }
 
-  private static EnginePlan cuda(LibtorchChoice choice, NativeLayout layout, boolean online, String os) {
+  private static EnginePlan cuda(
+      LibtorchChoice choice, NativeLayout layout, boolean online, String os) {
     String name = "CUDA libtorch " + layout.torchVersion() + " (" + NativeLayout.CUDA_FLAVOR + ")";
     if (os.toLowerCase(Locale.ROOT).contains("mac")) {
-      return bundled(choice, layout, "There is no CUDA on macOS: using the bundled build (Apple GPUs "
-          + "through MPS).");
+      return bundled(
+          choice,
+          layout,
+          "There is no CUDA on macOS: using the bundled build (Apple GPUs " + "through MPS).");
     }
-    Map<String, String> props = Map.of(
-        "PYTORCH_VERSION", layout.torchVersion(), "PYTORCH_FLAVOR", NativeLayout.CUDA_FLAVOR);
+    Map<String, String> props =
+        Map.of(
+            "PYTORCH_VERSION", layout.torchVersion(), "PYTORCH_FLAVOR", NativeLayout.CUDA_FLAVOR);
     if (NativeLayout.holdsLibtorch(layout.cudaFolder())) {
       return new EnginePlan(choice, props, null, null, name, -1);
     }
     if (!online) {
-      return bundled(choice, layout, name + " is not downloaded (" + layout.cudaFolder()
-          + ") and Anneal is offline: run `anneal engine fetch-cuda` (it goes online for the"
-          + " download), or point at a libtorch folder with `anneal engine use local DIR`."
-          + " Using the bundled CPU build.");
+      return bundled(
+          choice,
+          layout,
+          name
+              + " is not downloaded ("
+              + layout.cudaFolder()
+              + ") and Anneal is offline: run `anneal engine fetch-cuda` (it goes online for the"
+              + " download), or point at a libtorch folder with `anneal engine use local DIR`."
+              + " Using the bundled CPU build.");
     }
     return new EnginePlan(choice, props, null, layout.cacheDir(), "Downloading " + name, -1);
   }
 
   private static EnginePlan local(LibtorchChoice choice, NativeLayout layout) {
     Path folder = choice.folder();
-    Path lib = NativeLayout.holdsLibtorch(folder) ? folder
-        : NativeLayout.holdsLibtorch(folder.resolve("lib")) ? folder.resolve("lib") : null;
+    Path lib =
+        NativeLayout.holdsLibtorch(folder)
+            ? folder
+            : NativeLayout.holdsLibtorch(folder.resolve("lib")) ? folder.resolve("lib") : null;
     if (lib == null) {
-      return bundled(choice, layout, folder + " holds no " + System.mapLibraryName("torch")
-          + " (nor lib/" + System.mapLibraryName("torch") + "): using the bundled CPU build."
-          + " Unzip a libtorch " + layout.torchVersion() + " there, or choose another folder.");
+      return bundled(
+          choice,
+          layout,
+          folder
+              + " holds no "
+              + System.mapLibraryName("torch")
+              + " (nor lib/"
+              + System.mapLibraryName("torch")
+              + "): using the bundled CPU build."
+              + " Unzip a libtorch "
+              + layout.torchVersion()
+              + " there, or choose another folder.");
     }
     Map<String, String> props = new LinkedHashMap<>();
     props.put("PYTORCH_LIBRARY_PATH", lib.toAbsolutePath().toString());
     boolean cuda = Files.isRegularFile(lib.resolve(System.mapLibraryName("torch_cuda")));
     props.put("PYTORCH_FLAVOR", cuda ? NativeLayout.CUDA_FLAVOR : "cpu");
     String notice = null;
-    String built = buildVersion(lib.getParent() != null && lib.endsWith("lib") ? lib.getParent() : lib);
+    String built =
+        buildVersion(lib.getParent() != null && lib.endsWith("lib") ? lib.getParent() : lib);
     if (built != null && !built.startsWith(layout.torchVersion())) {
-      notice = folder + " is libtorch " + built + ", but this Anneal's JNI is built for "
-          + layout.torchVersion() + ": DJL downloads a matching JNI when online, and fails offline.";
+      notice =
+          folder
+              + " is libtorch "
+              + built
+              + ", but this Anneal's JNI is built for "
+              + layout.torchVersion()
+              + ": DJL downloads a matching JNI when online, and fails offline.";
     }
     return new EnginePlan(choice, props, notice, null, "libtorch from " + lib, -1);
   }
@@ -125,8 +165,9 @@ public record EnginePlan(LibtorchChoice choice, Map<String, String> properties, 
 
   /** Sets the DJL properties that the user has not already set in the environment or with -D. */
   public void apply() {
-    properties.forEach((k, v) -> {
-      if (System.getProperty(k) == null && System.getenv(k) == null) System.setProperty(k, v);
-    });
+    properties.forEach(
+        (k, v) -> {
+          if (System.getProperty(k) == null && System.getenv(k) == null) System.setProperty(k, v);
+        });
   }
 }

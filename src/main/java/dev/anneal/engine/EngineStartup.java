@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * Starts the PyTorch engine and, on a first start, reports how far DJL has got unpacking (or
- * downloading) libtorch. DJL offers no progress callback, so a watcher thread measures the
- * bytes that appear in its cache folder ten times a second. The figure only grows: DJL moves its
- * temporary folder into place at the end, and a count taken across that move (or across a file
- * that vanished mid-walk) reads low for a moment; showing it would send the bar back.
+ * downloading) libtorch. DJL offers no progress callback, so a watcher thread measures the bytes
+ * that appear in its cache folder ten times a second. The figure only grows: DJL moves its
+ * temporary folder into place at the end, and a count taken across that move (or across a file that
+ * vanished mid-walk) reads low for a moment; showing it would send the bar back.
  */
 public final class EngineStartup {
   private static final long POLL_MS = 100;
@@ -27,22 +27,29 @@ public final class EngineStartup {
     return start(plan, listener, EngineInfo::probe);
   }
 
-  /** As {@link #start(EnginePlan, ProgressListener)}, with {@code engine} doing the start (a test seam). */
-  static EngineInfo start(EnginePlan plan, ProgressListener listener, java.util.function.Supplier<EngineInfo> engine) {
+  /**
+   * As {@link #start(EnginePlan, ProgressListener)}, with {@code engine} doing the start (a test
+   * seam).
+   */
+  static EngineInfo start(
+      EnginePlan plan, ProgressListener listener, java.util.function.Supplier<EngineInfo> engine) {
     if (!plan.firstStart()) return engine.get();
     long before = bytesUnder(plan.watch());
-    Thread watcher = new Thread(() -> {
-      long most = 0;
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          most = Math.max(most, bytesUnder(plan.watch()) - before);
-          listener.onProgress(progress(plan, most));
-          Thread.sleep(POLL_MS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "engine-unpack-progress");
+    Thread watcher =
+        new Thread(
+            () -> {
+              long most = 0;
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  most = Math.max(most, bytesUnder(plan.watch()) - before);
+                  listener.onProgress(progress(plan, most));
+                  Thread.sleep(POLL_MS);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "engine-unpack-progress");
     watcher.setDaemon(true);
     watcher.start();
     try {
@@ -72,18 +79,20 @@ public final class EngineStartup {
     if (!Files.isDirectory(dir)) return 0;
     long[] sum = {0};
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          if (attrs.isRegularFile()) sum[0] += attrs.size();
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile()) sum[0] += attrs.size();
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       // the folder itself went away: what was counted stands
     }

@@ -6,34 +6,42 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Casts libtorch tensors between float32 and bfloat16 under autograd, which DJL 0.36 cannot do:
- * its JNI maps no bf16 dtype (the mapping ends in a bare {@code throw;}, which aborts the JVM),
- * and its {@code toType} runs under a no-grad guard, so a cast there would cut the graph.
+ * Casts libtorch tensors between float32 and bfloat16 under autograd, which DJL 0.36 cannot do: its
+ * JNI maps no bf16 dtype (the mapping ends in a bare {@code throw;}, which aborts the JVM), and its
+ * {@code toType} runs under a no-grad guard, so a cast there would cut the graph.
  *
  * <p>This calls libtorch's own operator {@code at::_ops::to_dtype::call(const Tensor&, ScalarType,
- * bool, bool, optional<MemoryFormat>)} through the foreign-function API, the same entry that
- * {@code tensor.to(dtype)} takes in C++ and Python, so the dispatcher records the cast for the
- * backward. The call follows the x86-64 System V C++ ABI: the returned {@code at::Tensor} (one
- * intrusive pointer with a non-trivial destructor) is built in caller memory passed as a hidden
- * first argument; {@code optional<MemoryFormat>} is two trivially copyable bytes passed in a
- * register, zero meaning empty. That memory is allocated with {@code malloc}, so DJL's {@code
- * delete} on the handle frees it as it frees the tensors its own JNI makes.
+ * bool, bool, optional<MemoryFormat>)} through the foreign-function API, the same entry that {@code
+ * tensor.to(dtype)} takes in C++ and Python, so the dispatcher records the cast for the backward.
+ * The call follows the x86-64 System V C++ ABI: the returned {@code at::Tensor} (one intrusive
+ * pointer with a non-trivial destructor) is built in caller memory passed as a hidden first
+ * argument; {@code optional<MemoryFormat>} is two trivially copyable bytes passed in a register,
+ * zero meaning empty. That memory is allocated with {@code malloc}, so DJL's {@code delete} on the
+ * handle frees it as it frees the tensors its own JNI makes.
  *
- * <p>Only Linux x86-64 with libtorch already loaded qualifies; everywhere else {@link
- * #available()} is false and callers stay in float32. libtorch throwing across this boundary
- * would abort, so callers pass only float tensors that libtorch can cast.
+ * <p>Only Linux x86-64 with libtorch already loaded qualifies; everywhere else {@link #available()}
+ * is false and callers stay in float32. libtorch throwing across this boundary would abort, so
+ * callers pass only float tensors that libtorch can cast.
  */
 public final class LibtorchCast {
   /** c10::ScalarType codes. */
   private static final byte FLOAT = 6;
+
   private static final byte BFLOAT16 = 15;
   private static final String SYMBOL =
       "_ZN2at4_ops8to_dtype4callERKNS_6TensorEN3c1010ScalarTypeEbbSt8optionalINS5_12MemoryFormatEE";
 
-  private static final LibtorchSymbols.Downcall TO_DTYPE = LibtorchSymbols.downcall(
-      "libtorch's to_dtype (bfloat16 casts)", SYMBOL, FunctionDescriptor.ofVoid(
-          ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_BYTE,
-          ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_BOOLEAN, ValueLayout.JAVA_SHORT));
+  private static final LibtorchSymbols.Downcall TO_DTYPE =
+      LibtorchSymbols.downcall(
+          "libtorch's to_dtype (bfloat16 casts)",
+          SYMBOL,
+          FunctionDescriptor.ofVoid(
+              ValueLayout.ADDRESS,
+              ValueLayout.ADDRESS,
+              ValueLayout.JAVA_BYTE,
+              ValueLayout.JAVA_BOOLEAN,
+              ValueLayout.JAVA_BOOLEAN,
+              ValueLayout.JAVA_SHORT));
 
   private LibtorchCast() {}
 
@@ -53,8 +61,10 @@ public final class LibtorchCast {
   }
 
   private static NDArray to(NDArray x, byte scalarType, NDManager into) {
-    return TO_DTYPE.callForTensor(into, (h, result, arena) -> {
-      h.invokeExact(result, LibtorchSymbols.tensorRef(x), scalarType, false, false, (short) 0);
-    });
+    return TO_DTYPE.callForTensor(
+        into,
+        (h, result, arena) -> {
+          h.invokeExact(result, LibtorchSymbols.tensorRef(x), scalarType, false, false, (short) 0);
+        });
   }
 }

@@ -12,17 +12,21 @@ import java.nio.file.Path;
  * folder): the CPU build inside the app (the default, works offline), DJL's CUDA build (fetched
  * once when online, then cached), or a libtorch folder already on disk.
  *
- * @param kind   cpu, cuda or local
- * @param folder the local libtorch folder (the one holding {@code libtorch.so}, or its parent
- *               with {@code lib/}); null unless kind is local
+ * @param kind cpu, cuda or local
+ * @param folder the local libtorch folder (the one holding {@code libtorch.so}, or its parent with
+ *     {@code lib/}); null unless kind is local
  */
 public record LibtorchChoice(Kind kind, Path folder) {
-  public enum Kind { CPU, CUDA, LOCAL }
+  public enum Kind {
+    CPU,
+    CUDA,
+    LOCAL
+  }
 
   public static final LibtorchChoice BUNDLED_CPU = new LibtorchChoice(Kind.CPU, null);
   public static final String FILE = "engine.json";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public LibtorchChoice {
     if (kind == null) kind = Kind.CPU;
@@ -41,16 +45,22 @@ public record LibtorchChoice(Kind kind, Path folder) {
       Kind kind = Kind.valueOf(s.libtorch().toUpperCase(java.util.Locale.ROOT));
       return new LibtorchChoice(kind, s.folder() == null ? null : Path.of(s.folder()));
     } catch (IOException | IllegalArgumentException | NullPointerException e) {
-      throw new IOException(file + ": not a valid engine setting (libtorch: cpu, cuda or local"
-          + " with a folder): " + e.getMessage(), e);
+      throw new IOException(
+          file
+              + ": not a valid engine setting (libtorch: cpu, cuda or local"
+              + " with a folder): "
+              + e.getMessage(),
+          e);
     }
   }
 
   public void save(Path dataDir) throws IOException {
-    Stored s = new Stored(kind.name().toLowerCase(java.util.Locale.ROOT),
-        folder == null ? null : folder.toAbsolutePath().toString());
-    AtomicFiles.writeString(dataDir.resolve(FILE),
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+    Stored s =
+        new Stored(
+            kind.name().toLowerCase(java.util.Locale.ROOT),
+            folder == null ? null : folder.toAbsolutePath().toString());
+    AtomicFiles.writeString(
+        dataDir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
   }
 
   /** What {@code engine.json} holds. */

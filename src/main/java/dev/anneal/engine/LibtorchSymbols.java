@@ -36,9 +36,11 @@ final class LibtorchSymbols {
    * {@code std::optional<at::Tensor>} as libstdc++ lays it out: the Tensor's one field (its
    * TensorImpl pointer), then the engaged flag, padded to 16 bytes. Passed by reference.
    */
-  static final StructLayout OPTIONAL_TENSOR = MemoryLayout.structLayout(
-      ValueLayout.ADDRESS.withName("impl"), ValueLayout.JAVA_BOOLEAN.withName("engaged"),
-      MemoryLayout.paddingLayout(7));
+  static final StructLayout OPTIONAL_TENSOR =
+      MemoryLayout.structLayout(
+          ValueLayout.ADDRESS.withName("impl"),
+          ValueLayout.JAVA_BOOLEAN.withName("engaged"),
+          MemoryLayout.paddingLayout(7));
 
   /**
    * The body of one native call: {@code handle} is the linked symbol, {@code arena} lives for the
@@ -50,15 +52,18 @@ final class LibtorchSymbols {
     T invoke(MethodHandle handle, Arena arena) throws Throwable;
   }
 
-  /** A call that builds its returned {@code at::Tensor} in {@code result} (the hidden first argument). */
+  /**
+   * A call that builds its returned {@code at::Tensor} in {@code result} (the hidden first
+   * argument).
+   */
   @FunctionalInterface
   interface TensorInvocation {
     void invoke(MethodHandle handle, MemorySegment result, Arena arena) throws Throwable;
   }
 
   /**
-   * One libtorch function, named for errors by {@code operator} ("libtorch's to_dtype"), linked
-   * on first use (so declaring one loads nothing), empty where {@link #find} finds no symbol.
+   * One libtorch function, named for errors by {@code operator} ("libtorch's to_dtype"), linked on
+   * first use (so declaring one loads nothing), empty where {@link #find} finds no symbol.
    */
   static Downcall downcall(String operator, String mangledName, FunctionDescriptor descriptor) {
     return new Downcall(operator, mangledName, descriptor);
@@ -84,8 +89,13 @@ final class LibtorchSymbols {
 
     /** Runs {@code body} on the linked symbol; libtorch-side failures become one line naming it. */
     <T> T call(Invocation<T> body) {
-      MethodHandle h = linked().orElseThrow(() -> new IllegalStateException(
-          operator + " needs Linux x86-64 with libtorch loaded; not found in this process"));
+      MethodHandle h =
+          linked()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          operator
+                              + " needs Linux x86-64 with libtorch loaded; not found in this process"));
       try (Arena arena = Arena.ofConfined()) {
         return body.invoke(h, arena);
       } catch (RuntimeException | Error e) {
@@ -98,10 +108,11 @@ final class LibtorchSymbols {
     /** Runs a call that returns an {@code at::Tensor}; the result is owned by {@code into}. */
     NDArray callForTensor(NDManager into, TensorInvocation body) {
       MemorySegment result = tensorSlot();
-      call((h, arena) -> {
-        body.invoke(h, result, arena);
-        return null;
-      });
+      call(
+          (h, arena) -> {
+            body.invoke(h, result, arena);
+            return null;
+          });
       return wrap(result, into);
     }
 
@@ -120,7 +131,9 @@ final class LibtorchSymbols {
     }
   }
 
-  /** An empty {@code optional<Tensor>} (all zero bytes: not engaged), valid while {@code arena} is. */
+  /**
+   * An empty {@code optional<Tensor>} (all zero bytes: not engaged), valid while {@code arena} is.
+   */
   static MemorySegment noTensor(Arena arena) {
     return arena.allocate(OPTIONAL_TENSOR);
   }
@@ -129,8 +142,14 @@ final class LibtorchSymbols {
   static MemorySegment optionalTensor(Arena arena, NDArray a) {
     MemorySegment o = noTensor(arena);
     if (a != null) {
-      o.set(ValueLayout.ADDRESS, OPTIONAL_TENSOR.byteOffset(MemoryLayout.PathElement.groupElement("impl")), tensorImpl(a));
-      o.set(ValueLayout.JAVA_BOOLEAN, OPTIONAL_TENSOR.byteOffset(MemoryLayout.PathElement.groupElement("engaged")), true);
+      o.set(
+          ValueLayout.ADDRESS,
+          OPTIONAL_TENSOR.byteOffset(MemoryLayout.PathElement.groupElement("impl")),
+          tensorImpl(a));
+      o.set(
+          ValueLayout.JAVA_BOOLEAN,
+          OPTIONAL_TENSOR.byteOffset(MemoryLayout.PathElement.groupElement("engaged")),
+          true);
     }
     return o;
   }
@@ -140,14 +159,20 @@ final class LibtorchSymbols {
     static final Optional<SymbolLookup> TORCH = open();
   }
 
-  private static final Optional<MethodHandle> MALLOC = Linker.nativeLinker().defaultLookup()
-      .find("malloc").map(a -> Linker.nativeLinker().downcallHandle(a,
-          FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
+  private static final Optional<MethodHandle> MALLOC =
+      Linker.nativeLinker()
+          .defaultLookup()
+          .find("malloc")
+          .map(
+              a ->
+                  Linker.nativeLinker()
+                      .downcallHandle(
+                          a, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
 
   /**
    * Room for one {@code at::Tensor} (a single TensorImpl pointer) that a libtorch function can
-   * construct its result in, as the hidden first argument the C++ ABI passes for a returned
-   * Tensor. It comes from malloc, so DJL's {@code delete} of the handle frees it like its own.
+   * construct its result in, as the hidden first argument the C++ ABI passes for a returned Tensor.
+   * It comes from malloc, so DJL's {@code delete} of the handle frees it like its own.
    */
   private static MemorySegment tensorSlot() {
     try {
@@ -171,7 +196,9 @@ final class LibtorchSymbols {
     return MemorySegment.ofAddress(((PtNDArray) a).getHandle());
   }
 
-  /** The TensorImpl* inside that at::Tensor (its one field), to place in a TensorList or optional. */
+  /**
+   * The TensorImpl* inside that at::Tensor (its one field), to place in a TensorList or optional.
+   */
   static MemorySegment tensorImpl(NDArray a) {
     return tensorRef(a).reinterpret(ValueLayout.ADDRESS.byteSize()).get(ValueLayout.ADDRESS, 0);
   }
@@ -191,11 +218,13 @@ final class LibtorchSymbols {
   private static Optional<SymbolLookup> open() {
     String os = System.getProperty("os.name", "").toLowerCase();
     String arch = System.getProperty("os.arch", "");
-    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) return Optional.empty();
+    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64")))
+      return Optional.empty();
     try {
       Engine.getEngine("PyTorch"); // loads libtorch if nothing has yet
       // dlopen of a library already loaded returns the same handle: no second copy of libtorch.
-      return loadedLibrary("libtorch_cpu.so").map(p -> SymbolLookup.libraryLookup(p, Arena.global()));
+      return loadedLibrary("libtorch_cpu.so")
+          .map(p -> SymbolLookup.libraryLookup(p, Arena.global()));
     } catch (RuntimeException | LinkageError e) {
       return Optional.empty();
     }
@@ -204,8 +233,11 @@ final class LibtorchSymbols {
   /** The path of a shared library this process has mapped, from /proc/self/maps. */
   private static Optional<Path> loadedLibrary(String fileName) {
     try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-      return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-          .filter(p -> p.endsWith("/" + fileName)).findFirst().map(Path::of);
+      return lines
+          .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+          .filter(p -> p.endsWith("/" + fileName))
+          .findFirst()
+          .map(Path::of);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -11,15 +11,15 @@ import java.util.Set;
 /**
  * Whether a run that asks for 16-bit precision gets bf16 matrix products here, and if not, why.
  * bf16 is used only where it was checked: a CPU whose cores multiply bf16 in hardware (AMX or
- * AVX-512 BF16; elsewhere oneDNN emulates it, slower than fp32), libtorch's cast reachable
- * ({@link LibtorchCast}), and a probe product on the run's device that agrees with fp32 to bf16
- * precision. On a CUDA GPU the same probe runs on the GPU.
+ * AVX-512 BF16; elsewhere oneDNN emulates it, slower than fp32), libtorch's cast reachable ({@link
+ * LibtorchCast}), and a probe product on the run's device that agrees with fp32 to bf16 precision.
+ * On a CUDA GPU the same probe runs on the GPU.
  */
 public final class MixedPrecision {
   /**
-   * @param bf16  run matrix products in bf16 (weights, optimizer and the rest stay fp32)
+   * @param bf16 run matrix products in bf16 (weights, optimizer and the rest stay fp32)
    * @param label for the banner: {@code fp32} or {@code bf16 matmuls · fp32 weights}
-   * @param note  why a 16-bit request stays in fp32, or null
+   * @param note why a 16-bit request stays in fp32, or null
    */
   public record Decision(boolean bf16, String label, String note) {
     /** The precision name the estimator speaks ({@code fp32} or {@code bf16}), for MFU. */
@@ -33,12 +33,15 @@ public final class MixedPrecision {
 
   private MixedPrecision() {}
 
-  /** @param requested the preset's {@code training.precision}: fp32, bf16 or amp */
+  /**
+   * @param requested the preset's {@code training.precision}: fp32, bf16 or amp
+   */
   public static Decision decide(String requested, Device device) {
     if (requested.equals("fp32")) return FP32;
     String why = obstacle(device);
     if (why != null) {
-      return new Decision(false, "fp32", "the preset asks for " + requested + "; training in fp32 (" + why + ")");
+      return new Decision(
+          false, "fp32", "the preset asks for " + requested + "; training in fp32 (" + why + ")");
     }
     return new Decision(true, "bf16 matmuls · fp32 weights", null);
   }
@@ -50,14 +53,15 @@ public final class MixedPrecision {
 
   /**
    * What keeps bf16 off this device, or null when it was checked to work: on a CUDA GPU the cast
-   * must be reachable and a probe product on that GPU must agree with fp32 (bf16 tensor cores
-   * exist from Ampere on; an older card fails the probe or the cast); on a CPU the hardware must
-   * multiply bf16 natively as well. Apple's MPS has no reachable cast (the foreign calls are
-   * Linux x86-64 only).
+   * must be reachable and a probe product on that GPU must agree with fp32 (bf16 tensor cores exist
+   * from Ampere on; an older card fails the probe or the cast); on a CPU the hardware must multiply
+   * bf16 natively as well. Apple's MPS has no reachable cast (the foreign calls are Linux x86-64
+   * only).
    */
   static String obstacle(Device device) {
     boolean cpu = device.getDeviceType().equals(Device.Type.CPU);
-    if (cpu && !hasBf16Hardware()) return "this CPU has no AMX or AVX-512 BF16, where bf16 is slower than fp32";
+    if (cpu && !hasBf16Hardware())
+      return "this CPU has no AMX or AVX-512 BF16, where bf16 is slower than fp32";
     if (!LibtorchCast.available()) return "libtorch's bf16 cast is reachable only on Linux x86-64";
     if (!probeAgrees(device)) return "a bf16 probe product on " + device + " disagreed with fp32";
     return null;
@@ -89,7 +93,8 @@ public final class MixedPrecision {
       NDArray a = m.arange(0f, 4096f).reshape(64, 64).sin();
       NDArray b = m.arange(0f, 4096f).reshape(64, 64).mul(0.37f).cos();
       NDArray exact = a.matMul(b);
-      NDArray bf = LibtorchCast.toFloat32(LibtorchCast.toBf16(a, m).matMul(LibtorchCast.toBf16(b, m)), m);
+      NDArray bf =
+          LibtorchCast.toFloat32(LibtorchCast.toBf16(a, m).matMul(LibtorchCast.toBf16(b, m)), m);
       double rel = bf.sub(exact).norm().getFloat() / exact.norm().getFloat();
       return rel > 1e-5 && rel < 2e-2;
     } catch (RuntimeException e) {

@@ -13,27 +13,29 @@ import java.util.jar.JarFile;
  * Where DJL keeps libtorch: it unpacks the bundled build from {@code pytorch-native-cpu} into
  * {@code ENGINE_CACHE_DIR/pytorch/<version>-<flavor>-<classifier>/} and downloads a CUDA build into
  * {@code .../<torch version>-<cuda flavor>-<classifier>/}. Knowing the folders lets the app tell a
- * first start (seconds of unpacking, a splash) from a warm one, and whether a CUDA build is
- * cached. The names follow DJL 0.36's {@code LibUtils}; a test checks them against a real load.
+ * first start (seconds of unpacking, a splash) from a warm one, and whether a CUDA build is cached.
+ * The names follow DJL 0.36's {@code LibUtils}; a test checks them against a real load.
  *
- * @param cacheDir   DJL's engine cache for PyTorch ({@code .../djl/pytorch})
- * @param version    the bundled build's version, e.g. "2.7.1-20250812"
- * @param flavor     the bundled build's flavor, "cpu"
+ * @param cacheDir DJL's engine cache for PyTorch ({@code .../djl/pytorch})
+ * @param version the bundled build's version, e.g. "2.7.1-20250812"
+ * @param flavor the bundled build's flavor, "cpu"
  * @param classifier the platform, e.g. "linux-x86_64"
- * @param bytes      uncompressed size of the bundled libraries, or -1 when unknown
+ * @param bytes uncompressed size of the bundled libraries, or -1 when unknown
  */
-public record NativeLayout(Path cacheDir, String version, String flavor, String classifier,
-    long bytes) {
+public record NativeLayout(
+    Path cacheDir, String version, String flavor, String classifier, long bytes) {
 
   /** The CUDA flavor DJL ships a JNI for with PyTorch 2.7.1 (pytorch-jni's jnilib/.../cu128). */
   public static final String CUDA_FLAVOR = "cu128";
+
   private static final String PROPERTIES = "native/lib/pytorch.properties";
 
   /** The bundled build on the class path; its folder under the engine cache {@code cacheRoot}. */
   public static NativeLayout bundled(Path cacheRoot) {
     URL url = NativeLayout.class.getClassLoader().getResource(PROPERTIES);
     if (url == null) {
-      throw new IllegalStateException("no " + PROPERTIES + " on the class path: the pytorch-native jar is missing");
+      throw new IllegalStateException(
+          "no " + PROPERTIES + " on the class path: the pytorch-native jar is missing");
     }
     Properties p = new Properties();
     try (InputStream in = url.openStream()) {
@@ -44,7 +46,11 @@ public record NativeLayout(Path cacheDir, String version, String flavor, String 
     String version = p.getProperty("version");
     String flavor = p.getProperty("flavor", "cpu");
     String classifier = p.getProperty("classifier");
-    return new NativeLayout(cacheRoot.resolve("pytorch"), version, flavor, classifier,
+    return new NativeLayout(
+        cacheRoot.resolve("pytorch"),
+        version,
+        flavor,
+        classifier,
         librariesSize(url, flavor, classifier, p.getProperty("libraries", "")));
   }
 

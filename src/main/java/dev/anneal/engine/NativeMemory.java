@@ -16,17 +16,22 @@ import java.util.Optional;
  */
 public final class NativeMemory {
   private static final int M_ARENA_MAX = -8;
-  private static final Optional<MethodHandle> MALLOPT = glibc("mallopt",
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-  private static final Optional<MethodHandle> MALLOC_TRIM = glibc("malloc_trim",
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+  private static final Optional<MethodHandle> MALLOPT =
+      glibc(
+          "mallopt",
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final Optional<MethodHandle> MALLOC_TRIM =
+      glibc("malloc_trim", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
   private NativeMemory() {}
 
   private static Optional<MethodHandle> glibc(String name, FunctionDescriptor fd) {
     try {
       Linker linker = Linker.nativeLinker();
-      return linker.defaultLookup().find(name).or(() -> SymbolLookup.loaderLookup().find(name))
+      return linker
+          .defaultLookup()
+          .find(name)
+          .or(() -> SymbolLookup.loaderLookup().find(name))
           .map(addr -> linker.downcallHandle(addr, fd));
     } catch (RuntimeException | LinkageError e) {
       return Optional.empty();
@@ -35,23 +40,25 @@ public final class NativeMemory {
 
   /** Caps malloc arenas (as MALLOC_ARENA_MAX does); call before heavy native work starts. */
   public static void capArenas(int arenas) {
-    MALLOPT.ifPresent(h -> {
-      try {
-        int ignored = (int) h.invokeExact(M_ARENA_MAX, arenas);
-      } catch (Throwable e) {
-        // best effort: memory use is then only higher
-      }
-    });
+    MALLOPT.ifPresent(
+        h -> {
+          try {
+            int ignored = (int) h.invokeExact(M_ARENA_MAX, arenas);
+          } catch (Throwable e) {
+            // best effort: memory use is then only higher
+          }
+        });
   }
 
   /** Returns free heap memory to the system; cheap enough to call every few dozen steps. */
   public static void trim() {
-    MALLOC_TRIM.ifPresent(h -> {
-      try {
-        int ignored = (int) h.invokeExact(0L);
-      } catch (Throwable e) {
-        // best effort
-      }
-    });
+    MALLOC_TRIM.ifPresent(
+        h -> {
+          try {
+            int ignored = (int) h.invokeExact(0L);
+          } catch (Throwable e) {
+            // best effort
+          }
+        });
   }
 }

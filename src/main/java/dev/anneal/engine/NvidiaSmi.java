@@ -9,23 +9,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the NVIDIA driver's {@code nvidia-smi} says about a GPU: its name (for the MFU peak table)
- * and the device memory this process holds. libtorch exposes neither through DJL, and the
- * driver's figure for a process covers everything it holds on the card: the caching allocator's
- * reserved blocks plus the CUDA context, which is what runs a card out of memory.
+ * and the device memory this process holds. libtorch exposes neither through DJL, and the driver's
+ * figure for a process covers everything it holds on the card: the caching allocator's reserved
+ * blocks plus the CUDA context, which is what runs a card out of memory.
  */
 public final class NvidiaSmi {
   private NvidiaSmi() {}
 
   /** The name of GPU {@code index} ("NVIDIA H200"), if nvidia-smi answers. */
   public static Optional<String> name(int index) {
-    return run("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", String.valueOf(index))
-        .map(String::strip).filter(s -> !s.isEmpty());
+    return run(
+            "nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", String.valueOf(index))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty());
   }
 
   /** Device memory held by process {@code pid} on any GPU, in bytes, if nvidia-smi answers. */
   public static OptionalLong processMemory(long pid) {
-    return run("nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits")
-        .map(out -> parseProcessMemory(out, pid)).orElse(OptionalLong.empty());
+    return run(
+            "nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits")
+        .map(out -> parseProcessMemory(out, pid))
+        .orElse(OptionalLong.empty());
   }
 
   /**

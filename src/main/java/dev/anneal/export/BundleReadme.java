@@ -9,33 +9,61 @@ import java.util.List;
 final class BundleReadme {
   private BundleReadme() {}
 
-  static String of(Preset p, BundleData data, String baseModel, int gpus, int nodes,
-      List<String> warnings) {
+  static String of(
+      Preset p, BundleData data, String baseModel, int gpus, int nodes, List<String> warnings) {
     TrainingSpec t = p.training();
     HardwareSpec h = p.hardware();
     long effective = (long) t.microBatch() * t.accumulation() * gpus * nodes;
-    String zero = "ZeRO-" + h.zeroStage()
-        + (h.offloadOptimizer() ? ", optimizer offloaded to " + (h.pinMemory() ? "pinned " : "")
-            + "CPU memory" : "")
-        + (h.offloadParams() ? ", parameters offloaded to CPU" : "")
-        + (h.cpuCheckpointing() ? ", activation checkpoints in CPU memory" : "");
-    String what = p.usesLora()
-        ? "LoRA r=" + p.lora().rank() + " on " + String.join(", ", p.lora().targets())
-            + (p.lora().exclude().isEmpty() ? "" : " (never in " + String.join(", ",
-                p.lora().exclude()) + ")") + " of " + (baseModel != null ? "`" + baseModel + "`"
-                : "the model given with `--base-model`")
-        : "a " + p.model().hfModelType() + " model trained from scratch (`model/config.json`)";
+    String zero =
+        "ZeRO-"
+            + h.zeroStage()
+            + (h.offloadOptimizer()
+                ? ", optimizer offloaded to " + (h.pinMemory() ? "pinned " : "") + "CPU memory"
+                : "")
+            + (h.offloadParams() ? ", parameters offloaded to CPU" : "")
+            + (h.cpuCheckpointing() ? ", activation checkpoints in CPU memory" : "");
+    String what =
+        p.usesLora()
+            ? "LoRA r="
+                + p.lora().rank()
+                + " on "
+                + String.join(", ", p.lora().targets())
+                + (p.lora().exclude().isEmpty()
+                    ? ""
+                    : " (never in " + String.join(", ", p.lora().exclude()) + ")")
+                + " of "
+                + (baseModel != null
+                    ? "`" + baseModel + "`"
+                    : "the model given with `--base-model`")
+            : "a " + p.model().hfModelType() + " model trained from scratch (`model/config.json`)";
     StringBuilder s = new StringBuilder();
     s.append("# ").append(p.name()).append(" — DeepSpeed bundle\n\n");
     s.append(p.description() == null ? "" : p.description() + "\n\n");
-    s.append("Exported by `anneal export deepspeed`. Trains ").append(what).append(" for ")
-        .append(t.steps()).append(" steps on ").append(gpus).append(" GPU(s) per node × ")
-        .append(nodes).append(" node(s): micro batch ").append(t.microBatch()).append(" × ")
-        .append(t.accumulation()).append(" accumulation × ").append(gpus * nodes)
-        .append(" GPUs = ").append(effective).append(" sequences of ")
-        .append(t.seqLenOr(p.model().context())).append(" tokens per step; ").append(zero)
-        .append("; ").append(t.precision()).append(".\n\n");
-    s.append("""
+    s.append("Exported by `anneal export deepspeed`. Trains ")
+        .append(what)
+        .append(" for ")
+        .append(t.steps())
+        .append(" steps on ")
+        .append(gpus)
+        .append(" GPU(s) per node × ")
+        .append(nodes)
+        .append(" node(s): micro batch ")
+        .append(t.microBatch())
+        .append(" × ")
+        .append(t.accumulation())
+        .append(" accumulation × ")
+        .append(gpus * nodes)
+        .append(" GPUs = ")
+        .append(effective)
+        .append(" sequences of ")
+        .append(t.seqLenOr(p.model().context()))
+        .append(" tokens per step; ")
+        .append(zero)
+        .append("; ")
+        .append(t.precision())
+        .append(".\n\n");
+    s.append(
+        """
         ## Files
 
         | file | what |
@@ -47,10 +75,12 @@ final class BundleReadme {
         | `requirements.txt` | pinned Python packages |
         | `preset.yaml` | the preset as exported |
         | `data/` | the dataset (%s) |
-        """.formatted(String.join(", ", data.files())));
+        """
+            .formatted(String.join(", ", data.files())));
     if (!p.usesLora()) s.append("| `model/config.json` | the architecture, for `from_config` |\n");
     if (nodes > 1) s.append("| `hostfile` | the nodes and their GPUs: put real host names in |\n");
-    s.append("""
+    s.append(
+        """
 
         ## Run
 
@@ -84,9 +114,13 @@ final class BundleReadme {
         - The Trainer's AdamW decays every weight except biases and norms (Anneal spares the
           embeddings too).
         - `tokens` in metrics.jsonl counts sequences × sequence length, padding included.
-        """.formatted(p.name(), p.name(), p.usesLora()
-            ? "PEFT adapters (`adapter_config.json`, `adapter_model.safetensors`)"
-            : "Hugging Face folders (`config.json`, `model.safetensors`)"));
+        """
+            .formatted(
+                p.name(),
+                p.name(),
+                p.usesLora()
+                    ? "PEFT adapters (`adapter_config.json`, `adapter_model.safetensors`)"
+                    : "Hugging Face folders (`config.json`, `model.safetensors`)"));
     for (String w : warnings) s.append("- ").append(w).append('\n');
     return s.toString();
   }

@@ -10,21 +10,21 @@ import dev.anneal.preset.TrainingSpec;
 /**
  * The DeepSpeed JSON for a preset: ZeRO stage, offload, bucket sizes, batch, clipping, precision.
  *
- * <p>Every value is an explicit number from the preset, none {@code "auto"}: the file reads on
- * its own, and the HF Trainer still checks each one against its arguments (which train.py takes
- * from the same preset) and stops on a mismatch. Where the preset is silent, the values are those
- * of DeepSpeed's and Hugging Face's own guidance:
+ * <p>Every value is an explicit number from the preset, none {@code "auto"}: the file reads on its
+ * own, and the HF Trainer still checks each one against its arguments (which train.py takes from
+ * the same preset) and stops on a mismatch. Where the preset is silent, the values are those of
+ * DeepSpeed's and Hugging Face's own guidance:
  *
  * <ul>
  *   <li>ZeRO-1/2: 5e8-element all-gather and reduce buckets, overlapped communication and
  *       contiguous gradients (seed 003's ZeRO-2 file).
  *   <li>ZeRO-3: what HF's {@code "auto"} would compute from the hidden width C: reduce bucket C²,
- *       prefetch bucket 0.9·C², parameters under 10·C elements kept whole; max live parameters
- *       and reuse distance from the preset (seed 000: 3e9 standard, 3e8 resource-saver); 16-bit
- *       weights gathered on save so {@code save_pretrained} writes whole tensors.
- *   <li>Optimizer offload needs DeepSpeed's own CPU Adam, so an {@code optimizer} section with
- *       the preset's AdamW settings appears exactly then; otherwise the Trainer's AdamW and
- *       schedule run, as they do without DeepSpeed.
+ *       prefetch bucket 0.9·C², parameters under 10·C elements kept whole; max live parameters and
+ *       reuse distance from the preset (seed 000: 3e9 standard, 3e8 resource-saver); 16-bit weights
+ *       gathered on save so {@code save_pretrained} writes whole tensors.
+ *   <li>Optimizer offload needs DeepSpeed's own CPU Adam, so an {@code optimizer} section with the
+ *       preset's AdamW settings appears exactly then; otherwise the Trainer's AdamW and schedule
+ *       run, as they do without DeepSpeed.
  * </ul>
  */
 public final class DeepSpeedConfig {
@@ -76,9 +76,12 @@ public final class DeepSpeedConfig {
       z.putObject("offload_optimizer").put("device", "cpu").put("pin_memory", h.pinMemory());
     }
     if (stage < 3) {
-      z.put("allgather_partitions", true).put("allgather_bucket_size", BUCKET)
-          .put("reduce_scatter", true).put("reduce_bucket_size", BUCKET)
-          .put("overlap_comm", true).put("contiguous_gradients", true);
+      z.put("allgather_partitions", true)
+          .put("allgather_bucket_size", BUCKET)
+          .put("reduce_scatter", true)
+          .put("reduce_bucket_size", BUCKET)
+          .put("overlap_comm", true)
+          .put("contiguous_gradients", true);
       return z;
     }
     if (h.offloadParams()) {
@@ -86,7 +89,8 @@ public final class DeepSpeedConfig {
     }
     long c = preset.model().hidden();
     long maxLive = Math.round(h.maxLiveParameters());
-    z.put("overlap_comm", true).put("contiguous_gradients", true)
+    z.put("overlap_comm", true)
+        .put("contiguous_gradients", true)
         .put("sub_group_size", 1_000_000_000L)
         .put("reduce_bucket_size", c * c)
         .put("stage3_prefetch_bucket_size", Math.round(0.9 * c * c))

@@ -9,9 +9,9 @@ import dev.anneal.preset.RopeScaling;
 import java.util.List;
 
 /**
- * A Hugging Face {@code config.json} for presets that train from scratch, so train.py can build
- * the model with {@code AutoModelForCausalLM.from_config}. Deliberately small: only the model
- * types a DeepSpeed bundle needs (gpt2, llama, qwen2, mixtral).
+ * A Hugging Face {@code config.json} for presets that train from scratch, so train.py can build the
+ * model with {@code AutoModelForCausalLM.from_config}. Deliberately small: only the model types a
+ * DeepSpeed bundle needs (gpt2, llama, qwen2, mixtral).
  */
 final class HfModelConfig {
   private HfModelConfig() {}
@@ -26,9 +26,13 @@ final class HfModelConfig {
     switch (type) {
       case "gpt2" -> gpt2(m, c, warnings);
       case "llama", "qwen2", "mixtral" -> llamaLike(m, type, c, warnings);
-      default -> throw new IllegalArgumentException("model type " + type + " (shared experts)"
-          + " has no Hugging Face Transformers architecture this export maps to; DeepSpeed"
-          + " bundles support gpt2, llama, qwen2 and mixtral");
+      default ->
+          throw new IllegalArgumentException(
+              "model type "
+                  + type
+                  + " (shared experts)"
+                  + " has no Hugging Face Transformers architecture this export maps to; DeepSpeed"
+                  + " bundles support gpt2, llama, qwen2 and mixtral");
     }
     c.put("vocab_size", m.vocab());
     c.put("tie_word_embeddings", m.tieEmbeddings());
@@ -49,17 +53,19 @@ final class HfModelConfig {
     c.put("activation_function", "gelu"); // Anneal's GELU is the exact (erf) form
     c.put("resid_pdrop", m.dropout()).put("embd_pdrop", m.dropout()).put("attn_pdrop", m.dropout());
     if (!m.qkvBias() || !m.outBias() || !m.mlpBias()) {
-      warnings.add("model: Transformers' GPT-2 always has biases; the preset turns some off,"
-          + " so the exported model has slightly more parameters");
+      warnings.add(
+          "model: Transformers' GPT-2 always has biases; the preset turns some off,"
+              + " so the exported model has slightly more parameters");
     }
   }
 
   private static void llamaLike(ModelSpec m, String type, ObjectNode c, List<String> warnings) {
-    String arch = switch (type) {
-      case "qwen2" -> "Qwen2ForCausalLM";
-      case "mixtral" -> "MixtralForCausalLM";
-      default -> "LlamaForCausalLM";
-    };
+    String arch =
+        switch (type) {
+          case "qwen2" -> "Qwen2ForCausalLM";
+          case "mixtral" -> "MixtralForCausalLM";
+          default -> "LlamaForCausalLM";
+        };
     c.putArray("architectures").add(arch);
     c.put("model_type", type);
     c.put("hidden_size", m.hidden());
@@ -80,7 +86,8 @@ final class HfModelConfig {
     if (type.equals("qwen2")) c.put("use_sliding_window", false);
     if (type.equals("mixtral")) {
       MoeSpec moe = m.moe();
-      c.put("intermediate_size",
+      c.put(
+          "intermediate_size",
           moe.expertIntermediate() != null ? moe.expertIntermediate() : m.intermediate());
       c.put("num_local_experts", moe.experts());
       c.put("num_experts_per_tok", moe.expertsPerToken());
@@ -88,8 +95,9 @@ final class HfModelConfig {
       c.put("output_router_logits", auxLoss);
       c.put("router_aux_loss_coef", auxLoss ? moe.auxLossWeight() : 0.0);
       if (moe.balancing() == Balancing.AUX_FREE) {
-        warnings.add("model.moe: Transformers' Mixtral has no auxiliary-loss-free balancing;"
-            + " the router trains without its load bias");
+        warnings.add(
+            "model.moe: Transformers' Mixtral has no auxiliary-loss-free balancing;"
+                + " the router trains without its load bias");
       }
     } else {
       c.put("intermediate_size", m.intermediate());

@@ -15,9 +15,10 @@ final class LaunchFiles {
   static String hostfile(int gpus, int nodes, List<String> hosts) {
     List<String> names = new ArrayList<>(hosts);
     for (int i = names.size(); i < nodes; i++) names.add("node" + (i + 1));
-    StringBuilder s = new StringBuilder(
-        "# DeepSpeed hostfile: one line per node, \"hostname slots=<GPUs on it>\".\n"
-            + "# Every node needs password-less ssh from the first and this folder at the same path.\n");
+    StringBuilder s =
+        new StringBuilder(
+            "# DeepSpeed hostfile: one line per node, \"hostname slots=<GPUs on it>\".\n"
+                + "# Every node needs password-less ssh from the first and this folder at the same path.\n");
     for (String name : names.subList(0, nodes)) {
       s.append(name).append(" slots=").append(gpus).append('\n');
     }
@@ -25,15 +26,17 @@ final class LaunchFiles {
   }
 
   static String launchScript(String preset, int gpus, int nodes, String firstHost) {
-    String multi = nodes > 1
-        ? """
+    String multi =
+        nodes > 1
+            ? """
           if [ "$NODES" -gt 1 ]; then
             exec deepspeed --hostfile hostfile --num_nodes "$NODES" --num_gpus "$GPUS" \\
               --master_addr "${MASTER_ADDR:-%s}" --master_port "$MASTER_PORT" \\
               train.py --deepspeed ds_config.json "$@"
           fi
-          """.formatted(firstHost)
-        : "";
+          """
+                .formatted(firstHost)
+            : "";
     return """
         #!/usr/bin/env bash
         # Trains preset %s on GPUS GPUs per node x NODES nodes with DeepSpeed.
@@ -56,6 +59,7 @@ final class LaunchFiles {
         %s
         exec deepspeed --num_gpus "$GPUS" --master_port "$MASTER_PORT" \\
           train.py --deepspeed ds_config.json "$@"
-        """.formatted(preset, preset, gpus, nodes, multi);
+        """
+        .formatted(preset, preset, gpus, nodes, multi);
   }
 }

@@ -17,9 +17,10 @@ import java.util.Map;
  */
 final class TrainConfig {
   /** Base models of the seeds whose presets fine-tune one. */
-  static final Map<String, String> SEED_BASE_MODELS = Map.of(
-      "000_", "Kwaipilot/KAT-Dev-72B-Exp",
-      "001_", "mistralai/Mixtral-8x7B-v0.1");
+  static final Map<String, String> SEED_BASE_MODELS =
+      Map.of(
+          "000_", "Kwaipilot/KAT-Dev-72B-Exp",
+          "001_", "mistralai/Mixtral-8x7B-v0.1");
 
   private TrainConfig() {}
 
@@ -27,12 +28,15 @@ final class TrainConfig {
   static String baseModel(Preset p, String requested) {
     if (requested != null) return requested;
     if (!p.usesLora() || p.source() == null) return null;
-    return SEED_BASE_MODELS.entrySet().stream().filter(e -> p.source().startsWith(e.getKey()))
-        .map(Map.Entry::getValue).findFirst().orElse(null);
+    return SEED_BASE_MODELS.entrySet().stream()
+        .filter(e -> p.source().startsWith(e.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 
-  static ObjectNode of(Preset p, BundleData data, String baseModel, int gpus, int nodes,
-      List<String> warnings) {
+  static ObjectNode of(
+      Preset p, BundleData data, String baseModel, int gpus, int nodes, List<String> warnings) {
     ObjectNode c = new ObjectMapper().createObjectNode();
     ModelSpec m = p.model();
     c.put("preset", p.name());
@@ -48,8 +52,10 @@ final class TrainConfig {
     }
     if (p.usesLora()) lora(c.putObject("lora"), p.lora());
     if (m.hasExperts()) {
-      c.putObject("moe").put("balancing", m.moe().balancing().toString())
-          .put("aux_loss_weight",
+      c.putObject("moe")
+          .put("balancing", m.moe().balancing().toString())
+          .put(
+              "aux_loss_weight",
               m.moe().balancing() == Balancing.AUX_LOSS ? m.moe().auxLossWeight() : 0.0);
     }
     training(c.putObject("training"), p.training(), m, p.hardware().cpuCheckpointing());
@@ -96,12 +102,21 @@ final class TrainConfig {
     TrainingSpec t = p.training();
     int seqLen = t.seqLenOr(p.model().context());
     if (data.seqLen() != null && data.seqLen() != seqLen) {
-      warnings.add("data: the shards were packed for seq_len " + data.seqLen() + "; training"
-          + " uses the preset's " + seqLen + ", so windows cross the packed boundaries");
+      warnings.add(
+          "data: the shards were packed for seq_len "
+              + data.seqLen()
+              + "; training"
+              + " uses the preset's "
+              + seqLen
+              + ", so windows cross the packed boundaries");
     }
     if (!p.usesLora() && data.vocabSize() != null && data.vocabSize() > p.model().vocab()) {
-      throw new IllegalArgumentException(data.dir().resolve("meta.json") + ": vocab_size "
-          + data.vocabSize() + " exceeds the preset's model.vocab " + p.model().vocab());
+      throw new IllegalArgumentException(
+          data.dir().resolve("meta.json")
+              + ": vocab_size "
+              + data.vocabSize()
+              + " exceeds the preset's model.vocab "
+              + p.model().vocab());
     }
     if (p.usesLora() && data.format().equals("tokens")) {
       warnings.add("data: token shards must have been made with the base model's tokenizer");
@@ -109,10 +124,14 @@ final class TrainConfig {
     if (p.usesLora() && baseModel == null) {
       warnings.add("lora: no default base model for this preset; pass --base-model to train.py");
     }
-    if (!p.usesLora() && data.format().equals("samples") && !data.files().contains("tokenizer.json")
+    if (!p.usesLora()
+        && data.format().equals("samples")
+        && !data.files().contains("tokenizer.json")
         && p.data().tokenizer() == null) {
-      throw new IllegalArgumentException(data.dir() + ": samples.jsonl without tokenizer.json,"
-          + " and the preset names no data.tokenizer: a model trained from scratch needs one");
+      throw new IllegalArgumentException(
+          data.dir()
+              + ": samples.jsonl without tokenizer.json,"
+              + " and the preset names no data.tokenizer: a model trained from scratch needs one");
     }
     if (t.lossClamp() != null) {
       warnings.add("training.loss_clamp: the HF Trainer has no loss clamping; not applied");

@@ -6,8 +6,8 @@ import dev.anneal.preset.estimate.ParameterCount;
 
 /**
  * CPU threads for generating one sequence. Decoding a small model token by token is a stream of
- * ~150 tiny ops per token; waking a second OpenMP thread for each costs more than it saves
- * (nano decodes at ~340 tokens/s on one thread, ~200 on two). Large models gain from every core.
+ * ~150 tiny ops per token; waking a second OpenMP thread for each costs more than it saves (nano
+ * decodes at ~340 tokens/s on one thread, ~200 on two). Large models gain from every core.
  */
 public final class DecodeThreads {
   /** Below this many parameters one thread decodes fastest. */
@@ -15,10 +15,14 @@ public final class DecodeThreads {
 
   private DecodeThreads() {}
 
-  /** The thread count for a model: {@code requested} when given (> 0), else one for small models. */
+  /**
+   * The thread count for a model: {@code requested} when given (> 0), else one for small models.
+   */
   public static int choose(ModelSpec spec, int requested) {
     if (requested > 0) return requested;
-    return ParameterCount.of(spec, null).total() < SMALL ? 1 : Runtime.getRuntime().availableProcessors();
+    return ParameterCount.of(spec, null).total() < SMALL
+        ? 1
+        : Runtime.getRuntime().availableProcessors();
   }
 
   /** Sets libtorch's intra-op threads for this process (the CLI's; the studio keeps its own). */

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loss and perplexity of a model on a text, with the loss of every predicted token. (On a
- * dataset's val split, as the trainer measures it: {@code train.ValSplitLoss}.)
+ * Loss and perplexity of a model on a text, with the loss of every predicted token. (On a dataset's
+ * val split, as the trainer measures it: {@code train.ValSplitLoss}.)
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -29,21 +29,26 @@ public final class Evaluation {
   }
 
   /**
-   * Predicts every position after the first. A text longer than the context goes through in
-   * windows of the context, each starting at the last token of the one before, so every position
-   * is predicted exactly once and always with some context.
+   * Predicts every position after the first. A text longer than the context goes through in windows
+   * of the context, each starting at the last token of the one before, so every position is
+   * predicted exactly once and always with some context.
    */
   public static EvalResult ofIds(ModelView view, int[] ids, Cancellation cancellation) {
     if (ids.length < 2) {
-      throw new IllegalArgumentException("the text has " + ids.length
-          + " token(s): a loss needs at least 2 (one to read, one to predict)");
+      throw new IllegalArgumentException(
+          "the text has "
+              + ids.length
+              + " token(s): a loss needs at least 2 (one to read, one to predict)");
     }
     for (int id : ids) {
-      if (id < 0 || id >= view.vocab()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + view.vocab());
+      if (id < 0 || id >= view.vocab())
+        throw new IllegalArgumentException(
+            "token id " + id + " is outside the vocabulary of " + view.vocab());
     }
     double[] losses = new double[ids.length - 1];
     int ctx = view.context();
-    try (NoGrad g = NoGrad.enter(); NDManager root = NDManager.newBaseManager()) {
+    try (NoGrad g = NoGrad.enter();
+        NDManager root = NDManager.newBaseManager()) {
       for (int start = 0; start + 1 < ids.length; start += ctx - 1) {
         cancellation.check();
         int end = Math.min(ids.length, start + ctx);
@@ -59,7 +64,8 @@ public final class Evaluation {
       sum += losses[i];
     }
     double mean = sum / losses.length;
-    return new EvalResult(view.label(), ids.clone(), List.copyOf(tokens), mean, Math.exp(mean), losses.length);
+    return new EvalResult(
+        view.label(), ids.clone(), List.copyOf(tokens), mean, Math.exp(mean), losses.length);
   }
 
   /** −log p(ids[t+1] | ids[..t]) for t = 0 … T−2 of one window (T ≤ context). */

@@ -12,20 +12,20 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Decoding speed at a given context length, with the KV cache (one new token through the model
- * per step) and without (the whole sequence through the model per step, as a loop over a plain
- * forward would do). Each step takes the last logits row to the host and picks its argmax, as
- * generation does. Median step times; figures, not a test.
+ * Decoding speed at a given context length, with the KV cache (one new token through the model per
+ * step) and without (the whole sequence through the model per step, as a loop over a plain forward
+ * would do). Each step takes the last logits row to the host and picks its argmax, as generation
+ * does. Median step times; figures, not a test.
  */
 public final class GenerateBench {
   private GenerateBench() {}
 
   /**
-   * @param cachedTokensPerSecond   new tokens per second with the cache
+   * @param cachedTokensPerSecond new tokens per second with the cache
    * @param uncachedTokensPerSecond new tokens per second recomputing the whole context each step
    */
-  public record Result(long parameters, int context, double cachedTokensPerSecond,
-      double uncachedTokensPerSecond) {
+  public record Result(
+      long parameters, int context, double cachedTokensPerSecond, double uncachedTokensPerSecond) {
     public double speedup() {
       return cachedTokensPerSecond / uncachedTokensPerSecond;
     }
@@ -33,14 +33,17 @@ public final class GenerateBench {
 
   /**
    * @param context tokens already in the context when the measured steps start
-   * @param cached  measured steps with the cache
+   * @param cached measured steps with the cache
    * @param uncached measured steps without
    */
-  public static Result run(ModelSpec spec, int context, int cached, int uncached, Cancellation cancel) {
+  public static Result run(
+      ModelSpec spec, int context, int cached, int uncached, Cancellation cancel) {
     if (context + cached + 1 > spec.context()) {
-      throw new IllegalArgumentException(context + " + " + cached + " tokens exceed the model's context " + spec.context());
+      throw new IllegalArgumentException(
+          context + " + " + cached + " tokens exceed the model's context " + spec.context());
     }
-    try (NoGrad g = NoGrad.enter(); NDManager root = NDManager.newBaseManager();
+    try (NoGrad g = NoGrad.enter();
+        NDManager root = NDManager.newBaseManager();
         CausalLm lm = CausalLm.create(spec, null, root, 1)) {
       long params = lm.baseParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
       SplittableRandom rnd = new SplittableRandom(1);
@@ -56,7 +59,9 @@ public final class GenerateBench {
           cancel.check();
           long t0 = System.nanoTime();
           try (NDManager m = root.newSubManager()) {
-            NDArray logits = lm.forward(m.create(new long[] {ids[context + i]}, new Shape(1, 1)), cache).logits();
+            NDArray logits =
+                lm.forward(m.create(new long[] {ids[context + i]}, new Shape(1, 1)), cache)
+                    .logits();
             Sampler.argmax(toDoubles(logits.get(new NDIndex(0, 0)).toFloatArray()));
           }
           withCache[i] = (System.nanoTime() - t0) / 1e9;
@@ -68,7 +73,8 @@ public final class GenerateBench {
         int t = context + i + 1;
         long t0 = System.nanoTime();
         try (NDManager m = root.newSubManager()) {
-          NDArray logits = lm.forward(m.create(Arrays.copyOf(ids, t), new Shape(1, t)), null, false).logits();
+          NDArray logits =
+              lm.forward(m.create(Arrays.copyOf(ids, t), new Shape(1, t)), null, false).logits();
           Sampler.argmax(toDoubles(logits.get(new NDIndex(0, t - 1)).toFloatArray()));
         }
         without[i] = (System.nanoTime() - t0) / 1e9;

@@ -8,10 +8,10 @@ import dev.anneal.model.KvCache;
 import java.util.Arrays;
 
 /**
- * One model writing one output, a token per {@link #step()}: the prompt goes through the model
- * once (prefill, filling the KV cache), then each step draws a token from the last logits and
- * feeds just that token back. Stepping lets a comparison alternate two models on one thread, so
- * both stream at once without fighting over the cores.
+ * One model writing one output, a token per {@link #step()}: the prompt goes through the model once
+ * (prefill, filling the KV cache), then each step draws a token from the last logits and feeds just
+ * that token back. Stepping lets a comparison alternate two models on one thread, so both stream at
+ * once without fighting over the cores.
  */
 public final class Generation implements AutoCloseable {
   private final ModelView view;
@@ -51,8 +51,8 @@ public final class Generation implements AutoCloseable {
   }
 
   /**
-   * Encodes the prompt and runs it through the model. An empty prompt starts from the
-   * end-of-text token, as a new document does.
+   * Encodes the prompt and runs it through the model. An empty prompt starts from the end-of-text
+   * token, as a new document does.
    *
    * @throws IllegalArgumentException when the prompt leaves no room in the context
    */
@@ -60,7 +60,9 @@ public final class Generation implements AutoCloseable {
     int[] ids = prompt.encode(view.tokenizer());
     if (ids.length == 0) {
       int eos = view.tokenizer().eosId();
-      if (eos < 0) throw new IllegalArgumentException("the prompt is empty and the tokenizer has no end-of-text token to start from");
+      if (eos < 0)
+        throw new IllegalArgumentException(
+            "the prompt is empty and the tokenizer has no end-of-text token to start from");
       ids = new int[] {eos};
     }
     return start(view, ids, settings);
@@ -69,12 +71,17 @@ public final class Generation implements AutoCloseable {
   /** As {@link #start(ModelView, Prompt, SamplingSettings)} from token ids. */
   public static Generation start(ModelView view, int[] promptIds, SamplingSettings settings) {
     if (promptIds.length >= view.context()) {
-      throw new IllegalArgumentException("the prompt has " + promptIds.length
-          + " tokens; the model's context of " + view.context() + " leaves no room to generate");
+      throw new IllegalArgumentException(
+          "the prompt has "
+              + promptIds.length
+              + " tokens; the model's context of "
+              + view.context()
+              + " leaves no room to generate");
     }
     for (int id : promptIds) {
       if (id < 0 || id >= view.vocab()) {
-        throw new IllegalArgumentException("prompt token id " + id + " is outside the vocabulary of " + view.vocab());
+        throw new IllegalArgumentException(
+            "prompt token id " + id + " is outside the vocabulary of " + view.vocab());
       }
     }
     return new Generation(view, promptIds, settings);
@@ -123,14 +130,20 @@ public final class Generation implements AutoCloseable {
   }
 
   public GenerationResult result() {
-    return new GenerationResult(view.label(), Arrays.copyOf(seen, promptLength),
-        Arrays.copyOfRange(seen, promptLength, length), text.text(), finish, tokensPerSecond(),
+    return new GenerationResult(
+        view.label(),
+        Arrays.copyOf(seen, promptLength),
+        Arrays.copyOfRange(seen, promptLength, length),
+        text.text(),
+        finish,
+        tokensPerSecond(),
         prefillSeconds);
   }
 
   /** ids (1, T) through the cached forward; the logits of the last position (V). */
   private float[] forward(int[] ids) {
-    try (NoGrad g = NoGrad.enter(); NDManager step = manager.newSubManager()) {
+    try (NoGrad g = NoGrad.enter();
+        NDManager step = manager.newSubManager()) {
       long[] l = new long[ids.length];
       for (int i = 0; i < ids.length; i++) l[i] = ids[i];
       NDArray logits = view.forward(step.create(l, new Shape(1, ids.length)), cache).logits();

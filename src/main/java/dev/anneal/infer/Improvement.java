@@ -3,9 +3,9 @@ package dev.anneal.infer;
 import java.util.Locale;
 
 /**
- * How much lower the tuned model's figure is than the base's, in percent of the base, as seed
- * 001's evaluation prints it: loss 2.3451 → 1.8923 is "Loss improvement: +19.31%" (its README
- * shows +19.32% from unrounded losses). Positive is better; negative means tuning hurt.
+ * How much lower the tuned model's figure is than the base's, in percent of the base, as seed 001's
+ * evaluation prints it: loss 2.3451 → 1.8923 is "Loss improvement: +19.31%" (its README shows
+ * +19.32% from unrounded losses). Positive is better; negative means tuning hurt.
  */
 public final class Improvement {
   private Improvement() {}

@@ -5,9 +5,9 @@ import dev.anneal.model.CausalLm;
 import dev.anneal.tokenizer.TextTokenizer;
 
 /**
- * A model loaded for generation and evaluation, with its tokenizer. When it carries a LoRA
- * adapter, {@link #base()} and {@link #tuned()} are the same weights with the adapter off and on:
- * one load serves both sides of a comparison.
+ * A model loaded for generation and evaluation, with its tokenizer. When it carries a LoRA adapter,
+ * {@link #base()} and {@link #tuned()} are the same weights with the adapter off and on: one load
+ * serves both sides of a comparison.
  */
 public final class LoadedLm implements AutoCloseable {
   private final NDManager manager;

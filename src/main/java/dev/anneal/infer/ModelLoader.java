@@ -25,12 +25,12 @@ import java.util.List;
 /**
  * Loads MODEL as the CLI and the studio name it: a Hugging Face folder, a run folder (its best
  * checkpoint, else its latest), or a checkpoint folder, optionally with an adapter (a PEFT folder,
- * or an Anneal LoRA run or checkpoint). A LoRA run given as MODEL loads its base (run.json's
- * {@code init}) with the run's adapter. Folders are resolved by {@link ModelFolder}, as a run
- * that starts from them would be.
+ * or an Anneal LoRA run or checkpoint). A LoRA run given as MODEL loads its base (run.json's {@code
+ * init}) with the run's adapter. Folders are resolved by {@link ModelFolder}, as a run that starts
+ * from them would be.
  *
- * <p>The tokenizer: {@code tokenizer} when given, else a {@code tokenizer.json} beside the
- * weights, else the one of the dataset the run trained on (run.json's {@code dataset}).
+ * <p>The tokenizer: {@code tokenizer} when given, else a {@code tokenizer.json} beside the weights,
+ * else the one of the dataset the run trained on (run.json's {@code dataset}).
  */
 public final class ModelLoader {
   /**
@@ -50,7 +50,8 @@ public final class ModelLoader {
   /** The run an {@code untrained:RUN} MODEL names, or null for any other MODEL. */
   public static Path untrainedRun(String model) {
     return model != null && model.startsWith(UNTRAINED) && model.length() > UNTRAINED.length()
-        ? Path.of(model.substring(UNTRAINED.length())) : null;
+        ? Path.of(model.substring(UNTRAINED.length()))
+        : null;
   }
 
   /** How an untrained MODEL reads: "untrained nano (random init, seed 7)". */
@@ -59,8 +60,9 @@ public final class ModelLoader {
   }
 
   /** Weights found for a base model, opened lazily; tokenizer candidates in order of preference. */
-  private record Found(ModelSpec spec, TensorSource tensors, Path where, List<Path> tokenizers,
-      AutoCloseable owner) implements AutoCloseable {
+  private record Found(
+      ModelSpec spec, TensorSource tensors, Path where, List<Path> tokenizers, AutoCloseable owner)
+      implements AutoCloseable {
     @Override
     public void close() throws Exception {
       owner.close();
@@ -68,7 +70,7 @@ public final class ModelLoader {
   }
 
   /**
-   * @param adapter   an adapter folder or LoRA run to put on the model, or null
+   * @param adapter an adapter folder or LoRA run to put on the model, or null
    * @param tokenizer a tokenizer.json (or its folder) overriding the one found, or null
    */
   public static LoadedLm load(Path model, Path adapter, Path tokenizer) throws IOException {
@@ -77,11 +79,13 @@ public final class ModelLoader {
     if (untrained != null) return untrained(untrained, adapter, tokenizer);
     if (!Files.isDirectory(model)) throw new IOException(model + ": no such folder");
     if (PeftAdapter.isAdapterFolder(model)) {
-      throw new IOException(model + " is a PEFT adapter: give its base model, and the adapter with --adapter");
+      throw new IOException(
+          model + " is a PEFT adapter: give its base model, and the adapter with --adapter");
     }
     ModelFolder folder = ModelFolder.open(model);
     if (folder.isLoraRun()) {
-      if (adapter != null) throw new IOException(model + " is a LoRA run already; --adapter cannot add another");
+      if (adapter != null)
+        throw new IOException(model + " is a LoRA run already; --adapter cannot add another");
       Path base = baseOf(folder.run());
       return assemble(base, folder.run().dir(), folder, tokenizer, model + " (base " + base + ")");
     }
@@ -94,8 +98,9 @@ public final class ModelLoader {
    *
    * @param adapterRun the adapter's folder when already resolved, else null
    */
-  private static LoadedLm assemble(Path base, Path adapter, ModelFolder adapterRun, Path tokenizer,
-      String label) throws IOException {
+  private static LoadedLm assemble(
+      Path base, Path adapter, ModelFolder adapterRun, Path tokenizer, String label)
+      throws IOException {
     try (Found b = findBase(base)) {
       LoraSpec lora = null;
       LoadedAdapter peft = null;
@@ -111,20 +116,29 @@ public final class ModelLoader {
           ModelFolder a = adapterRun != null ? adapterRun : ModelFolder.open(adapter);
           Preset p = a.isLoraRun() ? a.preset() : null;
           if (p == null) {
-            throw new IOException(adapter + " is neither a PEFT adapter folder (" + PeftAdapter.CONFIG
-                + ") nor a LoRA run or checkpoint");
+            throw new IOException(
+                adapter
+                    + " is neither a PEFT adapter folder ("
+                    + PeftAdapter.CONFIG
+                    + ") nor a LoRA run or checkpoint");
           }
           List<String> diff = Architecture.differences(b.spec(), p.model());
           if (!diff.isEmpty()) {
-            throw new IOException(adapter + " was trained on another architecture than " + base
-                + " (" + String.join("; ", diff) + ")");
+            throw new IOException(
+                adapter
+                    + " was trained on another architecture than "
+                    + base
+                    + " ("
+                    + String.join("; ", diff)
+                    + ")");
           }
           lora = p.lora();
           adapterTensors = SafetensorsCheckpoint.open(a.weights(), "model");
           tokenizers.addAll(runTokenizers(a.run(), a.weights()));
         }
         tokenizers.addAll(b.tokenizers());
-        return build(b, lora, adapterTensors, adapter, chooseTokenizer(tokenizer, tokenizers, base), label);
+        return build(
+            b, lora, adapterTensors, adapter, chooseTokenizer(tokenizer, tokenizers, base), label);
       } finally {
         if (peft != null) peft.close();
         else if (adapterTensors != null) adapterTensors.close();
@@ -136,14 +150,24 @@ public final class ModelLoader {
     }
   }
 
-  private static LoadedLm build(Found b, LoraSpec lora, TensorSource adapterTensors, Path adapter,
-      Path tokenizerFile, String label) throws IOException {
+  private static LoadedLm build(
+      Found b,
+      LoraSpec lora,
+      TensorSource adapterTensors,
+      Path adapter,
+      Path tokenizerFile,
+      String label)
+      throws IOException {
     TextTokenizer tok = TextTokenizer.loadFile(tokenizerFile);
     NDManager manager = NDManager.newBaseManager();
     try {
       if (tok.vocabSize() > b.spec().vocab()) {
-        throw new IOException(tokenizerFile + " has " + tok.vocabSize()
-            + " tokens, more than the model's vocabulary of " + b.spec().vocab());
+        throw new IOException(
+            tokenizerFile
+                + " has "
+                + tok.vocabSize()
+                + " tokens, more than the model's vocabulary of "
+                + b.spec().vocab());
       }
       CausalLm lm = CausalLm.create(b.spec(), lora, manager, 0);
       load(() -> lm.loadWeights(b.tensors().uncheckedReader()), b.where());
@@ -158,9 +182,11 @@ public final class ModelLoader {
 
   /** The run's preset with fresh weights from its seed, as the trainer initialises them. */
   private static LoadedLm untrained(Path run, Path adapter, Path tokenizer) throws IOException {
-    if (adapter != null) throw new IOException(UNTRAINED + run + " has no trained weights to put an adapter on");
+    if (adapter != null)
+      throw new IOException(UNTRAINED + run + " has no trained weights to put an adapter on");
     if (!RunFolder.isRunFolder(run)) {
-      throw new IOException(UNTRAINED + run + ": " + run + " is not a run folder (no " + RunFolder.RUN_JSON + ")");
+      throw new IOException(
+          UNTRAINED + run + ": " + run + " is not a run folder (no " + RunFolder.RUN_JSON + ")");
     }
     RunFolder folder = RunFolder.open(run);
     Preset p = folder.preset();
@@ -206,7 +232,9 @@ public final class ModelLoader {
   private static Path baseOf(RunFolder run) throws IOException {
     String init = run.get("init");
     if (init == null || init.isBlank()) {
-      throw new IOException(run.dir().resolve(RunFolder.RUN_JSON) + ": a LoRA run, but it names no base model (init)");
+      throw new IOException(
+          run.dir().resolve(RunFolder.RUN_JSON)
+              + ": a LoRA run, but it names no base model (init)");
     }
     return run.resolveRecorded(init);
   }
@@ -216,24 +244,33 @@ public final class ModelLoader {
     List<Path> out = new ArrayList<>();
     out.add(weights.resolve(HfFolder.TOKENIZER));
     String dataset = run.get("dataset");
-    if (dataset != null && !dataset.isBlank()) out.add(run.resolveRecorded(dataset).resolve(HfFolder.TOKENIZER));
+    if (dataset != null && !dataset.isBlank())
+      out.add(run.resolveRecorded(dataset).resolve(HfFolder.TOKENIZER));
     return out;
   }
 
-  private static Path chooseTokenizer(Path given, List<Path> candidates, Path model) throws IOException {
+  private static Path chooseTokenizer(Path given, List<Path> candidates, Path model)
+      throws IOException {
     if (given != null) return Files.isDirectory(given) ? given.resolve(HfFolder.TOKENIZER) : given;
     for (Path c : candidates) if (Files.isRegularFile(c)) return c;
-    throw new IOException(model + ": no tokenizer.json found (looked at "
-        + String.join(", ", candidates.stream().distinct().map(Path::toString).toList())
-        + "); pass --tokenizer FILE");
+    throw new IOException(
+        model
+            + ": no tokenizer.json found (looked at "
+            + String.join(", ", candidates.stream().distinct().map(Path::toString).toList())
+            + "); pass --tokenizer FILE");
   }
 
-  /** Anneal's models keep the MoE router frozen under LoRA; an adapter that retrained it would not switch off. */
+  /**
+   * Anneal's models keep the MoE router frozen under LoRA; an adapter that retrained it would not
+   * switch off.
+   */
   private static void refuseRouter(Path adapter, TensorSource tensors) throws IOException {
     for (String name : tensors.names()) {
       if (name.endsWith(".gate.weight") && !name.contains("lora_")) {
-        throw new IOException(adapter + " retrains the MoE router (modules_to_save gate): "
-            + "not supported for comparison; merge it into a full model instead");
+        throw new IOException(
+            adapter
+                + " retrains the MoE router (modules_to_save gate): "
+                + "not supported for comparison; merge it into a full model instead");
       }
     }
   }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The two sides of a comparison, loaded. Base plus an adapter is loaded once: the tuned side is
- * the same weights with the adapter switched on. A tuned checkpoint (or a LoRA run, which brings
- * its own base) is loaded beside the base.
+ * The two sides of a comparison, loaded. Base plus an adapter is loaded once: the tuned side is the
+ * same weights with the adapter switched on. A tuned checkpoint (or a LoRA run, which brings its
+ * own base) is loaded beside the base.
  */
 public final class ModelPair implements AutoCloseable {
   private final List<LoadedLm> loaded;
@@ -22,16 +22,19 @@ public final class ModelPair implements AutoCloseable {
   }
 
   /**
-   * @param tuned     a model folder, a PEFT adapter folder (put on the base), or null when
-   *                  {@code adapter} alone makes the tuned side
-   * @param adapter   an adapter for the tuned side (on the base when {@code tuned} is null), or null
+   * @param tuned a model folder, a PEFT adapter folder (put on the base), or null when {@code
+   *     adapter} alone makes the tuned side
+   * @param adapter an adapter for the tuned side (on the base when {@code tuned} is null), or null
    * @param tokenizer a tokenizer.json for both, or null for each model's own
    */
-  public static ModelPair load(Path base, Path tuned, Path adapter, Path tokenizer) throws IOException {
+  public static ModelPair load(Path base, Path tuned, Path adapter, Path tokenizer)
+      throws IOException {
     if (tuned == null || PeftAdapter.isAdapterFolder(tuned)) {
       Path a = tuned != null ? tuned : adapter;
-      if (a == null) throw new IllegalArgumentException("give a tuned model, or an adapter to put on the base");
-      if (tuned != null && adapter != null) throw new IllegalArgumentException(tuned + " is an adapter already; drop --adapter");
+      if (a == null)
+        throw new IllegalArgumentException("give a tuned model, or an adapter to put on the base");
+      if (tuned != null && adapter != null)
+        throw new IllegalArgumentException(tuned + " is an adapter already; drop --adapter");
       LoadedLm lm = ModelLoader.load(base, a, tokenizer);
       return new ModelPair(List.of(lm), lm.base(), lm.tuned());
     }

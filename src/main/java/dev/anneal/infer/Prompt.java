@@ -1,25 +1,26 @@
 package dev.anneal.infer;
 
-import dev.anneal.data.sample.ChatMessage;
 import dev.anneal.data.Fim;
+import dev.anneal.data.sample.ChatMessage;
 import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.tokenizer.TextTokenizer;
 import java.util.List;
 
 /**
- * What the model continues: plain text, fill-in-the-middle (the text before and after a hole;
- * the model writes the middle) laid out as training laid it out, PSM: {@code <fim_prefix> prefix
+ * What the model continues: plain text, fill-in-the-middle (the text before and after a hole; the
+ * model writes the middle) laid out as training laid it out, PSM: {@code <fim_prefix> prefix
  * <fim_suffix> suffix <fim_middle>}, or a chat: the text as a user's turn, rendered with the
  * tokenizer's chat template and its generation prompt (the model writes the assistant's turn).
  *
- * @param text   the text to continue, the prefix for FIM, or the user's message for a chat
+ * @param text the text to continue, the prefix for FIM, or the user's message for a chat
  * @param suffix the text after the hole, or null for plain continuation
- * @param chat   whether the text is a user's message to render with the chat template
+ * @param chat whether the text is a user's message to render with the chat template
  */
 public record Prompt(String text, String suffix, boolean chat) {
   public Prompt {
     if (text == null) text = "";
-    if (chat && suffix != null) throw new IllegalArgumentException("a prompt is a chat or fill-in-the-middle, not both");
+    if (chat && suffix != null)
+      throw new IllegalArgumentException("a prompt is a chat or fill-in-the-middle, not both");
   }
 
   public Prompt(String text, String suffix) {
@@ -60,10 +61,15 @@ public record Prompt(String text, String suffix, boolean chat) {
     if (!isFim()) return tokenizer.encode(text);
     int[] markers = tokenizer.fimIds();
     if (markers == null) {
-      throw new IllegalArgumentException(tokenizer.file()
-          + " has no FIM tokens (<fim_prefix>, <fim_middle>, <fim_suffix>): fill-in-the-middle needs them");
+      throw new IllegalArgumentException(
+          tokenizer.file()
+              + " has no FIM tokens (<fim_prefix>, <fim_middle>, <fim_suffix>): fill-in-the-middle needs them");
     }
-    return Fim.layout(tokenizer.encode(text), new int[0], tokenizer.encode(suffix),
-        new Fim.Markers(markers[0], markers[1], markers[2]), false);
+    return Fim.layout(
+        tokenizer.encode(text),
+        new int[0],
+        tokenizer.encode(suffix),
+        new Fim.Markers(markers[0], markers[1], markers[2]),
+        false);
   }
 }

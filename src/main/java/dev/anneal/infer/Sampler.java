@@ -20,7 +20,7 @@ public final class Sampler {
 
   /**
    * @param logits (V) scores of the next token; not modified
-   * @param seen   token ids already in the prompt and output (for the repetition penalty)
+   * @param seen token ids already in the prompt and output (for the repetition penalty)
    */
   public int next(float[] logits, int[] seen) {
     double[] x = new double[logits.length];

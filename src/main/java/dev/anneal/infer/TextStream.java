@@ -6,9 +6,9 @@ import java.util.function.Function;
 
 /**
  * Turns generated token ids into text as they come: each call returns only the new text that is
- * safe to show. It holds back a trailing incomplete character (a byte-level token may end inside
- * a UTF-8 sequence, which decodes as U+FFFD) and any tail that could still become a stop
- * sequence; once a stop sequence appears the text ends just before it.
+ * safe to show. It holds back a trailing incomplete character (a byte-level token may end inside a
+ * UTF-8 sequence, which decodes as U+FFFD) and any tail that could still become a stop sequence;
+ * once a stop sequence appears the text ends just before it.
  */
 final class TextStream {
   private final Function<int[], String> decode;
@@ -40,7 +40,8 @@ final class TextStream {
     int visible = full.length() - heldBack(full);
     // An unfinished character is at most 3 bytes so far; a lossy decoder may make one U+FFFD of
     // each. Showing any of them would stall the stream: the finished text no longer extends it.
-    for (int held = 0; held < 3 && visible > 0 && full.charAt(visible - 1) == '\uFFFD'; held++) visible--;
+    for (int held = 0; held < 3 && visible > 0 && full.charAt(visible - 1) == '\uFFFD'; held++)
+      visible--;
     return reveal(full.substring(0, visible));
   }
 

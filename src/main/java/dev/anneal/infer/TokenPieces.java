@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * The text each token adds, so that a text coloured token by token reads as the text itself.
- * Decoding a token alone is not enough: a byte-level token may hold half a character (it decodes
- * as U+FFFD) and some decoders drop a leading space. Each piece is the difference between the
- * decoded text of a few tokens before it, with and without it.
+ * Decoding a token alone is not enough: a byte-level token may hold half a character (it decodes as
+ * U+FFFD) and some decoders drop a leading space. Each piece is the difference between the decoded
+ * text of a few tokens before it, with and without it.
  */
 final class TokenPieces {
   private static final int LOOK_BACK = 8;
@@ -21,8 +21,10 @@ final class TokenPieces {
       int from = Math.max(0, i - LOOK_BACK);
       String before = complete(tokenizer.decode(Arrays.copyOfRange(ids, from, i)));
       String with = complete(tokenizer.decode(Arrays.copyOfRange(ids, from, i + 1)));
-      out[i] = with.startsWith(before) ? with.substring(before.length())
-          : tokenizer.decode(new int[] {ids[i]});
+      out[i] =
+          with.startsWith(before)
+              ? with.substring(before.length())
+              : tokenizer.decode(new int[] {ids[i]});
     }
     return out;
   }

@@ -12,9 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Writes that never leave a half-written file looking complete: everything goes to a temporary
- * name in the same folder first, is forced to disk, then renamed over the target in one step.
- * A crash leaves either the old file or the new one, plus at worst a {@code .tmp-} file.
+ * Writes that never leave a half-written file looking complete: everything goes to a temporary name
+ * in the same folder first, is forced to disk, then renamed over the target in one step. A crash
+ * leaves either the old file or the new one, plus at worst a {@code .tmp-} file.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -45,8 +45,8 @@ public final class AtomicFiles {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".tmp-", "");
     try {
-      try (var channel = java.nio.channels.FileChannel.open(tmp,
-              java.nio.file.StandardOpenOption.WRITE);
+      try (var channel =
+              java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
         OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
         writer.write(buffered);
@@ -93,19 +93,22 @@ public final class AtomicFiles {
   /** Deletes a file or a folder with everything in it; missing is fine. */
   public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        if (exc != null) throw exc;
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            if (exc != null) throw exc;
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

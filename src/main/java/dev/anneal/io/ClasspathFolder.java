@@ -15,13 +15,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A folder of resources packed with the app, read the same way from a jar or from classes on
- * disk: the built-in presets and the sample workspace's corpus live in such folders.
+ * A folder of resources packed with the app, read the same way from a jar or from classes on disk:
+ * the built-in presets and the sample workspace's corpus live in such folders.
  */
 public final class ClasspathFolder {
   private final String root;
 
-  /** @param root the folder's resource path, such as {@code presets} (no leading slash) */
+  /**
+   * @param root the folder's resource path, such as {@code presets} (no leading slash)
+   */
   public ClasspathFolder(String root) {
     this.root = root;
   }
@@ -46,7 +48,9 @@ public final class ClasspathFolder {
       Path base = dir;
       try (Stream<Path> walk = Files.walk(dir)) {
         return walk.filter(Files::isRegularFile)
-            .map(p -> base.relativize(p).toString().replace('\\', '/')).sorted().toList();
+            .map(p -> base.relativize(p).toString().replace('\\', '/'))
+            .sorted()
+            .toList();
       }
     } catch (IOException | URISyntaxException e) {
       throw new IllegalStateException("cannot list packed resources at " + url, e);
@@ -55,9 +59,10 @@ public final class ClasspathFolder {
 
   /** The bytes of one file, by its path relative to the folder. */
   public byte[] read(String relative) {
-    try (InputStream in = ClasspathFolder.class.getClassLoader()
-        .getResourceAsStream(root + "/" + relative)) {
-      if (in == null) throw new IllegalArgumentException("no packed resource " + root + "/" + relative);
+    try (InputStream in =
+        ClasspathFolder.class.getClassLoader().getResourceAsStream(root + "/" + relative)) {
+      if (in == null)
+        throw new IllegalArgumentException("no packed resource " + root + "/" + relative);
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

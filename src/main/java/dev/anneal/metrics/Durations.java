@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The one way Anneal writes a duration for people, in the studio and on the command line: an
- * estimate, the time left of a run or a sweep, the time a run took. Two units at most, the
- * smaller one zero-padded so that a ticking figure keeps its width.
+ * estimate, the time left of a run or a sweep, the time a run took. Two units at most, the smaller
+ * one zero-padded so that a ticking figure keeps its width.
  */
 public final class Durations {
   private Durations() {}

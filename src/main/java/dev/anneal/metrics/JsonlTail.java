@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the lines a JSONL file gains, from where the last read stopped. Only complete lines (up
- * to a newline) are handed out: a line still being written, or torn by a crash, waits until its
+ * Reads the lines a JSONL file gains, from where the last read stopped. Only complete lines (up to
+ * a newline) are handed out: a line still being written, or torn by a crash, waits until its
  * newline arrives. Plain positional reads of the size seen now, so it works on network mounts,
  * where file-change notifications do not arrive.
  */

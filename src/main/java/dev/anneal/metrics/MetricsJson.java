@@ -18,32 +18,39 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * The one JSON shape of the run files: snake_case keys, absent values left out, times as
- * ISO-8601 UTC strings, unknown keys ignored (a newer writer may add fields), bare NaN and
- * Infinity accepted.
+ * The one JSON shape of the run files: snake_case keys, absent values left out, times as ISO-8601
+ * UTC strings, unknown keys ignored (a newer writer may add fields), bare NaN and Infinity
+ * accepted.
  */
 public final class MetricsJson {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // Python's json writes NaN and Infinity bare; a diverged loss must not stop the reader.
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .addModule(new SimpleModule("instants")
-          .addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant v, JsonGenerator g, SerializerProvider p)
-                throws IOException {
-              g.writeString(v.toString());
-            }
-          })
-          .addDeserializer(Instant.class, new JsonDeserializer<>() {
-            @Override
-            public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
-              return Instant.parse(p.getValueAsString());
-            }
-          }))
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // Python's json writes NaN and Infinity bare; a diverged loss must not stop the reader.
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .addModule(
+              new SimpleModule("instants")
+                  .addSerializer(
+                      Instant.class,
+                      new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Instant v, JsonGenerator g, SerializerProvider p)
+                            throws IOException {
+                          g.writeString(v.toString());
+                        }
+                      })
+                  .addDeserializer(
+                      Instant.class,
+                      new JsonDeserializer<>() {
+                        @Override
+                        public Instant deserialize(JsonParser p, DeserializationContext c)
+                            throws IOException {
+                          return Instant.parse(p.getValueAsString());
+                        }
+                      }))
+          .build();
 
   private MetricsJson() {}
 

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run folder's {@code metrics.jsonl} and {@code events.jsonl}: one JSON object per line,
- * appended and flushed line by line, so a reader (the studio, {@code anneal attach}, a mounted
- * copy) sees each step as soon as it is logged and a crash loses at most the line being written.
+ * A run folder's {@code metrics.jsonl} and {@code events.jsonl}: one JSON object per line, appended
+ * and flushed line by line, so a reader (the studio, {@code anneal attach}, a mounted copy) sees
+ * each step as soon as it is logged and a crash loses at most the line being written.
  *
- * <p>These files are logs, not documents: they grow in place instead of being replaced
- * atomically. A crash can leave a torn last line; readers skip it, and reopening for append cuts
- * it off before the first new line.
+ * <p>These files are logs, not documents: they grow in place instead of being replaced atomically.
+ * A crash can leave a torn last line; readers skip it, and reopening for append cuts it off before
+ * the first new line.
  *
  * <p>Each point and event also goes to a TensorBoard event file in the same folder ({@link
  * TensorBoardLog}), so {@code tensorboard --logdir runs} shows the run with nothing else to run.
@@ -38,7 +38,10 @@ public final class MetricsLog implements Closeable {
     this.tensorBoard = tensorBoard;
   }
 
-  /** Opens (creating when missing) both files of {@code runDir} for appending, and a new TensorBoard file. */
+  /**
+   * Opens (creating when missing) both files of {@code runDir} for appending, and a new TensorBoard
+   * file.
+   */
   public static MetricsLog append(Path runDir) throws IOException {
     Files.createDirectories(runDir);
     FileChannel m = openForAppend(runDir.resolve(METRICS_FILE));
@@ -65,7 +68,9 @@ public final class MetricsLog implements Closeable {
 
   @Override
   public synchronized void close() throws IOException {
-    try (metrics; events; tensorBoard) {
+    try (metrics;
+        events;
+        tensorBoard) {
       metrics.force(false);
       events.force(false);
     }
@@ -93,8 +98,15 @@ public final class MetricsLog implements Closeable {
       return value;
     } catch (JacksonException | IllegalArgumentException e) {
       String why = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-      throw new IllegalArgumentException(file + ":" + line.number() + ": not a valid "
-          + type.getSimpleName() + " line: " + why.lines().findFirst().orElse(""), e);
+      throw new IllegalArgumentException(
+          file
+              + ":"
+              + line.number()
+              + ": not a valid "
+              + type.getSimpleName()
+              + " line: "
+              + why.lines().findFirst().orElse(""),
+          e);
     }
   }
 
@@ -115,8 +127,9 @@ public final class MetricsLog implements Closeable {
   }
 
   private static FileChannel openForAppend(Path file) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.READ);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     try {
       ch.truncate(lastCompleteLineEnd(ch));
       ch.position(ch.size());

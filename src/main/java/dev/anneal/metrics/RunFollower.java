@@ -13,23 +13,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a run folder as it grows and hands out the points and events it gains, whoever writes
- * it: Anneal's own trainer or a DeepSpeed bundle ({@code metrics.jsonl}, {@code events.jsonl}), or
- * any Hugging Face Trainer ({@code trainer_state.json}, at the top or in the newest {@code
+ * Follows a run folder as it grows and hands out the points and events it gains, whoever writes it:
+ * Anneal's own trainer or a DeepSpeed bundle ({@code metrics.jsonl}, {@code events.jsonl}), or any
+ * Hugging Face Trainer ({@code trainer_state.json}, at the top or in the newest {@code
  * checkpoint-N/}). Both come out as the same {@link MetricPoint} series.
  *
  * <p>It polls: file-change notifications miss changes on network mounts, where remote runs are
  * usually watched from. A folder that is still empty is fine; the source is chosen when the first
  * file appears ({@code metrics.jsonl} wins when both are there) and then kept.
  *
- * <p>Use {@link #poll()} for one read on the caller's thread, or {@link #start} to poll on a
- * daemon thread and push each non-empty update to a {@link Listener}; {@link #close()} stops it.
+ * <p>Use {@link #poll()} for one read on the caller's thread, or {@link #start} to poll on a daemon
+ * thread and push each non-empty update to a {@link Listener}; {@link #close()} stops it.
  */
 public final class RunFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunFollower.class);
 
   /** What the folder holds. */
-  public enum Source { NONE, ANNEAL, HF_TRAINER }
+  public enum Source {
+    NONE,
+    ANNEAL,
+    HF_TRAINER
+  }
 
   /** What one poll found: points and events in the order they were written. */
   public record Update(List<MetricPoint> points, List<RunEvent> events) {
@@ -58,7 +62,9 @@ public final class RunFollower implements AutoCloseable {
   private TrainerStateLog trainerState;
   private ScheduledExecutorService poller;
 
-  /** @throws IllegalArgumentException when {@code dir} is not a folder */
+  /**
+   * @throws IllegalArgumentException when {@code dir} is not a folder
+   */
   public RunFollower(Path dir) {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": no such run folder");
     this.dir = dir;
@@ -81,27 +87,33 @@ public final class RunFollower implements AutoCloseable {
     return switch (source) {
       case NONE -> new Update(List.of(), List.of());
       case HF_TRAINER -> trainerState.poll();
-      case ANNEAL -> new Update(readNew(metrics, MetricPoint.class),
-          readNew(events, RunEvent.class));
+      case ANNEAL ->
+          new Update(readNew(metrics, MetricPoint.class), readNew(events, RunEvent.class));
     };
   }
 
   /** Polls every {@code interval} on a daemon thread until {@link #close()}. */
   public synchronized void start(Listener listener, Duration interval) {
     if (poller != null) throw new IllegalStateException("already following " + dir);
-    poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "run-follower " + dir.getFileName());
-      t.setDaemon(true);
-      return t;
-    });
-    poller.scheduleWithFixedDelay(() -> {
-      try {
-        Update u = poll();
-        if (!u.isEmpty()) listener.onUpdate(u);
-      } catch (Exception e) {
-        listener.onError(e);
-      }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "run-follower " + dir.getFileName());
+              t.setDaemon(true);
+              return t;
+            });
+    poller.scheduleWithFixedDelay(
+        () -> {
+          try {
+            Update u = poll();
+            if (!u.isEmpty()) listener.onUpdate(u);
+          } catch (Exception e) {
+            listener.onError(e);
+          }
+        },
+        0,
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Stops polling; an update being delivered finishes first. */

@@ -16,8 +16,8 @@ import java.util.zip.CRC32C;
  * A TensorBoard event file in a run folder ({@code events.out.tfevents.TIME.HOST.PID}), so {@code
  * tensorboard --logdir runs} draws the same curves as the studio. The file is a TFRecord stream
  * (per record: length u64, masked CRC32C of the length, the bytes, masked CRC32C of the bytes,
- * little-endian) of {@code Event} protocol buffers: a version record first, then one scalar
- * summary per measured value and one text summary per run event. Each open starts a new file, as
+ * little-endian) of {@code Event} protocol buffers: a version record first, then one scalar summary
+ * per measured value and one text summary per run event. Each open starts a new file, as
  * TensorBoard expects of a resumed run.
  */
 public final class TensorBoardLog implements Closeable {
@@ -50,7 +50,10 @@ public final class TensorBoardLog implements Closeable {
     return path;
   }
 
-  /** The point's measured values as scalars at its step; MoE load as one scalar per layer and expert. */
+  /**
+   * The point's measured values as scalars at its step; MoE load as one scalar per layer and
+   * expert.
+   */
   public synchronized void write(MetricPoint p) throws IOException {
     ProtoBytes summary = new ProtoBytes();
     scalar(summary, "train/loss", p.loss());
@@ -60,24 +63,32 @@ public final class TensorBoardLog implements Closeable {
     scalar(summary, "train/grad_norm", p.gradNorm());
     scalar(summary, "perf/tokens_per_s", p.tokensPerS());
     scalar(summary, "perf/mfu", p.mfu());
-    scalar(summary, "memory/device_gib", p.deviceMemBytes() == null ? null : p.deviceMemBytes() / GIB);
+    scalar(
+        summary, "memory/device_gib", p.deviceMemBytes() == null ? null : p.deviceMemBytes() / GIB);
     scalar(summary, "memory/host_gib", p.hostMemBytes() == null ? null : p.hostMemBytes() / GIB);
     List<List<Double>> load = p.expertLoad();
     if (load != null) {
       for (int l = 0; l < load.size(); l++) {
         for (int e = 0; e < load.get(l).size(); e++) {
-          scalar(summary, String.format(Locale.ROOT, "moe/layer_%02d/expert_%02d", l, e), load.get(l).get(e));
+          scalar(
+              summary,
+              String.format(Locale.ROOT, "moe/layer_%02d/expert_%02d", l, e),
+              load.get(l).get(e));
         }
       }
     }
     List<Double> entropy = p.routerEntropy();
     if (entropy != null) {
       for (int l = 0; l < entropy.size(); l++) {
-        scalar(summary, String.format(Locale.ROOT, "moe/layer_%02d/router_entropy", l), entropy.get(l));
+        scalar(
+            summary,
+            String.format(Locale.ROOT, "moe/layer_%02d/router_entropy", l),
+            entropy.get(l));
       }
     }
     byte[] values = summary.toByteArray();
-    if (values.length > 0) record(new ProtoBytes().fixed64(1, now()).varint(2, p.step()).bytes(5, values));
+    if (values.length > 0)
+      record(new ProtoBytes().fixed64(1, now()).varint(2, p.step()).bytes(5, values));
   }
 
   /** A run event (phase crossing, rollback, checkpoint ...) as text under {@code events/KIND}. */
@@ -85,11 +96,19 @@ public final class TensorBoardLog implements Closeable {
     ProtoBytes plugin = new ProtoBytes().string(1, "text");
     ProtoBytes metadata = new ProtoBytes().message(1, plugin);
     // TensorProto: dtype DT_STRING (7), a scalar shape (empty), one string value.
-    ProtoBytes tensor = new ProtoBytes().varint(1, 7).bytes(2, new byte[0])
-        .string(8, "step " + e.step() + ": " + e.message());
-    ProtoBytes value = new ProtoBytes().string(1, "events/" + e.kind()).message(9, metadata).message(8, tensor);
+    ProtoBytes tensor =
+        new ProtoBytes()
+            .varint(1, 7)
+            .bytes(2, new byte[0])
+            .string(8, "step " + e.step() + ": " + e.message());
+    ProtoBytes value =
+        new ProtoBytes().string(1, "events/" + e.kind()).message(9, metadata).message(8, tensor);
     double wall = e.time() == null ? now() : e.time().toEpochMilli() / 1000.0;
-    record(new ProtoBytes().fixed64(1, wall).varint(2, e.step()).message(5, new ProtoBytes().message(1, value)));
+    record(
+        new ProtoBytes()
+            .fixed64(1, wall)
+            .varint(2, e.step())
+            .message(5, new ProtoBytes().message(1, value)));
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 /**
  * The metric series of a Hugging Face Trainer output folder, read from its {@code
  * trainer_state.json} files: the folder's own (written at the end) and the newest {@code
- * checkpoint-N/} one (written at each save). Their {@code log_history} lists every log call;
- * each read turns the entries not seen before into {@link MetricPoint}s.
+ * checkpoint-N/} one (written at each save). Their {@code log_history} lists every log call; each
+ * read turns the entries not seen before into {@link MetricPoint}s.
  *
  * <p>Trainer writes these files in place, not atomically, so a read may catch one half written:
  * that read is dropped and the file is read again at the next poll.
@@ -66,9 +66,13 @@ final class TrainerStateLog {
       if (n > lastCheckpoint) {
         lastCheckpoint = n;
         Instant when = Files.getLastModifiedTime(checkpoint.get()).toInstant();
-        events.add(new RunEvent(n, when, RunEvent.CHECKPOINT,
-            "saved " + checkpoint.get().getFileName(),
-            Map.of("path", checkpoint.get().toString())));
+        events.add(
+            new RunEvent(
+                n,
+                when,
+                RunEvent.CHECKPOINT,
+                "saved " + checkpoint.get().getFileName(),
+                Map.of("path", checkpoint.get().toString())));
       }
     }
     return new RunFollower.Update(points, events);
@@ -89,10 +93,24 @@ final class TrainerStateLog {
     if (train) lastTrainStep = step;
     if (eval) lastEvalStep = step;
     Double valLoss = number(e, "eval_loss");
-    return Optional.of(new MetricPoint(step, longOrNull(e, "num_input_tokens_seen"),
-        number(e, "epoch"), number(e, "loss"), valLoss,
-        valLoss == null ? null : Math.exp(valLoss), number(e, "learning_rate"),
-        number(e, "grad_norm"), null, null, null, null, null, null, null, null));
+    return Optional.of(
+        new MetricPoint(
+            step,
+            longOrNull(e, "num_input_tokens_seen"),
+            number(e, "epoch"),
+            number(e, "loss"),
+            valLoss,
+            valLoss == null ? null : Math.exp(valLoss),
+            number(e, "learning_rate"),
+            number(e, "grad_norm"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
   }
 
   private List<Path> candidates(Optional<Path> checkpoint) {

@@ -7,21 +7,22 @@ import dev.anneal.engine.FusedAttention;
 /**
  * Scaled dot-product attention with grouped-query heads: libtorch's fused kernel where it can be
  * called ({@link FusedAttention}, full forwards without attention dropout), else composed from
- * matmuls (DJL exposes no fused kernel); tests hold the two equal. The G = H/Hkv query heads that share a KV head are folded into the time axis,
- * so K and V are never repeated: q (B, Hkv, G·T, D) · kᵀ (B, Hkv, D, S).
+ * matmuls (DJL exposes no fused kernel); tests hold the two equal. The G = H/Hkv query heads that
+ * share a KV head are folded into the time axis, so K and V are never repeated: q (B, Hkv, G·T, D)
+ * · kᵀ (B, Hkv, D, S).
  */
 final class Attention {
   private Attention() {}
 
   /**
-   * @param q    queries (B, H, T, D), already rotated when the family uses RoPE
-   * @param k    keys (B, Hkv, S, D)
-   * @param v    values (B, Hkv, S, D)
+   * @param q queries (B, H, T, D), already rotated when the family uses RoPE
+   * @param k keys (B, Hkv, S, D)
+   * @param v values (B, Hkv, S, D)
    * @param mask additive mask (B or 1, 1, 1, T, S), or null when every key may be seen
    * @return the heads concatenated, (B, T, H·D)
    */
-  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, ForwardPass pass,
-      double dropout) {
+  static NDArray attend(
+      NDArray q, NDArray k, NDArray v, NDArray mask, ForwardPass pass, double dropout) {
     long b = q.getShape().get(0), h = q.getShape().get(1), t = q.getShape().get(2);
     long d = q.getShape().get(3), hkv = k.getShape().get(1), s = k.getShape().get(2);
     long g = h / hkv;
@@ -31,11 +32,15 @@ final class Attention {
     // backward measured slower than the composed bf16 products (209–220 vs 189–206 ms a nano
     // step), while in float32 it is faster (329–335 vs 349–352 ms): bf16 passes fuse on GPUs only.
     boolean gpu = q.getDevice().isGpu();
-    boolean fuse = pass.fusedAttention && pass.cache == null && (dropout <= 0 || !pass.training)
-        && (pass.bf16 ? gpu : q.getDataType() == DataType.FLOAT32);
+    boolean fuse =
+        pass.fusedAttention
+            && pass.cache == null
+            && (dropout <= 0 || !pass.training)
+            && (pass.bf16 ? gpu : q.getDataType() == DataType.FLOAT32);
     if (fuse) {
       boolean causal = pass.causalOnly && t == s;
-      NDArray m4 = causal || mask == null ? null : pass.own(mask.reshape(mask.getShape().get(0), 1, t, s));
+      NDArray m4 =
+          causal || mask == null ? null : pass.own(mask.reshape(mask.getShape().get(0), 1, t, s));
       if (pass.bf16) {
         // One dtype for all four: RoPE's float32 tables promote q and k back to float32.
         q = pass.bf16(q);
@@ -48,7 +53,10 @@ final class Attention {
     }
     NDArray qs = Ops.scale(q, 1.0 / Math.sqrt(d)).reshape(b, hkv, g * t, d);
     NDArray scores = pass.matMul(qs, k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
-    NDArray p = pass.float32(mask == null ? scores : scores.add(mask)).softmax(-1).reshape(b, hkv, g * t, s);
+    NDArray p =
+        pass.float32(mask == null ? scores : scores.add(mask))
+            .softmax(-1)
+            .reshape(b, hkv, g * t, s);
     p = pass.dropout(p, dropout);
     return pass.matMul(p, v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
   }

@@ -22,13 +22,13 @@ import java.util.function.UnaryOperator;
  * comparison view share.
  *
  * <p>Tensors are plain NDArrays owned by the model's manager, keyed by their Hugging Face names in
- * Hugging Face layouts (PEFT module paths for the adapters), so checkpoints copy in and out
- * without renaming. We do not use DJL's Block/ParameterStore: it names parameters by block
- * position, initialises lazily from shapes, and would need a translation table to HF names
- * anyway. The trainable ones (the adapters under LoRA, else the base weights) require gradients.
+ * Hugging Face layouts (PEFT module paths for the adapters), so checkpoints copy in and out without
+ * renaming. We do not use DJL's Block/ParameterStore: it names parameters by block position,
+ * initialises lazily from shapes, and would need a translation table to HF names anyway. The
+ * trainable ones (the adapters under LoRA, else the base weights) require gradients.
  *
- * <p>A forward creates every intermediate in the manager of the ids it is given: use a
- * per-step sub-manager and close it after the step.
+ * <p>A forward creates every intermediate in the manager of the ids it is given: use a per-step
+ * sub-manager and close it after the step.
  */
 public final class CausalLm implements AutoCloseable {
   private ModelSpec spec;
@@ -41,8 +41,13 @@ public final class CausalLm implements AutoCloseable {
   private boolean bf16Matmuls;
   private boolean fusedAttention = FusedAttention.available();
 
-  private CausalLm(ModelSpec spec, LoraSpec lora, NDManager manager, Decoder decoder,
-      Map<String, Param> params, DataType dtype) {
+  private CausalLm(
+      ModelSpec spec,
+      LoraSpec lora,
+      NDManager manager,
+      Decoder decoder,
+      Map<String, Param> params,
+      DataType dtype) {
     this.dtype = dtype;
     this.spec = spec;
     this.lora = lora;
@@ -55,16 +60,20 @@ public final class CausalLm implements AutoCloseable {
   /**
    * Builds and initialises a model (a validated spec: presets check them).
    *
-   * @param lora   adapters to add (base frozen), or null to train the base
+   * @param lora adapters to add (base frozen), or null to train the base
    * @param parent the model's tensors live in a sub-manager of this one, closed with the model
-   * @param seed   the same seed gives the same weights
+   * @param seed the same seed gives the same weights
    */
   public static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed) {
     return create(spec, lora, parent, seed, DataType.FLOAT32);
   }
 
-  /** As {@link #create(ModelSpec, LoraSpec, NDManager, long)} in another precision (float64 for gradient checks). */
-  static CausalLm create(ModelSpec spec, LoraSpec lora, NDManager parent, long seed, DataType dtype) {
+  /**
+   * As {@link #create(ModelSpec, LoraSpec, NDManager, long)} in another precision (float64 for
+   * gradient checks).
+   */
+  static CausalLm create(
+      ModelSpec spec, LoraSpec lora, NDManager parent, long seed, DataType dtype) {
     NDManager manager = parent.newSubManager();
     try {
       Weights w = new Weights(spec, lora, manager, seed, dtype);
@@ -77,17 +86,18 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * Runs every matrix product (projections, attention, the head) in bfloat16 with float32
-   * weights, activations elsewhere and gradients, as autocast does; false returns to float32.
-   * Applies to full forwards (training, evaluation); decoding with a cache stays float32.
-   * Only where {@link LibtorchCast#available()}; {@code dev.anneal.engine.MixedPrecision} decides
-   * whether a device should.
+   * Runs every matrix product (projections, attention, the head) in bfloat16 with float32 weights,
+   * activations elsewhere and gradients, as autocast does; false returns to float32. Applies to
+   * full forwards (training, evaluation); decoding with a cache stays float32. Only where {@link
+   * LibtorchCast#available()}; {@code dev.anneal.engine.MixedPrecision} decides whether a device
+   * should.
    */
   public void useBf16Matmuls(boolean on) {
     if (on && !LibtorchCast.available()) {
       throw new IllegalStateException("bf16 matmuls need libtorch's to_dtype (Linux x86-64)");
     }
-    if (on && dtype != DataType.FLOAT32) throw new IllegalStateException("bf16 matmuls need float32 weights");
+    if (on && dtype != DataType.FLOAT32)
+      throw new IllegalStateException("bf16 matmuls need float32 weights");
     bf16Matmuls = on;
   }
 
@@ -100,9 +110,9 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * Switches the rotary embedding to another scaling (a training phase that extends the context,
-   * as seed 004's YaRN phase does): the cos/sin tables are derived anew, exactly as a model built
-   * with that scaling derives them, and {@link #spec()} reports it. Weights are untouched.
+   * Switches the rotary embedding to another scaling (a training phase that extends the context, as
+   * seed 004's YaRN phase does): the cos/sin tables are derived anew, exactly as a model built with
+   * that scaling derives them, and {@link #spec()} reports it. Weights are untouched.
    */
   public void useRopeScaling(dev.anneal.preset.RopeScaling scaling) {
     if (java.util.Objects.equals(scaling, spec.ropeScaling())) return;
@@ -127,15 +137,16 @@ public final class CausalLm implements AutoCloseable {
   /**
    * A full forward over packed sequences.
    *
-   * @param ids      (B, T) int64 token ids, T ≤ context; its manager receives every intermediate
-   * @param docIds   (B, T) int64 document id per token (a token attends only to earlier tokens
-   *                 of its own document), or null when each row is one document
+   * @param ids (B, T) int64 token ids, T ≤ context; its manager receives every intermediate
+   * @param docIds (B, T) int64 document id per token (a token attends only to earlier tokens of its
+   *     own document), or null when each row is one document
    * @param training dropout on, and the switch auxiliary loss computed
    */
   public ForwardResult forward(NDArray ids, NDArray docIds, boolean training) {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
-    ForwardPass pass = new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+    ForwardPass pass =
+        new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     return run(ids, pass);
@@ -145,22 +156,28 @@ public final class CausalLm implements AutoCloseable {
    * A training forward and backward with activation checkpointing: the blocks run once without
    * keeping their activations and again, one at a time, for the backward ({@link Checkpointing}).
    * The gradients it leaves on the trainable parameters (added to what is there, as a backward
-   * does) equal those of {@code backward(objective(forward(ids, docIds, true).logits()) +
-   * auxWeight · auxLoss)}; dropout draws the same masks in both runs of a block.
+   * does) equal those of {@code backward(objective(forward(ids, docIds, true).logits()) + auxWeight
+   * · auxLoss)}; dropout draws the same masks in both runs of a block.
    *
-   * @param ids       (B, T) int64 token ids; its manager receives what outlives a block
-   * @param docIds    (B, T) int64 document ids, or null (as {@link #forward(NDArray, NDArray, boolean)})
-   * @param gc        the open gradient collector (recording on)
+   * @param ids (B, T) int64 token ids; its manager receives what outlives a block
+   * @param docIds (B, T) int64 document ids, or null (as {@link #forward(NDArray, NDArray,
+   *     boolean)})
+   * @param gc the open gradient collector (recording on)
    * @param objective logits (B, T, V) → the scalar to differentiate; arrays it keeps must be
-   *                  attached elsewhere, the rest is closed after the head's backward
+   *     attached elsewhere, the rest is closed after the head's backward
    * @param auxWeight scalar weighting the MoE switch loss as the objective weights the loss
    * @return per MoE layer, what its router did (once, from the first run)
    */
-  public List<LayerRouting> backwardCheckpointed(NDArray ids, NDArray docIds, GradientCollector gc,
-      UnaryOperator<NDArray> objective, NDArray auxWeight) {
+  public List<LayerRouting> backwardCheckpointed(
+      NDArray ids,
+      NDArray docIds,
+      GradientCollector gc,
+      UnaryOperator<NDArray> objective,
+      NDArray auxWeight) {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
-    ForwardPass pass = new ForwardPass(m, true, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+    ForwardPass pass =
+        new ForwardPass(m, true, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     boolean dropout = spec.dropout() > 0 || (lora != null && lora.dropout() > 0);
@@ -178,7 +195,8 @@ public final class CausalLm implements AutoCloseable {
     cache.checkRoom(ids.getShape().get(0), t);
     NDManager m = ids.getManager();
     int offset = cache.length();
-    ForwardPass pass = new ForwardPass(m, false, offset, ForwardPass.mask(m, null, offset, t), cache, false);
+    ForwardPass pass =
+        new ForwardPass(m, false, offset, ForwardPass.mask(m, null, offset, t), cache, false);
     ForwardResult result = run(ids, pass);
     cache.advance(t);
     return result;
@@ -199,23 +217,33 @@ public final class CausalLm implements AutoCloseable {
   /** An empty cache for up to maxLen tokens per row (maxLen ≤ context). */
   public KvCache newCache(int batch, int maxLen) {
     if (maxLen > spec.context()) {
-      throw new IllegalArgumentException("cache of " + maxLen + " tokens exceeds the context " + spec.context());
+      throw new IllegalArgumentException(
+          "cache of " + maxLen + " tokens exceeds the context " + spec.context());
     }
-    return new KvCache(manager, spec.layers(), batch, spec.kvHeads(), spec.headDim(), maxLen,
-        dtype);
+    return new KvCache(
+        manager, spec.layers(), batch, spec.kvHeads(), spec.headDim(), maxLen, dtype);
   }
 
-  /** The base weights and buffers under HF names, in model order: what {@code model.safetensors} holds. */
+  /**
+   * The base weights and buffers under HF names, in model order: what {@code model.safetensors}
+   * holds.
+   */
   public LinkedHashMap<String, NDArray> baseParameters() {
     return select(Param.Kind.BASE, Param.Kind.BUFFER);
   }
 
-  /** The adapter matrices under PEFT module paths ({@code M.lora_A.weight}, {@code M.lora_B.weight}). */
+  /**
+   * The adapter matrices under PEFT module paths ({@code M.lora_A.weight}, {@code
+   * M.lora_B.weight}).
+   */
   public LinkedHashMap<String, NDArray> loraParameters() {
     return select(Param.Kind.LORA);
   }
 
-  /** What an optimizer updates: the adapters under LoRA, else every base weight (less a frozen router). */
+  /**
+   * What an optimizer updates: the adapters under LoRA, else every base weight (less a frozen
+   * router).
+   */
   public LinkedHashMap<String, NDArray> trainableParameters() {
     LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
     params.values().stream().filter(this::trainable).forEach(p -> out.put(p.name(), p.array()));
@@ -237,7 +265,9 @@ public final class CausalLm implements AutoCloseable {
     return name.endsWith(".block_sparse_moe.gate.weight");
   }
 
-  /** Keeps the MoE routers out of (or back in) training; they are always frozen under LoRA's base. */
+  /**
+   * Keeps the MoE routers out of (or back in) training; they are always frozen under LoRA's base.
+   */
   public void setRouterFrozen(boolean frozen) {
     routerFrozen = frozen;
     updateTrainable();
@@ -255,12 +285,17 @@ public final class CausalLm implements AutoCloseable {
     return out;
   }
 
-  /** The base weights and buffers as fp32 host tensors under HF names (merged adapters included). */
+  /**
+   * The base weights and buffers as fp32 host tensors under HF names (merged adapters included).
+   */
   public List<HostTensor> exportWeights() {
     return TensorTransfer.export(kinds(Param.Kind.BASE, Param.Kind.BUFFER));
   }
 
-  /** The adapters as host tensors named {@code M.lora_A.weight}; PEFT files prefix {@code base_model.model.}. */
+  /**
+   * The adapters as host tensors named {@code M.lora_A.weight}; PEFT files prefix {@code
+   * base_model.model.}.
+   */
   public List<HostTensor> exportAdapter() {
     return TensorTransfer.export(kinds(Param.Kind.LORA));
   }
@@ -285,7 +320,9 @@ public final class CausalLm implements AutoCloseable {
     return params.values().stream().filter(p -> List.of(kinds).contains(p.kind())).toList();
   }
 
-  /** Folds every adapter into its base weight (W += alpha/r · B·A); forwards then skip the adapters. */
+  /**
+   * Folds every adapter into its base weight (W += alpha/r · B·A); forwards then skip the adapters.
+   */
   public void mergeLora() {
     decoder.projections().forEach(Linear::merge);
   }
@@ -304,9 +341,9 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * The aux-loss-free balancing step: call after each optimizer step with the routing the
-   * training forward reported. Kept out of the forward so a forward can be repeated (NaN skips,
-   * gradient checks) without moving the routing.
+   * The aux-loss-free balancing step: call after each optimizer step with the routing the training
+   * forward reported. Kept out of the forward so a forward can be repeated (NaN skips, gradient
+   * checks) without moving the routing.
    */
   public void updateRoutingBias(List<LayerRouting> routing) {
     // Every block of an MoE model has experts, so the list is indexed by layer.

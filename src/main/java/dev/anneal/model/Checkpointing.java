@@ -20,9 +20,9 @@ import java.util.function.UnaryOperator;
  *   <li>The blocks run without recording; only each block's input x_l (B, T, C) is kept.
  *   <li>The head and the objective run recorded from the last block's output, made a leaf that
  *       requires a gradient; their backward gives g_L = dObjective/dx_L (B, T, C).
- *   <li>From the last block to the first: block l runs again, recorded, on x_l made a leaf, and
- *       the backward of Σ(out · g_{l+1}) (plus the block's switch loss, weighted) puts the
- *       block's parameter gradients in place and gives g_l = x_l's gradient.
+ *   <li>From the last block to the first: block l runs again, recorded, on x_l made a leaf, and the
+ *       backward of Σ(out · g_{l+1}) (plus the block's switch loss, weighted) puts the block's
+ *       parameter gradients in place and gives g_l = x_l's gradient.
  *   <li>Last, the backward of Σ(embeddings · g_0) gives the embedding tables' gradients.
  * </ol>
  *
@@ -31,23 +31,29 @@ import java.util.function.UnaryOperator;
  * one block's recorded graph, and one g.
  *
  * <p>Dropout draws a fresh mask from libtorch's generator every time it runs, so each block's
- * generator is seeded from a per-pass base before its first run and again before its recompute:
- * the recompute draws the mask the forward used. The base comes from the generator itself, so a
- * run seeded the same trains the same.
+ * generator is seeded from a per-pass base before its first run and again before its recompute: the
+ * recompute draws the mask the forward used. The base comes from the generator itself, so a run
+ * seeded the same trains the same.
  */
 final class Checkpointing {
   private Checkpointing() {}
 
   /**
    * @param objective logits (B, T, V) → the scalar to differentiate; whatever it keeps must be
-   *                  attached to a manager of the caller's, the rest is closed after its backward
+   *     attached to a manager of the caller's, the rest is closed after its backward
    * @param auxWeight scalar multiplying each block's switch loss before it is differentiated
-   * @param dropout   some dropout is active in this model: seed each block's generator
+   * @param dropout some dropout is active in this model: seed each block's generator
    * @param embeddingsTrain the embedding tables take gradients (not under LoRA)
    * @return what the MoE layers' routers did, reported once (the recompute does not report)
    */
-  static List<LayerRouting> run(Decoder decoder, ForwardPass pass, NDArray ids, GradientCollector gc,
-      UnaryOperator<NDArray> objective, NDArray auxWeight, boolean dropout,
+  static List<LayerRouting> run(
+      Decoder decoder,
+      ForwardPass pass,
+      NDArray ids,
+      GradientCollector gc,
+      UnaryOperator<NDArray> objective,
+      NDArray auxWeight,
+      boolean dropout,
       boolean embeddingsTrain) {
     NDManager m = pass.manager;
     long seedBase = dropout ? seedBase(m) : 0;
@@ -70,17 +76,23 @@ final class Checkpointing {
     List<LayerRouting> routing = List.copyOf(pass.routing);
 
     pass.recomputing = true;
-    NDArray g = gradientOfInput(pass, inputs.removeLast(), x -> objective.apply(decoder.head(x, pass)), gc);
+    NDArray g =
+        gradientOfInput(pass, inputs.removeLast(), x -> objective.apply(decoder.head(x, pass)), gc);
     for (int l = decoder.layers() - 1; l >= 0; l--) {
       int layer = l;
       NDArray above = g;
       NDArray x = inputs.removeLast();
-      g = gradientOfInput(pass, x, in -> {
-        if (dropout) JniUtils.setSeed(seedBase + layer);
-        NDArray scalar = decoder.block(layer, in, pass).mul(above).sum();
-        NDArray aux = pass.takeAuxLoss();
-        return aux == null ? scalar : scalar.add(aux.mul(auxWeight));
-      }, gc);
+      g =
+          gradientOfInput(
+              pass,
+              x,
+              in -> {
+                if (dropout) JniUtils.setSeed(seedBase + layer);
+                NDArray scalar = decoder.block(layer, in, pass).mul(above).sum();
+                NDArray aux = pass.takeAuxLoss();
+                return aux == null ? scalar : scalar.add(aux.mul(auxWeight));
+              },
+              gc);
       above.close();
       x.close();
     }
@@ -92,19 +104,23 @@ final class Checkpointing {
 
   /**
    * Makes x a leaf that requires a gradient, runs {@code scalarOf} recorded with its intermediates
-   * in a manager of their own, differentiates the scalar, and returns x's gradient (B, T, C),
-   * owned by the pass's manager; the recorded graph is freed.
+   * in a manager of their own, differentiates the scalar, and returns x's gradient (B, T, C), owned
+   * by the pass's manager; the recorded graph is freed.
    */
-  private static NDArray gradientOfInput(ForwardPass pass, NDArray x, UnaryOperator<NDArray> scalarOf,
-      GradientCollector gc) {
-    return pass.block(x, in -> {
-      in.setRequiresGradient(true);
-      gc.backward(scalarOf.apply(in));
-      return in.getGradient();
-    });
+  private static NDArray gradientOfInput(
+      ForwardPass pass, NDArray x, UnaryOperator<NDArray> scalarOf, GradientCollector gc) {
+    return pass.block(
+        x,
+        in -> {
+          in.setRequiresGradient(true);
+          gc.backward(scalarOf.apply(in));
+          return in.getGradient();
+        });
   }
 
-  /** A seed drawn from libtorch's generator (one read), so the pass's masks follow the run's seed. */
+  /**
+   * A seed drawn from libtorch's generator (one read), so the pass's masks follow the run's seed.
+   */
   private static long seedBase(NDManager m) {
     try (NDManager scratch = m.newSubManager()) {
       return scratch.randomInteger(0, Integer.MAX_VALUE, new Shape(), DataType.INT64).getLong();

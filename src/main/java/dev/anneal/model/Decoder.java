@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * A family's body in three stages, token ids (B, T) int64 → embeddings (B, T, C) → L blocks →
- * logits (B, T, V). The stages are separate so activation checkpointing ({@link Checkpointing})
- * can run and re-run one block at a time.
+ * logits (B, T, V). The stages are separate so activation checkpointing ({@link Checkpointing}) can
+ * run and re-run one block at a time.
  */
 interface Decoder {
-  /** Token ids (B, T) → the first block's input (B, T, C); also prepares the pass (rotary tables). */
+  /**
+   * Token ids (B, T) → the first block's input (B, T, C); also prepares the pass (rotary tables).
+   */
   NDArray embed(NDArray ids, ForwardPass pass);
 
   int layers();

@@ -15,15 +15,25 @@ import java.util.Map;
  * the attention mask, the rotary tables for these positions, and what the MoE layers report.
  */
 final class ForwardPass {
-  /** Owns the intermediates made now: the caller's manager, or a block's while {@link #block} runs. */
+  /**
+   * Owns the intermediates made now: the caller's manager, or a block's while {@link #block} runs.
+   */
   NDManager manager;
+
   final boolean training;
+
   /** Position of the first token of this call: 0, or the cache length when decoding. */
   final int offset;
-  /** Additive mask (B or 1, 1, 1, T, S): 0 where a query may look, −1e9 where it may not; null when it may look everywhere. */
+
+  /**
+   * Additive mask (B or 1, 1, 1, T, S): 0 where a query may look, −1e9 where it may not; null when
+   * it may look everywhere.
+   */
   final NDArray mask;
+
   /** The cache to read and extend, or null for a full forward. */
   final KvCache cache;
+
   /**
    * Matrix products in bfloat16, as PyTorch's CPU autocast runs them: a product's inputs are cast
    * down (each tensor once per pass) and its result stays bf16 until an op that needs float32 —
@@ -32,20 +42,30 @@ final class ForwardPass {
    * and the optimizer stay float32: the casts are differentiable and carry gradients back up.
    */
   final boolean bf16;
+
   private final Map<NDArray, NDArray> bf16Copies = new IdentityHashMap<>();
+
   /** Attention through libtorch's fused kernel ({@link Attention}); full forwards only. */
   boolean fusedAttention;
+
   /** The mask is the plain causal one (no document ids): the fused kernel's causal path applies. */
   boolean causalOnly;
+
   /** Rotary tables for positions offset … offset+T−1, (T, D); null for learned positions. */
   NDArray cos;
+
   NDArray sin;
   final List<LayerRouting> routing = new ArrayList<>();
-  /** Blocks now run a second time for their backward (activation checkpointing): report no routing. */
+
+  /**
+   * Blocks now run a second time for their backward (activation checkpointing): report no routing.
+   */
   boolean recomputing;
+
   private NDArray auxLoss;
 
-  ForwardPass(NDManager manager, boolean training, int offset, NDArray mask, KvCache cache, boolean bf16) {
+  ForwardPass(
+      NDManager manager, boolean training, int offset, NDArray mask, KvCache cache, boolean bf16) {
     this.manager = manager;
     this.bf16 = bf16;
     this.training = training;
@@ -55,11 +75,11 @@ final class ForwardPass {
   }
 
   /**
-   * Runs one block of a full forward with its intermediates in a manager of their own, closed
-   * when the block ends: only its output (and whatever autograd saved for the backward, which
-   * libtorch keeps alive by reference) outlives it. Without this every temporary of every block —
-   * attention scores, pre-activation copies — stays alive until the step ends, twice PyTorch's
-   * peak. Decoding with a cache keeps one manager (its steps are small and already scoped).
+   * Runs one block of a full forward with its intermediates in a manager of their own, closed when
+   * the block ends: only its output (and whatever autograd saved for the backward, which libtorch
+   * keeps alive by reference) outlives it. Without this every temporary of every block — attention
+   * scores, pre-activation copies — stays alive until the step ends, twice PyTorch's peak. Decoding
+   * with a cache keeps one manager (its steps are small and already scoped).
    *
    * @param x the block's input (B, T, C); its results are created in the block's manager
    */
@@ -159,7 +179,8 @@ final class ForwardPass {
     NDArray kPos = m.arange(0, s, 1, DataType.INT64).reshape(1, s);
     NDArray allowed = kPos.lte(qPos); // (T, S)
     if (docIds != null) {
-      if (offset != 0) throw new IllegalArgumentException("document ids need a full forward, not a cache");
+      if (offset != 0)
+        throw new IllegalArgumentException("document ids need a full forward, not a cache");
       NDArray sameDoc = docIds.expandDims(2).eq(docIds.expandDims(1)); // (B, T, T)
       allowed = sameDoc.logicalAnd(allowed.expandDims(0)).expandDims(1).expandDims(1);
     } else {

@@ -26,7 +26,8 @@ final class Gpt2Block {
     double std = m.initStd();
     ln1 = Norm.create(w, p + ".ln_1");
     cAttn = w.linear(p + ".attn.c_attn", "attn", Layout.IN_OUT, c, q + 2 * kv, m.qkvBias(), std);
-    attnProj = w.linear(p + ".attn.c_proj", "attn", Layout.IN_OUT, q, c, m.outBias(), w.residualStd());
+    attnProj =
+        w.linear(p + ".attn.c_proj", "attn", Layout.IN_OUT, q, c, m.outBias(), w.residualStd());
     ln2 = Norm.create(w, p + ".ln_2");
     cFc = w.linear(p + ".mlp.c_fc", "mlp", Layout.IN_OUT, c, i, m.mlpBias(), std);
     mlpProj = w.linear(p + ".mlp.c_proj", "mlp", Layout.IN_OUT, i, c, m.mlpBias(), w.residualStd());
@@ -50,7 +51,8 @@ final class Gpt2Block {
       keys = seen[0];
       values = seen[1];
     }
-    return attnProj.forward(Attention.attend(queries, keys, values, pass.mask, pass, m.dropout()), pass);
+    return attnProj.forward(
+        Attention.attend(queries, keys, values, pass.mask, pass, m.dropout()), pass);
   }
 
   Linear[] projections() {

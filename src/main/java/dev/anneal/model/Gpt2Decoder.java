@@ -32,8 +32,8 @@ final class Gpt2Decoder implements Decoder {
   public NDArray embed(NDArray ids, ForwardPass pass) {
     long t = ids.getShape().get(1);
     if (pass.offset + t > m.context()) {
-      throw new IllegalArgumentException("positions up to " + (pass.offset + t)
-          + " exceed the model's context " + m.context());
+      throw new IllegalArgumentException(
+          "positions up to " + (pass.offset + t) + " exceed the model's context " + m.context());
     }
     NDArray positions = pass.manager.arange(pass.offset, pass.offset + t, 1, DataType.INT64);
     NDArray x = Ops.embedding(ids, wte).add(Ops.embedding(positions, wpe));

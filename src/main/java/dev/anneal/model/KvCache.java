@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the tokens seen so far, per layer, for generation: prefill with the prompt,
- * then one token at a time. Each layer holds K and V (B, Hkv, maxLen, D), allocated once; a
- * forward writes its new rows in place and attends over the first {@link #length()} + T rows.
- * Keys are stored after RoPE, so a cached key never needs rotating again.
+ * then one token at a time. Each layer holds K and V (B, Hkv, maxLen, D), allocated once; a forward
+ * writes its new rows in place and attends over the first {@link #length()} + T rows. Keys are
+ * stored after RoPE, so a cached key never needs rotating again.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -20,7 +20,13 @@ public final class KvCache implements AutoCloseable {
   private final int maxLen;
   private int length;
 
-  KvCache(NDManager parent, int layers, int batch, int kvHeads, int headDim, int maxLen,
+  KvCache(
+      NDManager parent,
+      int layers,
+      int batch,
+      int kvHeads,
+      int headDim,
+      int maxLen,
       DataType dtype) {
     this.manager = parent.newSubManager();
     this.keys = new NDArray[layers];
@@ -55,7 +61,8 @@ public final class KvCache implements AutoCloseable {
   /** Checks that T more tokens fit before a forward writes anything. */
   void checkRoom(long b, long t) {
     if (b != batch) {
-      throw new IllegalArgumentException("batch " + b + " does not match the cache's batch " + batch);
+      throw new IllegalArgumentException(
+          "batch " + b + " does not match the cache's batch " + batch);
     }
     if (length + t > maxLen) {
       throw new IllegalArgumentException(
@@ -73,7 +80,9 @@ public final class KvCache implements AutoCloseable {
     keys[layer].set(fresh, k);
     values[layer].set(fresh, v);
     NDIndex seen = new NDIndex().addAllDim().addAllDim().addSliceDim(0, length + t);
-    return new NDArray[] {keys[layer].get(pass.manager, seen), values[layer].get(pass.manager, seen)};
+    return new NDArray[] {
+      keys[layer].get(pass.manager, seen), values[layer].get(pass.manager, seen)
+    };
   }
 
   /** Called once every layer has appended T tokens. */

@@ -7,8 +7,11 @@ import ai.djl.ndarray.NDArray;
  * adapter. x (..., in) → (..., out).
  */
 final class Linear {
-  /** The module path, e.g. {@code model.layers.0.self_attn.q_proj}; tensors are path + ".weight". */
+  /**
+   * The module path, e.g. {@code model.layers.0.self_attn.q_proj}; tensors are path + ".weight".
+   */
   final String path;
+
   final Layout layout;
   final NDArray weight;
   final NDArray bias;

@@ -34,10 +34,15 @@ final class LlamaBlock {
     vProj = w.linear(a + ".v_proj", "self_attn", Layout.OUT_IN, c, kv, m.qkvBias(), std);
     oProj = w.linear(a + ".o_proj", "self_attn", Layout.OUT_IN, q, c, m.outBias(), w.residualStd());
     postNorm = Norm.create(w, p + ".post_attention_layernorm");
-    ffn = m.hasExperts()
-        ? new MoeFeedForward(w, layer)
-        : SwiGlu.create(w, p + ".mlp", "mlp", new String[] {"gate_proj", "up_proj", "down_proj"},
-            m.intermediate());
+    ffn =
+        m.hasExperts()
+            ? new MoeFeedForward(w, layer)
+            : SwiGlu.create(
+                w,
+                p + ".mlp",
+                "mlp",
+                new String[] {"gate_proj", "up_proj", "down_proj"},
+                m.intermediate());
   }
 
   /** x (B, T, C) → (B, T, C). */
@@ -47,10 +52,12 @@ final class LlamaBlock {
   }
 
   private NDArray attention(NDArray x, ForwardPass pass) {
-    NDArray q = Rope.apply(Attention.heads(qProj.forward(x, pass), m.heads(), m.headDim()),
-        pass.cos, pass.sin);
-    NDArray k = Rope.apply(Attention.heads(kProj.forward(x, pass), m.kvHeads(), m.headDim()),
-        pass.cos, pass.sin);
+    NDArray q =
+        Rope.apply(
+            Attention.heads(qProj.forward(x, pass), m.heads(), m.headDim()), pass.cos, pass.sin);
+    NDArray k =
+        Rope.apply(
+            Attention.heads(kProj.forward(x, pass), m.kvHeads(), m.headDim()), pass.cos, pass.sin);
     NDArray v = Attention.heads(vProj.forward(x, pass), m.kvHeads(), m.headDim());
     if (pass.cache != null) {
       NDArray[] seen = pass.cache.append(layer, k, v, pass);

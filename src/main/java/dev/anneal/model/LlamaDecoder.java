@@ -23,7 +23,8 @@ final class LlamaDecoder implements Decoder {
     embed = w.normal("model.embed_tokens.weight", m.initStd(), m.vocab(), m.hidden());
     for (int l = 0; l < m.layers(); l++) blocks.add(new LlamaBlock(w, l));
     norm = Norm.create(w, "model.norm");
-    head = m.tieEmbeddings() ? embed : w.normal("lm_head.weight", m.initStd(), m.vocab(), m.hidden());
+    head =
+        m.tieEmbeddings() ? embed : w.normal("lm_head.weight", m.initStd(), m.vocab(), m.hidden());
     manager = w.manager;
     rope = Rope.create(m, manager);
   }

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * A low-rank adapter on one projection, as PEFT defines it: Δy = (alpha / r) · B·A·dropout(x),
- * with A [r, in] (Kaiming-uniform at start) and B [out, r] (zeros at start, so a fresh adapter
- * changes nothing). Merging adds the same Δ into the base weight so the adapter path can be
- * skipped; unmerging subtracts it again (as PEFT does: exact up to fp32 rounding).
+ * A low-rank adapter on one projection, as PEFT defines it: Δy = (alpha / r) · B·A·dropout(x), with
+ * A [r, in] (Kaiming-uniform at start) and B [out, r] (zeros at start, so a fresh adapter changes
+ * nothing). Merging adds the same Δ into the base weight so the adapter path can be skipped;
+ * unmerging subtracts it again (as PEFT does: exact up to fp32 rounding).
  */
 final class LoraAdapter {
   final NDArray a;

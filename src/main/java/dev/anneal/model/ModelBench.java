@@ -11,10 +11,10 @@ import dev.anneal.task.Cancellation;
 import java.util.SplittableRandom;
 
 /**
- * Measures the model blocks alone: a training step's forward + loss + backward (no optimizer),
- * an inference forward, and cached decoding one token at a time. Each figure comes from the
- * median step, so a burst of other work on a shared machine moves it less than a mean. Figures,
- * not a test.
+ * Measures the model blocks alone: a training step's forward + loss + backward (no optimizer), an
+ * inference forward, and cached decoding one token at a time. Each figure comes from the median
+ * step, so a burst of other work on a shared machine moves it less than a mean. Figures, not a
+ * test.
  */
 public final class ModelBench {
   private ModelBench() {}
@@ -22,14 +22,24 @@ public final class ModelBench {
   /**
    * @param trainTokensPerSecond forward + cross-entropy + backward, B·T tokens per step
    * @param forwardTokensPerSecond inference forward, no gradients
-   * @param decodeTokensPerSecond  one new token per row per call with a KV cache
-   * @param msPerTrainStep         median wall time of one training step
+   * @param decodeTokensPerSecond one new token per row per call with a KV cache
+   * @param msPerTrainStep median wall time of one training step
    */
-  public record Result(double trainTokensPerSecond, double forwardTokensPerSecond,
-      double decodeTokensPerSecond, double msPerTrainStep, long parameters) {}
+  public record Result(
+      double trainTokensPerSecond,
+      double forwardTokensPerSecond,
+      double decodeTokensPerSecond,
+      double msPerTrainStep,
+      long parameters) {}
 
-  public static Result run(ModelSpec spec, LoraSpec lora, int batch, int seqLen, int steps,
-      int warmup, Cancellation cancel) {
+  public static Result run(
+      ModelSpec spec,
+      LoraSpec lora,
+      int batch,
+      int seqLen,
+      int steps,
+      int warmup,
+      Cancellation cancel) {
     try (NDManager root = NDManager.newBaseManager();
         CausalLm lm = CausalLm.create(spec, lora, root, 1)) {
       long params = lm.baseParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
@@ -54,7 +64,8 @@ public final class ModelBench {
       int prompt = Math.max(1, seqLen / 2);
       int fresh = seqLen - prompt;
       double[] decode = new double[fresh];
-      try (KvCache cache = lm.newCache(batch, seqLen); NDManager step = root.newSubManager()) {
+      try (KvCache cache = lm.newCache(batch, seqLen);
+          NDManager step = root.newSubManager()) {
         lm.forward(ids(step, rnd, spec, batch, prompt), cache);
         for (int i = 0; i < fresh; i++) {
           cancel.check();
@@ -66,8 +77,12 @@ public final class ModelBench {
         }
       }
       double tokens = (double) batch * seqLen;
-      return new Result(tokens / median(train), tokens / median(forward), batch / median(decode),
-          median(train) * 1000, params);
+      return new Result(
+          tokens / median(train),
+          tokens / median(forward),
+          batch / median(decode),
+          median(train) * 1000,
+          params);
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.List;
  * {@code model.layers.L.block_sparse_moe.*} (Mixtral's, plus DeepSeek-style shared experts).
  *
  * <p>Sparse dispatch without per-token Java loops: the N·k (token, expert) slots are sorted by
- * expert, each expert runs once on its contiguous slice, and the outputs, scaled by their
- * routing weights, are un-permuted and summed over k. Only the E counts cross to Java.
+ * expert, each expert runs once on its contiguous slice, and the outputs, scaled by their routing
+ * weights, are un-permuted and summed over k. Only the E counts cross to Java.
  */
 final class MoeFeedForward implements FeedForward {
   private final int layer;
@@ -33,13 +33,19 @@ final class MoeFeedForward implements FeedForward {
     long ie = expertWidth(w);
     router = new MoeRouter(w, p);
     for (int e = 0; e < spec.experts(); e++) {
-      experts.add(SwiGlu.create(w, p + ".experts." + e, "block_sparse_moe",
-          new String[] {"w1", "w3", "w2"}, ie));
+      experts.add(
+          SwiGlu.create(
+              w, p + ".experts." + e, "block_sparse_moe", new String[] {"w1", "w3", "w2"}, ie));
     }
-    shared = spec.sharedExperts() > 0
-        ? SwiGlu.create(w, p + ".shared_experts", "shared_experts",
-            new String[] {"gate_proj", "up_proj", "down_proj"}, spec.sharedExperts() * ie)
-        : null;
+    shared =
+        spec.sharedExperts() > 0
+            ? SwiGlu.create(
+                w,
+                p + ".shared_experts",
+                "shared_experts",
+                new String[] {"gate_proj", "up_proj", "down_proj"},
+                spec.sharedExperts() * ie)
+            : null;
   }
 
   static long expertWidth(Weights w) {
@@ -60,8 +66,8 @@ final class MoeFeedForward implements FeedForward {
     NDArray slotExpert = d.experts().flatten(); // (N·k): slot j belongs to token j / k
     NDArray order = slotExpert.argSort(0, true); // slots grouped by expert
     float[] counts = slotExpert.oneHot(spec.experts()).sum(new int[] {0}).toFloatArray();
-    NDArray slotToken = pass.manager.arange(0, n, 1, DataType.INT64).expandDims(1)
-        .broadcast(n, k).flatten();
+    NDArray slotToken =
+        pass.manager.arange(0, n, 1, DataType.INT64).expandDims(1).broadcast(n, k).flatten();
     NDArray routed = flat.get(slotToken.get(order)); // (N·k, C), sorted by expert
 
     NDList outputs = new NDList();

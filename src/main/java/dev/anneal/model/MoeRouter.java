@@ -19,17 +19,28 @@ final class MoeRouter {
   record Decision(NDArray experts, NDArray weights, NDArray probs, NDArray logits) {}
 
   final Linear gate;
+
   /** {@code e_score_correction_bias} [E], or null unless balancing is aux_free. */
   final NDArray balanceBias;
+
   private final MoeSpec spec;
 
   MoeRouter(Weights w, String path) {
     this.spec = w.spec.moe();
     long e = spec.experts();
-    gate = w.linear(path + ".gate", "block_sparse_moe", Layout.OUT_IN, w.spec.hidden(), e, false,
-        w.spec.initStd());
-    balanceBias = spec.balancing() == Balancing.AUX_FREE
-        ? w.constant(path + ".gate.e_score_correction_bias", 0, Param.Kind.BUFFER, e) : null;
+    gate =
+        w.linear(
+            path + ".gate",
+            "block_sparse_moe",
+            Layout.OUT_IN,
+            w.spec.hidden(),
+            e,
+            false,
+            w.spec.initStd());
+    balanceBias =
+        spec.balancing() == Balancing.AUX_FREE
+            ? w.constant(path + ".gate.e_score_correction_bias", 0, Param.Kind.BUFFER, e)
+            : null;
   }
 
   /** x (N, C) → the choice of k experts per token and their weights. */
@@ -66,8 +77,15 @@ final class MoeRouter {
     float[] load = new float[counts.length];
     for (int i = 0; i < counts.length; i++) load[i] = counts[i] / slots;
     NDArray logits = d.logits().stopGradient();
-    float entropy = logits.softmax(-1).mul(logits.logSoftmax(-1)).sum(new int[] {-1}).mean()
-        .neg().toType(DataType.FLOAT32, false).getFloat();
+    float entropy =
+        logits
+            .softmax(-1)
+            .mul(logits.logSoftmax(-1))
+            .sum(new int[] {-1})
+            .mean()
+            .neg()
+            .toType(DataType.FLOAT32, false)
+            .getFloat();
     return new LayerRouting(layer, load, entropy);
   }
 
@@ -77,7 +95,8 @@ final class MoeRouter {
    * @param counts routed slots per expert (E), summing to N·k
    */
   void addAuxLoss(Decision d, float[] counts, ForwardPass pass) {
-    if (!pass.training || spec.balancing() != Balancing.AUX_LOSS || spec.auxLossWeight() <= 0) return;
+    if (!pass.training || spec.balancing() != Balancing.AUX_LOSS || spec.auxLossWeight() <= 0)
+      return;
     long n = d.probs().getShape().get(0);
     float[] fraction = new float[counts.length];
     for (int i = 0; i < counts.length; i++) fraction[i] = counts[i] / n;

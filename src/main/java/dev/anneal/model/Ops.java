@@ -37,11 +37,11 @@ final class Ops {
   }
 
   /**
-   * x · v for a constant v, safe under autograd. DJL's {@code mul(Number)} wraps v in a Java
-   * buffer ({@code from_blob}) and closes it after the op, but autograd keeps that tensor for the
-   * backward: after a garbage collection the backward multiplies by freed memory (seen as
-   * gradients of 1e13 or NaN every few runs). A libtorch-owned scalar from {@code full} lives
-   * as long as the graph needs it.
+   * x · v for a constant v, safe under autograd. DJL's {@code mul(Number)} wraps v in a Java buffer
+   * ({@code from_blob}) and closes it after the op, but autograd keeps that tensor for the
+   * backward: after a garbage collection the backward multiplies by freed memory (seen as gradients
+   * of 1e13 or NaN every few runs). A libtorch-owned scalar from {@code full} lives as long as the
+   * graph needs it.
    */
   static NDArray scale(NDArray x, double v) {
     // A bf16 x reports UNKNOWN (DJL names no bf16) and full() of that would abort: a float32

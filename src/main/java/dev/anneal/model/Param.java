@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDArray;
  * One named tensor of a model: a base weight under its Hugging Face name, a LoRA matrix under its
  * PEFT module path, or a buffer (saved with the weights, never trained by gradient).
  *
- * @param name  the Hugging Face or PEFT name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
+ * @param name the Hugging Face or PEFT name, e.g. {@code model.layers.0.self_attn.q_proj.weight}
  * @param array the values, owned by the model's manager
- * @param kind  what the tensor is, which decides where it is saved and whether it can train
+ * @param kind what the tensor is, which decides where it is saved and whether it can train
  */
 public record Param(String name, NDArray array, Kind kind) {
   /** What a tensor is to the model. */

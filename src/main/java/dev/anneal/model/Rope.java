@@ -8,10 +8,10 @@ import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.RopeScaling;
 
 /**
- * Rotary position embeddings as Hugging Face transformers applies them: {@code rotate_half}
- * (the first half of each head pairs with the second half), inv_freq_i = 1 / θ^(2i/D), and
- * optionally linear or YaRN scaling of those frequencies with YaRN's attention factor folded into
- * cos and sin (so q·k scales by its square, as in transformers).
+ * Rotary position embeddings as Hugging Face transformers applies them: {@code rotate_half} (the
+ * first half of each head pairs with the second half), inv_freq_i = 1 / θ^(2i/D), and optionally
+ * linear or YaRN scaling of those frequencies with YaRN's attention factor folded into cos and sin
+ * (so q·k scales by its square, as in transformers).
  *
  * <p>The tables cos, sin (P, D) are computed once in Java for the model's context P; a forward
  * takes the rows of its positions.
@@ -58,8 +58,8 @@ final class Rope {
   /** Puts the (T, D) rows for positions offset … offset+T−1 on the pass. */
   void select(ForwardPass pass, int offset, int t) {
     if (offset + t > context) {
-      throw new IllegalArgumentException("positions up to " + (offset + t)
-          + " exceed the model's context " + context);
+      throw new IllegalArgumentException(
+          "positions up to " + (offset + t) + " exceed the model's context " + context);
     }
     NDIndex rows = new NDIndex().addSliceDim(offset, offset + t);
     pass.cos = cos.get(pass.manager, rows);

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * SwiGLU feed-forward: down(silu(gate(x)) · up(x)), all [out, in] without bias unless the spec
- * says so. Serves as Llama's MLP, as one routed expert (w1 = gate, w3 = up, w2 = down) and as the
- * shared experts (one SwiGLU of width S·Ie). x (..., C) → (..., C).
+ * SwiGLU feed-forward: down(silu(gate(x)) · up(x)), all [out, in] without bias unless the spec says
+ * so. Serves as Llama's MLP, as one routed expert (w1 = gate, w3 = up, w2 = down) and as the shared
+ * experts (one SwiGLU of width S·Ie). x (..., C) → (..., C).
  */
 final class SwiGlu implements FeedForward {
   private final Linear gate;
@@ -20,11 +20,11 @@ final class SwiGlu implements FeedForward {
   }
 
   /**
-   * @param path      module path, e.g. {@code model.layers.0.mlp}
+   * @param path module path, e.g. {@code model.layers.0.mlp}
    * @param container the LoRA container name the projections sit in
-   * @param names     the names of gate, up and down ({@code gate_proj, up_proj, down_proj} or
-   *                  {@code w1, w3, w2})
-   * @param width     the intermediate width
+   * @param names the names of gate, up and down ({@code gate_proj, up_proj, down_proj} or {@code
+   *     w1, w3, w2})
+   * @param width the intermediate width
    */
   static SwiGlu create(Weights w, String path, String container, String[] names, long width) {
     long c = w.spec.hidden();
@@ -32,8 +32,8 @@ final class SwiGlu implements FeedForward {
     double std = w.spec.initStd();
     Linear gate = w.linear(path + "." + names[0], container, Layout.OUT_IN, c, width, bias, std);
     Linear up = w.linear(path + "." + names[1], container, Layout.OUT_IN, c, width, bias, std);
-    Linear down = w.linear(path + "." + names[2], container, Layout.OUT_IN, width, c, bias,
-        w.residualStd());
+    Linear down =
+        w.linear(path + "." + names[2], container, Layout.OUT_IN, width, c, bias, w.residualStd());
     return new SwiGlu(gate, up, down);
   }
 

@@ -21,13 +21,15 @@ final class TensorTransfer {
   }
 
   /**
-   * Reads every tensor first, then writes them, so a missing or mis-shaped tensor leaves the
-   * model as it was.
+   * Reads every tensor first, then writes them, so a missing or mis-shaped tensor leaves the model
+   * as it was.
    *
-   * @param source  gives the tensor stored under a name, or null when there is none
-   * @param rename  the name to ask the source for, given the model's name
+   * @param source gives the tensor stored under a name, or null when there is none
+   * @param rename the name to ask the source for, given the model's name
    */
-  static void load(Collection<Param> params, Function<String, HostTensor> source,
+  static void load(
+      Collection<Param> params,
+      Function<String, HostTensor> source,
       Function<String, String> rename) {
     List<float[]> values = new ArrayList<>(params.size());
     for (Param p : params) {
@@ -36,8 +38,13 @@ final class TensorTransfer {
       if (t == null) throw new IllegalArgumentException("missing tensor " + name);
       long[] want = p.array().getShape().getShape();
       if (!Arrays.equals(t.shape(), want)) {
-        throw new IllegalArgumentException("tensor " + name + " has shape "
-            + Arrays.toString(t.shape()) + ", the model expects " + Arrays.toString(want));
+        throw new IllegalArgumentException(
+            "tensor "
+                + name
+                + " has shape "
+                + Arrays.toString(t.shape())
+                + ", the model expects "
+                + Arrays.toString(want));
       }
       values.add(t.data());
     }

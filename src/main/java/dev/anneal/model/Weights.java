@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Creates a model's tensors under their Hugging Face / PEFT names, initialised as GPT-2 and Llama
  * do (normal(0, initStd); residual output projections scaled by 1/√(2·layers); norms 1, biases 0;
- * LoRA A Kaiming-uniform, B 0). Each tensor draws from its own generator seeded by (seed, name),
- * so a model is the same for the same seed whatever else changes around a tensor.
+ * LoRA A Kaiming-uniform, B 0). Each tensor draws from its own generator seeded by (seed, name), so
+ * a model is the same for the same seed whatever else changes around a tensor.
  */
 final class Weights {
   final NDManager manager;
@@ -33,8 +33,12 @@ final class Weights {
     this.lora = lora;
     this.manager = manager;
     this.seed = seed;
-    this.adapted = lora == null ? Set.of() : ModuleNames.adapted(spec, lora).stream()
-        .map(p -> p.container() + "/" + p.name()).collect(Collectors.toSet());
+    this.adapted =
+        lora == null
+            ? Set.of()
+            : ModuleNames.adapted(spec, lora).stream()
+                .map(p -> p.container() + "/" + p.name())
+                .collect(Collectors.toSet());
   }
 
   /** The std of output projections that add into the residual stream. */
@@ -50,9 +54,9 @@ final class Weights {
   }
 
   /**
-   * An array holding a copy of {@code data} in libtorch's own memory. DJL's {@code create} on
-   * CPU wraps a Java direct buffer ({@code from_blob}) that lives only as long as its Java
-   * handle; parameters are updated in place for a whole run, so they get memory of their own.
+   * An array holding a copy of {@code data} in libtorch's own memory. DJL's {@code create} on CPU
+   * wraps a Java direct buffer ({@code from_blob}) that lives only as long as its Java handle;
+   * parameters are updated in place for a whole run, so they get memory of their own.
    */
   private NDArray owned(float[] data, Shape shape) {
     try (NDManager scratch = manager.newSubManager()) {
@@ -63,7 +67,8 @@ final class Weights {
   }
 
   NDArray constant(String name, float value, Param.Kind kind, long... shape) {
-    NDArray a = value == 0 ? manager.zeros(new Shape(shape)) : manager.full(new Shape(shape), value);
+    NDArray a =
+        value == 0 ? manager.zeros(new Shape(shape)) : manager.full(new Shape(shape), value);
     return add(name, a, kind);
   }
 
@@ -80,8 +85,8 @@ final class Weights {
    * A projection at module path {@code path} with {@code path.weight} (and {@code path.bias}),
    * adapted by LoRA when the spec targets {@code container/name}.
    */
-  Linear linear(String path, String container, Layout layout, long in, long out, boolean bias,
-      double std) {
+  Linear linear(
+      String path, String container, Layout layout, long in, long out, boolean bias, double std) {
     long[] shape = layout == Layout.OUT_IN ? new long[] {out, in} : new long[] {in, out};
     NDArray w = normal(path + ".weight", std, shape);
     NDArray b = bias ? constant(path + ".bias", 0, Param.Kind.BASE, out) : null;

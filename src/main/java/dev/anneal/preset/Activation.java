@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Feed-forward shape: GELU (two matrices) or SwiGLU (three: gate, up, down). */
 public enum Activation {
-  @JsonProperty("gelu") GELU,
-  @JsonProperty("swiglu") SWIGLU;
+  @JsonProperty("gelu")
+  GELU,
+  @JsonProperty("swiglu")
+  SWIGLU;
 
   /** Number of d×I weight matrices in one feed-forward of this kind. */
   public int matrices() {

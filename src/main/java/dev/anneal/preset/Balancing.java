@@ -9,9 +9,12 @@ import java.util.Locale;
  * auxiliary loss (seed 001, Mixtral), or nothing.
  */
 public enum Balancing {
-  @JsonProperty("aux_free") AUX_FREE,
-  @JsonProperty("aux_loss") AUX_LOSS,
-  @JsonProperty("none") NONE;
+  @JsonProperty("aux_free")
+  AUX_FREE,
+  @JsonProperty("aux_loss")
+  AUX_LOSS,
+  @JsonProperty("none")
+  NONE;
 
   /** The spelling in preset files and run folders. */
   @Override

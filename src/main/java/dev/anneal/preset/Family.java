@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Model families; the name in the YAML file is the lower-case form. */
 public enum Family {
-  @JsonProperty("gpt2") GPT2,
-  @JsonProperty("llama") LLAMA
+  @JsonProperty("gpt2")
+  GPT2,
+  @JsonProperty("llama")
+  LLAMA
 }

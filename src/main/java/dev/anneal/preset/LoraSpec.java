@@ -5,15 +5,18 @@ import java.util.List;
 /**
  * Low-rank adapters: W' = W + (alpha / rank) · B·A on each targeted projection, base frozen.
  *
- * @param targets      projection names, in Hugging Face terms ({@code q_proj} ... {@code
- *                     down_proj}; {@code w1}/{@code w2}/{@code w3} for experts; {@code gate} for
- *                     the router)
- * @param exclude      module names never adapted, even when a target matches inside them (seed
- *                     001: {@code block_sparse_moe}, {@code w1}, {@code w2}, {@code w3}, {@code gate})
+ * @param targets projection names, in Hugging Face terms ({@code q_proj} ... {@code down_proj};
+ *     {@code w1}/{@code w2}/{@code w3} for experts; {@code gate} for the router)
+ * @param exclude module names never adapted, even when a target matches inside them (seed 001:
+ *     {@code block_sparse_moe}, {@code w1}, {@code w2}, {@code w3}, {@code gate})
  * @param freezeRouter whether the MoE router stays frozen
  */
 public record LoraSpec(
-    Integer rank, Double alpha, Double dropout, List<String> targets, List<String> exclude,
+    Integer rank,
+    Double alpha,
+    Double dropout,
+    List<String> targets,
+    List<String> exclude,
     Boolean freezeRouter) {
 
   public LoraSpec {

@@ -1,13 +1,12 @@
 package dev.anneal.preset;
 
-
 /**
  * The architecture of a decoder-only transformer.
  *
  * <p>Two families share this record: {@code gpt2} (learned positions, LayerNorm, GELU, biases) and
- * {@code llama} (RoPE, RMSNorm, SwiGLU, grouped-query attention; Qwen2 adds q/k/v bias; a
- * {@link MoeSpec} turns the feed-forward into routed plus shared experts, as in Mixtral and seed
- * 004). Defaults that depend on the family are filled here, so a preset names only what differs.
+ * {@code llama} (RoPE, RMSNorm, SwiGLU, grouped-query attention; Qwen2 adds q/k/v bias; a {@link
+ * MoeSpec} turns the feed-forward into routed plus shared experts, as in Mixtral and seed 004).
+ * Defaults that depend on the family are filled here, so a preset names only what differs.
  *
  * <p>Letters used in shapes elsewhere: C = {@code hidden}, H = {@code heads}, Hkv = {@code
  * kvHeads}, D = {@code headDim}, I = {@code intermediate}, V = {@code vocab}, T ≤ {@code context}.
@@ -68,9 +67,30 @@ public record ModelSpec(
 
   /** The same architecture with another RoPE scaling (null: plain RoPE). */
   public ModelSpec withRopeScaling(RopeScaling scaling) {
-    return new ModelSpec(family, layers, hidden, heads, kvHeads, headDim, intermediate, vocab,
-        context, position, norm, normEps, activation, qkvBias, outBias, mlpBias, normBias,
-        tieEmbeddings, ropeTheta, scaling, moe, dropout, initStd);
+    return new ModelSpec(
+        family,
+        layers,
+        hidden,
+        heads,
+        kvHeads,
+        headDim,
+        intermediate,
+        vocab,
+        context,
+        position,
+        norm,
+        normEps,
+        activation,
+        qkvBias,
+        outBias,
+        mlpBias,
+        normBias,
+        tieEmbeddings,
+        ropeTheta,
+        scaling,
+        moe,
+        dropout,
+        initStd);
   }
 
   /** Whether the feed-forward is a mixture of experts. */

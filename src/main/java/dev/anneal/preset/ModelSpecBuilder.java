@@ -2,9 +2,9 @@ package dev.anneal.preset;
 
 /**
  * Builds a {@link ModelSpec} field by field, as litgpt's {@code Config.from_name(..., n_layer=2)}
- * does: a field left unset takes the family's default, as in a preset file that omits it. For
- * tiny test models and for copies with a few fields changed ({@link ModelSpec#toBuilder()}).
- * Setting a field to null gives it back its default.
+ * does: a field left unset takes the family's default, as in a preset file that omits it. For tiny
+ * test models and for copies with a few fields changed ({@link ModelSpec#toBuilder()}). Setting a
+ * field to null gives it back its default.
  */
 public final class ModelSpecBuilder {
   private final Family family;
@@ -71,56 +71,143 @@ public final class ModelSpecBuilder {
     return this;
   }
 
-  public ModelSpecBuilder layers(Integer v) { layers = v; return this; }
+  public ModelSpecBuilder layers(Integer v) {
+    layers = v;
+    return this;
+  }
 
-  public ModelSpecBuilder hidden(Integer v) { hidden = v; return this; }
+  public ModelSpecBuilder hidden(Integer v) {
+    hidden = v;
+    return this;
+  }
 
-  public ModelSpecBuilder heads(Integer v) { heads = v; return this; }
+  public ModelSpecBuilder heads(Integer v) {
+    heads = v;
+    return this;
+  }
 
-  public ModelSpecBuilder kvHeads(Integer v) { kvHeads = v; return this; }
+  public ModelSpecBuilder kvHeads(Integer v) {
+    kvHeads = v;
+    return this;
+  }
 
-  public ModelSpecBuilder headDim(Integer v) { headDim = v; return this; }
+  public ModelSpecBuilder headDim(Integer v) {
+    headDim = v;
+    return this;
+  }
 
-  public ModelSpecBuilder intermediate(Integer v) { intermediate = v; return this; }
+  public ModelSpecBuilder intermediate(Integer v) {
+    intermediate = v;
+    return this;
+  }
 
-  public ModelSpecBuilder vocab(Integer v) { vocab = v; return this; }
+  public ModelSpecBuilder vocab(Integer v) {
+    vocab = v;
+    return this;
+  }
 
-  public ModelSpecBuilder context(Integer v) { context = v; return this; }
+  public ModelSpecBuilder context(Integer v) {
+    context = v;
+    return this;
+  }
 
-  public ModelSpecBuilder position(Position v) { position = v; return this; }
+  public ModelSpecBuilder position(Position v) {
+    position = v;
+    return this;
+  }
 
-  public ModelSpecBuilder norm(Norm v) { norm = v; return this; }
+  public ModelSpecBuilder norm(Norm v) {
+    norm = v;
+    return this;
+  }
 
-  public ModelSpecBuilder normEps(Double v) { normEps = v; return this; }
+  public ModelSpecBuilder normEps(Double v) {
+    normEps = v;
+    return this;
+  }
 
-  public ModelSpecBuilder activation(Activation v) { activation = v; return this; }
+  public ModelSpecBuilder activation(Activation v) {
+    activation = v;
+    return this;
+  }
 
-  public ModelSpecBuilder qkvBias(Boolean v) { qkvBias = v; return this; }
+  public ModelSpecBuilder qkvBias(Boolean v) {
+    qkvBias = v;
+    return this;
+  }
 
-  public ModelSpecBuilder outBias(Boolean v) { outBias = v; return this; }
+  public ModelSpecBuilder outBias(Boolean v) {
+    outBias = v;
+    return this;
+  }
 
-  public ModelSpecBuilder mlpBias(Boolean v) { mlpBias = v; return this; }
+  public ModelSpecBuilder mlpBias(Boolean v) {
+    mlpBias = v;
+    return this;
+  }
 
-  public ModelSpecBuilder normBias(Boolean v) { normBias = v; return this; }
+  public ModelSpecBuilder normBias(Boolean v) {
+    normBias = v;
+    return this;
+  }
 
-  public ModelSpecBuilder tieEmbeddings(Boolean v) { tieEmbeddings = v; return this; }
+  public ModelSpecBuilder tieEmbeddings(Boolean v) {
+    tieEmbeddings = v;
+    return this;
+  }
 
-  public ModelSpecBuilder ropeTheta(Double v) { ropeTheta = v; return this; }
+  public ModelSpecBuilder ropeTheta(Double v) {
+    ropeTheta = v;
+    return this;
+  }
 
   /** Null: no scaling. */
-  public ModelSpecBuilder ropeScaling(RopeScaling v) { ropeScaling = v; return this; }
+  public ModelSpecBuilder ropeScaling(RopeScaling v) {
+    ropeScaling = v;
+    return this;
+  }
 
   /** Null: a dense feed-forward. */
-  public ModelSpecBuilder moe(MoeSpec v) { moe = v; return this; }
+  public ModelSpecBuilder moe(MoeSpec v) {
+    moe = v;
+    return this;
+  }
 
-  public ModelSpecBuilder dropout(Double v) { dropout = v; return this; }
+  public ModelSpecBuilder dropout(Double v) {
+    dropout = v;
+    return this;
+  }
 
-  public ModelSpecBuilder initStd(Double v) { initStd = v; return this; }
+  public ModelSpecBuilder initStd(Double v) {
+    initStd = v;
+    return this;
+  }
 
   /** The spec, with the family's defaults where nothing was set (not validated). */
   public ModelSpec build() {
-    return new ModelSpec(family, layers, hidden, heads, kvHeads, headDim, intermediate, vocab,
-        context, position, norm, normEps, activation, qkvBias, outBias, mlpBias, normBias,
-        tieEmbeddings, ropeTheta, ropeScaling, moe, dropout, initStd);
+    return new ModelSpec(
+        family,
+        layers,
+        hidden,
+        heads,
+        kvHeads,
+        headDim,
+        intermediate,
+        vocab,
+        context,
+        position,
+        norm,
+        normEps,
+        activation,
+        qkvBias,
+        outBias,
+        mlpBias,
+        normBias,
+        tieEmbeddings,
+        ropeTheta,
+        ropeScaling,
+        moe,
+        dropout,
+        initStd);
   }
 }

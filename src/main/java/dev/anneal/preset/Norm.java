@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Normalisation layer. */
 public enum Norm {
-  @JsonProperty("layernorm") LAYERNORM,
-  @JsonProperty("rmsnorm") RMSNORM
+  @JsonProperty("layernorm")
+  LAYERNORM,
+  @JsonProperty("rmsnorm")
+  RMSNORM
 }

@@ -29,8 +29,11 @@ final class PhaseRules {
         fail.accept(at + "name", "'" + s.name() + "' names an earlier phase too");
       }
       if ((s.steps() == null) == (s.tokenShare() == null)) {
-        fail.accept(at + (s.steps() == null ? "steps" : "token_share"),
-            s.steps() == null ? "required: steps or token_share" : "give steps or token_share, not both");
+        fail.accept(
+            at + (s.steps() == null ? "steps" : "token_share"),
+            s.steps() == null
+                ? "required: steps or token_share"
+                : "give steps or token_share, not both");
       } else if (s.steps() != null) {
         positive(at + "steps", s.steps(), fail);
       } else if (!(s.tokenShare() > 0 && s.tokenShare() <= 1)) {
@@ -43,7 +46,8 @@ final class PhaseRules {
       }
       positive(at + "micro_batch", s.microBatch(), fail);
       positive(at + "accumulation", s.accumulation(), fail);
-      if (s.data() != null && s.data().isBlank()) fail.accept(at + "data", "must name a dataset folder");
+      if (s.data() != null && s.data().isBlank())
+        fail.accept(at + "data", "must name a dataset folder");
       if (s.lr() != null && !(s.lr() > 0)) fail.accept(at + "lr", "must be > 0");
       double lr = s.lr() != null ? s.lr() : t.lr();
       if (s.minLr() != null && (s.minLr() < 0 || s.minLr() > lr)) {
@@ -52,7 +56,8 @@ final class PhaseRules {
       if (s.warmupSteps() != null && s.warmupSteps() < 0) {
         fail.accept(at + "warmup_steps", "must be >= 0");
       } else if (s.warmupSteps() != null && s.steps() != null && s.warmupSteps() > s.steps()) {
-        fail.accept(at + "warmup_steps", "must be between 0 and the phase's steps (" + s.steps() + ")");
+        fail.accept(
+            at + "warmup_steps", "must be between 0 and the phase's steps (" + s.steps() + ")");
       }
       if (s.ropeScaling() != null) {
         if (m.position() != Position.ROPE) {
@@ -63,13 +68,16 @@ final class PhaseRules {
       }
     }
     if (shares > 1 + 1e-9) {
-      fail.accept("training.phases", String.format(java.util.Locale.ROOT,
-          "the phases' token shares add up to %.3g; at most 1", shares));
+      fail.accept(
+          "training.phases",
+          String.format(
+              java.util.Locale.ROOT, "the phases' token shares add up to %.3g; at most 1", shares));
     }
   }
 
   /** The rules of a RoPE scaling block, under {@code prefix} (model.rope_scaling or a phase's). */
-  static void ropeScaling(String prefix, ModelSpec m, RopeScaling rs, BiConsumer<String, String> fail) {
+  static void ropeScaling(
+      String prefix, ModelSpec m, RopeScaling rs, BiConsumer<String, String> fail) {
     if (!ROPE_TYPES.contains(rs.type())) {
       fail.accept(prefix + ".type", "'" + rs.type() + "' is not one of linear, yarn");
     }
@@ -77,9 +85,11 @@ final class PhaseRules {
     if (rs.originalContext() == null || rs.originalContext() <= 0) {
       fail.accept(prefix + ".original_context", "required: a positive whole number");
     } else if (rs.originalContext() > m.context()) {
-      fail.accept(prefix + ".original_context", rs.originalContext() + " exceeds context " + m.context());
+      fail.accept(
+          prefix + ".original_context", rs.originalContext() + " exceeds context " + m.context());
     }
-    if (!(rs.betaFast() > rs.betaSlow())) fail.accept(prefix + ".beta_fast", "must be greater than beta_slow");
+    if (!(rs.betaFast() > rs.betaSlow()))
+      fail.accept(prefix + ".beta_fast", "must be greater than beta_slow");
   }
 
   private static boolean positive(String field, Integer v, BiConsumer<String, String> fail) {

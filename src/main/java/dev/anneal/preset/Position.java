@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** How token positions enter the model: a learned table (GPT-2) or rotary embeddings (Llama). */
 public enum Position {
-  @JsonProperty("learned") LEARNED,
-  @JsonProperty("rope") ROPE
+  @JsonProperty("learned")
+  LEARNED,
+  @JsonProperty("rope")
+  ROPE
 }

@@ -11,10 +11,14 @@ import java.util.stream.Collectors;
  * bundles); or amp, fp32 weights with 16-bit activations.
  */
 public enum Precision {
-  @JsonProperty("fp32") FP32,
-  @JsonProperty("bf16") BF16,
-  @JsonProperty("fp16") FP16,
-  @JsonProperty("amp") AMP;
+  @JsonProperty("fp32")
+  FP32,
+  @JsonProperty("bf16")
+  BF16,
+  @JsonProperty("fp16")
+  FP16,
+  @JsonProperty("amp")
+  AMP;
 
   /** Whether matrix products may run in a 16-bit format. */
   public boolean sixteenBit() {
@@ -34,8 +38,12 @@ public enum Precision {
    */
   public static Precision parse(String field, String value) {
     for (Precision p : values()) if (p.toString().equals(value)) return p;
-    throw new IllegalArgumentException(field + ": '" + value + "' is not one of "
-        + Arrays.stream(values()).map(Precision::toString).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        field
+            + ": '"
+            + value
+            + "' is not one of "
+            + Arrays.stream(values()).map(Precision::toString).collect(Collectors.joining(", ")));
   }
 
   /** The spelling in preset files and run folders. */

@@ -1,21 +1,20 @@
 package dev.anneal.preset;
 
-
 /**
  * A training preset as written in {@code presets/<name>.yaml}: plain, immutable data.
  *
  * <p>Build one through {@link PresetLoader}, which fills defaults and validates; code downstream
  * may then rely on every required field being present and every cross-field rule holding.
  *
- * @param name        short name, unique among built-in and user presets
+ * @param name short name, unique among built-in and user presets
  * @param description one line for lists
- * @param source      the seed (a reference project, "seed 00N" in the README) this preset
- *                    reproduces, or null
- * @param model       architecture
- * @param lora        low-rank adapters, or null for full training
- * @param training    optimisation and schedule
- * @param data        dataset settings
- * @param hardware    where it runs
+ * @param source the seed (a reference project, "seed 00N" in the README) this preset reproduces, or
+ *     null
+ * @param model architecture
+ * @param lora low-rank adapters, or null for full training
+ * @param training optimisation and schedule
+ * @param data dataset settings
+ * @param hardware where it runs
  */
 public record Preset(
     String name,

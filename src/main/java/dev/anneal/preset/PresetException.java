@@ -1,8 +1,8 @@
 package dev.anneal.preset;
 
 /**
- * A preset that cannot be used, with the place to fix it: {@code file:line: field: message}.
- * The message is one line, fit to show a user as is.
+ * A preset that cannot be used, with the place to fix it: {@code file:line: field: message}. The
+ * message is one line, fit to show a user as is.
  */
 public final class PresetException extends RuntimeException {
   private final String file;

@@ -101,12 +101,13 @@ public final class PresetLoader {
   /** The preset as YAML, in the same shape {@link #parse} reads. */
   public static String toYaml(Preset preset) {
     try {
-      YAMLMapper m = YAMLMapper.builder()
-          .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .build();
+      YAMLMapper m =
+          YAMLMapper.builder()
+              .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+              .build();
       return m.writeValueAsString(preset);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -115,9 +116,7 @@ public final class PresetLoader {
 
   /** The preset as a JSON tree, for {@code --json} output. */
   public static ObjectMapper jsonMapper() {
-    return JsonMapper.builder()
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .build();
+    return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
   }
 
   private static PresetException translate(JacksonException e, String label, YamlLineIndex lines) {
@@ -127,16 +126,22 @@ public final class PresetLoader {
     // line is exact when the index has it.
     int line = lines.exactLineOf(field);
     if (line == 0) line = loc == null ? 0 : loc.getLineNr();
-    String problem = switch (e) {
-      case UnrecognizedPropertyException u -> "unknown key '" + u.getPropertyName()
-          + "'; known keys here: " + String.join(", ", u.getKnownPropertyIds().stream()
-              .map(Object::toString).sorted().toList());
-      case InvalidFormatException f when f.getTargetType() != null && f.getTargetType().isEnum() ->
-          "'" + f.getValue() + "' is not one of " + enumNames(f.getTargetType());
-      case MismatchedInputException m -> "expected " + describe(m.getTargetType());
-      case JsonMappingException m -> firstLine(m.getOriginalMessage(), "", "");
-      default -> "not valid YAML: " + firstLine(e.getOriginalMessage(), "", "");
-    };
+    String problem =
+        switch (e) {
+          case UnrecognizedPropertyException u ->
+              "unknown key '"
+                  + u.getPropertyName()
+                  + "'; known keys here: "
+                  + String.join(
+                      ", ",
+                      u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList());
+          case InvalidFormatException f
+              when f.getTargetType() != null && f.getTargetType().isEnum() ->
+              "'" + f.getValue() + "' is not one of " + enumNames(f.getTargetType());
+          case MismatchedInputException m -> "expected " + describe(m.getTargetType());
+          case JsonMappingException m -> firstLine(m.getOriginalMessage(), "", "");
+          default -> "not valid YAML: " + firstLine(e.getOriginalMessage(), "", "");
+        };
     if (e instanceof UnrecognizedPropertyException u) {
       field = field.isEmpty() ? u.getPropertyName() : field;
     }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -24,7 +24,9 @@ public final class PresetRegistry {
 
   private final List<Path> userDirs;
 
-  /** @param userDirs folders of user presets, searched in order; missing folders are skipped */
+  /**
+   * @param userDirs folders of user presets, searched in order; missing folders are skipped
+   */
   public PresetRegistry(List<Path> userDirs) {
     this.userDirs = List.copyOf(userDirs);
   }
@@ -35,8 +37,8 @@ public final class PresetRegistry {
     for (PresetEntry e : builtIns()) byName.put(e.name(), e);
     for (PresetEntry e : userEntries()) byName.put(e.name(), e);
     return byName.values().stream()
-        .sorted(Comparator.comparing(PresetEntry::builtIn).reversed()
-            .thenComparing(PresetEntry::name))
+        .sorted(
+            Comparator.comparing(PresetEntry::builtIn).reversed().thenComparing(PresetEntry::name))
         .toList();
   }
 
@@ -47,16 +49,23 @@ public final class PresetRegistry {
    */
   public Preset resolve(String nameOrPath) {
     Path asPath = Path.of(nameOrPath);
-    if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || Files.isRegularFile(asPath)) {
+    if (nameOrPath.endsWith(".yaml")
+        || nameOrPath.endsWith(".yml")
+        || Files.isRegularFile(asPath)) {
       if (!Files.isRegularFile(asPath)) {
         throw new PresetException(nameOrPath, 0, "", "no such preset file");
       }
       return PresetLoader.load(asPath);
     }
-    Optional<PresetEntry> entry = list().stream().filter(e -> e.name().equals(nameOrPath)).findFirst();
+    Optional<PresetEntry> entry =
+        list().stream().filter(e -> e.name().equals(nameOrPath)).findFirst();
     if (entry.isEmpty()) {
-      throw new PresetException(nameOrPath, 0, "", "no preset of that name; known: "
-          + String.join(", ", list().stream().map(PresetEntry::name).toList()));
+      throw new PresetException(
+          nameOrPath,
+          0,
+          "",
+          "no preset of that name; known: "
+              + String.join(", ", list().stream().map(PresetEntry::name).toList()));
     }
     if (entry.get().error() != null) throw entry.get().error();
     return entry.get().preset();
@@ -64,8 +73,10 @@ public final class PresetRegistry {
 
   /** The built-in preset of this name, if any (for showing how a user preset differs). */
   public Optional<Preset> builtIn(String name) {
-    return builtIns().stream().filter(e -> e.name().equals(name) && e.isValid())
-        .map(PresetEntry::preset).findFirst();
+    return builtIns().stream()
+        .filter(e -> e.name().equals(name) && e.isValid())
+        .map(PresetEntry::preset)
+        .findFirst();
   }
 
   /** The YAML text of a preset, as written in its file. */
@@ -86,8 +97,9 @@ public final class PresetRegistry {
       String name = stripExtension(file);
       String label = BUILT_IN_ROOT + "/" + file;
       try {
-        out.add(new PresetEntry(name, label, true, PresetLoader.parse(readBuiltIn(file), label),
-            null, null));
+        out.add(
+            new PresetEntry(
+                name, label, true, PresetLoader.parse(readBuiltIn(file), label), null, null));
       } catch (PresetException e) {
         out.add(new PresetEntry(name, label, true, null, e, null));
       }
@@ -118,7 +130,8 @@ public final class PresetRegistry {
   /** Names of the YAML files in the built-in presets folder. */
   private static List<String> builtInFileNames() {
     return BUILT_INS.files().stream()
-        .filter(f -> !f.contains("/") && (f.endsWith(".yaml") || f.endsWith(".yml"))).toList();
+        .filter(f -> !f.contains("/") && (f.endsWith(".yaml") || f.endsWith(".yml")))
+        .toList();
   }
 
   private static String readBuiltIn(String file) {

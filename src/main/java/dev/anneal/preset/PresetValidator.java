@@ -74,17 +74,20 @@ final class PresetValidator {
     if (positive("model.moe.experts", moe.experts())
         && positive("model.moe.experts_per_token", moe.expertsPerToken())
         && moe.expertsPerToken() > moe.experts()) {
-      fail("model.moe.experts_per_token",
+      fail(
+          "model.moe.experts_per_token",
           moe.expertsPerToken() + " experts per token exceeds " + moe.experts() + " experts");
     }
     if (moe.sharedExperts() < 0) fail("model.moe.shared_experts", "must be >= 0");
-    if (moe.expertIntermediate() != null) positive("model.moe.expert_intermediate",
-        moe.expertIntermediate());
+    if (moe.expertIntermediate() != null)
+      positive("model.moe.expert_intermediate", moe.expertIntermediate());
     if (moe.auxLossWeight() < 0) fail("model.moe.aux_loss_weight", "must be >= 0");
     if (moe.biasUpdateRate() < 0) fail("model.moe.bias_update_rate", "must be >= 0");
-    if (positive("model.moe.groups", moe.groups()) && moe.experts() != null
+    if (positive("model.moe.groups", moe.groups())
+        && moe.experts() != null
         && moe.experts() % moe.groups() != 0) {
-      fail("model.moe.groups", moe.groups() + " groups do not divide " + moe.experts() + " experts");
+      fail(
+          "model.moe.groups", moe.groups() + " groups do not divide " + moe.experts() + " experts");
     }
     if (positive("model.moe.topk_groups", moe.topkGroups()) && moe.topkGroups() > moe.groups()) {
       fail("model.moe.topk_groups", "exceeds groups " + moe.groups());
@@ -96,12 +99,19 @@ final class PresetValidator {
     if (l.alpha() == null || !(l.alpha() > 0)) fail("lora.alpha", "must be > 0");
     if (l.dropout() < 0 || l.dropout() >= 1) fail("lora.dropout", "must be in [0, 1)");
     Map<String, List<ModuleNames.Projection>> known = ModuleNames.of(m);
-    if (l.targets().isEmpty()) fail("lora.targets", "name at least one projection: " + known.keySet());
+    if (l.targets().isEmpty())
+      fail("lora.targets", "name at least one projection: " + known.keySet());
     for (int i = 0; i < l.targets().size(); i++) {
       String t = l.targets().get(i);
       if (!known.containsKey(t)) {
-        fail("lora.targets[" + i + "]", "'" + t + "' is not a projection of this "
-            + m.hfModelType() + " model; it has " + String.join(", ", known.keySet()));
+        fail(
+            "lora.targets[" + i + "]",
+            "'"
+                + t
+                + "' is not a projection of this "
+                + m.hfModelType()
+                + " model; it has "
+                + String.join(", ", known.keySet()));
       }
     }
     for (int i = 0; i < l.exclude().size(); i++) {
@@ -119,7 +129,8 @@ final class PresetValidator {
     positive("training.steps", t.steps());
     positive("training.micro_batch", t.microBatch());
     positive("training.accumulation", t.accumulation());
-    if (t.seqLen() != null && positive("training.seq_len", t.seqLen())
+    if (t.seqLen() != null
+        && positive("training.seq_len", t.seqLen())
         && t.seqLen() > m.context()) {
       fail("training.seq_len", t.seqLen() + " exceeds the model's context " + m.context());
     }
@@ -153,7 +164,8 @@ final class PresetValidator {
     positive("data.max_tokens", d.maxTokens());
     unit("data.fim_rate", d.fimRate());
     unit("data.fim_spm_rate", d.fimSpmRate());
-    if (d.valFraction() < 0 || d.valFraction() > 0.5) fail("data.val_fraction", "must be in [0, 0.5]");
+    if (d.valFraction() < 0 || d.valFraction() > 0.5)
+      fail("data.val_fraction", "must be in [0, 0.5]");
     if (!(d.nearDup() > 0 && d.nearDup() <= 1)) fail("data.near_dup", "must be in (0, 1]");
   }
 
@@ -182,7 +194,8 @@ final class PresetValidator {
     if (h.tokensPerSecond() != null && !(h.tokensPerSecond() > 0)) {
       fail("hardware.tokens_per_second", "must be > 0");
     }
-    if (h.mfu() != null && !(h.mfu() > 0 && h.mfu() <= 1)) fail("hardware.mfu", "must be in (0, 1]");
+    if (h.mfu() != null && !(h.mfu() > 0 && h.mfu() <= 1))
+      fail("hardware.mfu", "must be in (0, 1]");
   }
 
   private boolean positive(String field, Integer v) {
@@ -203,7 +216,9 @@ final class PresetValidator {
 
   private void oneOf(String field, String v, Set<String> allowed) {
     if (!allowed.contains(v)) {
-      fail(field, "'" + v + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+      fail(
+          field,
+          "'" + v + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
     }
   }
 

@@ -1,13 +1,17 @@
 package dev.anneal.preset;
 
 /**
- * Rotary-embedding context extension. With {@code type: yarn} the frequencies are interpolated
- * per band as in YaRN (Peng et al. 2023) and in Hugging Face's {@code rope_scaling}: {@code
+ * Rotary-embedding context extension. With {@code type: yarn} the frequencies are interpolated per
+ * band as in YaRN (Peng et al. 2023) and in Hugging Face's {@code rope_scaling}: {@code
  * betaFast}/{@code betaSlow} bound the band ramp (seed 004 calls them ntk_beta 32 and ntk_alpha 1)
  * and {@code factor} = extended context / {@code originalContext}.
  */
 public record RopeScaling(
-    String type, Double factor, Integer originalContext, Double betaFast, Double betaSlow,
+    String type,
+    Double factor,
+    Integer originalContext,
+    Double betaFast,
+    Double betaSlow,
     Double mscale) {
 
   public RopeScaling {

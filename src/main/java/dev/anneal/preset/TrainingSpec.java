@@ -7,22 +7,22 @@ import java.util.List;
  * Optimisation, schedule, stability and checkpoint settings.
  *
  * <p>Steps come from {@code steps}, or from {@code epochs × stepsPerEpoch} when both are given
- * (seed 002 speaks in epochs of N steps). Warmup is {@code warmupSteps}, or {@code warmupRatio}
- * of all steps (seed 000: 0.03).
+ * (seed 002 speaks in epochs of N steps). Warmup is {@code warmupSteps}, or {@code warmupRatio} of
+ * all steps (seed 000: 0.03).
  *
- * @param stage                  a name for the stage: {@code pretrain}, {@code language} and
- *                               {@code code} (seed 002), {@code cpt} (continued pre-training)
- * @param microBatch             sequences per device per forward pass
- * @param accumulation           micro batches per optimizer step
- * @param seqLen                 training sequence length; defaults to the model's context
- * @param precision              the number format, see {@link Precision}
+ * @param stage a name for the stage: {@code pretrain}, {@code language} and {@code code} (seed
+ *     002), {@code cpt} (continued pre-training)
+ * @param microBatch sequences per device per forward pass
+ * @param accumulation micro batches per optimizer step
+ * @param seqLen training sequence length; defaults to the model's context
+ * @param precision the number format, see {@link Precision}
  * @param activationCheckpointing recompute each layer in the backward pass instead of storing it
- * @param flashAttention         fused attention (no T×T score matrix kept); DeepSpeed bundles only
- * @param lossClamp              losses above this are clamped before backward (seed 002), or null
- * @param spikeFactor            a loss above spikeFactor × running mean rolls back (seed 003: 2)
- * @param spikeLrCut             learning-rate multiplier after a rollback (seed 003: 0.5)
- * @param phases                 phases run in order in one run folder (see {@link PhasePlan}),
- *                               empty for a single-phase run
+ * @param flashAttention fused attention (no T×T score matrix kept); DeepSpeed bundles only
+ * @param lossClamp losses above this are clamped before backward (seed 002), or null
+ * @param spikeFactor a loss above spikeFactor × running mean rolls back (seed 003: 2)
+ * @param spikeLrCut learning-rate multiplier after a rollback (seed 003: 0.5)
+ * @param phases phases run in order in one run folder (see {@link PhasePlan}), empty for a
+ *     single-phase run
  */
 public record TrainingSpec(
     String stage,
@@ -61,9 +61,10 @@ public record TrainingSpec(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PhaseSpec> phases) {
 
   public static final TrainingSpec DEFAULT =
-      new TrainingSpec(null, null, null, null, null, null, null, null, null, null, null, null,
+      new TrainingSpec(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null);
 
   public TrainingSpec {
     if (stage == null) stage = "pretrain";
@@ -109,24 +110,84 @@ public record TrainingSpec(
    * A copy with some settings changed; a null argument keeps the current value. Steps and warmup
    * are carried as resolved numbers.
    */
-  public TrainingSpec with(Integer newMicroBatch, Integer newAccumulation, Precision newPrecision,
+  public TrainingSpec with(
+      Integer newMicroBatch,
+      Integer newAccumulation,
+      Precision newPrecision,
       Boolean newCheckpointing) {
-    return new TrainingSpec(stage, steps, null, null,
+    return new TrainingSpec(
+        stage,
+        steps,
+        null,
+        null,
         newMicroBatch != null ? newMicroBatch : microBatch,
-        newAccumulation != null ? newAccumulation : accumulation, seqLen, lr, minLr, schedule,
-        warmupSteps, null, weightDecay, decayEmbeddings, beta1, beta2, eps, clip,
+        newAccumulation != null ? newAccumulation : accumulation,
+        seqLen,
+        lr,
+        minLr,
+        schedule,
+        warmupSteps,
+        null,
+        weightDecay,
+        decayEmbeddings,
+        beta1,
+        beta2,
+        eps,
+        clip,
         newPrecision != null ? newPrecision : precision,
-        newCheckpointing != null ? newCheckpointing : activationCheckpointing, flashAttention,
-        compile, packing, logEvery, evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp,
-        spikeFactor, spikeLrCut, maxRollbacks, seed, phases);
+        newCheckpointing != null ? newCheckpointing : activationCheckpointing,
+        flashAttention,
+        compile,
+        packing,
+        logEvery,
+        evalEvery,
+        checkpointEvery,
+        keepLast,
+        nanSkip,
+        lossClamp,
+        spikeFactor,
+        spikeLrCut,
+        maxRollbacks,
+        seed,
+        phases);
   }
 
   /** A copy running {@code n} steps (warmup capped to fit). */
   public TrainingSpec withSteps(int n) {
-    return new TrainingSpec(stage, n, null, null, microBatch, accumulation, seqLen, lr, minLr,
-        schedule, Math.min(warmupSteps, n), null, weightDecay, decayEmbeddings, beta1, beta2, eps,
-        clip, precision, activationCheckpointing, flashAttention, compile, packing, logEvery,
-        evalEvery, checkpointEvery, keepLast, nanSkip, lossClamp, spikeFactor, spikeLrCut,
-        maxRollbacks, seed, phases);
+    return new TrainingSpec(
+        stage,
+        n,
+        null,
+        null,
+        microBatch,
+        accumulation,
+        seqLen,
+        lr,
+        minLr,
+        schedule,
+        Math.min(warmupSteps, n),
+        null,
+        weightDecay,
+        decayEmbeddings,
+        beta1,
+        beta2,
+        eps,
+        clip,
+        precision,
+        activationCheckpointing,
+        flashAttention,
+        compile,
+        packing,
+        logEvery,
+        evalEvery,
+        checkpointEvery,
+        keepLast,
+        nanSkip,
+        lossClamp,
+        spikeFactor,
+        spikeLrCut,
+        maxRollbacks,
+        seed,
+        phases);
   }
 }

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Where presets differ, field by field: each preset flattened to dotted snake_case paths
- * ({@code training.lr}, {@code model.layers}), and the paths whose values are not all equal.
- * A field one preset leaves out is shown as "-".
+ * Where presets differ, field by field: each preset flattened to dotted snake_case paths ({@code
+ * training.lr}, {@code model.layers}), and the paths whose values are not all equal. A field one
+ * preset leaves out is shown as "-".
  */
 public final class PresetDiff {
   private PresetDiff() {}
@@ -46,7 +46,13 @@ public final class PresetDiff {
   private static void walk(String prefix, JsonNode n, Map<String, String> out) {
     if (n == null || n.isNull()) return;
     if (n.isObject()) {
-      n.properties().forEach(e -> walk(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+      n.properties()
+          .forEach(
+              e ->
+                  walk(
+                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                      e.getValue(),
+                      out));
     } else if (n.isArray()) {
       out.put(prefix, n.toString());
     } else {

@@ -5,18 +5,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * What continuing a run takes, read from its folder once, the same for the command line, the
- * studio and the trainer.
+ * What continuing a run takes, read from its folder once, the same for the command line, the studio
+ * and the trainer.
  *
- * @param run     the run folder
- * @param preset  its frozen preset, with {@code --steps} applied when given
+ * @param run the run folder
+ * @param preset its frozen preset, with {@code --steps} applied when given
  * @param dataset the dataset it trained on (run.json's {@code dataset}), or null if none is named
  */
 public record Resume(RunFolder run, Preset preset, Path dataset) {
 
   /**
    * @param steps the run's new total of steps, or null to keep the preset's. It applies on resume
-   *              too: it is how a finished run is extended.
+   *     too: it is how a finished run is extended.
    */
   public static Resume of(Path runDir, Integer steps) throws IOException {
     RunFolder run = RunFolder.open(runDir);

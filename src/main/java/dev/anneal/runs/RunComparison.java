@@ -8,18 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Two or more runs side by side: their curves, how their presets differ, and their best and
- * final losses and time. The CLI's {@code runs compare} and the studio's Runs view share it.
+ * Two or more runs side by side: their curves, how their presets differ, and their best and final
+ * losses and time. The CLI's {@code runs compare} and the studio's Runs view share it.
  */
 public record RunComparison(List<RunHistory> runs, List<PresetDiff.Row> presetDiff) {
 
   /** Reads the run folders, in the order given. */
   public static RunComparison of(List<Path> dirs) throws IOException {
-    if (dirs.size() < 2) throw new IllegalArgumentException("compare needs two or more runs, got " + dirs.size());
+    if (dirs.size() < 2)
+      throw new IllegalArgumentException("compare needs two or more runs, got " + dirs.size());
     List<RunHistory> runs = new ArrayList<>();
     for (Path d : dirs) runs.add(RunHistory.read(d));
-    return new RunComparison(List.copyOf(runs),
-        PresetDiff.of(runs.stream().map(RunHistory::preset).toList()));
+    return new RunComparison(
+        List.copyOf(runs), PresetDiff.of(runs.stream().map(RunHistory::preset).toList()));
   }
 
   /** The {@code --json} object: a summary and the curves of each run, and the preset diff. */

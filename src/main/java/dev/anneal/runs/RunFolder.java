@@ -28,9 +28,12 @@ public final class RunFolder {
   public static final String PRESET = "preset.yaml";
   public static final String CHECKPOINTS = "checkpoints";
   public static final String BEST = "best";
+
   /** The file a checkpoint folder is complete with (it is written last). */
   public static final String TRAINER_STATE = "trainer_state.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path dir;
   private final ObjectNode info;
@@ -45,7 +48,8 @@ public final class RunFolder {
       throws IOException {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path dir = runsDir.resolve(preset.name() + "-" + stamp);
-    for (int i = 2; Files.exists(dir); i++) dir = runsDir.resolve(preset.name() + "-" + stamp + "-" + i);
+    for (int i = 2; Files.exists(dir); i++)
+      dir = runsDir.resolve(preset.name() + "-" + stamp + "-" + i);
     Files.createDirectories(dir);
     AtomicFiles.writeString(dir.resolve(PRESET), PresetLoader.toYaml(preset));
     ObjectNode info = JSON.createObjectNode();
@@ -68,7 +72,8 @@ public final class RunFolder {
   /** Opens an existing run folder (to resume or to show it). */
   public static RunFolder open(Path dir) throws IOException {
     Path file = dir.resolve(RUN_JSON);
-    if (!Files.isRegularFile(file)) throw new IOException(dir + " is not a run folder: no " + RUN_JSON);
+    if (!Files.isRegularFile(file))
+      throw new IOException(dir + " is not a run folder: no " + RUN_JSON);
     return new RunFolder(dir, (ObjectNode) JSON.readTree(file.toFile()));
   }
 
@@ -102,7 +107,8 @@ public final class RunFolder {
     try (Stream<Path> s = Files.list(root)) {
       return s.filter(p -> p.getFileName().toString().matches("step-\\d+"))
           .filter(p -> Files.isRegularFile(p.resolve(TRAINER_STATE)))
-          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
     }
   }
 
@@ -114,7 +120,9 @@ public final class RunFolder {
     Path p = Path.of(recorded);
     if (p.isAbsolute() || Files.exists(p)) return p;
     Path besideRuns = dir.toAbsolutePath().getParent();
-    return besideRuns != null && besideRuns.getParent() != null ? besideRuns.getParent().resolve(recorded) : p;
+    return besideRuns != null && besideRuns.getParent() != null
+        ? besideRuns.getParent().resolve(recorded)
+        : p;
   }
 
   public String status() {

@@ -15,21 +15,32 @@ import java.util.TreeMap;
 
 /**
  * A run's curves and end figures, read from its folder: training and validation loss and the
- * learning rate by step and by tokens ({@code metrics.jsonl}), its preset, status and training
- * time (the newest checkpoint's trainer state).
+ * learning rate by step and by tokens ({@code metrics.jsonl}), its preset, status and training time
+ * (the newest checkpoint's trainer state).
  *
- * @param trainLoss   training loss at each logged step
- * @param valLoss     validation loss at each evaluation; tokens taken from the training log
- *                    of the same step (evaluations do not carry them)
- * @param lr          learning rate at each logged step
+ * @param trainLoss training loss at each logged step
+ * @param valLoss validation loss at each evaluation; tokens taken from the training log of the same
+ *     step (evaluations do not carry them)
+ * @param lr learning rate at each logged step
  * @param bestValLoss lowest validation loss, NaN before the first evaluation
- * @param finalLoss   training loss of the last logged step, NaN if none
+ * @param finalLoss training loss of the last logged step, NaN if none
  * @param finalValLoss validation loss of the last evaluation, NaN if none
- * @param seconds     training time across restarts, NaN without a checkpoint
+ * @param seconds training time across restarts, NaN without a checkpoint
  */
-public record RunHistory(Path dir, String name, Preset preset, String status, long steps,
-    long step, List<Point> trainLoss, List<Point> valLoss, List<Point> lr, double bestValLoss,
-    double finalLoss, double finalValLoss, double seconds) {
+public record RunHistory(
+    Path dir,
+    String name,
+    Preset preset,
+    String status,
+    long steps,
+    long step,
+    List<Point> trainLoss,
+    List<Point> valLoss,
+    List<Point> lr,
+    double bestValLoss,
+    double finalLoss,
+    double finalValLoss,
+    double seconds) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,8 +62,8 @@ public record RunHistory(Path dir, String name, Preset preset, String status, lo
       throw new IOException(dir.resolve(RunFolder.PRESET) + ": " + e.getMessage(), e);
     }
     Path metricsFile = dir.resolve(MetricsLog.METRICS_FILE);
-    List<MetricPoint> points = Files.isRegularFile(metricsFile)
-        ? MetricsLog.readMetrics(metricsFile) : List.of();
+    List<MetricPoint> points =
+        Files.isRegularFile(metricsFile) ? MetricsLog.readMetrics(metricsFile) : List.of();
     // A resumed run logs again the steps after its checkpoint: the later line wins.
     Map<Long, MetricPoint> train = new TreeMap<>();
     Map<Long, MetricPoint> eval = new TreeMap<>();
@@ -75,17 +86,31 @@ public record RunHistory(Path dir, String name, Preset preset, String status, lo
       val.add(new Point(p.step(), tokens, p.valLoss()));
       if (Double.isNaN(best) || p.valLoss() < best) best = p.valLoss();
     }
-    long step = Math.max(loss.isEmpty() ? 0 : loss.getLast().step(), val.isEmpty() ? 0 : val.getLast().step());
-    return new RunHistory(dir, run.get("name") == null ? dir.getFileName().toString() : run.get("name"),
-        preset, run.status(), plannedSteps(run, preset), step, List.copyOf(loss), List.copyOf(val),
-        List.copyOf(lr), best, loss.isEmpty() ? Double.NaN : loss.getLast().value(),
-        val.isEmpty() ? Double.NaN : val.getLast().value(), seconds(dir));
+    long step =
+        Math.max(
+            loss.isEmpty() ? 0 : loss.getLast().step(), val.isEmpty() ? 0 : val.getLast().step());
+    return new RunHistory(
+        dir,
+        run.get("name") == null ? dir.getFileName().toString() : run.get("name"),
+        preset,
+        run.status(),
+        plannedSteps(run, preset),
+        step,
+        List.copyOf(loss),
+        List.copyOf(val),
+        List.copyOf(lr),
+        best,
+        loss.isEmpty() ? Double.NaN : loss.getLast().value(),
+        val.isEmpty() ? Double.NaN : val.getLast().value(),
+        seconds(dir));
   }
 
   /** The steps run.json planned (a --steps override), else the preset's. */
   private static long plannedSteps(RunFolder run, Preset preset) {
     try {
-      return run.get("steps") != null ? Long.parseLong(run.get("steps")) : preset.training().steps();
+      return run.get("steps") != null
+          ? Long.parseLong(run.get("steps"))
+          : preset.training().steps();
     } catch (NumberFormatException e) {
       return preset.training().steps();
     }

@@ -17,8 +17,8 @@ public final class SweepPresets {
   private SweepPresets() {}
 
   /**
-   * The base preset with each dotted field set to its value; a value that reads as an integer,
-   * a number or a boolean is written as one. A field the preset has no place for, or a value it
+   * The base preset with each dotted field set to its value; a value that reads as an integer, a
+   * number or a boolean is written as one. A field the preset has no place for, or a value it
    * refuses, fails with one line naming the field.
    */
   public static Preset apply(Preset base, Map<String, String> settings) {
@@ -30,19 +30,25 @@ public final class SweepPresets {
         for (int i = 0; i < parts.length - 1; i++) {
           JsonNode child = at.get(parts[i]);
           if (child == null || !child.isObject()) {
-            throw new IllegalArgumentException("--grid " + e.getKey() + ": the preset has no section '" + parts[i] + "'");
+            throw new IllegalArgumentException(
+                "--grid " + e.getKey() + ": the preset has no section '" + parts[i] + "'");
           }
           at = (ObjectNode) child;
         }
         at.set(parts[parts.length - 1], value(e.getValue()));
       }
-      String label = "--grid " + settings.entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
+      String label =
+          "--grid "
+              + settings.entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .reduce((a, b) -> a + " " + b)
+                  .orElse("");
       try {
         return PresetLoader.parse(YAML.writeValueAsString(root), label);
       } catch (PresetException e) {
         // The line number would point into YAML the user never saw: name the setting instead.
-        throw new IllegalArgumentException(label + ": " + (e.field().isEmpty() ? "" : e.field() + ": ") + e.problem(), e);
+        throw new IllegalArgumentException(
+            label + ": " + (e.field().isEmpty() ? "" : e.field() + ": ") + e.problem(), e);
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);

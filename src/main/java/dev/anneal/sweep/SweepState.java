@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A sweep's {@code sweep.json}: what it runs (preset, data, steps, grid) and where each run
- * stands. Rewritten atomically after every change, so an interrupted sweep knows where to go on.
+ * A sweep's {@code sweep.json}: what it runs (preset, data, steps, grid) and where each run stands.
+ * Rewritten atomically after every change, so an interrupted sweep knows where to go on.
  */
-public record SweepState(String preset, String data, Integer steps, SweepGrid grid, List<SweepRun> runs) {
+public record SweepState(
+    String preset, String data, Integer steps, SweepGrid grid, List<SweepRun> runs) {
   public static final String FILE = "sweep.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public SweepState {
     runs = List.copyOf(runs);
@@ -34,7 +36,9 @@ public record SweepState(String preset, String data, Integer steps, SweepGrid gr
 
   /** Whether this state describes the same sweep (so it may be resumed). */
   public boolean sameSweep(SweepState o) {
-    return preset.equals(o.preset) && data.equals(o.data) && java.util.Objects.equals(steps, o.steps)
+    return preset.equals(o.preset)
+        && data.equals(o.data)
+        && java.util.Objects.equals(steps, o.steps)
         && grid.equals(o.grid);
   }
 
@@ -63,7 +67,9 @@ public record SweepState(String preset, String data, Integer steps, SweepGrid gr
     return m;
   }
 
-  /** One run as JSON: index, settings, run folder, status, losses (null when not measured), time. */
+  /**
+   * One run as JSON: index, settings, run folder, status, losses (null when not measured), time.
+   */
   public static Map<String, Object> runJson(SweepRun r) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("index", r.index());
@@ -92,17 +98,30 @@ public record SweepState(String preset, String data, Integer steps, SweepGrid gr
       List<SweepRun> runs = new ArrayList<>();
       for (JsonNode r : n.path("runs")) {
         Map<String, String> settings = new LinkedHashMap<>();
-        r.path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
-        runs.add(new SweepRun(r.path("index").asInt(), settings,
-            r.hasNonNull("run") ? r.get("run").asText() : null, r.path("status").asText("pending"),
-            number(r, "best_val_loss"), number(r, "final_loss"),
-            r.path("seconds").asDouble(0), r.hasNonNull("error") ? r.get("error").asText() : null));
+        r.path("settings")
+            .properties()
+            .forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
+        runs.add(
+            new SweepRun(
+                r.path("index").asInt(),
+                settings,
+                r.hasNonNull("run") ? r.get("run").asText() : null,
+                r.path("status").asText("pending"),
+                number(r, "best_val_loss"),
+                number(r, "final_loss"),
+                r.path("seconds").asDouble(0),
+                r.hasNonNull("error") ? r.get("error").asText() : null));
       }
       Integer steps = n.hasNonNull("steps") ? n.get("steps").asInt() : null;
-      return new SweepState(n.path("preset").asText(), n.path("data").asText(), steps,
-          new SweepGrid(axes), runs);
+      return new SweepState(
+          n.path("preset").asText(), n.path("data").asText(), steps, new SweepGrid(axes), runs);
     } catch (IOException | RuntimeException e) {
-      throw new IOException(file + ": cannot read (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);
+      throw new IOException(
+          file
+              + ": cannot read ("
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              + ")",
+          e);
     }
   }
 

@@ -23,7 +23,9 @@ public final class Cancellation {
     return cancelled.get();
   }
 
-  /** @throws CancelledException when cancelled */
+  /**
+   * @throws CancelledException when cancelled
+   */
   public void check() {
     if (cancelled.get()) throw new CancelledException();
   }

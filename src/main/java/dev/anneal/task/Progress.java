@@ -6,14 +6,14 @@ import java.util.Map;
  * A snapshot of long work for listeners: what stage it is in, how far along, and named counts
  * (files, samples, tokens ...). Plain data, so the UI can keep the latest and draw once a frame.
  *
- * @param stage    short name of the current stage ("scan", "extract", "tokenize" ...)
- * @param done     units finished in this stage
- * @param total    units in this stage, or -1 when unknown
- * @param counts   named running counts
+ * @param stage short name of the current stage ("scan", "extract", "tokenize" ...)
+ * @param done units finished in this stage
+ * @param total units in this stage, or -1 when unknown
+ * @param counts named running counts
  * @param etaSeconds estimated seconds left, or -1 when unknown
  */
-public record Progress(String stage, long done, long total, Map<String, Long> counts,
-    double etaSeconds) {
+public record Progress(
+    String stage, long done, long total, Map<String, Long> counts, double etaSeconds) {
 
   public Progress {
     counts = Map.copyOf(counts);

@@ -9,10 +9,12 @@ public final class Workers {
 
   /** A pool of {@code threads} daemon threads called {@code name}; shut it down when done. */
   public static ExecutorService pool(int threads, String name) {
-    return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newFixedThreadPool(
+        Math.max(1, threads),
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 }

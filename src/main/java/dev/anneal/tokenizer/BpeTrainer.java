@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 
 /**
- * Trains a byte-level BPE vocabulary: split text with GPT-2's pattern, count the distinct
- * pieces, then repeatedly merge the most frequent adjacent pair of symbols. Pair counts are kept
- * up to date incrementally (only words holding the merged pair are revisited) and the best pair
- * comes from a priority queue with stale entries skipped, so a few MB train in seconds. Ties go
- * to the smaller pair of ids, so the same text always gives the same merges.
+ * Trains a byte-level BPE vocabulary: split text with GPT-2's pattern, count the distinct pieces,
+ * then repeatedly merge the most frequent adjacent pair of symbols. Pair counts are kept up to date
+ * incrementally (only words holding the merged pair are revisited) and the best pair comes from a
+ * priority queue with stale entries skipped, so a few MB train in seconds. Ties go to the smaller
+ * pair of ids, so the same text always gives the same merges.
  */
 public final class BpeTrainer {
   /** The learned vocabulary: 256 byte symbols then one per merge, as byte-level strings. */
@@ -26,12 +26,19 @@ public final class BpeTrainer {
   private final int vocabSize;
   private final int minFrequency;
 
-  /** @param vocabSize the final vocabulary including the special tokens */
+  /**
+   * @param vocabSize the final vocabulary including the special tokens
+   */
   public BpeTrainer(int vocabSize, int minFrequency) {
     int least = 256 + SpecialTokens.ALL.size();
     if (vocabSize < least) {
-      throw new IllegalArgumentException("--vocab-size must be at least " + least
-          + " (256 bytes + " + SpecialTokens.ALL.size() + " special tokens), got " + vocabSize);
+      throw new IllegalArgumentException(
+          "--vocab-size must be at least "
+              + least
+              + " (256 bytes + "
+              + SpecialTokens.ALL.size()
+              + " special tokens), got "
+              + vocabSize);
     }
     this.vocabSize = vocabSize;
     this.minFrequency = Math.max(2, minFrequency);
@@ -60,22 +67,31 @@ public final class BpeTrainer {
     List<String> all = new ArrayList<>();
     texts.forEach(all::add);
     ConcurrentHashMap<String, long[]> counts = new ConcurrentHashMap<>();
-    all.parallelStream().forEach(text -> {
-      cancel.check();
-      Map<String, long[]> local = new HashMap<>();
-      Matcher m = ByteLevel.PRE_TOKENIZE.matcher(text);
-      while (m.find()) {
-        String bytes = new String(m.group().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            java.nio.charset.StandardCharsets.ISO_8859_1);
-        local.computeIfAbsent(bytes, k -> new long[1])[0]++;
-      }
-      local.forEach((k, v) -> counts.merge(k, v, (a, b) -> new long[] {a[0] + b[0]}));
-    });
+    all.parallelStream()
+        .forEach(
+            text -> {
+              cancel.check();
+              Map<String, long[]> local = new HashMap<>();
+              Matcher m = ByteLevel.PRE_TOKENIZE.matcher(text);
+              while (m.find()) {
+                String bytes =
+                    new String(
+                        m.group().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+                local.computeIfAbsent(bytes, k -> new long[1])[0]++;
+              }
+              local.forEach((k, v) -> counts.merge(k, v, (a, b) -> new long[] {a[0] + b[0]}));
+            });
     return counts;
   }
 
-  private void merge(int[][] words, long[] freq, List<String> symbols, List<String[]> merges,
-      ProgressListener listener, Cancellation cancel) {
+  private void merge(
+      int[][] words,
+      long[] freq,
+      List<String> symbols,
+      List<String[]> merges,
+      ProgressListener listener,
+      Cancellation cancel) {
     Map<Long, long[]> count = new HashMap<>();
     Map<Long, IntList> where = new HashMap<>();
     for (int w = 0; w < words.length; w++) {
@@ -86,8 +102,9 @@ public final class BpeTrainer {
         where.computeIfAbsent(p, k -> new IntList()).add(w);
       }
     }
-    PriorityQueue<long[]> queue = new PriorityQueue<>((a, b) ->
-        a[0] != b[0] ? Long.compare(b[0], a[0]) : Long.compare(a[1], b[1]));
+    PriorityQueue<long[]> queue =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Long.compare(b[0], a[0]) : Long.compare(a[1], b[1]));
     count.forEach((p, c) -> queue.add(new long[] {c[0], p}));
     int[] stamp = new int[words.length];
     Arrays.fill(stamp, -1);
@@ -100,7 +117,9 @@ public final class BpeTrainer {
       if (top[0] < minFrequency) break;
       if (merges.size() % 256 == 0) {
         cancel.check();
-        listener.onProgress(new Progress("merge", symbols.size(), target, Map.of("merges", (long) merges.size()), -1));
+        listener.onProgress(
+            new Progress(
+                "merge", symbols.size(), target, Map.of("merges", (long) merges.size()), -1));
       }
       int a = (int) (top[1] >>> 32), b = (int) top[1];
       int id = symbols.size();

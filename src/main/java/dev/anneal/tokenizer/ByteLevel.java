@@ -3,26 +3,28 @@ package dev.anneal.tokenizer;
 import java.util.regex.Pattern;
 
 /**
- * GPT-2's byte-level alphabet: every byte has a printable stand-in character, so a vocabulary
- * of strings covers any UTF-8 text, and the pre-tokenizer pattern that HF's {@code ByteLevel}
+ * GPT-2's byte-level alphabet: every byte has a printable stand-in character, so a vocabulary of
+ * strings covers any UTF-8 text, and the pre-tokenizer pattern that HF's {@code ByteLevel}
  * pre-tokenizer uses with {@code use_regex: true}. Training splits text the same way, so every
  * merge learned here is one the loaded tokenizer can apply.
  */
 public final class ByteLevel {
   /**
-   * HF tokenizers' ByteLevel pattern (GPT-2). Unicode {@code \\s} (White_Space, as Oniguruma
-   * has it) so no-break and ideographic spaces split as the native library splits them.
+   * HF tokenizers' ByteLevel pattern (GPT-2). Unicode {@code \\s} (White_Space, as Oniguruma has
+   * it) so no-break and ideographic spaces split as the native library splits them.
    */
-  public static final Pattern PRE_TOKENIZE = Pattern.compile(
-      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-      Pattern.UNICODE_CHARACTER_CLASS);
+  public static final Pattern PRE_TOKENIZE =
+      Pattern.compile(
+          "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+          Pattern.UNICODE_CHARACTER_CLASS);
 
   private static final char[] BYTE_TO_CHAR = new char[256];
 
   static {
     int n = 0;
     for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+      boolean printable =
+          (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
       BYTE_TO_CHAR[b] = printable ? (char) b : (char) (256 + n++);
     }
   }

@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
  * A pure-Java encoder for the plain byte-level BPE tokenizers that {@link TokenizerJson} writes
  * (and GPT-2-style ones like it): added tokens matched first (leftmost, longest), the rest split
  * with the ByteLevel pattern, each piece mapped to byte symbols and merged lowest rank first.
- * Pieces repeat heavily in code, so encodings of pieces are cached: most pieces cost one lookup.
- * It exists for speed (the native library encodes about 0.7 M tokens/s per thread here); tests
- * hold it to the native library's output.
+ * Pieces repeat heavily in code, so encodings of pieces are cached: most pieces cost one lookup. It
+ * exists for speed (the native library encodes about 0.7 M tokens/s per thread here); tests hold it
+ * to the native library's output.
  */
 final class ByteLevelBpe {
   private static final int CACHE_LIMIT = 1 << 20;
@@ -27,7 +27,8 @@ final class ByteLevelBpe {
   private final int[] addedIds;
   private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-  private ByteLevelBpe(Map<String, Integer> vocab, List<String[]> mergeList, Map<String, Integer> addedTokens) {
+  private ByteLevelBpe(
+      Map<String, Integer> vocab, List<String[]> mergeList, Map<String, Integer> addedTokens) {
     this.vocab = vocab;
     for (int b = 0; b < 256; b++) {
       Integer id = vocab.get(String.valueOf(ByteLevel.charOf(b)));
@@ -37,7 +38,8 @@ final class ByteLevelBpe {
     for (int r = 0; r < mergeList.size(); r++) {
       String[] m = mergeList.get(r);
       Integer a = vocab.get(m[0]), b = vocab.get(m[1]), c = vocab.get(m[0] + m[1]);
-      if (a == null || b == null || c == null) throw new IllegalArgumentException("merge " + r + " names unknown tokens");
+      if (a == null || b == null || c == null)
+        throw new IllegalArgumentException("merge " + r + " names unknown tokens");
       merges.putIfAbsent(key(a, b), new long[] {r, c});
     }
     added = addedTokens.keySet().toArray(String[]::new);
@@ -53,12 +55,16 @@ final class ByteLevelBpe {
   static ByteLevelBpe from(JsonNode root) {
     if (!root.path("normalizer").isNull() && !root.path("normalizer").isMissingNode()) return null;
     JsonNode pre = root.path("pre_tokenizer");
-    if (!pre.path("type").asText().equals("ByteLevel") || pre.path("add_prefix_space").asBoolean(true)
+    if (!pre.path("type").asText().equals("ByteLevel")
+        || pre.path("add_prefix_space").asBoolean(true)
         || !pre.path("use_regex").asBoolean(true)) return null;
     JsonNode model = root.path("model");
-    if (!model.path("type").asText().equals("BPE") || !model.path("dropout").isNull()
-        || model.path("byte_fallback").asBoolean(false) || model.path("ignore_merges").asBoolean(false)
-        || !isEmpty(model.path("continuing_subword_prefix")) || !isEmpty(model.path("end_of_word_suffix"))) {
+    if (!model.path("type").asText().equals("BPE")
+        || !model.path("dropout").isNull()
+        || model.path("byte_fallback").asBoolean(false)
+        || model.path("ignore_merges").asBoolean(false)
+        || !isEmpty(model.path("continuing_subword_prefix"))
+        || !isEmpty(model.path("end_of_word_suffix"))) {
       return null;
     }
     Map<String, Integer> vocab = new HashMap<>();
@@ -75,7 +81,9 @@ final class ByteLevelBpe {
     }
     Map<String, Integer> addedTokens = new HashMap<>();
     for (JsonNode t : root.path("added_tokens")) {
-      if (t.path("lstrip").asBoolean() || t.path("rstrip").asBoolean() || t.path("single_word").asBoolean()
+      if (t.path("lstrip").asBoolean()
+          || t.path("rstrip").asBoolean()
+          || t.path("single_word").asBoolean()
           || t.path("normalized").asBoolean()) return null;
       addedTokens.put(t.path("content").asText(), t.path("id").asInt());
     }
@@ -173,7 +181,8 @@ final class ByteLevelBpe {
     }
 
     void addAll(int[] v) {
-      if (size + v.length > data.length) data = Arrays.copyOf(data, Math.max(size * 2, size + v.length));
+      if (size + v.length > data.length)
+        data = Arrays.copyOf(data, Math.max(size * 2, size + v.length));
       System.arraycopy(v, 0, data, size, v.length);
       size += v.length;
     }

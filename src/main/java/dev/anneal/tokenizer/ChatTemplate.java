@@ -26,33 +26,48 @@ import java.util.Map;
  * assistant turn, with what the template closes it with) and the spans that are not.
  *
  * <p>The spans come from rendering prefixes of the conversation, as Hugging Face's {@code
- * generation} markers would but without needing them: turn {@code i} of the assistant starts
- * where {@code messages[:i]} rendered with the generation prompt ends, and ends where {@code
- * messages[:i+1]} rendered ends. A template whose output for a prefix is not a prefix of the
- * whole is refused.
+ * generation} markers would but without needing them: turn {@code i} of the assistant starts where
+ * {@code messages[:i]} rendered with the generation prompt ends, and ends where {@code
+ * messages[:i+1]} rendered ends. A template whose output for a prefix is not a prefix of the whole
+ * is refused.
  */
 public final class ChatTemplate {
   /** Where a tokenizer's template lives, beside its {@code tokenizer.json}. */
   public static final String CONFIG = "tokenizer_config.json";
+
   public static final String IM_START = "<|im_start|>";
   public static final String IM_END = "<|im_end|>";
+
   /**
    * Anneal's default: ChatML (as Qwen and many others use), each turn {@code <|im_start|>ROLE\n
    * CONTENT<|im_end|>\n}; the generation prompt is {@code <|im_start|>assistant\n}.
    */
-  public static final String CHATML = "{% for message in messages %}"
-      + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
-      + "{% endfor %}"
-      + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+  public static final String CHATML =
+      "{% for message in messages %}"
+          + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+          + "{% endfor %}"
+          + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
   /** A piece of a rendered conversation: its text, and whether its tokens carry loss. */
   public record Segment(String text, boolean trained) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   // Python string methods templates call, and the Java methods Jinjava can call instead.
-  private static final Map<String, String> PYTHON_METHODS = Map.of(
-      ".startswith(", ".startsWith(", ".endswith(", ".endsWith(", ".lstrip()", ".stripLeading()",
-      ".rstrip()", ".stripTrailing()", ".lower()", ".toLowerCase()", ".upper()", ".toUpperCase()");
+  private static final Map<String, String> PYTHON_METHODS =
+      Map.of(
+          ".startswith(",
+          ".startsWith(",
+          ".endswith(",
+          ".endsWith(",
+          ".lstrip()",
+          ".stripLeading()",
+          ".rstrip()",
+          ".stripTrailing()",
+          ".lower()",
+          ".toLowerCase()",
+          ".upper()",
+          ".toUpperCase()");
 
   private final String template;
   private final String source;
@@ -71,12 +86,14 @@ public final class ChatTemplate {
 
   /** Anneal's default ChatML template. */
   public static ChatTemplate chatMl() {
-    return new ChatTemplate(CHATML, "Anneal's default (ChatML)", Map.of("bos_token", "", "eos_token", IM_END));
+    return new ChatTemplate(
+        CHATML, "Anneal's default (ChatML)", Map.of("bos_token", "", "eos_token", IM_END));
   }
 
   /** A template given as text (tests, a user's own). */
   public static ChatTemplate of(String template, String bosToken, String eosToken) {
-    return new ChatTemplate(template, "given", Map.of("bos_token", bosToken, "eos_token", eosToken));
+    return new ChatTemplate(
+        template, "given", Map.of("bos_token", bosToken, "eos_token", eosToken));
   }
 
   /**
@@ -91,7 +108,8 @@ public final class ChatTemplate {
     try {
       root = new ObjectMapper().readTree(config.toFile());
     } catch (IOException e) {
-      throw new IOException(config + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+      throw new IOException(
+          config + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
     JsonNode t = root.get("chat_template");
     if (t == null || t.isNull()) return chatMl();
@@ -105,7 +123,9 @@ public final class ChatTemplate {
         }
       }
     }
-    if (text == null) throw new IOException(config + ": chat_template is neither a string nor a list of {name, template}");
+    if (text == null)
+      throw new IOException(
+          config + ": chat_template is neither a string nor a list of {name, template}");
     Map<String, Object> tokens = new HashMap<>();
     for (String name : List.of("bos_token", "eos_token", "pad_token", "unk_token")) {
       JsonNode v = root.get(name);
@@ -116,8 +136,8 @@ public final class ChatTemplate {
   }
 
   /**
-   * Writes a {@code tokenizer_config.json} beside an Anneal tokenizer: the default template and
-   * the names of its special tokens, as Hugging Face tools read them.
+   * Writes a {@code tokenizer_config.json} beside an Anneal tokenizer: the default template and the
+   * names of its special tokens, as Hugging Face tools read them.
    */
   public static void writeDefaultConfig(Path tokenizerJson) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -127,7 +147,8 @@ public final class ChatTemplate {
     m.put("pad_token", SpecialTokens.PAD);
     m.put("model_max_length", 1_000_000_000);
     m.put("chat_template", CHATML);
-    AtomicFiles.writeString(tokenizerJson.resolveSibling(CONFIG), JSON.writeValueAsString(m) + "\n");
+    AtomicFiles.writeString(
+        tokenizerJson.resolveSibling(CONFIG), JSON.writeValueAsString(m) + "\n");
   }
 
   /** Where the template came from: the config file, or Anneal's default. */
@@ -181,8 +202,13 @@ public final class ChatTemplate {
   }
 
   private IllegalArgumentException notIncremental(int turn) {
-    return new IllegalArgumentException("chat template (" + source + "): rendering the conversation up to "
-        + "messages[" + turn + "] does not give a prefix of the whole, so the assistant's tokens cannot be found");
+    return new IllegalArgumentException(
+        "chat template ("
+            + source
+            + "): rendering the conversation up to "
+            + "messages["
+            + turn
+            + "] does not give a prefix of the whole, so the assistant's tokens cannot be found");
   }
 
   private static String message(TemplateError e) {

@@ -11,21 +11,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * A Hugging Face {@code tokenizer.json} loaded through DJL, with what data preparation needs to
- * know about it: vocabulary size, the ids of EOS, PAD, BOS and the FIM markers (by the names
- * common tokenizers use), and the file's SHA-256. Truncation, padding and automatic special
- * tokens are off: DJL would otherwise cut every text at 512 tokens.
+ * know about it: vocabulary size, the ids of EOS, PAD, BOS and the FIM markers (by the names common
+ * tokenizers use), and the file's SHA-256. Truncation, padding and automatic special tokens are
+ * off: DJL would otherwise cut every text at 512 tokens.
  */
 public final class TextTokenizer implements AutoCloseable {
-  private static final Map<String, String> OPTIONS = Map.of("truncation", "false",
-      "padding", "false", "addSpecialTokens", "false", "modelMaxLength", "1000000000");
+  private static final Map<String, String> OPTIONS =
+      Map.of(
+          "truncation",
+          "false",
+          "padding",
+          "false",
+          "addSpecialTokens",
+          "false",
+          "modelMaxLength",
+          "1000000000");
 
   private final HuggingFaceTokenizer hf;
   private final ByteLevelBpe fast; // null: encode through the native library
@@ -34,8 +42,13 @@ public final class TextTokenizer implements AutoCloseable {
   private final Map<String, Integer> specials;
   private final String sha256;
 
-  private TextTokenizer(HuggingFaceTokenizer hf, ByteLevelBpe fast, Path file, int vocabSize,
-      Map<String, Integer> specials, String sha256) {
+  private TextTokenizer(
+      HuggingFaceTokenizer hf,
+      ByteLevelBpe fast,
+      Path file,
+      int vocabSize,
+      Map<String, Integer> specials,
+      String sha256) {
     this.hf = hf;
     this.fast = fast;
     this.file = file;
@@ -45,8 +58,8 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
-   * Loads a local {@code tokenizer.json} (or a folder holding one), or a hub id when online
-   * ({@code ANNEAL_ONLINE=1}). A corrupt file fails with one line naming it.
+   * Loads a local {@code tokenizer.json} (or a folder holding one), or a hub id when online ({@code
+   * ANNEAL_ONLINE=1}). A corrupt file fails with one line naming it.
    */
   public static TextTokenizer load(String pathOrId) throws IOException {
     Path p = Path.of(pathOrId);
@@ -55,8 +68,10 @@ public final class TextTokenizer implements AutoCloseable {
     boolean looksLikeHubId = pathOrId.matches("[\\w.-]+/[\\w.-]+") && !pathOrId.endsWith(".json");
     if (!looksLikeHubId) throw new IOException(pathOrId + ": no such tokenizer file");
     if (!AppEnvironment.isOnline()) {
-      throw new IOException(pathOrId + ": not a local file, and hub downloads are off "
-          + "(set ANNEAL_ONLINE=1 to allow them)");
+      throw new IOException(
+          pathOrId
+              + ": not a local file, and hub downloads are off "
+              + "(set ANNEAL_ONLINE=1 to allow them)");
     }
     AppEnvironment.configure();
     HuggingFaceTokenizer.newInstance(pathOrId, OPTIONS).close(); // downloads into the HF cache
@@ -65,11 +80,18 @@ public final class TextTokenizer implements AutoCloseable {
 
   private static Path hubCacheFile(String id) throws IOException {
     String home = System.getenv("HF_HOME");
-    Path hub = (home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "huggingface"))
-        .resolve("hub").resolve("models--" + id.replace("/", "--")).resolve("snapshots");
+    Path hub =
+        (home != null
+                ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".cache", "huggingface"))
+            .resolve("hub")
+            .resolve("models--" + id.replace("/", "--"))
+            .resolve("snapshots");
     try (Stream<Path> s = Files.exists(hub) ? Files.walk(hub, 2) : Stream.empty()) {
-      return s.filter(f -> f.getFileName().toString().equals("tokenizer.json")).findFirst()
-          .orElseThrow(() -> new IOException(id + ": downloaded, but no tokenizer.json under " + hub));
+      return s.filter(f -> f.getFileName().toString().equals("tokenizer.json"))
+          .findFirst()
+          .orElseThrow(
+              () -> new IOException(id + ": downloaded, but no tokenizer.json under " + hub));
     }
   }
 
@@ -107,8 +129,8 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
-   * Token ids of {@code text}, with no special tokens added. Plain byte-level BPE files are
-   * encoded in Java (same ids, several times faster); others through the native library.
+   * Token ids of {@code text}, with no special tokens added. Plain byte-level BPE files are encoded
+   * in Java (same ids, several times faster); others through the native library.
    */
   public int[] encode(String text) {
     if (fast != null) return fast.encode(text);
@@ -181,7 +203,8 @@ public final class TextTokenizer implements AutoCloseable {
   /** Prefix, middle and suffix marker ids, or null when the tokenizer has no FIM tokens. */
   public int[] fimIds() {
     for (List<String> names : SpecialTokens.FIM_NAMES) {
-      int p = idOf(List.of(names.get(0))), m = idOf(List.of(names.get(1))),
+      int p = idOf(List.of(names.get(0))),
+          m = idOf(List.of(names.get(1))),
           s = idOf(List.of(names.get(2)));
       if (p >= 0 && m >= 0 && s >= 0) return new int[] {p, m, s};
     }

@@ -10,13 +10,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes a trained vocabulary as a Hugging Face {@code tokenizer.json}: the special tokens as
- * added tokens (ids 0..5), a {@code ByteLevel} pre-tokenizer and decoder, no normalizer or
- * post-processor (Anneal inserts EOS and FIM markers itself), and a {@code BPE} model with the
- * vocabulary and merges in rank order. DJL's HuggingFaceTokenizer and HF's tokenizers load it.
+ * Writes a trained vocabulary as a Hugging Face {@code tokenizer.json}: the special tokens as added
+ * tokens (ids 0..5), a {@code ByteLevel} pre-tokenizer and decoder, no normalizer or post-processor
+ * (Anneal inserts EOS and FIM markers itself), and a {@code BPE} model with the vocabulary and
+ * merges in rank order. DJL's HuggingFaceTokenizer and HF's tokenizers load it.
  */
 public final class TokenizerJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TokenizerJson() {}
 

@@ -37,17 +37,30 @@ public final class AdamW implements AutoCloseable {
 
   /**
    * @param decayed names of the parameters that take weight decay (not biases, norms and, unless
-   *                asked, embeddings: see {@link DecayPolicy})
+   *     asked, embeddings: see {@link DecayPolicy})
    * @param manager owns the optimizer state; closed with the optimizer
    */
-  public AdamW(double beta1, double beta2, double eps, double weightDecay, Set<String> decayed,
+  public AdamW(
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      Set<String> decayed,
       NDManager manager) {
     this(beta1, beta2, eps, weightDecay, decayed, manager, FusedAdamW.available());
   }
 
-  /** @param fused use PyTorch's fused kernel where it can be called (tests compare both paths) */
-  AdamW(double beta1, double beta2, double eps, double weightDecay, Set<String> decayed,
-      NDManager manager, boolean fused) {
+  /**
+   * @param fused use PyTorch's fused kernel where it can be called (tests compare both paths)
+   */
+  AdamW(
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      Set<String> decayed,
+      NDManager manager,
+      boolean fused) {
     this.fused = fused;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -79,16 +92,30 @@ public final class AdamW implements AutoCloseable {
       // paths against the formula.
       float lrCorrected = (float) (lr * Math.sqrt(c2) / c1);
       float wd = decayed.contains(name) ? (float) weightDecay : 0f;
-      p.getNDArrayInternal().adamUpdate(new NDList(p, g, mi, vi), new NDList(p),
-          (float) lr, lrCorrected, wd, 1f, -1f, (float) beta1, (float) beta2,
-          (float) (eps * Math.sqrt(c2)), false, true);
+      p.getNDArrayInternal()
+          .adamUpdate(
+              new NDList(p, g, mi, vi),
+              new NDList(p),
+              (float) lr,
+              lrCorrected,
+              wd,
+              1f,
+              -1f,
+              (float) beta1,
+              (float) beta2,
+              (float) (eps * Math.sqrt(c2)),
+              false,
+              true);
     }
   }
 
   /** PyTorch's fused kernel: two calls, for the parameters with and without weight decay. */
   private void fusedStep(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
     for (boolean decay : new boolean[] {true, false}) {
-      List<NDArray> ps = new ArrayList<>(), gs = new ArrayList<>(), ms = new ArrayList<>(), vs = new ArrayList<>();
+      List<NDArray> ps = new ArrayList<>(),
+          gs = new ArrayList<>(),
+          ms = new ArrayList<>(),
+          vs = new ArrayList<>();
       for (var e : params.entrySet()) {
         NDArray g = grads.get(e.getKey());
         if (g == null || decayed.contains(e.getKey()) != decay) continue;
@@ -110,8 +137,9 @@ public final class AdamW implements AutoCloseable {
     if (params.isEmpty()) return false;
     Device d = params.values().iterator().next().getDevice();
     boolean supported = d.equals(Device.cpu()) || d.getDeviceType().equals(Device.Type.GPU);
-    return supported && params.values().stream().allMatch(p -> p.getDataType() == DataType.FLOAT32
-        && p.getDevice().equals(d));
+    return supported
+        && params.values().stream()
+            .allMatch(p -> p.getDataType() == DataType.FLOAT32 && p.getDevice().equals(d));
   }
 
   private NDArray zerosLike(NDArray p) {
@@ -138,13 +166,14 @@ public final class AdamW implements AutoCloseable {
     v.values().forEach(NDArray::close);
     m.clear();
     v.clear();
-    state.forEach((k, a) -> {
-      NDArray copy = a.duplicate();
-      copy.attach(stateManager);
-      if (k.endsWith(".exp_avg_sq")) v.put(k.substring(0, k.length() - 11), copy);
-      else if (k.endsWith(".exp_avg")) m.put(k.substring(0, k.length() - 8), copy);
-      else throw new IllegalArgumentException("unknown optimizer state entry " + k);
-    });
+    state.forEach(
+        (k, a) -> {
+          NDArray copy = a.duplicate();
+          copy.attach(stateManager);
+          if (k.endsWith(".exp_avg_sq")) v.put(k.substring(0, k.length() - 11), copy);
+          else if (k.endsWith(".exp_avg")) m.put(k.substring(0, k.length() - 8), copy);
+          else throw new IllegalArgumentException("unknown optimizer state entry " + k);
+        });
     step = stepCount;
   }
 

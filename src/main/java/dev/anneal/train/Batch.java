@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.Shape;
 /**
  * One micro batch of B rows of T tokens, row-major.
  *
- * @param ids     (B, T) input token ids
+ * @param ids (B, T) input token ids
  * @param targets (B, T) the next token of each position
- * @param docIds  (B, T) document index of each input token, for document masking
- * @param mask    (B, T) 1 where the target counts for the loss, 0 on padding
+ * @param docIds (B, T) document index of each input token, for document masking
+ * @param mask (B, T) 1 where the target counts for the loss, 0 on padding
  */
 public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docIds, float[] mask) {
 
@@ -22,8 +22,8 @@ public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docId
   }
 
   /**
-   * True when every row holds one document, so the causal mask alone is the document mask and
-   * the model can take its faster causal path (no (B, T, T) mask to build or read).
+   * True when every row holds one document, so the causal mask alone is the document mask and the
+   * model can take its faster causal path (no (B, T, T) mask to build or read).
    */
   private boolean oneDocumentPerRow() {
     for (int r = 0; r < rows; r++) {

@@ -4,13 +4,13 @@ import java.util.SplittableRandom;
 
 /**
  * Picks training sequences so that a run's data order is a pure function of (seed, step): each
- * epoch visits every whole sequence of the stream once, in an order shuffled by a generator
- * seeded with (seed, epoch). A resumed run needs nothing but the step it stopped at to see the
- * same data as a run never interrupted.
+ * epoch visits every whole sequence of the stream once, in an order shuffled by a generator seeded
+ * with (seed, epoch). A resumed run needs nothing but the step it stopped at to see the same data
+ * as a run never interrupted.
  *
  * <p>Sequence {@code s} is tokens {@code [s·T, s·T + T)}; its targets are the window shifted by
- * one. Targets equal to {@code pad} (the padding after the last document) do not count, nor
- * targets the stream's loss mask leaves out (the prompts of instruction data).
+ * one. Targets equal to {@code pad} (the padding after the last document) do not count, nor targets
+ * the stream's loss mask leaves out (the prompts of instruction data).
  */
 public final class BatchSampler {
   private final TokenStream stream;
@@ -25,7 +25,7 @@ public final class BatchSampler {
   /**
    * @param rows B, sequences per micro batch
    * @param cols T, tokens per sequence
-   * @param pad  the padding token id, or -1 when the stream has none
+   * @param pad the padding token id, or -1 when the stream has none
    */
   public BatchSampler(TokenStream stream, int rows, int cols, long seed, int pad) {
     this.stream = stream;
@@ -35,8 +35,12 @@ public final class BatchSampler {
     this.pad = pad;
     long whole = (stream.length() - 1) / cols;
     if (whole < 1) {
-      throw new IllegalArgumentException("the data holds " + stream.length()
-          + " tokens, not one sequence of " + cols + " plus a target");
+      throw new IllegalArgumentException(
+          "the data holds "
+              + stream.length()
+              + " tokens, not one sequence of "
+              + cols
+              + " plus a target");
     }
     this.sequences = Math.toIntExact(Math.min(whole, Integer.MAX_VALUE));
   }
@@ -51,7 +55,9 @@ public final class BatchSampler {
     return sequences;
   }
 
-  /** Micro batch {@code micro} of optimizer step {@code step}, with {@code accumulation} per step. */
+  /**
+   * Micro batch {@code micro} of optimizer step {@code step}, with {@code accumulation} per step.
+   */
   public Batch batch(long step, int micro, int accumulation) {
     long first = (step * accumulation + micro) * rows;
     long[] picks = new long[rows];
@@ -71,7 +77,9 @@ public final class BatchSampler {
     return read(picks);
   }
 
-  /** Names of the stream's languages ({@link #sequentialLanguages}' indices); empty when unknown. */
+  /**
+   * Names of the stream's languages ({@link #sequentialLanguages}' indices); empty when unknown.
+   */
   public java.util.List<String> languages() {
     return stream.languages();
   }

@@ -64,15 +64,19 @@ public final class CheckpointStore {
     return best;
   }
 
-  private void write(Path dir, CausalLm model, AdamW optimizer, TrainerState state) throws IOException {
+  private void write(Path dir, CausalLm model, AdamW optimizer, TrainerState state)
+      throws IOException {
     List<HostTensor> weights = model.lora() != null ? model.exportAdapter() : model.exportWeights();
     List<HostTensor> moments = new ArrayList<>();
     optimizer.state().forEach((name, array) -> moments.add(toHost(name, array)));
-    AtomicFiles.writeDirectory(dir, d -> {
-      SafetensorsWriter.write(d.resolve(MODEL), TensorSource.of(weights), DType.F32);
-      SafetensorsWriter.write(d.resolve(OPTIMIZER), TensorSource.of(moments), DType.F32);
-      Files.writeString(d.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-    });
+    AtomicFiles.writeDirectory(
+        dir,
+        d -> {
+          SafetensorsWriter.write(d.resolve(MODEL), TensorSource.of(weights), DType.F32);
+          SafetensorsWriter.write(d.resolve(OPTIMIZER), TensorSource.of(moments), DType.F32);
+          Files.writeString(
+              d.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+        });
   }
 
   /** The newest complete checkpoint, if any. */
@@ -91,8 +95,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * Restores weights and optimizer moments from a checkpoint folder into the model and
-   * optimizer; returns the trainer state saved with them.
+   * Restores weights and optimizer moments from a checkpoint folder into the model and optimizer;
+   * returns the trainer state saved with them.
    */
   public static TrainerState load(Path dir, CausalLm model, AdamW optimizer, NDManager manager)
       throws IOException {
@@ -100,13 +104,15 @@ public final class CheckpointStore {
     try (SafetensorsFile weights = SafetensorsFile.open(dir.resolve(MODEL));
         SafetensorsFile moments = SafetensorsFile.open(dir.resolve(OPTIMIZER));
         NDManager scratch = manager.newSubManager()) {
-      var source = (java.util.function.Function<String, HostTensor>) name -> {
-        try {
-          return weights.read(name);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      };
+      var source =
+          (java.util.function.Function<String, HostTensor>)
+              name -> {
+                try {
+                  return weights.read(name);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              };
       if (model.lora() != null) model.loadAdapter(source);
       else model.loadWeights(source);
       Map<String, NDArray> loaded = new LinkedHashMap<>();

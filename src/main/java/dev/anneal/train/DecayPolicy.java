@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * Which parameters take weight decay: matrices do; biases, norm weights and (unless asked)
- * embedding tables do not, as in GPT-2/nanoGPT and Llama training recipes. Decided from the
- * Hugging Face parameter names the models use.
+ * embedding tables do not, as in GPT-2/nanoGPT and Llama training recipes. Decided from the Hugging
+ * Face parameter names the models use.
  */
 public final class DecayPolicy {
   private DecayPolicy() {}
@@ -21,7 +21,8 @@ public final class DecayPolicy {
     if (name.contains("norm") || name.contains(".ln_") || name.startsWith("transformer.ln_f")) {
       return false;
     }
-    boolean embedding = name.contains("wte") || name.contains("wpe") || name.contains("embed_tokens");
+    boolean embedding =
+        name.contains("wte") || name.contains("wpe") || name.contains("embed_tokens");
     return !embedding || decayEmbeddings;
   }
 }

@@ -11,16 +11,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Mean loss over the first validation sequences, with gradients off: the trainer's validation
- * loss, and the comparison's loss on a val split.
+ * Mean loss over the first validation sequences, with gradients off: the trainer's validation loss,
+ * and the comparison's loss on a val split.
  */
 public final class Evaluator {
   private final BatchSampler val;
   private final int batches;
 
   /**
-   * A token-weighted mean loss, the number of target tokens it counts, and the same mean over
-   * the targets of each language's documents (empty when the split does not record languages).
+   * A token-weighted mean loss, the number of target tokens it counts, and the same mean over the
+   * targets of each language's documents (empty when the split does not record languages).
    */
   public record Measured(double loss, long tokens, java.util.Map<String, Double> byLanguage) {
     public Measured(double loss, long tokens) {
@@ -64,16 +64,17 @@ public final class Evaluator {
           long from = (long) i * val.rows();
           Batch b = val.sequential(from);
           Shape shape = new Shape(b.rows(), b.cols());
-          NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false)
-              .logits();
+          NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false).logits();
           NDArray targets = m.create(b.targets(), shape);
           NDArray mask = m.create(b.mask(), shape);
           double n = b.countedTokens();
           sum += LmLoss.crossEntropy(logits, targets, mask).getFloat() * n;
           count += n;
           if (langSums != null) {
-            NDArray byLanguage = oneHot(val.sequentialLanguages(from), languages.size(), m); // (B·T, L)
-            NDArray weighted = LmLoss.tokenLosses(logits, targets).mul(mask).reshape(1, -1); // (1, B·T)
+            NDArray byLanguage =
+                oneHot(val.sequentialLanguages(from), languages.size(), m); // (B·T, L)
+            NDArray weighted =
+                LmLoss.tokenLosses(logits, targets).mul(mask).reshape(1, -1); // (1, B·T)
             langSums.addi(weighted.matMul(byLanguage).reshape(-1));
             langCounts.addi(mask.reshape(1, -1).matMul(byLanguage).reshape(-1));
           }
@@ -94,7 +95,8 @@ public final class Evaluator {
   /** (N, L) float: row k is 1 at column {@code languages[k]}, all 0 where it is -1. */
   private static NDArray oneHot(int[] languages, int l, NDManager m) {
     float[] out = new float[languages.length * l];
-    for (int k = 0; k < languages.length; k++) if (languages[k] >= 0) out[k * l + languages[k]] = 1f;
+    for (int k = 0; k < languages.length; k++)
+      if (languages[k] >= 0) out[k * l + languages[k]] = 1f;
     return m.create(out, new Shape(languages.length, l));
   }
 }

@@ -8,16 +8,16 @@ import java.util.Collection;
 
 /**
  * Global gradient-norm clipping, as {@code torch.nn.utils.clip_grad_norm_}: the norm over all
- * gradients together, and every gradient scaled by max/norm when the norm exceeds max. DJL's
- * {@code optClipGrad} clamps elements from above only, which is not this.
+ * gradients together, and every gradient scaled by max/norm when the norm exceeds max. DJL's {@code
+ * optClipGrad} clamps elements from above only, which is not this.
  */
 public final class GradientClipping {
   private GradientClipping() {}
 
   /**
    * sqrt(Σ‖g‖²) over all gradients: one norm kernel per gradient, then the norm of those norms,
-   * read back once (a read per gradient waits on the device each time, and square-then-sum made
-   * a temporary the size of the gradient).
+   * read back once (a read per gradient waits on the device each time, and square-then-sum made a
+   * temporary the size of the gradient).
    */
   public static double globalNorm(Collection<NDArray> grads) {
     return clip(grads, 0); // a max of 0 measures without clipping

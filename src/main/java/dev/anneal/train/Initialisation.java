@@ -30,8 +30,14 @@ public final class Initialisation {
       ModelSpec source = from.fullModelSpec();
       List<String> diff = Architecture.differences(source, p.model());
       if (!diff.isEmpty()) {
-        throw new IllegalArgumentException("cannot start " + p.name() + " from " + init
-            + ": the architecture differs (" + String.join("; ", diff) + ")");
+        throw new IllegalArgumentException(
+            "cannot start "
+                + p.name()
+                + " from "
+                + init
+                + ": the architecture differs ("
+                + String.join("; ", diff)
+                + ")");
       }
       try (TensorSource tensors = SafetensorsCheckpoint.open(from.weights(), "model")) {
         model.loadWeights(tensors.uncheckedReader());

@@ -30,13 +30,17 @@ public final class OpProfile {
     Map<String, List<JsonNode>> byThread = new HashMap<>();
     for (JsonNode e : events) {
       if (!"X".equals(e.path("ph").asText())) continue;
-      byThread.computeIfAbsent(e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>()).add(e);
+      byThread
+          .computeIfAbsent(
+              e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>())
+          .add(e);
     }
     Map<String, double[]> self = new HashMap<>(); // name → {microseconds, calls}
     for (List<JsonNode> list : byThread.values()) {
       // Parents first: by start, the longer of two events that start together is the outer one.
-      list.sort(Comparator.<JsonNode>comparingDouble(e -> e.path("ts").asDouble())
-          .thenComparing(e -> -e.path("dur").asDouble()));
+      list.sort(
+          Comparator.<JsonNode>comparingDouble(e -> e.path("ts").asDouble())
+              .thenComparing(e -> -e.path("dur").asDouble()));
       Deque<JsonNode> open = new ArrayDeque<>();
       for (JsonNode e : list) {
         double ts = e.path("ts").asDouble();

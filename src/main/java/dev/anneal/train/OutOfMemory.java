@@ -5,9 +5,9 @@ import dev.anneal.preset.TrainingSpec;
 import java.util.Locale;
 
 /**
- * A run that ran its device out of memory, as one line that says what to lower. The trainer
- * throws it after saving the state reached (a step that failed updated nothing), so the run
- * loses nothing and resumes with the new settings.
+ * A run that ran its device out of memory, as one line that says what to lower. The trainer throws
+ * it after saving the state reached (a step that failed updated nothing), so the run loses nothing
+ * and resumes with the new settings.
  */
 public final class OutOfMemory extends RuntimeException {
   private OutOfMemory(String message, Throwable cause) {
@@ -18,8 +18,10 @@ public final class OutOfMemory extends RuntimeException {
   static boolean is(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
-      if (m.contains("out of memory") || m.contains("not enough memory")
-          || m.contains("can't allocate memory") || m.contains("failed to allocate")) {
+      if (m.contains("out of memory")
+          || m.contains("not enough memory")
+          || m.contains("can't allocate memory")
+          || m.contains("failed to allocate")) {
         return true;
       }
     }
@@ -30,30 +32,59 @@ public final class OutOfMemory extends RuntimeException {
    * @param kept what was saved, and how to continue
    */
   static OutOfMemory of(Device device, TrainingSpec t, int context, String kept, Throwable cause) {
-    return of(device, "training.", t.microBatch(), t.accumulation(), t.seqLenOr(context),
-        t.activationCheckpointing(), kept, cause);
+    return of(
+        device,
+        "training.",
+        t.microBatch(),
+        t.accumulation(),
+        t.seqLenOr(context),
+        t.activationCheckpointing(),
+        kept,
+        cause);
   }
 
   /**
-   * @param fields where the step's shape is set: {@code "training."}, or a phase's
-   *               {@code "training.phases[1]."} for a run in phases
-   * @param kept   what was saved, and how to continue
+   * @param fields where the step's shape is set: {@code "training."}, or a phase's {@code
+   *     "training.phases[1]."} for a run in phases
+   * @param kept what was saved, and how to continue
    */
-  static OutOfMemory of(Device device, String fields, int microBatch, int accumulation, int seq,
-      boolean checkpointing, String kept, Throwable cause) {
+  static OutOfMemory of(
+      Device device,
+      String fields,
+      int microBatch,
+      int accumulation,
+      int seq,
+      boolean checkpointing,
+      String kept,
+      Throwable cause) {
     java.util.List<String> lower = new java.util.ArrayList<>();
     if (microBatch > 1) {
       int half = microBatch / 2;
-      lower.add(String.format(Locale.ROOT, "%smicro_batch %d → %d (with accumulation %d → %d"
-          + " the tokens per step stay the same)", fields, microBatch, half, accumulation,
-          accumulation * microBatch / half));
+      lower.add(
+          String.format(
+              Locale.ROOT,
+              "%smicro_batch %d → %d (with accumulation %d → %d"
+                  + " the tokens per step stay the same)",
+              fields,
+              microBatch,
+              half,
+              accumulation,
+              accumulation * microBatch / half));
     }
     if (seq > 128) lower.add(String.format(Locale.ROOT, "%sseq_len %d → %d", fields, seq, seq / 2));
     // Recomputing each block in the backward pass keeps one block's activations instead of all.
     if (!checkpointing) lower.add("set training.activation_checkpointing: true");
-    if (lower.isEmpty()) lower.add("the model's size (a preset with fewer layers or a smaller hidden width)");
-    return new OutOfMemory(String.format(Locale.ROOT, "%s ran out of memory at micro batch %d × %d tokens:"
-        + " lower %s; %s", device, microBatch, seq, String.join(", or ", lower), kept), cause);
+    if (lower.isEmpty())
+      lower.add("the model's size (a preset with fewer layers or a smaller hidden width)");
+    return new OutOfMemory(
+        String.format(
+            Locale.ROOT,
+            "%s ran out of memory at micro batch %d × %d tokens:" + " lower %s; %s",
+            device,
+            microBatch,
+            seq,
+            String.join(", or ", lower),
+            kept),
+        cause);
   }
-
 }

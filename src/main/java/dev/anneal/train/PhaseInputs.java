@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the trainer reads in each phase of a run: the batches of the phase's dataset at its
- * sequence length and batch shape, its validation batches, and its learning-rate schedule. Each
- * dataset folder is opened once and stays mapped until the run ends.
+ * What the trainer reads in each phase of a run: the batches of the phase's dataset at its sequence
+ * length and batch shape, its validation batches, and its learning-rate schedule. Each dataset
+ * folder is opened once and stays mapped until the run ends.
  *
  * <p>Phase {@code k}'s data order is seeded with {@code seed + k}, so a later phase on the same
  * dataset does not start by replaying the first phase's order; phase 0 keeps the run's seed, so a
@@ -26,14 +26,17 @@ final class PhaseInputs implements AutoCloseable {
   private final Map<Path, TokenShards> open = new HashMap<>();
 
   /** The batches, evaluation and schedule of one phase. */
-  record Current(PhasePlan.Phase phase, BatchSampler train, Evaluator evaluator, LrSchedule schedule) {
+  record Current(
+      PhasePlan.Phase phase, BatchSampler train, Evaluator evaluator, LrSchedule schedule) {
     /** The rate for the update made at global step {@code step}. */
     double lr(long step) {
       return schedule.at(step - phase.scheduleStart());
     }
   }
 
-  /** @param data each phase's dataset folder, by phase index */
+  /**
+   * @param data each phase's dataset folder, by phase index
+   */
   PhaseInputs(PhasePlan plan, Map<Integer, Path> data, long seed, int evalBatches) {
     this.plan = plan;
     this.data = data;
@@ -42,8 +45,8 @@ final class PhaseInputs implements AutoCloseable {
   }
 
   /**
-   * Each phase's dataset folder: {@code --data-phase NAME=DIR} (or what the run recorded), else
-   * the phase's {@code data} (absolute, or a folder beside the main dataset), else the main one.
+   * Each phase's dataset folder: {@code --data-phase NAME=DIR} (or what the run recorded), else the
+   * phase's {@code data} (absolute, or a folder beside the main dataset), else the main one.
    */
   static Map<Integer, Path> resolve(PhasePlan plan, Path main, Map<String, Path> given) {
     Map<Integer, Path> out = new LinkedHashMap<>();
@@ -74,8 +77,8 @@ final class PhaseInputs implements AutoCloseable {
   }
 
   /**
-   * Every phase's dataset was tokenized by the same tokenizer as the first phase's: one model
-   * reads them all, so the same id must mean the same text.
+   * Every phase's dataset was tokenized by the same tokenizer as the first phase's: one model reads
+   * them all, so the same id must mean the same text.
    */
   private void checkOneTokenizer() throws IOException {
     PhasePlan.Phase first = plan.phases().getFirst();
@@ -83,9 +86,16 @@ final class PhaseInputs implements AutoCloseable {
     for (PhasePlan.Phase ph : plan.phases()) {
       String sha = shards(ph).meta().path("tokenizer_sha256").asText("");
       if (!want.isEmpty() && !sha.isEmpty() && !sha.equals(want)) {
-        throw new IOException("phase '" + ph.name() + "' (training.phases[" + ph.index() + "]): "
-            + data.get(ph.index()).resolve(TokenShards.META) + " was tokenized with another tokenizer than "
-            + data.get(first.index()) + " (tokenizer SHA-256 differs): prepare it with the same tokenizer.json");
+        throw new IOException(
+            "phase '"
+                + ph.name()
+                + "' (training.phases["
+                + ph.index()
+                + "]): "
+                + data.get(ph.index()).resolve(TokenShards.META)
+                + " was tokenized with another tokenizer than "
+                + data.get(first.index())
+                + " (tokenizer SHA-256 differs): prepare it with the same tokenizer.json");
       }
     }
   }
@@ -94,12 +104,23 @@ final class PhaseInputs implements AutoCloseable {
   Current enter(PhasePlan.Phase ph) throws IOException {
     TokenShards shards = shards(ph);
     long phaseSeed = seed + ph.index();
-    BatchSampler train = new BatchSampler(TokenStreams.of(shards.train()), ph.microBatch(),
-        ph.seqLen(), phaseSeed, shards.padId());
-    BatchSampler val = new BatchSampler(TokenStreams.val(shards), ph.microBatch(),
-        ph.seqLen(), phaseSeed, shards.padId());
-    LrSchedule schedule = new LrSchedule(ph.lr(), ph.minLr(), ph.warmupSteps(),
-        Math.toIntExact(ph.scheduleSteps()), ph.schedule());
+    BatchSampler train =
+        new BatchSampler(
+            TokenStreams.of(shards.train()),
+            ph.microBatch(),
+            ph.seqLen(),
+            phaseSeed,
+            shards.padId());
+    BatchSampler val =
+        new BatchSampler(
+            TokenStreams.val(shards), ph.microBatch(), ph.seqLen(), phaseSeed, shards.padId());
+    LrSchedule schedule =
+        new LrSchedule(
+            ph.lr(),
+            ph.minLr(),
+            ph.warmupSteps(),
+            Math.toIntExact(ph.scheduleSteps()),
+            ph.schedule());
     return new Current(ph, train, new Evaluator(val, evalBatches), schedule);
   }
 
@@ -111,8 +132,8 @@ final class PhaseInputs implements AutoCloseable {
       s = TokenShards.open(dir);
     } catch (IOException e) {
       if (!plan.phased()) throw e;
-      throw new IOException("phase '" + ph.name() + "' (training.phases[" + ph.index() + "]): "
-          + e.getMessage(), e);
+      throw new IOException(
+          "phase '" + ph.name() + "' (training.phases[" + ph.index() + "]): " + e.getMessage(), e);
     }
     open.put(dir, s);
     return s;

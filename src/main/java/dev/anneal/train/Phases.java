@@ -33,19 +33,33 @@ final class Phases {
     return new RunEvent(step, Instant.now(), RunEvent.PHASE, describe(plan, ph, step), details);
   }
 
-  /** "phase 2/3 'ctx-4k' from step 500 to 800: seq_len 4096, 4 × 2 sequences a step, lr 1.00e-04 …". */
+  /**
+   * "phase 2/3 'ctx-4k' from step 500 to 800: seq_len 4096, 4 × 2 sequences a step, lr 1.00e-04 …".
+   */
   static String describe(PhasePlan plan, PhasePlan.Phase ph, long step) {
-    String where = step == ph.start() ? "from step " + ph.start() : "resumed at step " + step + " (began at " + ph.start() + ")";
-    return String.format(Locale.ROOT, "phase %d/%d '%s' %s to %d: seq_len %d, %d × %d sequences a step, lr %.2e%s%s",
-        ph.index() + 1, plan.phases().size(), ph.name(), where, ph.end(), ph.seqLen(),
-        ph.microBatch(), ph.accumulation(), ph.lr(),
+    String where =
+        step == ph.start()
+            ? "from step " + ph.start()
+            : "resumed at step " + step + " (began at " + ph.start() + ")";
+    return String.format(
+        Locale.ROOT,
+        "phase %d/%d '%s' %s to %d: seq_len %d, %d × %d sequences a step, lr %.2e%s%s",
+        ph.index() + 1,
+        plan.phases().size(),
+        ph.name(),
+        where,
+        ph.end(),
+        ph.seqLen(),
+        ph.microBatch(),
+        ph.accumulation(),
+        ph.lr(),
         ph.data() == null ? "" : ", data " + ph.data(),
         ph.ropeScaling() == null ? "" : ", RoPE " + rope(ph.ropeScaling()));
   }
 
   private static String rope(RopeScaling rs) {
-    return String.format(Locale.ROOT, "%s ×%s from %d", rs.type(), trim(rs.factor()),
-        rs.originalContext());
+    return String.format(
+        Locale.ROOT, "%s ×%s from %d", rs.type(), trim(rs.factor()), rs.originalContext());
   }
 
   private static String trim(double v) {
@@ -53,14 +67,22 @@ final class Phases {
   }
 
   /**
-   * Refuses a checkpoint whose recorded phase and data cursor do not land on its step in this
-   * plan: its data position would not be where the uninterrupted run had it.
+   * Refuses a checkpoint whose recorded phase and data cursor do not land on its step in this plan:
+   * its data position would not be where the uninterrupted run had it.
    */
-  static void checkResumable(PhasePlan plan, TrainerState state, Path checkpoint) throws IOException {
+  static void checkResumable(PhasePlan plan, TrainerState state, Path checkpoint)
+      throws IOException {
     boolean known = state.phase() >= 0 && state.phase() < plan.phases().size();
-    if (known && plan.phases().get(state.phase()).start() + state.phaseStep() == state.step()) return;
-    throw new IOException(checkpoint.resolve(CheckpointStore.STATE) + ": step " + state.step()
-        + " was step " + state.phaseStep() + " of phase " + state.phase()
-        + ", which the preset's phases do not place there: the phases changed since it was saved");
+    if (known && plan.phases().get(state.phase()).start() + state.phaseStep() == state.step())
+      return;
+    throw new IOException(
+        checkpoint.resolve(CheckpointStore.STATE)
+            + ": step "
+            + state.step()
+            + " was step "
+            + state.phaseStep()
+            + " of phase "
+            + state.phase()
+            + ", which the preset's phases do not place there: the phases changed since it was saved");
   }
 }

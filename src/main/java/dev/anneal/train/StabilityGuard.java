@@ -1,15 +1,17 @@
 package dev.anneal.train;
 
 /**
- * The stability rules of seeds 002–004: skip updates whose loss or gradient is not finite; call
- * a loss above {@code factor} × the running mean a spike (after a settling period); sort the
- * gradient norm into bands — healthy below 5, warning 5–10, critical above 10 — and report when
- * it moves between them.
+ * The stability rules of seeds 002–004: skip updates whose loss or gradient is not finite; call a
+ * loss above {@code factor} × the running mean a spike (after a settling period); sort the gradient
+ * norm into bands — healthy below 5, warning 5–10, critical above 10 — and report when it moves
+ * between them.
  */
 public final class StabilityGuard {
   /** Gradient-norm bands of seed 004. */
   public enum Band {
-    HEALTHY, WARNING, CRITICAL;
+    HEALTHY,
+    WARNING,
+    CRITICAL;
 
     static Band of(double norm) {
       return norm > 10 ? CRITICAL : norm >= 5 ? WARNING : HEALTHY;

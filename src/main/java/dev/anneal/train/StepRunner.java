@@ -18,14 +18,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Forward and backward passes of one optimizer step: accumulates gradients over micro batches,
- * and reports the mean loss, the gradient norm before clipping and the router statistics.
+ * Forward and backward passes of one optimizer step: accumulates gradients over micro batches, and
+ * reports the mean loss, the gradient norm before clipping and the router statistics.
  *
  * <p>Memory: each micro batch's tensors live in a manager of their own, closed as soon as its
  * backward is done, so the activations of one micro batch are alive at a time (and within it one
  * block's temporaries, see the model's forward). Host reads: the losses and the norm stay on the
- * device and come back together in one read at the end of the step, the one wait a step makes
- * (MoE layers also read their expert counts, which decide the dispatch).
+ * device and come back together in one read at the end of the step, the one wait a step makes (MoE
+ * layers also read their expert counts, which decide the dispatch).
  */
 final class StepRunner {
   /** What one step's passes produced. */
@@ -37,7 +37,9 @@ final class StepRunner {
   private final boolean checkpointing;
   private float distortNext = 1f;
 
-  /** @param checkpointing recompute each block's activations in the backward instead of keeping them */
+  /**
+   * @param checkpointing recompute each block's activations in the backward instead of keeping them
+   */
   StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp, boolean checkpointing) {
     this.model = model;
     this.checkpointing = checkpointing;
@@ -67,7 +69,9 @@ final class StepRunner {
     long counted = 0;
     for (Batch b : micro) counted += b.countedTokens();
     for (Batch b : micro) {
-      NDArray share = step.full(new Shape(), counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
+      NDArray share =
+          step.full(
+              new Shape(), counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
       try (NDManager mb = step.newSubManager()) {
         Shape shape = new Shape(b.rows(), b.cols());
         NDArray ids = mb.create(b.ids(), shape);
@@ -81,12 +85,18 @@ final class StepRunner {
             // block's switch loss (weighted alike) when the block is recomputed.
             NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
             NDArray[] kept = new NDArray[1];
-            routing.addAll(model.backwardCheckpointed(ids, docs, gc, logits -> {
-              NDArray loss = LmLoss.crossEntropy(logits, targets, mask);
-              kept[0] = loss.stopGradient();
-              kept[0].attach(mb); // outlives the head's manager
-              return clamped(loss, kept[0], mb).mul(weight);
-            }, weight));
+            routing.addAll(
+                model.backwardCheckpointed(
+                    ids,
+                    docs,
+                    gc,
+                    logits -> {
+                      NDArray loss = LmLoss.crossEntropy(logits, targets, mask);
+                      kept[0] = loss.stopGradient();
+                      kept[0].attach(mb); // outlives the head's manager
+                      return clamped(loss, kept[0], mb).mul(weight);
+                    },
+                    weight));
             value = kept[0];
           } else {
             ForwardResult r = model.forward(ids, docs, true);
@@ -113,9 +123,9 @@ final class StepRunner {
   }
 
   /**
-   * Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient:
-   * loss · clamp / max(loss, clamp), the factor detached. Scalars from full(), owned by libtorch:
-   * DJL's mul(Number) frees its scalar while autograd still holds it (Ops.scale).
+   * Seed 002's loss clamping: an extreme loss still trains, but with a bounded gradient: loss ·
+   * clamp / max(loss, clamp), the factor detached. Scalars from full(), owned by libtorch: DJL's
+   * mul(Number) frees its scalar while autograd still holds it (Ops.scale).
    *
    * @param value the loss, detached
    */

@@ -15,8 +15,8 @@ public interface TokenStream {
   long documentAt(long position);
 
   /**
-   * Whether token {@code position}, as a target, carries loss: false on the prompts of
-   * instruction data (see the dataset's loss mask). Every token trains by default.
+   * Whether token {@code position}, as a target, carries loss: false on the prompts of instruction
+   * data (see the dataset's loss mask). Every token trains by default.
    */
   default boolean trained(long position) {
     return true;
@@ -27,7 +27,10 @@ public interface TokenStream {
     return java.util.List.of();
   }
 
-  /** The language (index into {@link #languages}) of the document holding token {@code position}, or -1. */
+  /**
+   * The language (index into {@link #languages}) of the document holding token {@code position}, or
+   * -1.
+   */
   default int languageAt(long position) {
     return -1;
   }

@@ -21,29 +21,46 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Times the trainer's own step ({@link TrainingStep}, as {@link Trainer} runs it) on random tokens, on
- * a chosen device: tokens/s, model FLOP/s, the matrix-multiply
- * throughput libtorch reaches in this same process (the ceiling the step can approach), the share
- * of the step spent in Java rather than in native code, and resident memory before and after (a
- * growing figure over many steps is a leak).
+ * Times the trainer's own step ({@link TrainingStep}, as {@link Trainer} runs it) on random tokens,
+ * on a chosen device: tokens/s, model FLOP/s, the matrix-multiply throughput libtorch reaches in
+ * this same process (the ceiling the step can approach), the share of the step spent in Java rather
+ * than in native code, and resident memory before and after (a growing figure over many steps is a
+ * leak).
  *
- * <p>The Java share is sampled: a watcher thread reads the training thread's stack every 5 ms
- * and counts the samples whose top frame is not a native method. Resident memory is read at each
+ * <p>The Java share is sampled: a watcher thread reads the training thread's stack every 5 ms and
+ * counts the samples whose top frame is not a native method. Resident memory is read at each
  * quarter of the run: a steady figure after the first quarter means no growth.
  */
 public final class TrainBench {
   /** What a bench run measured. */
-  public record Result(String preset, String device, String precision, int threads, int steps,
-      double tokensPerSecond, double modelFlopsPerSecond, double gemmFlopsPerSecond, double javaShare,
-      double medianStepMs, long rssAfterWarmup, long rssAtEnd, long peakRss,
-      long nativeAfterWarmup, long nativeAtEnd, List<Long> rssByQuarter, double mfu,
-      String peakSource, long peakDeviceMemory, boolean checkpointing, long stepBaseline,
-      long stepPeak, double estimatedActivations) {
+  public record Result(
+      String preset,
+      String device,
+      String precision,
+      int threads,
+      int steps,
+      double tokensPerSecond,
+      double modelFlopsPerSecond,
+      double gemmFlopsPerSecond,
+      double javaShare,
+      double medianStepMs,
+      long rssAfterWarmup,
+      long rssAtEnd,
+      long peakRss,
+      long nativeAfterWarmup,
+      long nativeAtEnd,
+      List<Long> rssByQuarter,
+      double mfu,
+      String peakSource,
+      long peakDeviceMemory,
+      boolean checkpointing,
+      long stepBaseline,
+      long stepPeak,
+      double estimatedActivations) {
 
     /**
-     * Memory the measured steps took above what lives between steps (weights, gradients,
-     * optimizer moments): the activations and a step's temporaries; -1 where the peak could not
-     * be reset.
+     * Memory the measured steps took above what lives between steps (weights, gradients, optimizer
+     * moments): the activations and a step's temporaries; -1 where the peak could not be reset.
      */
     public long stepActivations() {
       return stepPeak < 0 ? -1 : stepPeak - stepBaseline;
@@ -57,17 +74,25 @@ public final class TrainBench {
 
   private TrainBench() {}
 
-  public static Result run(Preset preset, int threads, int warmup, int steps) throws InterruptedException {
+  public static Result run(Preset preset, int threads, int warmup, int steps)
+      throws InterruptedException {
     return run(preset, Device.cpu(), threads, warmup, steps, true, null);
   }
 
   /**
    * @param sampleStacks measure the Java share (a watcher thread walks the stack every 5 ms)
-   * @param profile      write libtorch's profiler trace of the measured steps here (Chrome trace
-   *                     JSON; read it with {@link OpProfile}), or null; profiling slows the steps
+   * @param profile write libtorch's profiler trace of the measured steps here (Chrome trace JSON;
+   *     read it with {@link OpProfile}), or null; profiling slows the steps
    */
-  public static Result run(Preset preset, Device device, int threads, int warmup, int steps,
-      boolean sampleStacks, Path profile) throws InterruptedException {
+  public static Result run(
+      Preset preset,
+      Device device,
+      int threads,
+      int warmup,
+      int steps,
+      boolean sampleStacks,
+      Path profile)
+      throws InterruptedException {
     Engine.getEngine("PyTorch");
     JniUtils.setGradMode(false); // as the trainer: only the gradient collector turns it on
     if (threads > 0) JniUtils.setNumThreads(threads);
@@ -80,7 +105,8 @@ public final class TrainBench {
     int[] tokens = new int[Math.max(1 << 20, seq * t.microBatch() * 64)];
     SplittableRandom rnd = new SplittableRandom(1);
     for (int i = 0; i < tokens.length; i++) tokens[i] = rnd.nextInt(preset.model().vocab());
-    BatchSampler sampler = new BatchSampler(TokenStream.of(tokens, new long[] {0}), t.microBatch(), seq, 1, -1);
+    BatchSampler sampler =
+        new BatchSampler(TokenStream.of(tokens, new long[] {0}), t.microBatch(), seq, 1, -1);
     double flopsPerToken = Estimator.estimate(preset).flopsPerToken();
 
     try (NDManager root = NDManager.newBaseManager(device);
@@ -90,9 +116,16 @@ public final class TrainBench {
       // Measuring aid: -Danneal.attention=composed times the matmul-composed attention instead.
       if ("composed".equals(System.getProperty("anneal.attention"))) model.useFusedAttention(false);
       var params = model.trainableParameters();
-      try (AdamW opt = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
-          DecayPolicy.decayed(params.keySet(), false), root.newSubManager())) {
-        TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
+      try (AdamW opt =
+          new AdamW(
+              t.beta1(),
+              t.beta2(),
+              t.eps(),
+              t.weightDecay(),
+              DecayPolicy.decayed(params.keySet(), false),
+              root.newSubManager())) {
+        TrainingStep trainingStep =
+            new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();
@@ -117,8 +150,11 @@ public final class TrainBench {
           long t0 = System.nanoTime();
           try (NDManager m = root.newSubManager()) {
             List<Batch> micro = new ArrayList<>();
-            for (int k = 0; k < t.accumulation(); k++) micro.add(sampler.batch(s, k, t.accumulation()));
-            StepRunner.Outcome out = trainingStep.passes(micro, t.clip(), m); // reads loss and norm: waits for the device
+            for (int k = 0; k < t.accumulation(); k++)
+              micro.add(sampler.batch(s, k, t.accumulation()));
+            StepRunner.Outcome out =
+                trainingStep.passes(
+                    micro, t.clip(), m); // reads loss and norm: waits for the device
             if (StabilityGuard.nonFinite(out.loss(), out.gradNorm())) trainingStep.discard(m);
             else trainingStep.update(out, t.lr(), m);
           }
@@ -138,13 +174,30 @@ public final class TrainBench {
         long peakDevice = memory.peakBytes();
         long stepPeak = peakReset ? ProcessMemory.peakResidentBytes() : -1;
         double estimated = Estimator.estimate(preset).memory().activations();
-        return new Result(preset.name(), device.toString(), precision.label() + (setup.tf32() ? " · TF32" : ""),
-            JniUtils.getNumThreads(), steps, tps, tps * flopsPerToken,
-            gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()), javaShare, sorted[steps / 2],
-            rssAfterWarmup, ProcessMemory.residentBytes(), Math.max(warmupPeak, ProcessMemory.peakResidentBytes()),
-            nativeAfterWarmup, ProcessMemory.residentBytes() - javaHeap(), List.copyOf(quarters),
-            tps * flopsPerToken / peak.flops(), peak.source(), peakDevice, t.activationCheckpointing(),
-            stepBaseline, stepPeak, estimated);
+        return new Result(
+            preset.name(),
+            device.toString(),
+            precision.label() + (setup.tf32() ? " · TF32" : ""),
+            JniUtils.getNumThreads(),
+            steps,
+            tps,
+            tps * flopsPerToken,
+            gemm(root, t.microBatch() * seq, preset.model().hidden(), precision.bf16()),
+            javaShare,
+            sorted[steps / 2],
+            rssAfterWarmup,
+            ProcessMemory.residentBytes(),
+            Math.max(warmupPeak, ProcessMemory.peakResidentBytes()),
+            nativeAfterWarmup,
+            ProcessMemory.residentBytes() - javaHeap(),
+            List.copyOf(quarters),
+            tps * flopsPerToken / peak.flops(),
+            peak.source(),
+            peakDevice,
+            t.activationCheckpointing(),
+            stepBaseline,
+            stepPeak,
+            estimated);
       }
     }
   }
@@ -176,20 +229,23 @@ public final class TrainBench {
 
     void start() {
       running = true;
-      watcher = new Thread(() -> {
-        while (running) {
-          StackTraceElement[] st = target.getStackTrace();
-          if (st.length > 0) {
-            total++;
-            if (!inNativeCode(st)) java++;
-          }
-          try {
-            Thread.sleep(5); // a stack walk stops the thread: sample gently (200 Hz)
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "bench-sampler");
+      watcher =
+          new Thread(
+              () -> {
+                while (running) {
+                  StackTraceElement[] st = target.getStackTrace();
+                  if (st.length > 0) {
+                    total++;
+                    if (!inNativeCode(st)) java++;
+                  }
+                  try {
+                    Thread.sleep(5); // a stack walk stops the thread: sample gently (200 Hz)
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "bench-sampler");
       watcher.setDaemon(true);
       watcher.start();
     }

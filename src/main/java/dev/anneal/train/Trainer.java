@@ -43,7 +43,8 @@ public final class Trainer {
   private java.util.function.LongPredicate spikeAt = step -> false;
   private java.util.function.ObjLongConsumer<NDManager> afterStep = (root, step) -> {};
 
-  public Trainer(Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
+  public Trainer(
+      Preset preset, TrainOptions options, TrainingListener listener, TrainerControl control) {
     this.preset = preset;
     this.options = options;
     this.listener = listener;
@@ -56,13 +57,17 @@ public final class Trainer {
     return this;
   }
 
-  /** Multiplies the loss by 100 at the steps given (0-based): a test seam for the spike rollback. */
+  /**
+   * Multiplies the loss by 100 at the steps given (0-based): a test seam for the spike rollback.
+   */
   Trainer injectSpikeAt(java.util.function.LongPredicate steps) {
     this.spikeAt = steps;
     return this;
   }
 
-  /** Makes libtorch's allocator fail at the steps given (0-based), as a full GPU does: a test seam. */
+  /**
+   * Makes libtorch's allocator fail at the steps given (0-based), as a full GPU does: a test seam.
+   */
   Trainer injectOutOfMemoryAt(java.util.function.LongPredicate steps) {
     this.outOfMemoryAt = steps;
     return this;
@@ -76,7 +81,10 @@ public final class Trainer {
 
   public TrainResult run() throws IOException, InterruptedException {
     // ---- setup ---------------------------------------------------------------------------
-    Preset p = options.steps() == null ? preset : preset.withTraining(preset.training().withSteps(options.steps()));
+    Preset p =
+        options.steps() == null
+            ? preset
+            : preset.withTraining(preset.training().withSteps(options.steps()));
     TrainingSpec t = p.training();
     Engine engine = Engine.getEngine("PyTorch"); // loads the natives before any JNI call
     // Grad mode is per thread and on by default in a new one (the studio trains on a worker):
@@ -90,15 +98,18 @@ public final class Trainer {
       throw new IllegalArgumentException("device " + options.device() + ": " + asked.note());
     }
     PhasePlan plan = PhasePlan.of(p);
-    Map<Integer, Path> phaseData = PhaseInputs.resolve(plan, options.dataset(), options.phaseData());
+    Map<Integer, Path> phaseData =
+        PhaseInputs.resolve(plan, options.dataset(), options.phaseData());
     RunFolder run;
     if (options.resume() != null) {
       Resume resume = Resume.of(options.resume(), options.steps());
       run = resume.run();
       p = resume.preset();
       if (options.steps() != null && !p.training().phases().isEmpty()) {
-        throw new IllegalArgumentException(run.dir() + " trains in phases, whose steps are fixed"
-            + " when it starts: --steps cannot change them on resume");
+        throw new IllegalArgumentException(
+            run.dir()
+                + " trains in phases, whose steps are fixed"
+                + " when it starts: --steps cannot change them on resume");
       }
       plan = PhasePlan.of(p);
       Map<String, Path> recorded = new java.util.HashMap<>();
@@ -106,24 +117,42 @@ public final class Trainer {
       recorded.putAll(options.phaseData());
       phaseData = PhaseInputs.resolve(plan, options.dataset(), recorded);
     } else {
-      run = RunFolder.create(options.runsDir(), p, Map.of("dataset", options.dataset().toString(),
-          "init", options.init() == null ? "" : options.init().toString(),
-          "phase_data", PhaseInputs.recorded(plan, phaseData, options.dataset())));
+      run =
+          RunFolder.create(
+              options.runsDir(),
+              p,
+              Map.of(
+                  "dataset",
+                  options.dataset().toString(),
+                  "init",
+                  options.init() == null ? "" : options.init().toString(),
+                  "phase_data",
+                  PhaseInputs.recorded(plan, phaseData, options.dataset())));
     }
     // The run ends after its last phase; without phases that is training.steps, as before.
-    if (plan.phased()) p = p.withTraining(p.training().withSteps(Math.toIntExact(plan.totalSteps())));
+    if (plan.phased())
+      p = p.withTraining(p.training().withSteps(Math.toIntExact(plan.totalSteps())));
     t = p.training();
     Devices.Choice device = asked != null ? asked : Devices.choose(p.hardware().device());
     if (device.note() != null) listener.onLog("note: " + device.note() + "; training on the CPU");
-    MixedPrecision.Decision precision = MixedPrecision.decide(t.precision().toString(), device.device());
+    MixedPrecision.Decision precision =
+        MixedPrecision.decide(t.precision().toString(), device.device());
     if (precision.note() != null) listener.onLog("note: " + precision.note());
     DevicePeak.RunSetup setup = DevicePeak.setUp(device.device(), precision.precision());
     String gpuName = setup.gpuName();
     DevicePeak.Peak peak = setup.peak();
-    String banner = String.format(Locale.ROOT, "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
-        device.device(), gpuName == null ? "" : " (" + gpuName + ")", engine.getVersion(),
-        device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads", precision.label(),
-        setup.tf32() ? " · TF32 fp32 matmuls" : "", peak.flops() / 1e12, peak.source());
+    String banner =
+        String.format(
+            Locale.ROOT,
+            "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
+            device.device(),
+            gpuName == null ? "" : " (" + gpuName + ")",
+            engine.getVersion(),
+            device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads",
+            precision.label(),
+            setup.tf32() ? " · TF32 fp32 matmuls" : "",
+            peak.flops() / 1e12,
+            peak.source());
     listener.onLog(banner);
 
     try (PhaseInputs inputs = new PhaseInputs(plan, phaseData, t.seed(), options.evalBatches());
@@ -134,8 +163,14 @@ public final class Trainer {
       CausalLm model = Initialisation.model(p, options.init(), root);
       model.useBf16Matmuls(precision.bf16());
       Map<String, NDArray> params = model.trainableParameters();
-      AdamW optimizer = new AdamW(t.beta1(), t.beta2(), t.eps(), t.weightDecay(),
-          DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()), root.newSubManager());
+      AdamW optimizer =
+          new AdamW(
+              t.beta1(),
+              t.beta2(),
+              t.eps(),
+              t.weightDecay(),
+              DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()),
+              root.newSubManager());
       CheckpointStore checkpoints = new CheckpointStore(run.dir(), t.keepLast());
       TrainerState state = TrainerState.start(t.seed());
       if (options.resume() != null && checkpoints.latest().isPresent()) {
@@ -145,13 +180,24 @@ public final class Trainer {
       }
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
-      TrainingStep trainingStep = new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
+      TrainingStep trainingStep =
+          new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
       // Attention's share of the FLOPs grows with the sequence: each phase has its own figure.
       double flopsPerToken = Estimator.estimate(p).flopsPerToken();
       double peakFlops = peak.flops();
       run.update("running", Map.of("device", banner, "steps", t.steps()));
-      emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.START, banner,
-          Map.of("run", run.dir().toString(), "device", device.device() + (gpuName == null ? "" : " " + gpuName))));
+      emit(
+          log,
+          new RunEvent(
+              state.step(),
+              java.time.Instant.now(),
+              RunEvent.START,
+              banner,
+              Map.of(
+                  "run",
+                  run.dir().toString(),
+                  "device",
+                  device.device() + (gpuName == null ? "" : " " + gpuName))));
 
       // ---- the loop ------------------------------------------------------------------------
       PhaseInputs.Current phase = null;
@@ -185,7 +231,8 @@ public final class Trainer {
         long stepStart = System.nanoTime();
         double lr = phase.lr(state.step()) * state.lrScale();
         List<Batch> micro = new ArrayList<>();
-        for (int k = 0; k < ph.accumulation(); k++) micro.add(phase.train().batch(state.phaseStep(), k, ph.accumulation()));
+        for (int k = 0; k < ph.accumulation(); k++)
+          micro.add(phase.train().batch(state.phaseStep(), k, ph.accumulation()));
         Engine.getInstance().setRandomSeed((int) (state.seed() * 31 + state.step()));
 
         StepRunner.Outcome out;
@@ -194,45 +241,81 @@ public final class Trainer {
           else if (spikeAt.test(state.step())) trainingStep.distortNextStep(100f);
           try {
             if (outOfMemoryAt.test(state.step())) {
-              throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (injected)");
+              throw new ai.djl.engine.EngineException(
+                  "CUDA out of memory. Tried to allocate 2.00 GiB (injected)");
             }
             out = trainingStep.passes(micro, t.clip(), step);
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
             trainingStep.discard(step);
-            throw outOfMemory(e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
+            throw outOfMemory(
+                e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
           }
           double seconds = (System.nanoTime() - stepStart) / 1e9;
           if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
             trainingStep.discard(step);
             state = state.skipped(out.tokens(), seconds);
-            emit(log, new RunEvent(state.step(), java.time.Instant.now(), RunEvent.NAN_SKIP,
-                "skipped a non-finite update (loss " + out.loss() + ", grad norm " + out.gradNorm() + ")",
-                Map.of("loss", String.valueOf(out.loss()), "grad_norm", String.valueOf(out.gradNorm()))));
+            emit(
+                log,
+                new RunEvent(
+                    state.step(),
+                    java.time.Instant.now(),
+                    RunEvent.NAN_SKIP,
+                    "skipped a non-finite update (loss "
+                        + out.loss()
+                        + ", grad norm "
+                        + out.gradNorm()
+                        + ")",
+                    Map.of(
+                        "loss",
+                        String.valueOf(out.loss()),
+                        "grad_norm",
+                        String.valueOf(out.gradNorm()))));
             continue;
           }
-          if (guard.isSpike(out.loss(), state.lossAverage()) && state.rollbacks() < t.maxRollbacks()
+          if (guard.isSpike(out.loss(), state.lossAverage())
+              && state.rollbacks() < t.maxRollbacks()
               && checkpoints.latest().isPresent()) {
             trainingStep.discard(step);
             Path back = checkpoints.latest().get();
             TrainerState restored = CheckpointStore.load(back, model, optimizer, root);
             state = state.rolledBack(restored, t.spikeLrCut());
             guard.resetSettling(0);
-            emit(log, RunEvent.of(state.step(), RunEvent.ROLLBACK, String.format(Locale.ROOT,
-                "loss %.3f spiked above %.1f× its mean %.3f: back to step %d, learning rate × %.3g",
-                out.loss(), t.spikeFactor(), restored.lossAverage(), restored.step(), state.lrScale())));
+            emit(
+                log,
+                RunEvent.of(
+                    state.step(),
+                    RunEvent.ROLLBACK,
+                    String.format(
+                        Locale.ROOT,
+                        "loss %.3f spiked above %.1f× its mean %.3f: back to step %d, learning rate × %.3g",
+                        out.loss(),
+                        t.spikeFactor(),
+                        restored.lossAverage(),
+                        restored.step(),
+                        state.lrScale())));
             continue;
           }
           trainingStep.update(out, lr, step);
-          state = state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
+          state =
+              state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
         }
         lastLoss = out.loss();
-        if (state.step() % 20 == 0) NativeMemory.trim(); // keeps resident memory flat (NativeMemory)
+        if (state.step() % 20 == 0)
+          NativeMemory.trim(); // keeps resident memory flat (NativeMemory)
         intervalTokens += out.tokens();
         StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
         if (crossed != null) {
-          emit(log, RunEvent.of(state.step(), RunEvent.BAND_CROSSING, String.format(Locale.ROOT,
-              "gradient norm %.2f is now %s", out.gradNorm(), crossed.name().toLowerCase(Locale.ROOT))));
+          emit(
+              log,
+              RunEvent.of(
+                  state.step(),
+                  RunEvent.BAND_CROSSING,
+                  String.format(
+                      Locale.ROOT,
+                      "gradient norm %.2f is now %s",
+                      out.gradNorm(),
+                      crossed.name().toLowerCase(Locale.ROOT))));
         }
 
         // ---- log, evaluate, checkpoint ---------------------------------------------------
@@ -240,9 +323,19 @@ public final class Trainer {
         if (state.step() % t.logEvery() == 0 || last) {
           double elapsed = (System.nanoTime() - intervalStart) / 1e9;
           double tps = intervalTokens / Math.max(elapsed, 1e-9);
-          MetricPoint point = Metrics.trainPoint(state, out, lr, tps, tps * flopsPerToken / peakFlops,
-              phase.train().epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
-              memory.peakBytes(), ProcessMemory.residentBytes(), cost(p, state));
+          MetricPoint point =
+              Metrics.trainPoint(
+                  state,
+                  out,
+                  lr,
+                  tps,
+                  tps * flopsPerToken / peakFlops,
+                  phase
+                      .train()
+                      .epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
+                  memory.peakBytes(),
+                  ProcessMemory.residentBytes(),
+                  cost(p, state));
           log.write(point);
           listener.onMetric(point);
           listener.onLog(Metrics.line(point, t.steps(), eta(state, t)));
@@ -256,7 +349,8 @@ public final class Trainer {
             measured = phase.evaluator().measure(model, root);
           } catch (ai.djl.engine.EngineException e) {
             if (!OutOfMemory.is(e)) throw e;
-            throw outOfMemory(e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
+            throw outOfMemory(
+                e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
           }
           double valLoss = measured.loss();
           MetricPoint point = MetricPoint.eval(state.step(), valLoss, measured.byLanguage());
@@ -265,13 +359,19 @@ public final class Trainer {
           if (Double.isNaN(state.bestValLoss()) || valLoss < state.bestValLoss()) {
             state = state.withBest(valLoss);
             checkpoints.saveBest(model, optimizer, state);
-            emit(log, RunEvent.of(state.step(), RunEvent.EVAL,
-                String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
+            emit(
+                log,
+                RunEvent.of(
+                    state.step(),
+                    RunEvent.EVAL,
+                    String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
           }
         }
         if (state.step() % t.checkpointEvery() == 0 || last) {
           Path dir = checkpoints.save(model, optimizer, state);
-          emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
+          emit(
+              log,
+              RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
         }
         afterStep.accept(root, state.step());
       }
@@ -279,11 +379,17 @@ public final class Trainer {
       // ---- finish ----------------------------------------------------------------------------
       if (status.equals("stopped")) {
         Path dir = checkpoints.save(model, optimizer, state);
-        emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
+        emit(
+            log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
       }
       emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
-      run.update(status, Map.of("step", state.step(), "best_val_loss",
-          Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
+      run.update(
+          status,
+          Map.of(
+              "step",
+              state.step(),
+              "best_val_loss",
+              Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
       optimizer.close();
       model.close();
       return new TrainResult(run.dir(), status, state, lastLoss);
@@ -298,10 +404,19 @@ public final class Trainer {
    * zeroed): saves the state reached so far as a checkpoint unless one is already there, records
    * the event, and returns the one-line error that says what to lower.
    */
-  private OutOfMemory outOfMemory(RuntimeException cause, Preset p, PhasePlan plan, PhasePlan.Phase ph,
+  private OutOfMemory outOfMemory(
+      RuntimeException cause,
+      Preset p,
+      PhasePlan plan,
+      PhasePlan.Phase ph,
       ai.djl.Device device,
-      TrainerState state, CheckpointStore checkpoints, CausalLm model, AdamW optimizer,
-      MetricsLog log, RunFolder run) throws IOException {
+      TrainerState state,
+      CheckpointStore checkpoints,
+      CausalLm model,
+      AdamW optimizer,
+      MetricsLog log,
+      RunFolder run)
+      throws IOException {
     String kept;
     if (state.step() == 0) {
       kept = "no step had finished, so there is no checkpoint";
@@ -309,13 +424,26 @@ public final class Trainer {
       Path last = checkpoints.latest().orElse(null);
       boolean current = last != null && last.equals(checkpoints.folder(state.step()));
       Path dir = current ? last : checkpoints.save(model, optimizer, state);
-      kept = "the run is saved at step " + state.step() + " (" + run.dir().relativize(dir)
-          + "): continue with anneal train --resume " + run.dir();
+      kept =
+          "the run is saved at step "
+              + state.step()
+              + " ("
+              + run.dir().relativize(dir)
+              + "): continue with anneal train --resume "
+              + run.dir();
     }
     // A run in phases names the phase's own fields: that is where its batch and length are set.
     String fields = plan.phased() ? "training.phases[" + ph.index() + "]." : "training.";
-    OutOfMemory oom = OutOfMemory.of(device, fields, ph.microBatch(), ph.accumulation(), ph.seqLen(),
-        p.training().activationCheckpointing(), kept, cause);
+    OutOfMemory oom =
+        OutOfMemory.of(
+            device,
+            fields,
+            ph.microBatch(),
+            ph.accumulation(),
+            ph.seqLen(),
+            p.training().activationCheckpointing(),
+            kept,
+            cause);
     emit(log, RunEvent.of(state.step(), RunEvent.STOP, oom.getMessage()));
     return oom;
   }

@@ -5,7 +5,12 @@ package dev.anneal.train;
  * steps, stop (checkpoint, then end), cancel (end at once, no checkpoint).
  */
 public final class TrainerControl {
-  public enum Request { RUN, PAUSE, STOP, CANCEL }
+  public enum Request {
+    RUN,
+    PAUSE,
+    STOP,
+    CANCEL
+  }
 
   private Request request = Request.RUN;
 

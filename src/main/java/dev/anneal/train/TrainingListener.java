@@ -4,8 +4,8 @@ import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.RunEvent;
 
 /**
- * What a running trainer reports, on its own thread. Implementations must be quick and
- * thread-safe; the studio keeps the latest values and draws them once a frame.
+ * What a running trainer reports, on its own thread. Implementations must be quick and thread-safe;
+ * the studio keeps the latest values and draws them once a frame.
  */
 public interface TrainingListener {
   TrainingListener NONE = new TrainingListener() {};

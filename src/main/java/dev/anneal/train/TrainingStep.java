@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One optimizer step as the trainer takes it, and as {@code anneal bench train} times it (the
- * bench calls this, not a copy): the passes over the micro batches with clipping ({@link
- * StepRunner}), then either the update — AdamW, gradients zeroed, the MoE routing bias moved —
- * or, for a step the trainer throws away (a non-finite loss, a loss spike), just the zeroing.
- * Everything a step creates lives in the manager it is given; close that after the step.
+ * One optimizer step as the trainer takes it, and as {@code anneal bench train} times it (the bench
+ * calls this, not a copy): the passes over the micro batches with clipping ({@link StepRunner}),
+ * then either the update — AdamW, gradients zeroed, the MoE routing bias moved — or, for a step the
+ * trainer throws away (a non-finite loss, a loss spike), just the zeroing. Everything a step
+ * creates lives in the manager it is given; close that after the step.
  */
 final class TrainingStep {
   private final CausalLm model;
@@ -20,10 +20,14 @@ final class TrainingStep {
   private final AdamW optimizer;
 
   /**
-   * @param checkpointing recompute each block's activations in the backward pass instead of
-   *                      keeping them ({@code training.activation_checkpointing})
+   * @param checkpointing recompute each block's activations in the backward pass instead of keeping
+   *     them ({@code training.activation_checkpointing})
    */
-  TrainingStep(CausalLm model, Map<String, NDArray> params, Double lossClamp, boolean checkpointing,
+  TrainingStep(
+      CausalLm model,
+      Map<String, NDArray> params,
+      Double lossClamp,
+      boolean checkpointing,
       AdamW optimizer) {
     this.model = model;
     this.params = params;

@@ -22,12 +22,20 @@ public final class ValSplitLoss {
     try (TokenShards shards = TokenShards.open(dataset)) {
       Path meta = dataset.resolve(TokenShards.META);
       if (shards.vocabSize() > view.vocab()) {
-        throw new IOException(meta + ": vocabulary of " + shards.vocabSize() + " tokens, more than the model's " + view.vocab());
+        throw new IOException(
+            meta
+                + ": vocabulary of "
+                + shards.vocabSize()
+                + " tokens, more than the model's "
+                + view.vocab());
       }
       String sha = shards.meta().path("tokenizer_sha256").asText("");
       if (!sha.isEmpty() && !sha.equals(view.tokenizer().sha256())) {
-        throw new IOException(meta + ": tokenized with another tokenizer than " + view.tokenizer().file()
-            + " (SHA-256 differs): the losses would mean nothing");
+        throw new IOException(
+            meta
+                + ": tokenized with another tokenizer than "
+                + view.tokenizer().file()
+                + " (SHA-256 differs): the losses would mean nothing");
       }
       int seq = Math.min(shards.seqLen(), view.context());
       int padId = shards.meta().has("pad_id") ? shards.padId() : -1;
@@ -42,7 +50,13 @@ public final class ValSplitLoss {
       BatchSampler val = new BatchSampler(TokenStreams.val(shards), rows, seq, 0, padId);
       try (NDManager root = NDManager.newBaseManager()) {
         Evaluator.Measured m = new Evaluator(val, sequences / rows).measure(view.model(), root);
-        return new EvalResult(view.label(), new int[0], List.of(), m.loss(), Math.exp(m.loss()), m.tokens(),
+        return new EvalResult(
+            view.label(),
+            new int[0],
+            List.of(),
+            m.loss(),
+            Math.exp(m.loss()),
+            m.tokens(),
             m.byLanguage());
       }
     }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * What the studio needs from a Linux desktop before JavaFX starts: GTK 3 and a display.
- * Without them JavaFX dies with a stack trace; this says in one line what is missing and that
- * the command line works regardless.
+ * What the studio needs from a Linux desktop before JavaFX starts: GTK 3 and a display. Without
+ * them JavaFX dies with a stack trace; this says in one line what is missing and that the command
+ * line works regardless.
  */
 public final class DesktopCheck {
   private DesktopCheck() {}

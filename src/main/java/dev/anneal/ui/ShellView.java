@@ -3,9 +3,9 @@ package dev.anneal.ui;
 import dev.anneal.ui.dataset.DatasetsView;
 import dev.anneal.ui.dataset.DatasetsViewModel;
 import dev.anneal.ui.preset.PresetsView;
+import dev.anneal.ui.preset.PresetsViewModel;
 import dev.anneal.ui.runs.RunsView;
 import dev.anneal.ui.runs.RunsViewModel;
-import dev.anneal.ui.preset.PresetsViewModel;
 import dev.anneal.ui.train.TrainView;
 import dev.anneal.ui.train.TrainViewModel;
 import java.util.HashMap;
@@ -32,27 +32,53 @@ public final class ShellView {
   private final ShellViewModel vm;
   private final Map<String, Parent> sections = new HashMap<>();
   private final Map<String, Supplier<Parent>> factories = new HashMap<>();
+
   /** What must finish before the studio exits (a training run checkpointing). */
-  private final java.util.List<Runnable> onShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Runnable> onShutdown =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ShellView(ShellViewModel vm) {
     this.vm = vm;
-    factories.put("Presets", () -> {
-      var presets = new PresetsViewModel(vm.presets(), vm.workspaceProperty().get().presetsDir(), vm.tasks());
-      var sweep = new dev.anneal.ui.preset.SweepPanel(new dev.anneal.ui.preset.SweepViewModel(
-          vm.workspaceProperty().get(), () -> presets.presetProperty().get(), vm.tasks()));
-      return new BorderPane(new PresetsView(presets).root(), null, null, sweep.root(), null);
-    });
-    factories.put("Datasets", () -> {
-      DatasetsViewModel datasets = new DatasetsViewModel(vm.workspaceProperty().get(), vm.tasks());
-      // A dataset built by Train shows up here without pressing Refresh.
-      vm.datasetsChangedProperty().addListener((o, a, b) -> datasets.refresh());
-      return new DatasetsView(datasets).root();
-    });
-    factories.put("Runs", () -> new RunsView(new RunsViewModel(vm.workspaceProperty().get(), vm.tasks(), vm::openRun, vm::resumeRun)).root());
+    factories.put(
+        "Presets",
+        () -> {
+          var presets =
+              new PresetsViewModel(
+                  vm.presets(), vm.workspaceProperty().get().presetsDir(), vm.tasks());
+          var sweep =
+              new dev.anneal.ui.preset.SweepPanel(
+                  new dev.anneal.ui.preset.SweepViewModel(
+                      vm.workspaceProperty().get(),
+                      () -> presets.presetProperty().get(),
+                      vm.tasks()));
+          return new BorderPane(new PresetsView(presets).root(), null, null, sweep.root(), null);
+        });
+    factories.put(
+        "Datasets",
+        () -> {
+          DatasetsViewModel datasets =
+              new DatasetsViewModel(vm.workspaceProperty().get(), vm.tasks());
+          // A dataset built by Train shows up here without pressing Refresh.
+          vm.datasetsChangedProperty().addListener((o, a, b) -> datasets.refresh());
+          return new DatasetsView(datasets).root();
+        });
+    factories.put(
+        "Runs",
+        () ->
+            new RunsView(
+                    new RunsViewModel(
+                        vm.workspaceProperty().get(), vm.tasks(), vm::openRun, vm::resumeRun))
+                .root());
     factories.put("Train", () -> trainView(vm, onShutdown));
-    factories.put("Compare", () -> new dev.anneal.ui.compare.CompareView(new dev.anneal.ui.compare.CompareViewModel(
-        vm.workspaceProperty().get().root(), vm.workspaceProperty().get().runsDir(), vm.tasks())).root());
+    factories.put(
+        "Compare",
+        () ->
+            new dev.anneal.ui.compare.CompareView(
+                    new dev.anneal.ui.compare.CompareViewModel(
+                        vm.workspaceProperty().get().root(),
+                        vm.workspaceProperty().get().runsDir(),
+                        vm.tasks()))
+                .root());
 
     VBox nav = new VBox(4);
     nav.setId("navigation");
@@ -75,10 +101,12 @@ public final class ShellView {
     }
     root.setLeft(nav);
     vm.sectionProperty().addListener((obs, old, now) -> root.setCenter(section(now)));
-    vm.workspaceProperty().addListener((o, a, b) -> {
-      sections.clear();
-      root.setCenter(section(vm.sectionProperty().get()));
-    });
+    vm.workspaceProperty()
+        .addListener(
+            (o, a, b) -> {
+              sections.clear();
+              root.setCenter(section(vm.sectionProperty().get()));
+            });
     root.setCenter(section(vm.sectionProperty().get()));
 
     Label engine = new Label();
@@ -107,30 +135,38 @@ public final class ShellView {
    * CPU build: DJL's CUDA libtorch, or a local libtorch or PyTorch folder, for the next start.
    */
   private static javafx.scene.control.MenuButton gpuOffer(ShellViewModel vm) {
-    javafx.scene.control.MenuItem cuda = new javafx.scene.control.MenuItem("Download DJL's CUDA libtorch at the next start");
-    javafx.scene.control.MenuItem local = new javafx.scene.control.MenuItem("Use a local libtorch or PyTorch folder…");
-    javafx.scene.control.MenuButton offer = new javafx.scene.control.MenuButton("Get CUDA…", null, cuda, local);
+    javafx.scene.control.MenuItem cuda =
+        new javafx.scene.control.MenuItem("Download DJL's CUDA libtorch at the next start");
+    javafx.scene.control.MenuItem local =
+        new javafx.scene.control.MenuItem("Use a local libtorch or PyTorch folder…");
+    javafx.scene.control.MenuButton offer =
+        new javafx.scene.control.MenuButton("Get CUDA…", null, cuda, local);
     offer.setId("gpu-offer");
     offer.visibleProperty().bind(vm.gpuOfferProperty().isNotEmpty());
     offer.managedProperty().bind(offer.visibleProperty());
     offer.setTooltip(new javafx.scene.control.Tooltip());
     offer.getTooltip().textProperty().bind(vm.gpuOfferProperty());
     cuda.setOnAction(e -> tell(() -> vm.chooseCuda()));
-    local.setOnAction(e -> {
-      javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
-      chooser.setTitle("libtorch folder, or a Python environment's site-packages/torch");
-      java.io.File dir = chooser.showDialog(offer.getScene().getWindow());
-      if (dir != null) tell(() -> vm.chooseLocalLibtorch(dir.toPath()));
-    });
+    local.setOnAction(
+        e -> {
+          javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+          chooser.setTitle("libtorch folder, or a Python environment's site-packages/torch");
+          java.io.File dir = chooser.showDialog(offer.getScene().getWindow());
+          if (dir != null) tell(() -> vm.chooseLocalLibtorch(dir.toPath()));
+        });
     return offer;
   }
 
   private static void tell(java.util.concurrent.Callable<String> choice) {
     javafx.scene.control.Alert alert;
     try {
-      alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION, choice.call());
+      alert =
+          new javafx.scene.control.Alert(
+              javafx.scene.control.Alert.AlertType.INFORMATION, choice.call());
     } catch (Exception ex) {
-      alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, ex.getMessage());
+      alert =
+          new javafx.scene.control.Alert(
+              javafx.scene.control.Alert.AlertType.ERROR, ex.getMessage());
     }
     alert.setHeaderText(null);
     alert.show();
@@ -141,28 +177,35 @@ public final class ShellView {
     javafx.scene.control.MenuButton menu = new javafx.scene.control.MenuButton("Workspace");
     menu.setId("workspace-menu");
     menu.setMaxWidth(Double.MAX_VALUE);
-    Runnable fill = () -> {
-      javafx.scene.control.MenuItem open = new javafx.scene.control.MenuItem("Open folder…  (Ctrl+O)");
-      open.setOnAction(e -> chooseWorkspace());
-      javafx.scene.control.MenuItem sample = new javafx.scene.control.MenuItem("Sample workspace");
-      sample.setId("workspace-sample");
-      sample.setOnAction(e -> {
-        try {
-          vm.openSample();
-        } catch (java.io.IOException | RuntimeException ex) {
-          showError("Cannot open the sample workspace: " + ex.getMessage());
-        }
-      });
-      menu.getItems().setAll(open, sample);
-      var others = vm.recent().stream().filter(p -> !p.equals(vm.workspaceProperty().get().root())).toList();
-      if (!others.isEmpty()) menu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
-      for (java.nio.file.Path p : others) {
-        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(p.toString());
-        item.setMnemonicParsing(false);
-        item.setOnAction(e -> open(p));
-        menu.getItems().add(item);
-      }
-    };
+    Runnable fill =
+        () -> {
+          javafx.scene.control.MenuItem open =
+              new javafx.scene.control.MenuItem("Open folder…  (Ctrl+O)");
+          open.setOnAction(e -> chooseWorkspace());
+          javafx.scene.control.MenuItem sample =
+              new javafx.scene.control.MenuItem("Sample workspace");
+          sample.setId("workspace-sample");
+          sample.setOnAction(
+              e -> {
+                try {
+                  vm.openSample();
+                } catch (java.io.IOException | RuntimeException ex) {
+                  showError("Cannot open the sample workspace: " + ex.getMessage());
+                }
+              });
+          menu.getItems().setAll(open, sample);
+          var others =
+              vm.recent().stream()
+                  .filter(p -> !p.equals(vm.workspaceProperty().get().root()))
+                  .toList();
+          if (!others.isEmpty()) menu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+          for (java.nio.file.Path p : others) {
+            javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(p.toString());
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> open(p));
+            menu.getItems().add(item);
+          }
+        };
     fill.run();
     menu.setOnShowing(e -> fill.run());
     return menu;
@@ -192,19 +235,26 @@ public final class ShellView {
   private static Parent trainView(ShellViewModel vm, java.util.List<Runnable> onShutdown) {
     // Every core by default, as the CLI does; the Threads box in Train offers fewer.
     int threads = Runtime.getRuntime().availableProcessors();
-    TrainViewModel train = new TrainViewModel(vm.workspaceProperty().get(), vm.presets(), vm.tasks(), threads);
+    TrainViewModel train =
+        new TrainViewModel(vm.workspaceProperty().get(), vm.presets(), vm.tasks(), threads);
     train.onDatasetsChanged(vm::datasetsChanged);
     // The devices come from the engine, which may still be starting: offer them once it has said.
     train.offerDevices(vm.trainingDevices());
-    vm.trainingDevices().addListener((javafx.collections.ListChangeListener<String>) c ->
-        train.offerDevices(vm.trainingDevices()));
+    vm.trainingDevices()
+        .addListener(
+            (javafx.collections.ListChangeListener<String>)
+                c -> train.offerDevices(vm.trainingDevices()));
     vm.trainingProperty().bind(train.runningProperty());
-    vm.resumeRequestProperty().addListener((o, a, run) -> {
-      if (run != null) train.resume(run);
-    });
-    vm.runProperty().addListener((o, a, run) -> {
-      if (run != null && vm.resumeRequestProperty().get() == null) train.open(run);
-    });
+    vm.resumeRequestProperty()
+        .addListener(
+            (o, a, run) -> {
+              if (run != null) train.resume(run);
+            });
+    vm.runProperty()
+        .addListener(
+            (o, a, run) -> {
+              if (run != null && vm.resumeRequestProperty().get() == null) train.open(run);
+            });
     if (vm.runProperty().get() != null) train.open(vm.runProperty().get());
     onShutdown.add(() -> train.shutdown(60_000));
     return new TrainView(train).root();
@@ -223,7 +273,8 @@ public final class ShellView {
   }
 
   private Parent section(String name) {
-    return sections.computeIfAbsent(name, n -> factories.getOrDefault(n, () -> placeholder(n)).get());
+    return sections.computeIfAbsent(
+        name, n -> factories.getOrDefault(n, () -> placeholder(n)).get());
   }
 
   private static Parent placeholder(String name) {

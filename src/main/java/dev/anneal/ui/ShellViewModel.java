@@ -18,46 +18,61 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
 /**
- * State of the studio's shell: the open workspace, the section shown, and the status bar
- * (engine and devices found, memory in use).
+ * State of the studio's shell: the open workspace, the section shown, and the status bar (engine
+ * and devices found, memory in use).
  */
 public final class ShellViewModel {
   /** The sections of the navigation, in order (Ctrl+1 … Ctrl+5). */
-  public static final List<String> SECTIONS = List.of("Datasets", "Presets", "Train", "Compare", "Runs");
+  public static final List<String> SECTIONS =
+      List.of("Datasets", "Presets", "Train", "Compare", "Runs");
 
   /** A new user's first goal is a trained model: open on Train, where Start does everything. */
   private final StringProperty section = new SimpleStringProperty("Train");
+
   private final ObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
-  private final ReadOnlyStringWrapper engine = new ReadOnlyStringWrapper("Starting the PyTorch engine…");
+  private final ReadOnlyStringWrapper engine =
+      new ReadOnlyStringWrapper("Starting the PyTorch engine…");
   private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
+
   /** An NVIDIA GPU the engine does not use, with what to do about it; empty when none. */
   private final ReadOnlyStringWrapper gpuOffer = new ReadOnlyStringWrapper("");
+
   /** The run the Train view shows (a run folder), or null for a new run. */
   private final ObjectProperty<java.nio.file.Path> run = new SimpleObjectProperty<>();
+
   /** A run the user asked to resume from the Runs view; the Train view picks it up. */
   private final ObjectProperty<java.nio.file.Path> resumeRequest = new SimpleObjectProperty<>();
 
-  /** Device kinds the engine can train on, best first (EngineInfo.trainingDevices()); empty until it has started. */
+  /**
+   * Device kinds the engine can train on, best first (EngineInfo.trainingDevices()); empty until it
+   * has started.
+   */
   private final javafx.collections.ObservableList<String> trainingDevices =
       javafx.collections.FXCollections.observableArrayList();
 
   /** Whether a training run is going (bound to the Train view's state). */
-  private final javafx.beans.property.BooleanProperty training = new javafx.beans.property.SimpleBooleanProperty();
+  private final javafx.beans.property.BooleanProperty training =
+      new javafx.beans.property.SimpleBooleanProperty();
+
   /** Counts up each time a dataset may have appeared (Train built one). */
-  private final javafx.beans.property.IntegerProperty datasetsChanged = new javafx.beans.property.SimpleIntegerProperty();
+  private final javafx.beans.property.IntegerProperty datasetsChanged =
+      new javafx.beans.property.SimpleIntegerProperty();
 
   private final TaskExecutor tasks;
 
-  /** @param tasks runs the studio's background work; the sections' ViewModels get it too */
+  /**
+   * @param tasks runs the studio's background work; the sections' ViewModels get it too
+   */
   public ShellViewModel(Workspace initial, TaskExecutor tasks) {
     this.tasks = tasks;
     workspace.set(initial);
     recent.add(initial.root());
     // A run belongs to its workspace: another workspace starts with an empty Train view.
-    workspace.addListener((o, a, w) -> {
-      resumeRequest.set(null);
-      run.set(null);
-    });
+    workspace.addListener(
+        (o, a, w) -> {
+          resumeRequest.set(null);
+          run.set(null);
+        });
     refreshMemory();
   }
 
@@ -107,17 +122,30 @@ public final class ShellViewModel {
    */
   public CompletableFuture<EngineInfo> probeEngine() {
     record Probed(EngineInfo info, String offer) {}
-    return tasks.execute(BackgroundTask.of("engine-probe", ctx -> {
-      EngineInfo info = EngineInfo.probe();
-      dev.anneal.StartupTrace.mark("engine probed");
-      // Asked only when the engine sees no GPU: nvidia-smi takes tens of milliseconds.
-      String offer = info.gpus() > 0 ? "" : dev.anneal.engine.GpuSetup.offer(info,
-          dev.anneal.engine.NvidiaSmi.name(0)).orElse("");
-      return new Probed(info, offer);
-    }).onSuccess(p -> {
-      gpuOffer.set(p.offer());
-      showEngine(p.info());
-    }).onFailure(m -> engine.set("The PyTorch engine did not start: " + m))).thenApply(Probed::info);
+    return tasks
+        .execute(
+            BackgroundTask.of(
+                    "engine-probe",
+                    ctx -> {
+                      EngineInfo info = EngineInfo.probe();
+                      dev.anneal.StartupTrace.mark("engine probed");
+                      // Asked only when the engine sees no GPU: nvidia-smi takes tens of
+                      // milliseconds.
+                      String offer =
+                          info.gpus() > 0
+                              ? ""
+                              : dev.anneal.engine.GpuSetup.offer(
+                                      info, dev.anneal.engine.NvidiaSmi.name(0))
+                                  .orElse("");
+                      return new Probed(info, offer);
+                    })
+                .onSuccess(
+                    p -> {
+                      gpuOffer.set(p.offer());
+                      showEngine(p.info());
+                    })
+                .onFailure(m -> engine.set("The PyTorch engine did not start: " + m)))
+        .thenApply(Probed::info);
   }
 
   /** What runs the studio's background work. */
@@ -125,12 +153,16 @@ public final class ShellViewModel {
     return tasks;
   }
 
-  /** Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread. */
+  /**
+   * Shows what the engine found, and why a chosen CUDA or local libtorch is not in use; FX thread.
+   */
   public void showEngine(EngineInfo info) {
     var plan = AppEnvironment.enginePlan();
-    String mismatch = dev.anneal.engine.GpuSetup.explainJniMismatch(info.error(),
-        plan.properties().getOrDefault("PYTORCH_LIBRARY_PATH", "the bundled folder"),
-        dev.anneal.engine.NativeLayout.bundled(AppEnvironment.engineCacheDir()).torchVersion());
+    String mismatch =
+        dev.anneal.engine.GpuSetup.explainJniMismatch(
+            info.error(),
+            plan.properties().getOrDefault("PYTORCH_LIBRARY_PATH", "the bundled folder"),
+            dev.anneal.engine.NativeLayout.bundled(AppEnvironment.engineCacheDir()).torchVersion());
     String summary = mismatch != null ? mismatch : info.summary();
     String notice = plan.notice();
     engine.set(notice == null ? summary : summary + " · " + notice);
@@ -162,7 +194,8 @@ public final class ShellViewModel {
 
   /** Presets of the open workspace, then of the data folder, then built in. */
   public PresetRegistry presets() {
-    return new PresetRegistry(List.of(AppEnvironment.userPresetsDir(), workspace.get().presetsDir()));
+    return new PresetRegistry(
+        List.of(AppEnvironment.userPresetsDir(), workspace.get().presetsDir()));
   }
 
   /** Shows a run in the Train view. */

@@ -2,7 +2,6 @@ package dev.anneal.ui;
 
 import dev.anneal.AppEnvironment;
 import dev.anneal.StartupTrace;
-import dev.anneal.engine.EngineInfo;
 import dev.anneal.engine.EnginePlan;
 import dev.anneal.engine.EngineStartup;
 import dev.anneal.task.Progress;
@@ -46,40 +45,52 @@ public final class StudioApp extends Application {
     // First start: the engine's natives unpack before the window opens, with a progress splash.
     Splash splash = new Splash(plan.stage());
     splash.show();
-    StudioPreparation.tasks().execute(BackgroundTask.of("engine-start", ctx -> {
-      Consumer<Progress> progress = ctx.latest(splash::update);
-      return EngineStartup.start(plan, progress::accept);
-    }).onSuccess(info -> {
-      try {
-        // The window opens under the splash, which closes once the window has drawn a frame:
-        // closing it first leaves a second of nothing (or black) on screen.
-        open(stage).showEngine(info);
-        closeAfterNextPulse(splash);
-        if (AotTrainingRun.ON) {
-          AotTrainingRun.exitWhenReady(scene, java.util.concurrent.CompletableFuture.completedFuture(info));
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).onFailure(m -> {
-      splash.close();
-      new Alert(Alert.AlertType.ERROR, "The PyTorch engine did not start: " + m).showAndWait();
-      Platform.exit();
-    }));
+    StudioPreparation.tasks()
+        .execute(
+            BackgroundTask.of(
+                    "engine-start",
+                    ctx -> {
+                      Consumer<Progress> progress = ctx.latest(splash::update);
+                      return EngineStartup.start(plan, progress::accept);
+                    })
+                .onSuccess(
+                    info -> {
+                      try {
+                        // The window opens under the splash, which closes once the window has drawn
+                        // a frame:
+                        // closing it first leaves a second of nothing (or black) on screen.
+                        open(stage).showEngine(info);
+                        closeAfterNextPulse(splash);
+                        if (AotTrainingRun.ON) {
+                          AotTrainingRun.exitWhenReady(
+                              scene, java.util.concurrent.CompletableFuture.completedFuture(info));
+                        }
+                      } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    })
+                .onFailure(
+                    m -> {
+                      splash.close();
+                      new Alert(Alert.AlertType.ERROR, "The PyTorch engine did not start: " + m)
+                          .showAndWait();
+                      Platform.exit();
+                    }));
   }
 
   private static void closeAfterNextPulse(Splash splash) {
     javafx.animation.AnimationTimer[] t = new javafx.animation.AnimationTimer[1];
-    t[0] = new javafx.animation.AnimationTimer() {
-      private int frames;
+    t[0] =
+        new javafx.animation.AnimationTimer() {
+          private int frames;
 
-      @Override
-      public void handle(long now) {
-        if (++frames < 3) return;
-        stop();
-        splash.close();
-      }
-    };
+          @Override
+          public void handle(long now) {
+            if (++frames < 3) return;
+            stop();
+            splash.close();
+          }
+        };
     t[0].start();
   }
 
@@ -111,13 +122,14 @@ public final class StudioApp extends Application {
     }
     stage.setMaximized(settings.maximized());
     stage.setScene(scene);
-    stage.setOnCloseRequest(e -> {
-      if (!confirmQuit(vm)) {
-        e.consume();
-        return;
-      }
-      remember(stage, vm);
-    });
+    stage.setOnCloseRequest(
+        e -> {
+          if (!confirmQuit(vm)) {
+            e.consume();
+            return;
+          }
+          remember(stage, vm);
+        });
     stage.getIcons().add(new Image(StudioApp.class.getResourceAsStream("icon.png")));
     stage.show();
     StartupTrace.mark("stage shown");
@@ -126,33 +138,52 @@ public final class StudioApp extends Application {
 
   private void bindShortcuts(Stage stage, ShellViewModel vm, ShellView shell) {
     List<String> sections = ShellViewModel.SECTIONS;
-    KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+    KeyCode[] digits = {
+      KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5
+    };
     for (int i = 0; i < sections.size(); i++) {
       String name = sections.get(i);
-      scene.getAccelerators().put(new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),
-          () -> vm.sectionProperty().set(name));
+      scene
+          .getAccelerators()
+          .put(
+              new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),
+              () -> vm.sectionProperty().set(name));
     }
-    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
-        shell::chooseWorkspace);
-    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN,
-        KeyCombination.SHIFT_DOWN), () -> applyTheme(settings.theme().equals("dark") ? "light" : "dark"));
+    scene
+        .getAccelerators()
+        .put(
+            new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
+            shell::chooseWorkspace);
+    scene
+        .getAccelerators()
+        .put(
+            new KeyCodeCombination(
+                KeyCode.L, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+            () -> applyTheme(settings.theme().equals("dark") ? "light" : "dark"));
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1), () -> about(vm));
-    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
-        () -> {
-          if (!confirmQuit(vm)) return;
-          remember(stage, vm);
-          Platform.exit();
-        });
+    scene
+        .getAccelerators()
+        .put(
+            new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
+            () -> {
+              if (!confirmQuit(vm)) return;
+              remember(stage, vm);
+              Platform.exit();
+            });
   }
 
   /** Quitting during a run stops it with a checkpoint; ask first. */
   private static boolean confirmQuit(ShellViewModel vm) {
     if (!vm.trainingProperty().get()) return true;
-    Alert a = new Alert(Alert.AlertType.CONFIRMATION,
-        "The run stops after this step and saves a checkpoint; Resume in Train or Runs continues it.",
-        javafx.scene.control.ButtonType.YES, javafx.scene.control.ButtonType.NO);
+    Alert a =
+        new Alert(
+            Alert.AlertType.CONFIRMATION,
+            "The run stops after this step and saves a checkpoint; Resume in Train or Runs continues it.",
+            javafx.scene.control.ButtonType.YES,
+            javafx.scene.control.ButtonType.NO);
     a.setHeaderText("A run is training. Stop it and quit?");
-    return a.showAndWait().orElse(javafx.scene.control.ButtonType.NO) == javafx.scene.control.ButtonType.YES;
+    return a.showAndWait().orElse(javafx.scene.control.ButtonType.NO)
+        == javafx.scene.control.ButtonType.YES;
   }
 
   private void applyTheme(String theme) {
@@ -164,19 +195,28 @@ public final class StudioApp extends Application {
     Alert a = new Alert(Alert.AlertType.INFORMATION);
     a.setTitle("About Anneal");
     a.setHeaderText("Anneal " + AppEnvironment.version());
-    a.setContentText(String.join("\n",
-        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
-        "JavaFX " + System.getProperty("javafx.runtime.version", "?"),
-        vm.engineProperty().get(),
-        "Data folder " + AppEnvironment.dataDir(),
-        "",
-        "Ctrl+1…5 sections · Ctrl+O open workspace · Ctrl+Shift+L theme · Ctrl+Q quit"));
+    a.setContentText(
+        String.join(
+            "\n",
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
+            "JavaFX " + System.getProperty("javafx.runtime.version", "?"),
+            vm.engineProperty().get(),
+            "Data folder " + AppEnvironment.dataDir(),
+            "",
+            "Ctrl+1…5 sections · Ctrl+O open workspace · Ctrl+Shift+L theme · Ctrl+Q quit"));
     a.showAndWait();
   }
 
   private void remember(Stage stage, ShellViewModel vm) {
-    settings = settings.withBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
-        stage.isMaximized()).withWorkspace(vm.workspaceProperty().get().root().toString());
+    settings =
+        settings
+            .withBounds(
+                stage.getX(),
+                stage.getY(),
+                stage.getWidth(),
+                stage.getHeight(),
+                stage.isMaximized())
+            .withWorkspace(vm.workspaceProperty().get().root().toString());
     try {
       settings.save(settingsFile);
     } catch (IOException e) {

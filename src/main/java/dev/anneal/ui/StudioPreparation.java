@@ -3,28 +3,29 @@ package dev.anneal.ui;
 import dev.anneal.AppEnvironment;
 import dev.anneal.StartupTrace;
 import dev.anneal.preset.PresetRegistry;
+import dev.anneal.ui.task.FxTaskExecutor;
 import dev.anneal.workspace.SampleWorkspace;
 import dev.anneal.workspace.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.anneal.ui.task.FxTaskExecutor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * What the studio's first frame needs from disk, read on a worker thread while JavaFX starts
- * its toolkit on the other core: the saved settings, the workspace they name (the sample
- * workspace, unpacked on a first start, when none), and the presets parsed once so that the
- * Presets view, the first one shown, finds the YAML parser warm.
+ * What the studio's first frame needs from disk, read on a worker thread while JavaFX starts its
+ * toolkit on the other core: the saved settings, the workspace they name (the sample workspace,
+ * unpacked on a first start, when none), and the presets parsed once so that the Presets view, the
+ * first one shown, finds the YAML parser warm.
  */
 final class StudioPreparation {
   /** What {@link StudioApp} opens the window with. */
   record Prepared(Path settingsFile, StudioSettings settings, Workspace workspace) {}
 
   private static volatile CompletableFuture<Prepared> pending;
+
   /** The studio's executor, made before the toolkit starts so that the reading can use it. */
   private static volatile FxTaskExecutor tasks;
 
@@ -63,9 +64,10 @@ final class StudioPreparation {
   static Prepared prepare(Path dataDir) throws IOException {
     Path settingsFile = dataDir.resolve("studio.json");
     StudioSettings settings = StudioSettings.load(settingsFile);
-    Workspace workspace = settings.workspace() != null && Files.isDirectory(Path.of(settings.workspace()))
-        ? Workspace.open(Path.of(settings.workspace()))
-        : SampleWorkspace.ensure(dataDir);
+    Workspace workspace =
+        settings.workspace() != null && Files.isDirectory(Path.of(settings.workspace()))
+            ? Workspace.open(Path.of(settings.workspace()))
+            : SampleWorkspace.ensure(dataDir);
     StartupTrace.mark("settings and workspace read");
     try {
       new PresetRegistry(List.of(AppEnvironment.userPresetsDir(), workspace.presetsDir())).list();

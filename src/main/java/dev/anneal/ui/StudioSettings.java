@@ -11,11 +11,18 @@ import java.util.List;
 
 /**
  * What the studio remembers between starts: window bounds, theme, last workspace and the ones
- * opened before it (newest first, at most {@link #RECENT}). Stored as
- * {@code studio.json} in the data folder; a missing or unreadable file means defaults.
+ * opened before it (newest first, at most {@link #RECENT}). Stored as {@code studio.json} in the
+ * data folder; a missing or unreadable file means defaults.
  */
-public record StudioSettings(double x, double y, double width, double height, boolean maximized,
-    String theme, String workspace, List<String> recent) {
+public record StudioSettings(
+    double x,
+    double y,
+    double width,
+    double height,
+    boolean maximized,
+    String theme,
+    String workspace,
+    List<String> recent) {
 
   public static final int RECENT = 8;
   public static final StudioSettings DEFAULT =
@@ -24,9 +31,11 @@ public record StudioSettings(double x, double y, double width, double height, bo
   public StudioSettings {
     recent = recent == null ? List.of() : List.copyOf(recent.stream().limit(RECENT).toList());
   }
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static StudioSettings load(Path file) {
     try {

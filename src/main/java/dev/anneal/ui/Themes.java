@@ -11,8 +11,10 @@ public final class Themes {
     String name = "dark".equals(theme) ? "dark" : "light";
     // What shows where no node paints (a resize in progress, a view narrower than the window).
     scene.setFill(javafx.scene.paint.Color.web(name.equals("dark") ? "#1f2228" : "#f4f4f4"));
-    scene.getStylesheets().setAll(
-        Themes.class.getResource("studio.css").toExternalForm(),
-        Themes.class.getResource(name + ".css").toExternalForm());
+    scene
+        .getStylesheets()
+        .setAll(
+            Themes.class.getResource("studio.css").toExternalForm(),
+            Themes.class.getResource(name + ".css").toExternalForm());
   }
 }

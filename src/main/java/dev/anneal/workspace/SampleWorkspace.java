@@ -21,8 +21,8 @@ public final class SampleWorkspace {
   }
 
   /**
-   * The sample workspace, unpacked into the data folder the first time (atomically: an
-   * interrupted first start leaves no half-copied workspace behind).
+   * The sample workspace, unpacked into the data folder the first time (atomically: an interrupted
+   * first start leaves no half-copied workspace behind).
    */
   public static Workspace ensure(Path dataDir) throws IOException {
     Path target = location(dataDir);

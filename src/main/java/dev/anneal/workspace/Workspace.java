@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A folder a person works in: source corpora, built datasets, training runs and their own
- * presets, each in a subfolder. {@code workspace.json} names it and its default preset.
+ * A folder a person works in: source corpora, built datasets, training runs and their own presets,
+ * each in a subfolder. {@code workspace.json} names it and its default preset.
  *
  * <pre>
  *   workspace.json   {name, description, default_preset, sources}
@@ -21,8 +21,8 @@ import java.util.List;
  *   presets/*.yaml   presets of this workspace
  * </pre>
  */
-public record Workspace(Path root, String name, String description, String defaultPreset,
-    List<Path> sources) {
+public record Workspace(
+    Path root, String name, String description, String defaultPreset, List<Path> sources) {
 
   public static final String FILE = "workspace.json";
 

@@ -27,10 +27,11 @@ class AttachAndExportCliTest {
     }
     CliTest.Result text = CliTest.run("attach", "--once", tmp.toString());
     assertThat(text.code()).isZero();
-    assertThat(text.out().lines().toList()).containsExactly(
-        "step      10  loss 3.2500  lr 3.000e-04  grad 0.500",
-        "step      10  val_loss 3.5000  ppl 33.115",
-        "step      10  [checkpoint] saved step 10");
+    assertThat(text.out().lines().toList())
+        .containsExactly(
+            "step      10  loss 3.2500  lr 3.000e-04  grad 0.500",
+            "step      10  val_loss 3.5000  ppl 33.115",
+            "step      10  [checkpoint] saved step 10");
 
     CliTest.Result json = CliTest.run("attach", "--once", "--json", tmp.toString());
     List<JsonNode> lines = json.out().lines().map(AttachAndExportCliTest::parse).toList();
@@ -43,8 +44,17 @@ class AttachAndExportCliTest {
   @Test
   void attachKeepsPrintingLinesAppendedWhileAttached() throws Exception {
     StringWriter out = new StringWriter();
-    Thread attached = Thread.ofPlatform().start(() -> Cli.run(new PrintWriter(out),
-        new PrintWriter(new StringWriter()), "attach", "--interval", "20", tmp.toString()));
+    Thread attached =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    Cli.run(
+                        new PrintWriter(out),
+                        new PrintWriter(new StringWriter()),
+                        "attach",
+                        "--interval",
+                        "20",
+                        tmp.toString()));
     try (MetricsLog log = MetricsLog.append(tmp)) {
       log.write(MetricPoint.train(1, 5.0, 1e-3, 1.0));
       waitFor(out, "step       1");
@@ -69,8 +79,18 @@ class AttachAndExportCliTest {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Files.writeString(data.resolve("samples.jsonl"), "{\"text\":\"fn main() {}\"}\n");
     Path out = tmp.resolve("bundle");
-    CliTest.Result r = CliTest.run("export", "deepspeed", "kat-dev-72b-lora-resourcesaver",
-        "--data", data.toString(), "--out", out.toString(), "--nodes", "2", "--json");
+    CliTest.Result r =
+        CliTest.run(
+            "export",
+            "deepspeed",
+            "kat-dev-72b-lora-resourcesaver",
+            "--data",
+            data.toString(),
+            "--out",
+            out.toString(),
+            "--nodes",
+            "2",
+            "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = parse(r.out());
     assertThat(j.get("zero_stage").asInt()).isEqualTo(3);
@@ -80,16 +100,30 @@ class AttachAndExportCliTest {
     assertThat(j.get("files").toString()).contains("hostfile", "ds_config.json", "train.py");
     assertThat(out.resolve("ds_config.json")).exists();
 
-    CliTest.Result text = CliTest.run("export", "deepspeed", "kat-dev-72b-lora", "--data",
-        data.toString(), "--out", out.toString());
+    CliTest.Result text =
+        CliTest.run(
+            "export",
+            "deepspeed",
+            "kat-dev-72b-lora",
+            "--data",
+            data.toString(),
+            "--out",
+            out.toString());
     assertThat(text.out()).contains("ZeRO-2", "64 sequences per step", "anneal attach");
     assertThat(out.resolve("hostfile")).doesNotExist(); // the earlier bundle was replaced whole
   }
 
   @Test
   void exportWithoutDataFailsOnOneLine() {
-    CliTest.Result r = CliTest.run("export", "deepspeed", "nano", "--data",
-        tmp.resolve("none").toString(), "--out", tmp.resolve("b").toString());
+    CliTest.Result r =
+        CliTest.run(
+            "export",
+            "deepspeed",
+            "nano",
+            "--data",
+            tmp.resolve("none").toString(),
+            "--out",
+            tmp.resolve("b").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().lines().findFirst().orElse(""))
         .isEqualTo("anneal: " + tmp.resolve("none") + ": no such dataset folder");

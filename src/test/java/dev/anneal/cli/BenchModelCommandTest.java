@@ -13,7 +13,9 @@ class BenchModelCommandTest {
   @Test
   void benchesATinyMoePresetWithItsAdaptersAndPrintsFigures(@TempDir Path dir) throws Exception {
     Path preset = dir.resolve("tiny-moe.yaml");
-    Files.writeString(preset, """
+    Files.writeString(
+        preset,
+        """
         name: tiny-moe
         model:
           family: llama
@@ -35,8 +37,17 @@ class BenchModelCommandTest {
           micro_batch: 2
           seq_len: 8
         """);
-    CliTest.Result r = CliTest.run("bench", "model", preset.toString(), "--steps", "1", "--warmup", "0",
-        "--lora", "--json");
+    CliTest.Result r =
+        CliTest.run(
+            "bench",
+            "model",
+            preset.toString(),
+            "--steps",
+            "1",
+            "--warmup",
+            "0",
+            "--lora",
+            "--json");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchTrainCommandTest {
   private static Path preset(Path dir) throws Exception {
     Path preset = dir.resolve("tiny.yaml");
-    Files.writeString(preset, """
+    Files.writeString(
+        preset,
+        """
         name: tiny
         model: {family: gpt2, layers: 1, hidden: 16, heads: 2, vocab: 40, context: 16}
         training: {steps: 1, micro_batch: 2, seq_len: 8}
@@ -22,8 +24,20 @@ class BenchTrainCommandTest {
 
   @Test
   void timesTheTrainersStepAndReportsDeviceMfuAndPeakMemory(@TempDir Path dir) throws Exception {
-    CliTest.Result r = CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "cpu",
-        "--steps", "2", "--warmup", "1", "--no-java-share", "--json");
+    CliTest.Result r =
+        CliTest.run(
+            "bench",
+            "train",
+            "--preset",
+            preset(dir).toString(),
+            "--device",
+            "cpu",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--no-java-share",
+            "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertThat(j.get("device").asText()).isEqualTo("cpu()");
@@ -37,13 +51,26 @@ class BenchTrainCommandTest {
 
   @Test
   void comparesPlainAndCheckpointedStepsInOneRun(@TempDir Path dir) throws Exception {
-    CliTest.Result r = CliTest.run("bench", "train", "--activation-checkpointing", "--preset",
-        preset(dir).toString(), "--device", "cpu", "--steps", "2", "--warmup", "1", "--json");
+    CliTest.Result r =
+        CliTest.run(
+            "bench",
+            "train",
+            "--activation-checkpointing",
+            "--preset",
+            preset(dir).toString(),
+            "--device",
+            "cpu",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
     for (String run : new String[] {"plain", "checkpointed"}) {
       assertThat(j.at("/" + run + "/tokens_per_s").asDouble()).as(run).isPositive();
-      assertThat(j.at("/" + run + "/peak_memory_bytes").asLong()).as(run)
+      assertThat(j.at("/" + run + "/peak_memory_bytes").asLong())
+          .as(run)
           .isGreaterThanOrEqualTo(j.at("/" + run + "/between_steps_bytes").asLong());
       assertThat(j.at("/" + run + "/estimated_activation_bytes").asDouble()).as(run).isPositive();
     }
@@ -53,16 +80,21 @@ class BenchTrainCommandTest {
 
   @Test
   void anUnknownDeviceIsOneLine(@TempDir Path dir) throws Exception {
-    CliTest.Result r = CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "tpu");
+    CliTest.Result r =
+        CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "tpu");
     assertThat(r.code()).isNotZero();
-    assertThat(r.err().lines().findFirst().orElse("")).contains("--device: expected cpu, cuda or mps, got 'tpu'");
+    assertThat(r.err().lines().findFirst().orElse(""))
+        .contains("--device: expected cpu, cuda or mps, got 'tpu'");
   }
 
   @Test
   void cudaWhereLibtorchHasNoGpuIsRefusedInOneLine(@TempDir Path dir) throws Exception {
-    CliTest.Result r = CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "cuda");
+    CliTest.Result r =
+        CliTest.run("bench", "train", "--preset", preset(dir).toString(), "--device", "cuda");
     assertThat(r.code()).isNotZero();
-    assertThat(r.err().lines().filter(l -> l.startsWith("anneal:")).toList()).singleElement().asString()
+    assertThat(r.err().lines().filter(l -> l.startsWith("anneal:")).toList())
+        .singleElement()
+        .asString()
         .contains("--device cuda: the preset asks for CUDA but libtorch sees no GPU");
   }
 }

@@ -51,8 +51,15 @@ class CliTest {
     Result r = run("estimate", "kat-dev-72b-lora", "--json");
     assertThat(r.code()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
-    for (String f : new String[] {"total_params", "trainable_params", "active_params",
-        "host_memory_gb", "fits", "suggestions"}) {
+    for (String f :
+        new String[] {
+          "total_params",
+          "trainable_params",
+          "active_params",
+          "host_memory_gb",
+          "fits",
+          "suggestions"
+        }) {
       assertThat(j.has(f)).as(f).isTrue();
     }
     for (String f : new String[] {"weights", "gradients", "optimizer", "activations", "total"}) {
@@ -66,14 +73,25 @@ class CliTest {
   void estimateOptionsChangeTheHardware() throws Exception {
     ObjectMapper m = new ObjectMapper();
     JsonNode zero2 = m.readTree(run("estimate", "kat-dev-72b-lora", "--json").out());
-    JsonNode zero3 = m.readTree(run("estimate", "kat-dev-72b-lora", "--zero", "3", "--offload",
-        "--json").out());
+    JsonNode zero3 =
+        m.readTree(run("estimate", "kat-dev-72b-lora", "--zero", "3", "--offload", "--json").out());
     assertThat(zero3.get("memory_per_device_gb").get("weights").asDouble())
         .isLessThan(zero2.get("memory_per_device_gb").get("weights").asDouble() / 3);
     assertThat(zero3.get("memory_per_device_gb").get("optimizer").asDouble()).isZero();
     assertThat(zero3.get("host_memory_gb").asDouble()).isPositive();
-    JsonNode eight = m.readTree(run("estimate", "kat-dev-72b-lora", "--zero", "3", "--gpus", "8",
-        "--gpu-mem", "80", "--json").out());
+    JsonNode eight =
+        m.readTree(
+            run(
+                    "estimate",
+                    "kat-dev-72b-lora",
+                    "--zero",
+                    "3",
+                    "--gpus",
+                    "8",
+                    "--gpu-mem",
+                    "80",
+                    "--json")
+                .out());
     assertThat(eight.get("device_memory_gb").asDouble()).isEqualTo(80.0);
   }
 
@@ -81,15 +99,17 @@ class CliTest {
   void estimateTextShowsTheBreakdown() {
     Result r = run("estimate", "tiny");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("parameters", "136.9M", "weights", "optimizer", "activations",
-        "fits");
+    assertThat(r.out())
+        .contains("parameters", "136.9M", "weights", "optimizer", "activations", "fits");
   }
 
   @Test
   void aBrokenPresetFileGivesOneLineWithFileLineAndField(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("broken.yaml");
-    Files.writeString(f, "name: broken\nmodel:\n  family: gpt2\n  layers: 2\n  hidden: 64\n"
-        + "  heads: 5\n  vocab: 256\n  context: 64\n");
+    Files.writeString(
+        f,
+        "name: broken\nmodel:\n  family: gpt2\n  layers: 2\n  hidden: 64\n"
+            + "  heads: 5\n  vocab: 256\n  context: 64\n");
     Result r = run("estimate", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEmpty();

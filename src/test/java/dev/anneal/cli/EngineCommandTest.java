@@ -26,7 +26,8 @@ class EngineCommandTest {
     CliTest.Result ok = CliTest.run("engine", "use", "local", tmp.resolve("libtorch").toString());
     assertThat(ok.code()).isZero();
     assertThat(ok.out()).contains("Saved", "local " + tmp.resolve("libtorch"));
-    assertThat(LibtorchChoice.load(AppEnvironment.dataDir()).kind()).isEqualTo(LibtorchChoice.Kind.LOCAL);
+    assertThat(LibtorchChoice.load(AppEnvironment.dataDir()).kind())
+        .isEqualTo(LibtorchChoice.Kind.LOCAL);
 
     CliTest.Result bad = CliTest.run("engine", "use", "local", tmp.toString());
     assertThat(bad.code()).isNotZero();
@@ -38,7 +39,8 @@ class EngineCommandTest {
     CliTest.Result r = CliTest.run("engine", "use", "cuda");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Saved", "offline", "anneal engine fetch-cuda");
-    assertThat(CliTest.run("engine", "use", "tpu").err()).contains("'tpu' is not cpu, cuda or local");
+    assertThat(CliTest.run("engine", "use", "tpu").err())
+        .contains("'tpu' is not cpu, cuda or local");
   }
 
   @Test

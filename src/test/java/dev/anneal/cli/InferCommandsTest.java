@@ -32,39 +32,86 @@ class InferCommandsTest {
 
   @Test
   void generateStreamsAndTheSameSeedRepeats() throws Exception {
-    String[] args = {"generate", base.toString(), "--prompt", "pub fn validate", "--max-tokens", "12",
-        "--temperature", "1.0", "--seed", "9", "--json"};
+    String[] args = {
+      "generate",
+      base.toString(),
+      "--prompt",
+      "pub fn validate",
+      "--max-tokens",
+      "12",
+      "--temperature",
+      "1.0",
+      "--seed",
+      "9",
+      "--json"
+    };
     JsonNode a = json(CliTest.run(args));
     JsonNode b = json(CliTest.run(args));
     assertThat(a.get("text").asText()).isEqualTo(b.get("text").asText());
     assertThat(a.get("token_ids")).isEqualTo(b.get("token_ids"));
     assertThat(a.get("finish_reason").asText()).isIn("length", "eos");
-    CliTest.Result plain = CliTest.run("generate", base.toString(), "--prompt", "pub fn validate",
-        "--max-tokens", "12", "--temperature", "1.0", "--seed", "9");
+    CliTest.Result plain =
+        CliTest.run(
+            "generate",
+            base.toString(),
+            "--prompt",
+            "pub fn validate",
+            "--max-tokens",
+            "12",
+            "--temperature",
+            "1.0",
+            "--seed",
+            "9");
     assertThat(plain.out().stripTrailing()).isEqualTo(a.get("text").asText().stripTrailing());
     assertThat(plain.err()).contains("tokens/s");
   }
 
   @Test
   void compareRunsBothSidesAndPrintsTheImprovement() throws Exception {
-    JsonNode j = json(CliTest.run("compare", base.toString(), "--adapter", adapter.toString(),
-        "--prompt", "pub fn", "--max-tokens", "8", "--temperature", "0", "--text", "let fee = amount * 3 / 100;", "--json"));
-    assertThat(j.at("/generation/base/text").asText()).isNotEqualTo(j.at("/generation/tuned/text").asText());
+    JsonNode j =
+        json(
+            CliTest.run(
+                "compare",
+                base.toString(),
+                "--adapter",
+                adapter.toString(),
+                "--prompt",
+                "pub fn",
+                "--max-tokens",
+                "8",
+                "--temperature",
+                "0",
+                "--text",
+                "let fee = amount * 3 / 100;",
+                "--json"));
+    assertThat(j.at("/generation/base/text").asText())
+        .isNotEqualTo(j.at("/generation/tuned/text").asText());
     double b = j.at("/base/mean_loss").asDouble();
     double t = j.at("/tuned/mean_loss").asDouble();
-    assertThat(j.get("loss_improvement_percent").asDouble()).isCloseTo((b - t) / b * 100, org.assertj.core.data.Offset.offset(1e-9));
-    CliTest.Result text = CliTest.run("compare", base.toString(), adapter.toString(), "--text", "let fee = amount;");
+    assertThat(j.get("loss_improvement_percent").asDouble())
+        .isCloseTo((b - t) / b * 100, org.assertj.core.data.Offset.offset(1e-9));
+    CliTest.Result text =
+        CliTest.run("compare", base.toString(), adapter.toString(), "--text", "let fee = amount;");
     assertThat(text.code()).as(text.err()).isZero();
-    assertThat(text.out()).contains("Base Model Metrics:", "Fine-tuned Model Metrics:", "  Loss improvement: ",
-        "  Perplexity improvement: ");
+    assertThat(text.out())
+        .contains(
+            "Base Model Metrics:",
+            "Fine-tuned Model Metrics:",
+            "  Loss improvement: ",
+            "  Perplexity improvement: ");
   }
 
   @Test
   void evalPerTokenJsonHasExactlyTheFieldsAsked() throws Exception {
     Path file = tmp.resolve("sample.rs");
     Files.writeString(file, "pub fn validate_payment_7(amount: u64) -> u64 {\n    amount\n}\n");
-    JsonNode j = json(CliTest.run("eval", base.toString(), "--file", file.toString(), "--per-token", "--json"));
-    assertThat(j.fieldNames()).toIterable().containsExactly("input_ids", "tokens", "mean_loss", "ppl");
+    JsonNode j =
+        json(
+            CliTest.run(
+                "eval", base.toString(), "--file", file.toString(), "--per-token", "--json"));
+    assertThat(j.fieldNames())
+        .toIterable()
+        .containsExactly("input_ids", "tokens", "mean_loss", "ppl");
     int n = j.get("input_ids").size();
     assertThat(j.get("tokens").size()).isEqualTo(n - 1);
     double sum = 0;
@@ -75,13 +122,16 @@ class InferCommandsTest {
       sum += t.get("loss").asDouble();
     }
     double mean = sum / (n - 1);
-    assertThat(j.get("mean_loss").asDouble()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(j.get("ppl").asDouble()).isCloseTo(Math.exp(mean), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(j.get("mean_loss").asDouble())
+        .isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(j.get("ppl").asDouble())
+        .isCloseTo(Math.exp(mean), org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
   void badInputGivesOneLineNamingTheFile() {
-    CliTest.Result missing = CliTest.run("eval", base.toString(), "--file", tmp.resolve("nope.txt").toString());
+    CliTest.Result missing =
+        CliTest.run("eval", base.toString(), "--file", tmp.resolve("nope.txt").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).startsWith("anneal: " + tmp.resolve("nope.txt") + ": no such file");
     CliTest.Result notAModel = CliTest.run("generate", tmp.toString(), "--prompt", "x");

@@ -25,11 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelInfoCommandTest {
   @TempDir Path tmp;
 
-  private static final ModelSpec MOE = PresetLoader.parse("""
+  private static final ModelSpec MOE =
+      PresetLoader.parse(
+              """
       name: t
       model: {family: llama, layers: 2, hidden: 8, heads: 2, kv_heads: 1, intermediate: 12, vocab: 11,
               context: 16, moe: {experts: 3, experts_per_token: 2, shared_experts: 1}}
-      """, "test").model();
+      """,
+              "test")
+          .model();
 
   static TensorSource ones(SequencedMap<String, long[]> names) {
     List<HostTensor> out = new ArrayList<>();
@@ -49,8 +53,10 @@ class ModelInfoCommandTest {
     HfFolder.save(dir, MOE, ones(HfNames.expected(MOE)), null, DType.BF16);
     CliTest.Result text = CliTest.run("model", "info", dir.toString());
     assertThat(text.code()).as(text.err()).isZero();
-    assertThat(text.out()).contains("model type", "anneal_moe", "kv heads", "params match", "yes", "bfloat16");
-    JsonNode j = new ObjectMapper().readTree(CliTest.run("model", "info", dir.toString(), "--json").out());
+    assertThat(text.out())
+        .contains("model type", "anneal_moe", "kv heads", "params match", "yes", "bfloat16");
+    JsonNode j =
+        new ObjectMapper().readTree(CliTest.run("model", "info", dir.toString(), "--json").out());
     assertThat(j.get("model_type").asText()).isEqualTo("anneal_moe");
     assertThat(j.get("layers").asInt()).isEqualTo(2);
     assertThat(j.get("kv_heads").asInt()).isEqualTo(1);
@@ -69,8 +75,10 @@ class ModelInfoCommandTest {
     HfFolder.save(base, MOE, ones(HfNames.expected(MOE)), null, DType.F32);
     LoraSpec lora = new LoraSpec(2, 4.0, 0.0, List.of("q_proj", "v_proj"), List.of(), true);
     Path dir = tmp.resolve("adapter");
-    PeftAdapter.save(dir, MOE, lora, ones(PeftAdapter.expected(MOE, lora)), base.toString(), DType.F32);
-    JsonNode j = new ObjectMapper().readTree(CliTest.run("model", "info", dir.toString(), "--json").out());
+    PeftAdapter.save(
+        dir, MOE, lora, ones(PeftAdapter.expected(MOE, lora)), base.toString(), DType.F32);
+    JsonNode j =
+        new ObjectMapper().readTree(CliTest.run("model", "info", dir.toString(), "--json").out());
     assertThat(j.get("kind").asText()).isEqualTo("adapter");
     assertThat(j.get("rank").asInt()).isEqualTo(2);
     assertThat(j.get("target_modules").asText()).isEqualTo("q_proj,v_proj");

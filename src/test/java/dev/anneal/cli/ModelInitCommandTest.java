@@ -38,7 +38,8 @@ class ModelInitCommandTest {
 
   @Test
   void aHugePresetIsRefusedWithTheMemoryItWouldNeed(@TempDir Path dir) {
-    CliTest.Result r = CliTest.run("model", "init", "kat-dev-72b-lora", "--out", dir.resolve("x").toString());
+    CliTest.Result r =
+        CliTest.run("model", "init", "kat-dev-72b-lora", "--out", dir.resolve("x").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("72,706,203,648 parameters").contains("GB of RAM");
   }

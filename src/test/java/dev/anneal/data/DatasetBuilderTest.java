@@ -34,36 +34,70 @@ class DatasetBuilderTest {
     TestRepo.write(repo);
     Path out = tmp.resolve("ds");
     List<Progress> seen = Collections.synchronizedList(new ArrayList<>());
-    DatasetStats stats = new DatasetBuilder(BuildOptions.defaults(), seen::add, Cancellation.none())
-        .build(List.of(repo), out);
+    DatasetStats stats =
+        new DatasetBuilder(BuildOptions.defaults(), seen::add, Cancellation.none())
+            .build(List.of(repo), out);
 
     Map<SampleKind, Integer> want = new EnumMap<>(SampleKind.class);
-    for (var m : List.of(TestRepo.RUST_COUNTS, TestRepo.PYTHON_COUNTS, TestRepo.JAVA_COUNTS,
-        TestRepo.GO_COUNTS, TestRepo.TYPESCRIPT_COUNTS, TestRepo.JAVASCRIPT_COUNTS,
-        TestRepo.C_COUNTS, TestRepo.CPP_COUNTS, TestRepo.SHELL_COUNTS)) {
+    for (var m :
+        List.of(
+            TestRepo.RUST_COUNTS,
+            TestRepo.PYTHON_COUNTS,
+            TestRepo.JAVA_COUNTS,
+            TestRepo.GO_COUNTS,
+            TestRepo.TYPESCRIPT_COUNTS,
+            TestRepo.JAVASCRIPT_COUNTS,
+            TestRepo.C_COUNTS,
+            TestRepo.CPP_COUNTS,
+            TestRepo.SHELL_COUNTS)) {
       m.forEach((k, v) -> want.merge(k, v, Integer::sum));
     }
-    want.put(SampleKind.FILE, 9);  // one per code file, each under the token limit
-    want.put(SampleKind.TEXT, 3);  // the Markdown file and two JSONL lines with "text"
+    want.put(SampleKind.FILE, 9); // one per code file, each under the token limit
+    want.put(SampleKind.TEXT, 3); // the Markdown file and two JSONL lines with "text"
     for (SampleKind k : SampleKind.values()) {
-      assertThat(stats.samplesByKind().get(k.id())).as(k.id()).isEqualTo((long) want.getOrDefault(k, 0));
+      assertThat(stats.samplesByKind().get(k.id()))
+          .as(k.id())
+          .isEqualTo((long) want.getOrDefault(k, 0));
     }
     assertThat(stats.exactDuplicates()).isZero();
-    assertThat(stats.filesSkipped()).containsEntry("gitignored", 1L).containsEntry("lock_file", 1L)
-        .containsEntry("minified", 1L).containsEntry("generated", 1L).containsEntry("binary", 2L)
-        .containsEntry("invalid_utf8", 1L).containsEntry("hidden", 1L);
-    assertThat(stats.foldersSkipped()).containsEntry("gitignored", 1L).containsEntry("vendored", 1L);
+    assertThat(stats.filesSkipped())
+        .containsEntry("gitignored", 1L)
+        .containsEntry("lock_file", 1L)
+        .containsEntry("minified", 1L)
+        .containsEntry("generated", 1L)
+        .containsEntry("binary", 2L)
+        .containsEntry("invalid_utf8", 1L)
+        .containsEntry("hidden", 1L);
+    assertThat(stats.foldersSkipped())
+        .containsEntry("gitignored", 1L)
+        .containsEntry("vendored", 1L);
     assertThat(stats.problems()).extracting(ScanReport.Problem::path).contains("src/latin1.rs");
-    assertThat(stats.samplesByLanguage()).containsKeys("rust", "python", "java", "go",
-        "typescript", "javascript", "c", "cpp", "shell", "markdown", "jsonl");
+    assertThat(stats.samplesByLanguage())
+        .containsKeys(
+            "rust",
+            "python",
+            "java",
+            "go",
+            "typescript",
+            "javascript",
+            "c",
+            "cpp",
+            "shell",
+            "markdown",
+            "jsonl");
 
     List<Sample> samples = SamplesFile.readAll(out.resolve("samples.jsonl"));
     assertThat(samples).hasSize((int) stats.samples());
-    Sample lib = samples.stream().filter(s -> s.kind() == SampleKind.FILE && s.path().equals("src/lib.rs")).findFirst().orElseThrow();
+    Sample lib =
+        samples.stream()
+            .filter(s -> s.kind() == SampleKind.FILE && s.path().equals("src/lib.rs"))
+            .findFirst()
+            .orElseThrow();
     assertThat(lib.text()).startsWith("// path: src/lib.rs\n//! Crate docs.");
     assertThat(lib.startLine()).isEqualTo(1);
     assertThat(lib.endLine()).isEqualTo((int) TestRepo.RUST.lines().count());
-    Sample point = samples.stream().filter(s -> s.text().startsWith("/// A point.")).findFirst().orElseThrow();
+    Sample point =
+        samples.stream().filter(s -> s.text().startsWith("/// A point.")).findFirst().orElseThrow();
     assertThat(point.kind()).isEqualTo(SampleKind.STRUCT);
     assertThat(point.startLine()).isEqualTo(4);
     assertThat(point.endLine()).isEqualTo(6);
@@ -74,8 +108,8 @@ class DatasetBuilderTest {
     assertThat(json.get("duplicates_removed").has("near")).isTrue();
     assertThat(seen).extracting(Progress::stage).contains("scan", "extract", "dedup", "write");
     try (var files = Files.list(out)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-          "samples.jsonl", "stats.json");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("samples.jsonl", "stats.json");
     }
   }
 
@@ -85,25 +119,42 @@ class DatasetBuilderTest {
     StringBuilder a = new StringBuilder();
     StringBuilder other = new StringBuilder();
     for (int i = 0; i < 60; i++) {
-      a.append("pub fn compute_").append(i).append("(x: u64) -> u64 { x * ").append(i)
-          .append(" + ").append(i * 7).append(" }\n");
-      other.append("pub struct Record").append(i).append(" { field_").append(i)
+      a.append("pub fn compute_")
+          .append(i)
+          .append("(x: u64) -> u64 { x * ")
+          .append(i)
+          .append(" + ")
+          .append(i * 7)
+          .append(" }\n");
+      other
+          .append("pub struct Record")
+          .append(i)
+          .append(" { field_")
+          .append(i)
           .append(": String, count: usize }\n");
     }
-    String near = a.toString().replace("x * 30 + 210", "x * 31 + 211")
-        .replace("compute_59", "compute_fifty_nine");
+    String near =
+        a.toString()
+            .replace("x * 30 + 210", "x * 31 + 211")
+            .replace("compute_59", "compute_fifty_nine");
     TestRepo.put(repo, "a.rs", a.toString());
     TestRepo.put(repo, "b_copy.rs", near);
     TestRepo.put(repo, "c_other.rs", other.toString());
     DatasetStats stats = builder().build(List.of(repo), tmp.resolve("ds"));
-    List<Sample> files = SamplesFile.readAll(tmp.resolve("ds/samples.jsonl")).stream()
-        .filter(s -> s.kind() == SampleKind.FILE).toList();
+    List<Sample> files =
+        SamplesFile.readAll(tmp.resolve("ds/samples.jsonl")).stream()
+            .filter(s -> s.kind() == SampleKind.FILE)
+            .toList();
     assertThat(files).extracting(Sample::path).containsExactly("a.rs", "c_other.rs");
     assertThat(stats.nearDuplicates()).isGreaterThanOrEqualTo(1);
     assertThat(stats.exactDuplicates()).isEqualTo(58); // the unchanged functions of the copy
 
-    DatasetStats off = new DatasetBuilder(BuildOptions.defaults().withNearDup(1.01),
-        ProgressListener.NONE, Cancellation.none()).build(List.of(repo), tmp.resolve("ds2"));
+    DatasetStats off =
+        new DatasetBuilder(
+                BuildOptions.defaults().withNearDup(1.01),
+                ProgressListener.NONE,
+                Cancellation.none())
+            .build(List.of(repo), tmp.resolve("ds2"));
     assertThat(off.nearDuplicates()).isZero();
     assertThat(off.samplesByKind().get("file")).isEqualTo(3);
   }
@@ -113,11 +164,13 @@ class DatasetBuilderTest {
     Path file = tmp.resolve("not-a-folder.txt");
     Files.writeString(file, "x");
     assertThatThrownBy(() -> builder().build(List.of(file), tmp.resolve("out")))
-        .hasMessageContaining("not-a-folder.txt").hasMessageContaining("not a folder");
+        .hasMessageContaining("not-a-folder.txt")
+        .hasMessageContaining("not a folder");
     Path empty = tmp.resolve("empty");
     Files.createDirectories(empty.resolve(".git"));
     assertThatThrownBy(() -> builder().build(List.of(empty), tmp.resolve("out")))
-        .hasMessageContaining("empty").hasMessageContaining("no source files");
+        .hasMessageContaining("empty")
+        .hasMessageContaining("no source files");
     assertThat(tmp.resolve("out")).doesNotExist();
   }
 
@@ -126,11 +179,15 @@ class DatasetBuilderTest {
     Path repo = tmp.resolve("repo");
     TestRepo.write(repo);
     Cancellation c = new Cancellation();
-    ProgressListener cancelOnFirstFile = p -> {
-      if (p.stage().equals("extract")) c.cancel();
-    };
-    assertThatThrownBy(() -> new DatasetBuilder(BuildOptions.defaults(), cancelOnFirstFile, c)
-        .build(List.of(repo), tmp.resolve("ds"))).isInstanceOf(CancelledException.class);
+    ProgressListener cancelOnFirstFile =
+        p -> {
+          if (p.stage().equals("extract")) c.cancel();
+        };
+    assertThatThrownBy(
+            () ->
+                new DatasetBuilder(BuildOptions.defaults(), cancelOnFirstFile, c)
+                    .build(List.of(repo), tmp.resolve("ds")))
+        .isInstanceOf(CancelledException.class);
     assertThat(tmp.resolve("ds")).doesNotExist();
   }
 
@@ -144,12 +201,17 @@ class DatasetBuilderTest {
     TestRepo.put(repo, "sub/again.rs", "fn again() {}\n");
     TestRepo.put(repo, "sub/tool.py", "def tool():\n    pass\n");
     TestRepo.put(repo, "sub/test_tool.py", "def test_tool():\n    pass\n");
-    var scan = new ScanOptions(java.util.Set.of(), List.of(), List.of("**/test_*.py"), 1_000_000, true);
-    var b = new DatasetBuilder(BuildOptions.defaults().withScan(scan), ProgressListener.NONE,
-        Cancellation.none()).collect(List.of(repo));
+    var scan =
+        new ScanOptions(java.util.Set.of(), List.of(), List.of("**/test_*.py"), 1_000_000, true);
+    var b =
+        new DatasetBuilder(
+                BuildOptions.defaults().withScan(scan), ProgressListener.NONE, Cancellation.none())
+            .collect(List.of(repo));
     assertThat(b.samples().stream().filter(s -> s.kind() == SampleKind.FILE).map(Sample::path))
         .containsExactly("keep.rs", "sub/again.rs", "sub/tool.py");
-    assertThat(b.stats().filesSkipped()).containsEntry("gitignored", 1L).containsEntry("excluded", 1L);
+    assertThat(b.stats().filesSkipped())
+        .containsEntry("gitignored", 1L)
+        .containsEntry("excluded", 1L);
   }
 
   @Test
@@ -193,9 +255,11 @@ class DatasetBuilderTest {
     TestRepo.write(repo);
     DatasetBuilder.Built all = builder().collect(List.of(repo));
     long functions = all.samples().stream().filter(s -> s.kind() == SampleKind.FUNCTION).count();
-    BuildOptions onlyFunctions = BuildOptions.defaults().withKinds(java.util.Set.of(SampleKind.FUNCTION));
-    DatasetBuilder.Built some = new DatasetBuilder(onlyFunctions, ProgressListener.NONE,
-        Cancellation.none()).collect(List.of(repo));
+    BuildOptions onlyFunctions =
+        BuildOptions.defaults().withKinds(java.util.Set.of(SampleKind.FUNCTION));
+    DatasetBuilder.Built some =
+        new DatasetBuilder(onlyFunctions, ProgressListener.NONE, Cancellation.none())
+            .collect(List.of(repo));
     assertThat(some.samples()).isNotEmpty().allMatch(s -> s.kind() == SampleKind.FUNCTION);
     assertThat((long) some.samples().size()).isEqualTo(functions);
     assertThat(some.stats().filtered().get("kind_not_selected")).isPositive();

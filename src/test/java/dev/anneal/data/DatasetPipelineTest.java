@@ -15,8 +15,10 @@ class DatasetPipelineTest {
     AppEnvironment.configure();
     var ws = SampleWorkspace.ensure(dir.resolve("home"));
     Path out = ws.datasetsDir().resolve("sample");
-    var summary = new DatasetPipeline(o -> {}, Cancellation.none(), 2)
-        .run(DatasetRequest.forModel(ws.sources(), out, 4096, 256)).prepared();
+    var summary =
+        new DatasetPipeline(o -> {}, Cancellation.none(), 2)
+            .run(DatasetRequest.forModel(ws.sources(), out, 4096, 256))
+            .prepared();
     assertThat(DatasetPipeline.isPrepared(out)).isTrue();
     assertThat(summary.vocabSize()).isEqualTo(4096);
     try (TokenShards shards = TokenShards.open(out)) {

@@ -29,13 +29,16 @@ class DatasetPreparerTest {
     ds = tmp.resolve("ds");
     new DatasetBuilder(BuildOptions.defaults(), ProgressListener.NONE, Cancellation.none())
         .build(List.of(repo), ds);
-    TokenizerTrainer.train(ds, 400, ds.resolve("tokenizer.json"), ProgressListener.NONE,
-        Cancellation.none());
+    TokenizerTrainer.train(
+        ds, 400, ds.resolve("tokenizer.json"), ProgressListener.NONE, Cancellation.none());
   }
 
   static DatasetPreparer.Summary prepare(Path dir, double fim, int seqLen) throws Exception {
-    return new DatasetPreparer(ProgressListener.NONE, Cancellation.none(), 2).prepare(dir,
-        new PrepareOptions(dir.resolve("tokenizer.json").toString(), seqLen, fim, 0.5, 0.2, 42));
+    return new DatasetPreparer(ProgressListener.NONE, Cancellation.none(), 2)
+        .prepare(
+            dir,
+            new PrepareOptions(
+                dir.resolve("tokenizer.json").toString(), seqLen, fim, 0.5, 0.2, 42));
   }
 
   @Test
@@ -56,7 +59,8 @@ class DatasetPreparerTest {
       long fim = 0;
       for (var pair : List.of(List.of(shards.train(), wantTrain), List.of(shards.val(), wantVal))) {
         TokenShards.Shard shard = (TokenShards.Shard) pair.get(0);
-        @SuppressWarnings("unchecked") List<Sample> want = (List<Sample>) pair.get(1);
+        @SuppressWarnings("unchecked")
+        List<Sample> want = (List<Sample>) pair.get(1);
         long[] starts = shard.documentStarts();
         assertThat(starts).hasSize(want.size());
         assertThat(shard.length() % 64).isZero();
@@ -73,15 +77,18 @@ class DatasetPreparerTest {
           assertThat(shard.documentAt(starts[d])).isEqualTo(d);
           end = next;
         }
-        for (long p = end; p < shard.length(); p++) assertThat(shard.token(p)).isEqualTo(shards.padId());
+        for (long p = end; p < shard.length(); p++)
+          assertThat(shard.token(p)).isEqualTo(shards.padId());
         assertThat(shard.length() - end).isLessThan(64);
       }
       assertThat(fim).isEqualTo(summary.fimDocuments());
       // Each validation document's language, for the validation loss by language.
-      assertThat(shards.valLanguageNames()).isEqualTo(wantVal.stream().map(Sample::language).distinct().sorted().toList());
+      assertThat(shards.valLanguageNames())
+          .isEqualTo(wantVal.stream().map(Sample::language).distinct().sorted().toList());
       long[] valStarts = shards.val().documentStarts();
       for (int d = 0; d < valStarts.length; d++) {
-        assertThat(shards.valLanguageNames().get(shards.valLanguageAt(valStarts[d]))).isEqualTo(wantVal.get(d).language());
+        assertThat(shards.valLanguageNames().get(shards.valLanguageAt(valStarts[d])))
+            .isEqualTo(wantVal.get(d).language());
       }
     }
   }
@@ -98,7 +105,8 @@ class DatasetPreparerTest {
   void theSameInputGivesTheSameBytes() throws Exception {
     Path copy = tmp.resolve("copy");
     Files.createDirectories(copy);
-    for (String f : List.of("samples.jsonl", "tokenizer.json")) Files.copy(ds.resolve(f), copy.resolve(f));
+    for (String f : List.of("samples.jsonl", "tokenizer.json"))
+      Files.copy(ds.resolve(f), copy.resolve(f));
     prepare(copy, 0.5, 32);
     byte[] first = Files.readAllBytes(copy.resolve("train.bin"));
     byte[] firstDocs = Files.readAllBytes(copy.resolve("train.docs.bin"));
@@ -109,7 +117,10 @@ class DatasetPreparerTest {
     assertThat(none.fimDocuments()).isZero();
     List<String> leftovers = new ArrayList<>();
     try (var files = Files.list(copy)) {
-      files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp-")).forEach(leftovers::add);
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.contains(".tmp-"))
+          .forEach(leftovers::add);
     }
     assertThat(leftovers).isEmpty();
   }
@@ -120,7 +131,8 @@ class DatasetPreparerTest {
     Files.createDirectories(bad);
     Files.copy(ds.resolve("samples.jsonl"), bad.resolve("samples.jsonl"));
     Files.writeString(bad.resolve("tokenizer.json"), "{ not json");
-    assertThatThrownBy(() -> prepare(bad, 0.5, 64)).hasMessageContaining("tokenizer.json")
+    assertThatThrownBy(() -> prepare(bad, 0.5, 64))
+        .hasMessageContaining("tokenizer.json")
         .hasMessageContaining(bad.toString());
     assertThat(bad.resolve("meta.json")).doesNotExist();
     assertThatThrownBy(() -> TokenShards.open(bad)).hasMessageContaining("meta.json");

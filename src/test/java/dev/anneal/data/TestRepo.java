@@ -13,7 +13,8 @@ import java.util.Map;
 public final class TestRepo {
   private TestRepo() {}
 
-  public static final String RUST = """
+  public static final String RUST =
+      """
       //! Crate docs.
       use std::fmt;
 
@@ -65,12 +66,27 @@ public final class TestRepo {
       extern "C" { fn c_fn(); }
       """;
 
-  /** struct 3, enum 1, trait 1, impl 2, module 1, function 7 (name, area, raw, ch, lifetime, helper, tricky). */
-  public static final Map<SampleKind, Integer> RUST_COUNTS = Map.of(SampleKind.STRUCT, 3,
-      SampleKind.ENUM, 1, SampleKind.TRAIT, 1, SampleKind.IMPL, 2, SampleKind.MODULE, 1,
-      SampleKind.FUNCTION, 7);
+  /**
+   * struct 3, enum 1, trait 1, impl 2, module 1, function 7 (name, area, raw, ch, lifetime, helper,
+   * tricky).
+   */
+  public static final Map<SampleKind, Integer> RUST_COUNTS =
+      Map.of(
+          SampleKind.STRUCT,
+          3,
+          SampleKind.ENUM,
+          1,
+          SampleKind.TRAIT,
+          1,
+          SampleKind.IMPL,
+          2,
+          SampleKind.MODULE,
+          1,
+          SampleKind.FUNCTION,
+          7);
 
-  public static final String PYTHON = """
+  public static final String PYTHON =
+      """
       \"\"\"Module docs.\"\"\"
       import os
 
@@ -98,10 +114,11 @@ public final class TestRepo {
       """;
 
   /** function 3 (helper, method, later), struct 1 (Thing). */
-  public static final Map<SampleKind, Integer> PYTHON_COUNTS = Map.of(SampleKind.FUNCTION, 3,
-      SampleKind.STRUCT, 1);
+  public static final Map<SampleKind, Integer> PYTHON_COUNTS =
+      Map.of(SampleKind.FUNCTION, 3, SampleKind.STRUCT, 1);
 
-  public static final String JAVA = """
+  public static final String JAVA =
+      """
       package demo;
 
       import java.util.List;
@@ -131,10 +148,11 @@ public final class TestRepo {
       """;
 
   /** trait 1, struct 2 (Circle, Pair), function 2 (Circle(), area), enum 1. */
-  public static final Map<SampleKind, Integer> JAVA_COUNTS = Map.of(SampleKind.TRAIT, 1,
-      SampleKind.STRUCT, 2, SampleKind.FUNCTION, 2, SampleKind.ENUM, 1);
+  public static final Map<SampleKind, Integer> JAVA_COUNTS =
+      Map.of(SampleKind.TRAIT, 1, SampleKind.STRUCT, 2, SampleKind.FUNCTION, 2, SampleKind.ENUM, 1);
 
-  public static final String GO = """
+  public static final String GO =
+      """
       package main
 
       import (
@@ -164,10 +182,11 @@ public final class TestRepo {
       """;
 
   /** struct 1, trait 1, function 2. */
-  public static final Map<SampleKind, Integer> GO_COUNTS = Map.of(SampleKind.STRUCT, 1,
-      SampleKind.TRAIT, 1, SampleKind.FUNCTION, 2);
+  public static final Map<SampleKind, Integer> GO_COUNTS =
+      Map.of(SampleKind.STRUCT, 1, SampleKind.TRAIT, 1, SampleKind.FUNCTION, 2);
 
-  public static final String TYPESCRIPT = """
+  public static final String TYPESCRIPT =
+      """
       import { x } from "./x";
 
       export interface Options { depth: number }
@@ -197,10 +216,21 @@ public final class TestRepo {
       """;
 
   /** trait 1, enum 1, struct 1, module 1, function 5 (run, constructor, go, arrow, id). */
-  public static final Map<SampleKind, Integer> TYPESCRIPT_COUNTS = Map.of(SampleKind.TRAIT, 1,
-      SampleKind.ENUM, 1, SampleKind.STRUCT, 1, SampleKind.MODULE, 1, SampleKind.FUNCTION, 5);
+  public static final Map<SampleKind, Integer> TYPESCRIPT_COUNTS =
+      Map.of(
+          SampleKind.TRAIT,
+          1,
+          SampleKind.ENUM,
+          1,
+          SampleKind.STRUCT,
+          1,
+          SampleKind.MODULE,
+          1,
+          SampleKind.FUNCTION,
+          5);
 
-  public static final String JAVASCRIPT = """
+  public static final String JAVASCRIPT =
+      """
       'use strict'
       const a = 1
       function add(x, y) {
@@ -212,10 +242,11 @@ public final class TestRepo {
       """;
 
   /** function 2 (add, inc), struct 1. */
-  public static final Map<SampleKind, Integer> JAVASCRIPT_COUNTS = Map.of(SampleKind.FUNCTION, 2,
-      SampleKind.STRUCT, 1);
+  public static final Map<SampleKind, Integer> JAVASCRIPT_COUNTS =
+      Map.of(SampleKind.FUNCTION, 2, SampleKind.STRUCT, 1);
 
-  public static final String C = """
+  public static final String C =
+      """
       #include <stdio.h>
       #define BRACE {
 
@@ -238,10 +269,11 @@ public final class TestRepo {
       """;
 
   /** struct 1, enum 1, function 2. */
-  public static final Map<SampleKind, Integer> C_COUNTS = Map.of(SampleKind.STRUCT, 1,
-      SampleKind.ENUM, 1, SampleKind.FUNCTION, 2);
+  public static final Map<SampleKind, Integer> C_COUNTS =
+      Map.of(SampleKind.STRUCT, 1, SampleKind.ENUM, 1, SampleKind.FUNCTION, 2);
 
-  public static final String CPP = """
+  public static final String CPP =
+      """
       #include <string>
       namespace geo {
       class Box {
@@ -259,10 +291,11 @@ public final class TestRepo {
       """;
 
   /** module 1, struct 1, function 3 (Box, area, c_api). */
-  public static final Map<SampleKind, Integer> CPP_COUNTS = Map.of(SampleKind.MODULE, 1,
-      SampleKind.STRUCT, 1, SampleKind.FUNCTION, 3);
+  public static final Map<SampleKind, Integer> CPP_COUNTS =
+      Map.of(SampleKind.MODULE, 1, SampleKind.STRUCT, 1, SampleKind.FUNCTION, 3);
 
-  public static final String SHELL = """
+  public static final String SHELL =
+      """
       #!/usr/bin/env bash
       set -e
 
@@ -284,7 +317,8 @@ public final class TestRepo {
   /** function 2. */
   public static final Map<SampleKind, Integer> SHELL_COUNTS = Map.of(SampleKind.FUNCTION, 2);
 
-  public static final String MARKDOWN = """
+  public static final String MARKDOWN =
+      """
       # Title
 
       Some prose about the project.
@@ -294,7 +328,8 @@ public final class TestRepo {
       Run it.
       """;
 
-  public static final String JSONL = """
+  public static final String JSONL =
+      """
       {"text": "first line of language data"}
       {"text": "second line"}
       {"other": 1}

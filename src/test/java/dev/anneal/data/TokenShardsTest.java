@@ -14,10 +14,13 @@ class TokenShardsTest {
   @TempDir Path tmp;
 
   static void meta(Path dir, String dtype, long trainTokens, long trainDocs) throws Exception {
-    Files.writeString(dir.resolve("meta.json"), """
+    Files.writeString(
+        dir.resolve("meta.json"),
+        """
         {"dtype": "%s", "seq_len": 4, "vocab_size": 100000, "eos_id": 0, "pad_id": 4,
          "train_tokens": %d, "train_documents": %d, "val_tokens": 0, "val_documents": 0}
-        """.formatted(dtype, trainTokens, trainDocs));
+        """
+            .formatted(dtype, trainTokens, trainDocs));
   }
 
   @Test
@@ -57,7 +60,8 @@ class TokenShardsTest {
       val.commit();
     }
     meta(tmp, "uint16", 8, 1);
-    assertThatThrownBy(() -> TokenShards.open(tmp)).hasMessageContaining("train.bin")
+    assertThatThrownBy(() -> TokenShards.open(tmp))
+        .hasMessageContaining("train.bin")
         .hasMessageContaining("expected 16 bytes");
   }
 }

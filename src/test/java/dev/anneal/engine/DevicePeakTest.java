@@ -49,7 +49,8 @@ class DevicePeakTest {
   @Test
   void nvidiaSmiProcessMemoryIsSummedForThisProcessOnly() {
     String csv = "4242, 40960\n1717, 1000\n4242, 512\n[N/A], [N/A]\n";
-    assertThat(NvidiaSmi.parseProcessMemory(csv, 4242)).isEqualTo(OptionalLong.of((40960L + 512) << 20));
+    assertThat(NvidiaSmi.parseProcessMemory(csv, 4242))
+        .isEqualTo(OptionalLong.of((40960L + 512) << 20));
     assertThat(NvidiaSmi.parseProcessMemory(csv, 99)).isEmpty();
     assertThat(NvidiaSmi.parseProcessMemory("", 4242)).isEmpty();
   }

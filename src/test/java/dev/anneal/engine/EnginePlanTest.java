@@ -14,7 +14,8 @@ class EnginePlanTest {
   @TempDir Path tmp;
 
   private NativeLayout layout() {
-    return new NativeLayout(tmp.resolve("djl/pytorch"), "2.7.1-20250812", "cpu", "linux-x86_64", 1000);
+    return new NativeLayout(
+        tmp.resolve("djl/pytorch"), "2.7.1-20250812", "cpu", "linux-x86_64", 1000);
   }
 
   private static void libtorchIn(Path folder) throws IOException {
@@ -37,16 +38,24 @@ class EnginePlanTest {
 
   @Test
   void cudaOfflineWithoutADownloadFallsBackToCpuAndSaysHowToGetIt() {
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), false, LINUX);
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), false, LINUX);
     assertThat(plan.properties()).isEmpty();
-    assertThat(plan.notice()).contains("offline", "anneal engine fetch-cuda", "anneal engine use local",
-        "2.7.1-cu128-linux-x86_64");
+    assertThat(plan.notice())
+        .contains(
+            "offline",
+            "anneal engine fetch-cuda",
+            "anneal engine use local",
+            "2.7.1-cu128-linux-x86_64");
   }
 
   @Test
   void cudaOnlineDownloadsThroughDjlAndWatchesTheCache() {
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), true, LINUX);
-    assertThat(plan.properties()).containsEntry("PYTORCH_VERSION", "2.7.1").containsEntry("PYTORCH_FLAVOR", "cu128");
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), true, LINUX);
+    assertThat(plan.properties())
+        .containsEntry("PYTORCH_VERSION", "2.7.1")
+        .containsEntry("PYTORCH_FLAVOR", "cu128");
     assertThat(plan.firstStart()).isTrue();
     assertThat(plan.watch()).isEqualTo(layout().cacheDir());
     assertThat(plan.stage()).startsWith("Downloading CUDA libtorch 2.7.1");
@@ -55,7 +64,8 @@ class EnginePlanTest {
   @Test
   void aCachedCudaBuildLoadsOffline() throws IOException {
     libtorchIn(layout().cudaFolder());
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), false, LINUX);
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), false, LINUX);
     assertThat(plan.properties()).containsEntry("PYTORCH_FLAVOR", "cu128");
     assertThat(plan.notice()).isNull();
     assertThat(plan.firstStart()).isFalse();
@@ -63,7 +73,9 @@ class EnginePlanTest {
 
   @Test
   void cudaOnMacSaysThereIsNone() {
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), true, "Mac OS X");
+    EnginePlan plan =
+        EnginePlan.of(
+            new LibtorchChoice(LibtorchChoice.Kind.CUDA, null), layout(), true, "Mac OS X");
     assertThat(plan.properties()).isEmpty();
     assertThat(plan.notice()).contains("no CUDA on macOS", "MPS");
   }
@@ -74,7 +86,8 @@ class EnginePlanTest {
     libtorchIn(root.resolve("lib"));
     Files.write(root.resolve("lib").resolve(System.mapLibraryName("torch_cuda")), new byte[1]);
     Files.writeString(root.resolve("build-version"), "2.7.1+cu128\n");
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, root), layout(), false, LINUX);
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, root), layout(), false, LINUX);
     assertThat(plan.properties())
         .containsEntry("PYTORCH_LIBRARY_PATH", root.resolve("lib").toAbsolutePath().toString())
         .containsEntry("PYTORCH_FLAVOR", "cu128");
@@ -86,7 +99,8 @@ class EnginePlanTest {
     Path root = tmp.resolve("libtorch");
     libtorchIn(root.resolve("lib"));
     Files.writeString(root.resolve("build-version"), "2.5.1+cpu\n");
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, root), layout(), false, LINUX);
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, root), layout(), false, LINUX);
     assertThat(plan.properties()).containsEntry("PYTORCH_FLAVOR", "cpu");
     assertThat(plan.notice()).contains("2.5.1+cpu", "built for 2.7.1");
   }
@@ -94,7 +108,8 @@ class EnginePlanTest {
   @Test
   void aLocalFolderWithoutLibtorchFallsBackAndNamesTheFolder() {
     Path empty = tmp.resolve("nothing-here");
-    EnginePlan plan = EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, empty), layout(), true, LINUX);
+    EnginePlan plan =
+        EnginePlan.of(new LibtorchChoice(LibtorchChoice.Kind.LOCAL, empty), layout(), true, LINUX);
     assertThat(plan.properties()).isEmpty();
     assertThat(plan.notice()).contains(empty.toString(), "holds no", "bundled CPU build");
   }
@@ -103,12 +118,14 @@ class EnginePlanTest {
   void theChoiceRoundTripsThroughEngineJsonAndABadFileIsNamed() throws IOException {
     LibtorchChoice local = new LibtorchChoice(LibtorchChoice.Kind.LOCAL, tmp.resolve("lt"));
     local.save(tmp);
-    assertThat(LibtorchChoice.load(tmp)).isEqualTo(new LibtorchChoice(LibtorchChoice.Kind.LOCAL,
-        tmp.resolve("lt").toAbsolutePath()));
+    assertThat(LibtorchChoice.load(tmp))
+        .isEqualTo(
+            new LibtorchChoice(LibtorchChoice.Kind.LOCAL, tmp.resolve("lt").toAbsolutePath()));
     assertThat(LibtorchChoice.load(tmp.resolve("none"))).isEqualTo(LibtorchChoice.BUNDLED_CPU);
 
     Files.writeString(tmp.resolve(LibtorchChoice.FILE), "{\"libtorch\": \"tpu\"}");
-    assertThatThrownBy(() -> LibtorchChoice.load(tmp)).hasMessageContaining(LibtorchChoice.FILE)
+    assertThatThrownBy(() -> LibtorchChoice.load(tmp))
+        .hasMessageContaining(LibtorchChoice.FILE)
         .hasMessageContaining("cpu, cuda or local");
     EnginePlan plan = EnginePlan.forDataFolder(tmp, tmp.resolve("djl"), false);
     assertThat(plan.choice()).isEqualTo(LibtorchChoice.BUNDLED_CPU);

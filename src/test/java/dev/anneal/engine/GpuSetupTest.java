@@ -16,7 +16,9 @@ class GpuSetupTest {
 
   @Test
   void anNvidiaGpuTheEngineDoesNotUseIsOfferedCuda() {
-    assertThat(GpuSetup.offer(CPU_ONLY, Optional.of("NVIDIA H200"))).get().asString()
+    assertThat(GpuSetup.offer(CPU_ONLY, Optional.of("NVIDIA H200")))
+        .get()
+        .asString()
         .startsWith("NVIDIA H200 found, but Anneal runs libtorch's CPU build");
     assertThat(GpuSetup.offer(CPU_ONLY, Optional.empty())).isEmpty();
     EngineInfo cuda = new EngineInfo("2.7.1", List.of("cpu", "gpu(0)"), 1, 2, null);
@@ -41,17 +43,22 @@ class GpuSetupTest {
   @Test
   void aFolderWithoutLibtorchIsRefusedByName(@TempDir Path dir) {
     assertThatThrownBy(() -> GpuSetup.chooseLocal(dir, dir.resolve("empty")))
-        .isInstanceOf(IOException.class).hasMessageContaining(dir.resolve("empty").toString())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(dir.resolve("empty").toString())
         .hasMessageContaining("holds no " + System.mapLibraryName("torch"));
   }
 
   @Test
   void aJniBuiltForAnotherLibtorchIsExplained() {
-    String error = "PyTorch engine unavailable: /x/libdjl_torch.so: undefined symbol: _ZN2at4_ops5zeros4callE";
+    String error =
+        "PyTorch engine unavailable: /x/libdjl_torch.so: undefined symbol: _ZN2at4_ops5zeros4callE";
     assertThat(GpuSetup.explainJniMismatch(error, "/opt/torch/lib", "2.7.1"))
         .startsWith("DJL's JNI (libdjl_torch) does not match the libtorch in /opt/torch/lib")
-        .contains("libtorch 2.7.1 folder").contains("anneal engine use cpu");
-    assertThat(GpuSetup.explainJniMismatch("PyTorch engine unavailable: out of disk", "/x", "2.7.1")).isNull();
+        .contains("libtorch 2.7.1 folder")
+        .contains("anneal engine use cpu");
+    assertThat(
+            GpuSetup.explainJniMismatch("PyTorch engine unavailable: out of disk", "/x", "2.7.1"))
+        .isNull();
     assertThat(GpuSetup.explainJniMismatch(null, "/x", "2.7.1")).isNull();
   }
 }

@@ -51,7 +51,8 @@ class LibtorchCastTest {
       a.getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       w.getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray y = LibtorchCast.toFloat32(LibtorchCast.toBf16(a, m).matMul(LibtorchCast.toBf16(w, m)), m);
+        NDArray y =
+            LibtorchCast.toFloat32(LibtorchCast.toBf16(a, m).matMul(LibtorchCast.toBf16(w, m)), m);
         gc.backward(y.square().sum());
       }
       assertThat(a.getGradient().getDataType()).isEqualTo(DataType.FLOAT32);

@@ -28,7 +28,8 @@ class DeepSpeedExportTest {
 
   static Path samples(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("samples.jsonl"),
+    Files.writeString(
+        dir.resolve("samples.jsonl"),
         "{\"text\":\"pub fn a() {}\",\"kind\":\"function\",\"path\":\"src/a.rs\"}\n"
             + "{\"text\":\"pub struct B;\",\"kind\":\"struct\",\"path\":\"src/b.rs\"}\n");
     return dir;
@@ -38,15 +39,25 @@ class DeepSpeedExportTest {
     Files.createDirectories(dir);
     Files.write(dir.resolve("train.bin"), new byte[4096]);
     Files.write(dir.resolve("val.bin"), new byte[512]);
-    Files.writeString(dir.resolve("meta.json"),
+    Files.writeString(
+        dir.resolve("meta.json"),
         "{\"dtype\":\"" + dtype + "\",\"seq_len\":4096,\"vocab_size\":" + vocab + "}");
     return dir;
   }
 
-  DeepSpeedExport.Result export(String preset, Path data, Integer gpus, Integer nodes,
-      List<String> hosts) throws IOException {
-    return DeepSpeedExport.export(new DeepSpeedExport.Request(PRESETS.resolve(preset), data,
-        tmp.resolve("bundle-" + preset), gpus, nodes, null, hosts), ProgressListener.NONE,
+  DeepSpeedExport.Result export(
+      String preset, Path data, Integer gpus, Integer nodes, List<String> hosts)
+      throws IOException {
+    return DeepSpeedExport.export(
+        new DeepSpeedExport.Request(
+            PRESETS.resolve(preset),
+            data,
+            tmp.resolve("bundle-" + preset),
+            gpus,
+            nodes,
+            null,
+            hosts),
+        ProgressListener.NONE,
         Cancellation.none());
   }
 
@@ -81,8 +92,10 @@ class DeepSpeedExportTest {
     assertThat(t.at("/lora/rank").asInt()).isEqualTo(64);
     assertThat(t.at("/lora/alpha").asDouble()).isEqualTo(128.0);
     assertThat(t.at("/lora/dropout").asDouble()).isEqualTo(0.05);
-    assertThat(t.at("/lora/target_modules")).extracting(JsonNode::asText).containsExactly(
-        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    assertThat(t.at("/lora/target_modules"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
     assertThat(t.at("/training/steps").asInt()).isEqualTo(1410);
     assertThat(t.at("/training/warmup_steps").asInt()).isEqualTo(42); // 0.03 × 1410
     assertThat(t.at("/training/lr").asDouble()).isEqualTo(5e-5);
@@ -93,14 +106,21 @@ class DeepSpeedExportTest {
     assertThat(t.at("/training/flash_attention").asBoolean()).isTrue();
     assertThat(t.at("/training/packing").asBoolean()).isFalse();
     assertThat(t.at("/data/format").asText()).isEqualTo("samples");
-    assertThat(r.files()).contains("train.py", "launch.sh", "requirements.txt", "README.md",
-        "preset.yaml", "data/samples.jsonl").doesNotContain("hostfile", "model/config.json");
+    assertThat(r.files())
+        .contains(
+            "train.py",
+            "launch.sh",
+            "requirements.txt",
+            "README.md",
+            "preset.yaml",
+            "data/samples.jsonl")
+        .doesNotContain("hostfile", "model/config.json");
   }
 
   @Test
   void seed000ResourceSaverIsZero3WithPinnedOffloadAndSmallLiveParameters() throws Exception {
-    var r = export("kat-dev-72b-lora-resourcesaver", samples(tmp.resolve("data")), null, null,
-        null);
+    var r =
+        export("kat-dev-72b-lora-resourcesaver", samples(tmp.resolve("data")), null, null, null);
     JsonNode ds = json(r.dir().resolve("ds_config.json"));
     assertThat(ds.get("train_micro_batch_size_per_gpu").asInt()).isEqualTo(1);
     assertThat(ds.get("gradient_accumulation_steps").asInt()).isEqualTo(16);
@@ -113,7 +133,8 @@ class DeepSpeedExportTest {
     assertThat(z.get("stage3_max_live_parameters").asLong()).isEqualTo(300_000_000L);
     assertThat(z.get("stage3_max_reuse_distance").asLong()).isEqualTo(300_000_000L);
     assertThat(z.get("reduce_bucket_size").asLong()).isEqualTo(8192L * 8192);
-    assertThat(z.get("stage3_prefetch_bucket_size").asLong()).isEqualTo(Math.round(0.9 * 8192 * 8192));
+    assertThat(z.get("stage3_prefetch_bucket_size").asLong())
+        .isEqualTo(Math.round(0.9 * 8192 * 8192));
     assertThat(z.get("stage3_param_persistence_threshold").asLong()).isEqualTo(81_920);
     assertThat(z.get("stage3_gather_16bit_weights_on_model_save").asBoolean()).isTrue();
     assertThat(ds.at("/activation_checkpointing/cpu_checkpointing").asBoolean()).isTrue();
@@ -127,7 +148,8 @@ class DeepSpeedExportTest {
     assertThat(t.at("/training/micro_batch").asInt()).isEqualTo(1);
     assertThat(t.at("/training/accumulation").asInt()).isEqualTo(16);
     assertThat(Files.readString(r.dir().resolve("README.md")))
-        .contains("ZeRO-3, optimizer offloaded to pinned CPU memory, activation checkpoints in CPU");
+        .contains(
+            "ZeRO-3, optimizer offloaded to pinned CPU memory, activation checkpoints in CPU");
   }
 
   @Test
@@ -140,9 +162,11 @@ class DeepSpeedExportTest {
     assertThat(ds.get("train_batch_size").asInt()).isEqualTo(64);
     JsonNode t = json(r.dir().resolve("train_config.json"));
     assertThat(t.at("/model/base_model").asText()).isEqualTo("mistralai/Mixtral-8x7B-v0.1");
-    assertThat(t.at("/lora/target_modules")).extracting(JsonNode::asText)
+    assertThat(t.at("/lora/target_modules"))
+        .extracting(JsonNode::asText)
         .containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
-    assertThat(t.at("/lora/exclude_modules")).extracting(JsonNode::asText)
+    assertThat(t.at("/lora/exclude_modules"))
+        .extracting(JsonNode::asText)
         .containsExactly("block_sparse_moe", "w1", "w2", "w3", "gate");
     assertThat(t.at("/lora/freeze_router").asBoolean()).isTrue();
     assertThat(t.at("/moe/aux_loss_weight").asDouble()).isEqualTo(0.001);
@@ -176,17 +200,25 @@ class DeepSpeedExportTest {
     assertThat(t.at("/training/keep_last").asInt()).isEqualTo(5);
     assertThat(t.get("price_per_device_hour").asDouble()).isEqualTo(4.0);
     // 6 FLOPs per matmul parameter and token when every weight learns.
-    assertThat(t.get("flops_per_token").asDouble()).isEqualTo(
-        6.0 * dev.anneal.preset.estimate.ParameterCount.of(PRESETS.resolve("demiurgic-7b").model(),
-            null).matmul());
+    assertThat(t.get("flops_per_token").asDouble())
+        .isEqualTo(
+            6.0
+                * dev.anneal.preset.estimate.ParameterCount.of(
+                        PRESETS.resolve("demiurgic-7b").model(), null)
+                    .matmul());
 
     String launch = Files.readString(r.dir().resolve("launch.sh"));
-    assertThat(launch).contains("GPUS=\"${GPUS:-8}\"", "NODES=\"${NODES:-2}\"",
-        "deepspeed --hostfile hostfile --num_nodes \"$NODES\" --num_gpus \"$GPUS\"",
-        "MASTER_ADDR:-gpu-a", "torchrun --nnodes \"$NODES\" --nproc_per_node \"$GPUS\"");
+    assertThat(launch)
+        .contains(
+            "GPUS=\"${GPUS:-8}\"",
+            "NODES=\"${NODES:-2}\"",
+            "deepspeed --hostfile hostfile --num_nodes \"$NODES\" --num_gpus \"$GPUS\"",
+            "MASTER_ADDR:-gpu-a",
+            "torchrun --nnodes \"$NODES\" --nproc_per_node \"$GPUS\"");
     assertThat(Files.isExecutable(r.dir().resolve("launch.sh"))).isTrue();
     assertThat(Files.readAllLines(r.dir().resolve("hostfile")))
-        .filteredOn(l -> !l.startsWith("#")).containsExactly("gpu-a slots=8", "node2 slots=8");
+        .filteredOn(l -> !l.startsWith("#"))
+        .containsExactly("gpu-a slots=8", "node2 slots=8");
     assertThat(Files.mismatch(data.resolve("train.bin"), r.dir().resolve("data/train.bin")))
         .isEqualTo(-1);
   }
@@ -196,7 +228,8 @@ class DeepSpeedExportTest {
     var r = export("kat-dev-72b-lora", samples(tmp.resolve("data")), 2, 1, null);
     assertThat(r.dir().resolve("hostfile")).doesNotExist();
     String launch = Files.readString(r.dir().resolve("launch.sh"));
-    assertThat(launch).contains("GPUS=\"${GPUS:-2}\"", "NODES=\"${NODES:-1}\"")
+    assertThat(launch)
+        .contains("GPUS=\"${GPUS:-2}\"", "NODES=\"${NODES:-1}\"")
         .doesNotContain("--hostfile");
     assertThat(json(r.dir().resolve("ds_config.json")).get("train_batch_size").asInt())
         .isEqualTo(2 * 8 * 2);
@@ -207,8 +240,10 @@ class DeepSpeedExportTest {
     var r = export("demiurgic-7b", shards(tmp.resolve("data"), "uint32", 32000), null, null, null);
     Process p;
     try {
-      p = new ProcessBuilder("python3", "-m", "py_compile", r.dir().resolve("train.py").toString())
-          .redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("python3", "-m", "py_compile", r.dir().resolve("train.py").toString())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException noPython) {
       assumeThat(false).as("python3 is not installed").isTrue();
       return;
@@ -221,9 +256,17 @@ class DeepSpeedExportTest {
   @Test
   void progressIsReportedWhileTheDataIsCarried() throws Exception {
     List<Progress> seen = new ArrayList<>();
-    DeepSpeedExport.export(new DeepSpeedExport.Request(PRESETS.resolve("demiurgic-7b"),
-        shards(tmp.resolve("data"), "uint16", 32000), tmp.resolve("b"), null, null, null, null),
-        seen::add, Cancellation.none());
+    DeepSpeedExport.export(
+        new DeepSpeedExport.Request(
+            PRESETS.resolve("demiurgic-7b"),
+            shards(tmp.resolve("data"), "uint16", 32000),
+            tmp.resolve("b"),
+            null,
+            null,
+            null,
+            null),
+        seen::add,
+        Cancellation.none());
     assertThat(seen.getLast().stage()).isEqualTo("copy data");
     assertThat(seen.getLast().fraction()).isEqualTo(1.0);
     assertThat(seen.getLast().counts()).containsEntry("files", 3L);
@@ -244,10 +287,12 @@ class DeepSpeedExportTest {
     Files.writeString(noText.resolve("samples.jsonl"), "\n{\"code\":\"x\"}\n");
     assertThatThrownBy(() -> export("kat-dev-72b-lora", noText, null, null, null))
         .hasMessage(noText.resolve("samples.jsonl") + ":2: no \"text\" field");
-    assertThatThrownBy(() -> export("moe-800m", shards(tmp.resolve("d"), "uint16", 100), null,
-        null, null)).hasMessageContaining("shared experts");
-    assertThatThrownBy(() -> export("demiurgic-7b", shards(tmp.resolve("d2"), "uint16", 100),
-        0, null, null)).hasMessageContaining("--gpus must be at least 1");
+    assertThatThrownBy(
+            () -> export("moe-800m", shards(tmp.resolve("d"), "uint16", 100), null, null, null))
+        .hasMessageContaining("shared experts");
+    assertThatThrownBy(
+            () -> export("demiurgic-7b", shards(tmp.resolve("d2"), "uint16", 100), 0, null, null))
+        .hasMessageContaining("--gpus must be at least 1");
     assertThat(out).doesNotExist();
   }
 
@@ -255,13 +300,21 @@ class DeepSpeedExportTest {
   void neverReplacesTheDatasetOrAFolderThatIsNotABundle() throws Exception {
     Path data = samples(tmp.resolve("data"));
     Preset p = PRESETS.resolve("kat-dev-72b-lora");
-    assertThatThrownBy(() -> DeepSpeedExport.export(new DeepSpeedExport.Request(p, data, tmp, null,
-        null, null, null), ProgressListener.NONE, Cancellation.none()))
+    assertThatThrownBy(
+            () ->
+                DeepSpeedExport.export(
+                    new DeepSpeedExport.Request(p, data, tmp, null, null, null, null),
+                    ProgressListener.NONE,
+                    Cancellation.none()))
         .hasMessageContaining("would replace the dataset folder");
     Path other = Files.createDirectories(tmp.resolve("home"));
     Files.writeString(other.resolve("notes.txt"), "keep me");
-    assertThatThrownBy(() -> DeepSpeedExport.export(new DeepSpeedExport.Request(p, data, other,
-        null, null, null, null), ProgressListener.NONE, Cancellation.none()))
+    assertThatThrownBy(
+            () ->
+                DeepSpeedExport.export(
+                    new DeepSpeedExport.Request(p, data, other, null, null, null, null),
+                    ProgressListener.NONE,
+                    Cancellation.none()))
         .hasMessageContaining("not a DeepSpeed bundle");
     assertThat(other.resolve("notes.txt")).hasContent("keep me");
     assertThat(data.resolve("samples.jsonl")).exists();
@@ -280,10 +333,14 @@ class DeepSpeedExportTest {
   @Test
   void requirementsArePinned() throws Exception {
     var r = export("kat-dev-72b-lora", samples(tmp.resolve("data")), null, null, null);
-    List<String> pins = Files.readAllLines(r.dir().resolve("requirements.txt")).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    List<String> pins =
+        Files.readAllLines(r.dir().resolve("requirements.txt")).stream()
+            .filter(l -> !l.isBlank() && !l.startsWith("#"))
+            .toList();
     assertThat(pins).allMatch(l -> l.matches("[a-z0-9_-]+==[0-9][0-9a-z.+]*"), "name==version");
-    assertThat(pins).extracting(l -> l.substring(0, l.indexOf("=="))).contains("torch",
-        "transformers", "accelerate", "peft", "deepspeed", "numpy", "safetensors");
+    assertThat(pins)
+        .extracting(l -> l.substring(0, l.indexOf("==")))
+        .contains(
+            "torch", "transformers", "accelerate", "peft", "deepspeed", "numpy", "safetensors");
   }
 }

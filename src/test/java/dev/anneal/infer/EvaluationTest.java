@@ -26,8 +26,9 @@ class EvaluationTest {
   static Path tokenizer;
   static LoadedLm plain;
 
-  static final String TEXT = "pub fn validate_payment_12(amount: u64) -> Result<u64, Error> {\n"
-      + "    let fee = amount * 12 / 100;\n    Ok(amount - fee)\n}\n";
+  static final String TEXT =
+      "pub fn validate_payment_12(amount: u64) -> Result<u64, Error> {\n"
+          + "    let fee = amount * 12 / 100;\n    Ok(amount - fee)\n}\n";
 
   @BeforeAll
   static void model() throws Exception {
@@ -56,13 +57,16 @@ class EvaluationTest {
       double z = 0;
       for (float x : rows[t]) z += Math.exp(x - max);
       double loss = -(rows[t][ids[t + 1]] - max - Math.log(z));
-      assertThat(r.tokens().get(t).loss()).as("position %d", t + 1).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-4));
+      assertThat(r.tokens().get(t).loss())
+          .as("position %d", t + 1)
+          .isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-4));
       assertThat(r.tokens().get(t).tokenId()).isEqualTo(ids[t + 1]);
       sum += loss;
     }
     double mean = sum / (ids.length - 1);
     assertThat(r.meanLoss()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-5));
-    assertThat(r.perplexity()).isCloseTo(Math.exp(mean), org.assertj.core.data.Offset.offset(1e-4 * Math.exp(mean)));
+    assertThat(r.perplexity())
+        .isCloseTo(Math.exp(mean), org.assertj.core.data.Offset.offset(1e-4 * Math.exp(mean)));
     StringBuilder pieces = new StringBuilder(plain.tokenizer().decode(new int[] {ids[0]}));
     r.tokens().forEach(t -> pieces.append(t.token()));
     assertThat(pieces.toString()).isEqualTo(TEXT);
@@ -75,10 +79,12 @@ class EvaluationTest {
     assertThat(ids.length).isGreaterThan(2 * InferFixtures.CONTEXT);
     EvalResult r = Evaluation.ofText(plain.view(), text, Cancellation.none());
     assertThat(r.tokens()).hasSize(ids.length - 1);
-    EvalResult first = Evaluation.ofIds(plain.view(), java.util.Arrays.copyOf(ids, InferFixtures.CONTEXT),
-        Cancellation.none());
+    EvalResult first =
+        Evaluation.ofIds(
+            plain.view(), java.util.Arrays.copyOf(ids, InferFixtures.CONTEXT), Cancellation.none());
     for (int t = 0; t < first.tokens().size(); t++) {
-      assertThat(r.tokens().get(t).loss()).isCloseTo(first.tokens().get(t).loss(), org.assertj.core.data.Offset.offset(1e-5));
+      assertThat(r.tokens().get(t).loss())
+          .isCloseTo(first.tokens().get(t).loss(), org.assertj.core.data.Offset.offset(1e-5));
     }
     double mean = r.tokens().stream().mapToDouble(TokenLoss::loss).average().orElseThrow();
     assertThat(r.meanLoss()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));
@@ -96,15 +102,31 @@ class EvaluationTest {
   void runFoldersAndLoraRunsLoadWithTheirDatasetsTokenizer() throws Exception {
     Path data = TinyDataset.write(tmp.resolve("data"), 16, 30, 8);
     Files.copy(tokenizer, data.resolve("tokenizer.json"));
-    String model = "{family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 320, context: 32}";
-    Preset full = PresetLoader.parse(TinyDataset.preset("full", "llama", 6).replaceFirst("model: .*\n", "model: " + model + "\n"), "full");
-    TrainResult stage1 = new Trainer(full, TrainOptions.of(data, tmp.resolve("runs")), TrainingListener.NONE,
-        new TrainerControl()).run();
-    String loraYaml = TinyDataset.preset("lora", "llama", 6).replaceFirst("model: .*\n", "model: " + model + "\n")
-        + "lora: {rank: 2, alpha: 4, targets: [q_proj, v_proj]}\n";
+    String model =
+        "{family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 320, context: 32}";
+    Preset full =
+        PresetLoader.parse(
+            TinyDataset.preset("full", "llama", 6)
+                .replaceFirst("model: .*\n", "model: " + model + "\n"),
+            "full");
+    TrainResult stage1 =
+        new Trainer(
+                full,
+                TrainOptions.of(data, tmp.resolve("runs")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
+    String loraYaml =
+        TinyDataset.preset("lora", "llama", 6).replaceFirst("model: .*\n", "model: " + model + "\n")
+            + "lora: {rank: 2, alpha: 4, targets: [q_proj, v_proj]}\n";
     Preset lora = PresetLoader.parse(loraYaml, "lora");
-    TrainResult stage2 = new Trainer(lora, TrainOptions.of(data, tmp.resolve("runs")).withInit(stage1.runDir()),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult stage2 =
+        new Trainer(
+                lora,
+                TrainOptions.of(data, tmp.resolve("runs")).withInit(stage1.runDir()),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
 
     try (LoadedLm run = ModelLoader.load(stage1.runDir(), null, null);
         LoadedLm loraRun = ModelLoader.load(stage2.runDir(), null, null);

@@ -42,7 +42,8 @@ class GenerationTest {
   }
 
   static GenerationResult run(ModelView v, SamplingSettings s) {
-    return Generator.generate(v, Prompt.of(PROMPT), s, GenerationListener.NONE, Cancellation.none());
+    return Generator.generate(
+        v, Prompt.of(PROMPT), s, GenerationListener.NONE, Cancellation.none());
   }
 
   static SamplingSettings sampled(long seed, int tokens) {
@@ -91,10 +92,17 @@ class GenerationTest {
     assertThat(maxDiff(off, baseRows)).isZero();
     assertThat(maxDiff(on, baseRows)).as("the adapter changes the output").isGreaterThan(1e-2);
     // The same through the views generation uses, alternating on one loaded model.
-    List<GenerationResult> both = Generator.sideBySide(List.of(withAdapter.base(), withAdapter.tuned()),
-        Prompt.of(PROMPT), SamplingSettings.greedy(20), GenerationListener.NONE, Cancellation.none());
-    assertThat(both.get(0).tokenIds()).isEqualTo(run(plain.view(), SamplingSettings.greedy(20)).tokenIds());
-    assertThat(both.get(1).tokenIds()).isEqualTo(run(withAdapter.tuned(), SamplingSettings.greedy(20)).tokenIds());
+    List<GenerationResult> both =
+        Generator.sideBySide(
+            List.of(withAdapter.base(), withAdapter.tuned()),
+            Prompt.of(PROMPT),
+            SamplingSettings.greedy(20),
+            GenerationListener.NONE,
+            Cancellation.none());
+    assertThat(both.get(0).tokenIds())
+        .isEqualTo(run(plain.view(), SamplingSettings.greedy(20)).tokenIds());
+    assertThat(both.get(1).tokenIds())
+        .isEqualTo(run(withAdapter.tuned(), SamplingSettings.greedy(20)).tokenIds());
     assertThat(both.get(0).tokenIds()).isNotEqualTo(both.get(1).tokenIds());
   }
 
@@ -103,11 +111,17 @@ class GenerationTest {
     StringBuilder streamed = new StringBuilder();
     List<TokenEvent> events = new ArrayList<>();
     Cancellation stop = new Cancellation();
-    GenerationResult r = Generator.generate(plain.view(), Prompt.of(PROMPT), sampled(3, 40), (side, e) -> {
-      events.add(e);
-      streamed.append(e.text());
-      if (events.size() == 5) stop.cancel();
-    }, stop);
+    GenerationResult r =
+        Generator.generate(
+            plain.view(),
+            Prompt.of(PROMPT),
+            sampled(3, 40),
+            (side, e) -> {
+              events.add(e);
+              streamed.append(e.text());
+              if (events.size() == 5) stop.cancel();
+            },
+            stop);
     assertThat(r.finish()).isEqualTo(FinishReason.CANCELLED);
     assertThat(r.tokenIds()).hasSize(5);
     assertThat(streamed.toString()).isEqualTo(r.text());
@@ -121,9 +135,13 @@ class GenerationTest {
     assertThat(text.length()).isGreaterThan(4);
     String stop = text.substring(text.length() / 2, text.length() / 2 + 2);
     StringBuilder streamed = new StringBuilder();
-    GenerationResult cut = Generator.generate(plain.view(), Prompt.of(PROMPT),
-        new SamplingSettings(1.0, 0, 1.0, 1.0, 40, List.of(stop), 4),
-        (side, e) -> streamed.append(e.text()), Cancellation.none());
+    GenerationResult cut =
+        Generator.generate(
+            plain.view(),
+            Prompt.of(PROMPT),
+            new SamplingSettings(1.0, 0, 1.0, 1.0, 40, List.of(stop), 4),
+            (side, e) -> streamed.append(e.text()),
+            Cancellation.none());
     assertThat(cut.finish()).isEqualTo(FinishReason.STOP);
     assertThat(cut.text()).isEqualTo(text.substring(0, text.indexOf(stop)));
     assertThat(streamed.toString()).isEqualTo(cut.text());
@@ -131,22 +149,35 @@ class GenerationTest {
 
   @Test
   void fillInTheMiddleFeedsTheMarkersInPsmOrder() {
-    GenerationResult r = Generator.generate(plain.view(), Prompt.fim("fn a() {", "}\n"),
-        SamplingSettings.greedy(5), GenerationListener.NONE, Cancellation.none());
+    GenerationResult r =
+        Generator.generate(
+            plain.view(),
+            Prompt.fim("fn a() {", "}\n"),
+            SamplingSettings.greedy(5),
+            GenerationListener.NONE,
+            Cancellation.none());
     int[] fim = plain.tokenizer().fimIds();
     int[] p = r.promptIds();
     assertThat(p[0]).isEqualTo(fim[0]);
     assertThat(p[p.length - 1]).isEqualTo(fim[1]);
     assertThat(p).contains(fim[2]);
-    assertThat(plain.tokenizer().decode(p)).isEqualTo("<fim_prefix>fn a() {<fim_suffix>}\n<fim_middle>");
+    assertThat(plain.tokenizer().decode(p))
+        .isEqualTo("<fim_prefix>fn a() {<fim_suffix>}\n<fim_middle>");
   }
 
   @Test
   void aPromptThatFillsTheContextIsRefused() {
     String longPrompt = "let fee = amount * 7 / 100;\n".repeat(40);
-    assertThatThrownBy(() -> Generator.generate(plain.view(), Prompt.of(longPrompt), SamplingSettings.greedy(5),
-        GenerationListener.NONE, Cancellation.none()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("context of 64");
+    assertThatThrownBy(
+            () ->
+                Generator.generate(
+                    plain.view(),
+                    Prompt.of(longPrompt),
+                    SamplingSettings.greedy(5),
+                    GenerationListener.NONE,
+                    Cancellation.none()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("context of 64");
   }
 
   static float[][] fullForwardLogits(CausalLm lm, int[] ids) {

@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Tiny models on disk made by the tests themselves: a byte-level BPE tokenizer trained on a few
- * KB of Rust-like code, a two-layer Llama saved as a Hugging Face folder (weights drawn with a
- * large spread, so the logits have clear winners), and a PEFT adapter with random A and B.
+ * Tiny models on disk made by the tests themselves: a byte-level BPE tokenizer trained on a few KB
+ * of Rust-like code, a two-layer Llama saved as a Hugging Face folder (weights drawn with a large
+ * spread, so the logits have clear winners), and a PEFT adapter with random A and B.
  */
 public final class InferFixtures {
   public static final int VOCAB = 320;
@@ -36,15 +36,25 @@ public final class InferFixtures {
   public static List<String> corpus() {
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
-      texts.add("pub fn validate_payment_" + i + "(amount: u64) -> Result<u64, Error> {\n"
-          + "    let fee = amount * " + i + " / 100;\n    Ok(amount - fee)\n}\n");
+      texts.add(
+          "pub fn validate_payment_"
+              + i
+              + "(amount: u64) -> Result<u64, Error> {\n"
+              + "    let fee = amount * "
+              + i
+              + " / 100;\n    Ok(amount - fee)\n}\n");
     }
     return texts;
   }
 
   public static ModelSpec spec() {
-    return ModelSpec.builder(Family.LLAMA).size(2, 32, 4, VOCAB, CONTEXT).kvHeads(2).intermediate(64)
-        .tieEmbeddings(false).initStd(0.3).build();
+    return ModelSpec.builder(Family.LLAMA)
+        .size(2, 32, 4, VOCAB, CONTEXT)
+        .kvHeads(2)
+        .intermediate(64)
+        .tieEmbeddings(false)
+        .initStd(0.3)
+        .build();
   }
 
   public static LoraSpec lora() {
@@ -53,7 +63,8 @@ public final class InferFixtures {
 
   /** tokenizer.json (with FIM tokens) in {@code dir}. */
   public static Path tokenizer(Path dir) throws IOException {
-    BpeTrainer.Result r = new BpeTrainer(VOCAB, 2).train(corpus(), ProgressListener.NONE, Cancellation.none());
+    BpeTrainer.Result r =
+        new BpeTrainer(VOCAB, 2).train(corpus(), ProgressListener.NONE, Cancellation.none());
     Path file = dir.resolve("tokenizer.json");
     TokenizerJson.write(file, r);
     return file;
@@ -62,7 +73,8 @@ public final class InferFixtures {
   /** An HF folder holding a model drawn from {@code seed}, with the tokenizer copied in. */
   public static Path hfModel(Path dir, Path tokenizer, long seed) throws IOException {
     AppEnvironment.configure();
-    try (NDManager m = NDManager.newBaseManager(); CausalLm lm = CausalLm.create(spec(), null, m, seed)) {
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm lm = CausalLm.create(spec(), null, m, seed)) {
       HfFolder.save(dir, spec(), TensorSource.of(lm.exportWeights()), tokenizer, DType.F32);
     }
     return dir;

@@ -51,17 +51,21 @@ class SamplerTest {
     assertThat(x).containsExactly(1, 1, -2, 3);
     Sampler greedy = new Sampler(settings(0, 0, 1, 4, 0));
     assertThat(greedy.next(new float[] {2, 1, -1, 3}, new int[] {3})).isZero();
-    assertThat(new Sampler(settings(0, 0, 1, 1, 0)).next(new float[] {2, 1, -1, 3}, new int[] {3})).isEqualTo(3);
+    assertThat(new Sampler(settings(0, 0, 1, 1, 0)).next(new float[] {2, 1, -1, 3}, new int[] {3}))
+        .isEqualTo(3);
   }
 
   @Test
   void textStreamHoldsBackAPossibleStopAndCutsBeforeIt() {
     // Token i decodes to the character 'a' + i.
-    TextStream s = new TextStream(ids -> {
-      StringBuilder b = new StringBuilder();
-      for (int id : ids) b.append((char) ('a' + id));
-      return b.toString();
-    }, List.of("cd"));
+    TextStream s =
+        new TextStream(
+            ids -> {
+              StringBuilder b = new StringBuilder();
+              for (int id : ids) b.append((char) ('a' + id));
+              return b.toString();
+            },
+            List.of("cd"));
     assertThat(s.accept(0)).isEqualTo("a");
     assertThat(s.accept(2)).isEmpty(); // "c" may begin "cd"
     assertThat(s.accept(1)).isEqualTo("cb"); // it did not
@@ -81,20 +85,24 @@ class SamplerTest {
   @Test
   void textStreamHoldsBackEveryByteOfAnUnfinishedFourByteCharacter() {
     // One token per UTF-8 byte; the decoder makes one U+FFFD per byte of an unfinished character.
-    byte[] bytes = "a\uD83D\uDE00b".getBytes(java.nio.charset.StandardCharsets.UTF_8); // a, 4-byte emoji, b
-    TextStream s = new TextStream(ids -> {
-      byte[] b = new byte[ids.length];
-      for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
-      int complete = b.length;
-      for (int back = 1; back <= Math.min(3, b.length); back++) {
-        int lead = b[b.length - back] & 0xff;
-        int need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
-        if (need > back) complete = b.length - back;
-        if (lead >= 0xc0) break;
-      }
-      return new String(b, 0, complete, java.nio.charset.StandardCharsets.UTF_8)
-          + "\uFFFD".repeat(b.length - complete);
-    }, List.of());
+    byte[] bytes =
+        "a\uD83D\uDE00b".getBytes(java.nio.charset.StandardCharsets.UTF_8); // a, 4-byte emoji, b
+    TextStream s =
+        new TextStream(
+            ids -> {
+              byte[] b = new byte[ids.length];
+              for (int i = 0; i < ids.length; i++) b[i] = (byte) ids[i];
+              int complete = b.length;
+              for (int back = 1; back <= Math.min(3, b.length); back++) {
+                int lead = b[b.length - back] & 0xff;
+                int need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+                if (need > back) complete = b.length - back;
+                if (lead >= 0xc0) break;
+              }
+              return new String(b, 0, complete, java.nio.charset.StandardCharsets.UTF_8)
+                  + "\uFFFD".repeat(b.length - complete);
+            },
+            List.of());
     StringBuilder shown = new StringBuilder();
     for (byte b : bytes) {
       String delta = s.accept(b & 0xff);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The installer check as part of {@code ./mvnw verify} (failsafe, after {@code package} has made
  * target/anneal.jar and target/lib): builds the .deb, and the .rpm where rpmbuild is, with
  * installers/build-installer.sh, then runs installers/check-installer.sh on them. Skipped, saying
- * why, on a machine without the tools (Xvfb, fakeroot...: installers/lib/tools.sh; .ci/run
- * installs them); {@code -DskipITs} leaves it out.
+ * why, on a machine without the tools (Xvfb, fakeroot...: installers/lib/tools.sh; .ci/run installs
+ * them); {@code -DskipITs} leaves it out.
  */
 class InstallerIT {
   private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
@@ -28,11 +28,16 @@ class InstallerIT {
 
   @Test
   void packagesInstallStartTheStudioAndTrain() throws Exception {
-    assumeTrue(System.getProperty("os.name").equals("Linux"),
-        () -> say("installer check skipped: it builds Linux packages, this is " + System.getProperty("os.name")));
+    assumeTrue(
+        System.getProperty("os.name").equals("Linux"),
+        () ->
+            say(
+                "installer check skipped: it builds Linux packages, this is "
+                    + System.getProperty("os.name")));
     List<String> types = new ArrayList<>();
     for (String type : List.of("deb", "rpm")) {
-      String missing = String.join(", ", run(List.of("installers/check-installer.sh", "--missing-tools", type)));
+      String missing =
+          String.join(", ", run(List.of("installers/check-installer.sh", "--missing-tools", type)));
       if (missing.isBlank()) types.add(type);
       else say("installer check: no ." + type + " here, missing " + missing);
     }
@@ -48,16 +53,20 @@ class InstallerIT {
 
   /** Runs a script from the repository root, echoing its output; fails on a non-zero exit. */
   private static List<String> run(List<String> command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("APP_VERSION", System.getProperty("installer.appVersion", "0.1.0"));
     env.put("JAVAFX_PLATFORM", System.getProperty("installer.javafxPlatform", "linux"));
-    env.put("JVM_FLAGS", System.getProperty("installer.jvmFlags", "--enable-native-access=ALL-UNNAMED"));
+    env.put(
+        "JVM_FLAGS",
+        System.getProperty("installer.jvmFlags", "--enable-native-access=ALL-UNNAMED"));
     Process p = pb.start();
     List<String> lines = new ArrayList<>();
     // Echoed line by line through System.out: the forked JVM's own stdout is failsafe's channel.
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         lines.add(line);
         if (!command.contains("--missing-tools")) System.out.println(line);

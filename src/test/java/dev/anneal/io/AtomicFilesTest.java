@@ -15,10 +15,15 @@ class AtomicFilesTest {
   void aFailedWriteLeavesTheOldFileAndNoTemporary(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("stats.json");
     AtomicFiles.writeString(f, "old");
-    assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
-      out.write("half".getBytes());
-      throw new IOException("disk full");
-    })).hasMessage("disk full");
+    assertThatThrownBy(
+            () ->
+                AtomicFiles.write(
+                    f,
+                    out -> {
+                      out.write("half".getBytes());
+                      throw new IOException("disk full");
+                    }))
+        .hasMessage("disk full");
     assertThat(Files.readString(f)).isEqualTo("old");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).containsExactly(f);
@@ -29,10 +34,14 @@ class AtomicFilesTest {
   void aFolderAppearsWholeOrNotAtAll(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("dataset");
     AtomicFiles.writeDirectory(out, d -> Files.writeString(d.resolve("a.txt"), "1"));
-    assertThatThrownBy(() -> AtomicFiles.writeDirectory(out, d -> {
-      Files.writeString(d.resolve("b.txt"), "2");
-      throw new IOException("cancelled half way");
-    }));
+    assertThatThrownBy(
+        () ->
+            AtomicFiles.writeDirectory(
+                out,
+                d -> {
+                  Files.writeString(d.resolve("b.txt"), "2");
+                  throw new IOException("cancelled half way");
+                }));
     assertThat(out.resolve("a.txt")).hasContent("1");
     assertThat(out.resolve("b.txt")).doesNotExist();
     AtomicFiles.writeDirectory(out, d -> Files.writeString(d.resolve("c.txt"), "3"));

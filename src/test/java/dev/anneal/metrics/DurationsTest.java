@@ -24,7 +24,9 @@ class DurationsTest {
   @Test
   void hoursAndPaddedMinutesThenDaysAndHours() {
     assertThat(Durations.of(3600)).isEqualTo("1h 00m");
-    assertThat(Durations.of(5 * 3600 + 12 * 60 + 59)).as("seconds are dropped, not rounded").isEqualTo("5h 12m");
+    assertThat(Durations.of(5 * 3600 + 12 * 60 + 59))
+        .as("seconds are dropped, not rounded")
+        .isEqualTo("5h 12m");
     assertThat(Durations.of(86_399)).isEqualTo("23h 59m");
     assertThat(Durations.of(3 * 86_400 + 4 * 3600 + 1800)).isEqualTo("3d 4h");
   }

@@ -17,15 +17,34 @@ class MetricsLogTest {
   @TempDir Path run;
 
   static MetricPoint full(long step) {
-    return new MetricPoint(step, step * 4096, 0.5, 2.5, 2.7, Math.exp(2.7), 3e-4, 0.9, 1234.5,
-        0.41, 8_000_000_000L, 2_000_000_000L, List.of(List.of(0.25, 0.75), List.of(0.5, 0.5)),
-        List.of(0.6, 0.69), 1.25, null);
+    return new MetricPoint(
+        step,
+        step * 4096,
+        0.5,
+        2.5,
+        2.7,
+        Math.exp(2.7),
+        3e-4,
+        0.9,
+        1234.5,
+        0.41,
+        8_000_000_000L,
+        2_000_000_000L,
+        List.of(List.of(0.25, 0.75), List.of(0.5, 0.5)),
+        List.of(0.6, 0.69),
+        1.25,
+        null);
   }
 
   @Test
   void pointsAndEventsRoundTripWithSnakeCaseKeysAndNoNulls() throws Exception {
-    RunEvent event = new RunEvent(7, Instant.parse("2026-11-24T10:00:00Z"), RunEvent.ROLLBACK,
-        "loss spike 9.1 > 2 × 3.2", Map.of("to_step", 5, "lr_cut", 0.5));
+    RunEvent event =
+        new RunEvent(
+            7,
+            Instant.parse("2026-11-24T10:00:00Z"),
+            RunEvent.ROLLBACK,
+            "loss spike 9.1 > 2 × 3.2",
+            Map.of("to_step", 5, "lr_cut", 0.5));
     try (MetricsLog log = MetricsLog.append(run)) {
       log.write(full(1));
       log.write(MetricPoint.train(2, 2.4, 3e-4, null));
@@ -33,9 +52,14 @@ class MetricsLogTest {
     }
     List<String> lines = Files.readAllLines(run.resolve(MetricsLog.METRICS_FILE));
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).contains("\"val_loss\":2.7", "\"tokens_per_s\":1234.5",
-        "\"device_mem_bytes\":8000000000", "\"expert_load\":[[0.25,0.75],[0.5,0.5]]",
-        "\"router_entropy\":[0.6,0.69]", "\"grad_norm\":0.9");
+    assertThat(lines.get(0))
+        .contains(
+            "\"val_loss\":2.7",
+            "\"tokens_per_s\":1234.5",
+            "\"device_mem_bytes\":8000000000",
+            "\"expert_load\":[[0.25,0.75],[0.5,0.5]]",
+            "\"router_entropy\":[0.6,0.69]",
+            "\"grad_norm\":0.9");
     assertThat(lines.get(1)).isEqualTo("{\"step\":2,\"loss\":2.4,\"lr\":3.0E-4}");
     assertThat(MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE)))
         .containsExactly(full(1), MetricPoint.train(2, 2.4, 3e-4, null));
@@ -90,7 +114,9 @@ class MetricsLogTest {
   @Test
   void aBadLineInTheMiddleNamesFileAndLine() throws Exception {
     Path file = run.resolve(MetricsLog.METRICS_FILE);
-    Files.write(file, List.of("{\"step\":1}", "{\"step\":\"two\"}", "{\"step\":3}"),
+    Files.write(
+        file,
+        List.of("{\"step\":1}", "{\"step\":\"two\"}", "{\"step\":3}"),
         StandardCharsets.UTF_8);
     assertThatThrownBy(() -> MetricsLog.readMetrics(file))
         .isInstanceOf(IllegalArgumentException.class)

@@ -21,23 +21,41 @@ class RunFollowerTest {
   static String trainerState(int upTo, boolean finished) {
     List<String> history = new ArrayList<>();
     for (int step = 10; step <= upTo; step += 10) {
-      history.add(String.format(java.util.Locale.ROOT,
-          "{\"epoch\": %.2f, \"grad_norm\": %.3f, \"learning_rate\": %.6f, \"loss\": %.4f, "
-              + "\"step\": %d}", step / 40.0, 1.0 / step, 1e-3 * (1 - step / 100.0),
-          4.0 - step / 50.0, step));
+      history.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "{\"epoch\": %.2f, \"grad_norm\": %.3f, \"learning_rate\": %.6f, \"loss\": %.4f, "
+                  + "\"step\": %d}",
+              step / 40.0,
+              1.0 / step,
+              1e-3 * (1 - step / 100.0),
+              4.0 - step / 50.0,
+              step));
       if (step % 20 == 0) {
-        history.add(String.format(java.util.Locale.ROOT,
-            "{\"epoch\": %.2f, \"eval_loss\": %.4f, \"eval_runtime\": 1.5, "
-                + "\"eval_samples_per_second\": 80.0, \"step\": %d}",
-            step / 40.0, 4.2 - step / 50.0, step));
+        history.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "{\"epoch\": %.2f, \"eval_loss\": %.4f, \"eval_runtime\": 1.5, "
+                    + "\"eval_samples_per_second\": 80.0, \"step\": %d}",
+                step / 40.0,
+                4.2 - step / 50.0,
+                step));
       }
     }
     if (finished) {
-      history.add("{\"epoch\": 1.0, \"step\": " + upTo + ", \"total_flos\": 1.0e12, "
-          + "\"train_loss\": 3.1, \"train_runtime\": 60.0}");
+      history.add(
+          "{\"epoch\": 1.0, \"step\": "
+              + upTo
+              + ", \"total_flos\": 1.0e12, "
+              + "\"train_loss\": 3.1, \"train_runtime\": 60.0}");
     }
-    return "{\"best_metric\": null, \"epoch\": " + upTo / 40.0 + ", \"global_step\": " + upTo
-        + ", \"log_history\": [" + String.join(",\n", history) + "], \"max_steps\": 100}";
+    return "{\"best_metric\": null, \"epoch\": "
+        + upTo / 40.0
+        + ", \"global_step\": "
+        + upTo
+        + ", \"log_history\": ["
+        + String.join(",\n", history)
+        + "], \"max_steps\": 100}";
   }
 
   @Test
@@ -55,12 +73,16 @@ class RunFollowerTest {
     assertThat(train.get(1).lr()).isCloseTo(8e-4, within(1e-12));
     assertThat(train.get(1).gradNorm()).isCloseTo(0.05, within(1e-9));
     assertThat(train.get(1).epoch()).isCloseTo(0.5, within(1e-9));
-    assertThat(eval).singleElement().satisfies(p -> {
-      assertThat(p.step()).isEqualTo(20);
-      assertThat(p.valLoss()).isCloseTo(3.8, within(1e-9));
-      assertThat(p.ppl()).isCloseTo(Math.exp(3.8), within(1e-9));
-    });
-    assertThat(first.events()).singleElement()
+    assertThat(eval)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.step()).isEqualTo(20);
+              assertThat(p.valLoss()).isCloseTo(3.8, within(1e-9));
+              assertThat(p.ppl()).isCloseTo(Math.exp(3.8), within(1e-9));
+            });
+    assertThat(first.events())
+        .singleElement()
         .satisfies(e -> assertThat(e.kind()).isEqualTo(RunEvent.CHECKPOINT));
     assertThat(follower.poll().isEmpty()).isTrue();
 
@@ -97,24 +119,28 @@ class RunFollowerTest {
     RunFollower follower = new RunFollower(run);
     RunFollower.Update first = follower.poll();
     assertThat(follower.source()).isEqualTo(RunFollower.Source.ANNEAL);
-    assertThat(first.points()).containsExactly(MetricPoint.train(10, 3.8, 9e-4, 0.1),
-        MetricPoint.eval(20, 3.8));
+    assertThat(first.points())
+        .containsExactly(MetricPoint.train(10, 3.8, 9e-4, 0.1), MetricPoint.eval(20, 3.8));
     assertThat(first.events()).extracting(RunEvent::kind).containsExactly("checkpoint");
 
     // A line still being written waits for its newline.
     Path file = run.resolve(MetricsLog.METRICS_FILE);
     Files.writeString(file, "{\"step\":30,\"loss\":3.", StandardOpenOption.APPEND);
     assertThat(follower.poll().isEmpty()).isTrue();
-    Files.writeString(file, "5}\nnot json\n{\"step\":40,\"loss\":3.4}\n", StandardOpenOption.APPEND);
-    assertThat(follower.poll().points()).extracting(MetricPoint::step, MetricPoint::loss)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(30L, 3.5),
+    Files.writeString(
+        file, "5}\nnot json\n{\"step\":40,\"loss\":3.4}\n", StandardOpenOption.APPEND);
+    assertThat(follower.poll().points())
+        .extracting(MetricPoint::step, MetricPoint::loss)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(30L, 3.5),
             org.assertj.core.groups.Tuple.tuple(40L, 3.4));
   }
 
   @Test
   void aStartedFollowerPushesLinesAppendedWhileAttached() throws Exception {
     LinkedBlockingQueue<MetricPoint> seen = new LinkedBlockingQueue<>();
-    try (RunFollower follower = new RunFollower(run); MetricsLog log = MetricsLog.append(run)) {
+    try (RunFollower follower = new RunFollower(run);
+        MetricsLog log = MetricsLog.append(run)) {
       follower.start(u -> seen.addAll(u.points()), Duration.ofMillis(20));
       log.write(MetricPoint.train(1, 5.0, 1e-3, 2.0));
       assertThat(seen.poll(5, TimeUnit.SECONDS)).extracting(MetricPoint::step).isEqualTo(1L);

@@ -27,8 +27,24 @@ class TensorBoardLogTest {
   @Test
   void everyPointAndEventIsARecordWithGoodCrcs() throws IOException {
     try (MetricsLog log = MetricsLog.append(tmp)) {
-      log.write(new MetricPoint(10, 20480L, null, 3.25, null, null, 3e-4, 0.5, 1234.5, 0.31,
-          3L << 30, 1L << 29, List.of(List.of(0.75, 0.25), List.of(0.5, 0.5)), List.of(0.6, 0.69), null, null));
+      log.write(
+          new MetricPoint(
+              10,
+              20480L,
+              null,
+              3.25,
+              null,
+              null,
+              3e-4,
+              0.5,
+              1234.5,
+              0.31,
+              3L << 30,
+              1L << 29,
+              List.of(List.of(0.75, 0.25), List.of(0.5, 0.5)),
+              List.of(0.6, 0.69),
+              null,
+              null));
       log.write(MetricPoint.eval(10, 3.5));
       log.write(RunEvent.of(12, RunEvent.ROLLBACK, "loss spiked, back to step 8"));
       log.write(RunEvent.of(14, RunEvent.BAND_CROSSING, "warmup done"));
@@ -52,24 +68,34 @@ class TensorBoardLogTest {
         Map<Integer, List<Object>> value = decode((byte[]) v);
         String tag = text(value, 1);
         steps.put(tag, step);
-        if (value.containsKey(2)) scalars.put(tag, Float.intBitsToFloat((Integer) value.get(2).getFirst()));
+        if (value.containsKey(2))
+          scalars.put(tag, Float.intBitsToFloat((Integer) value.get(2).getFirst()));
         if (value.containsKey(8)) {
           Map<Integer, List<Object>> tensor = decode((byte[]) value.get(8).getFirst());
           assertThat(tensor.get(1)).containsExactly(7L); // DT_STRING
           texts.put(tag, text(tensor, 8));
-          Map<Integer, List<Object>> plugin = decode((byte[]) decode((byte[]) value.get(9).getFirst()).get(1).getFirst());
+          Map<Integer, List<Object>> plugin =
+              decode((byte[]) decode((byte[]) value.get(9).getFirst()).get(1).getFirst());
           assertThat(text(plugin, 1)).isEqualTo("text");
         }
       }
     }
-    assertThat(scalars).containsEntry("train/loss", 3.25f).containsEntry("train/lr", 3e-4f)
-        .containsEntry("train/grad_norm", 0.5f).containsEntry("perf/tokens_per_s", 1234.5f)
-        .containsEntry("perf/mfu", 0.31f).containsEntry("memory/device_gib", 3f).containsEntry("memory/host_gib", 0.5f)
-        .containsEntry("moe/layer_00/expert_00", 0.75f).containsEntry("moe/layer_01/expert_01", 0.5f)
+    assertThat(scalars)
+        .containsEntry("train/loss", 3.25f)
+        .containsEntry("train/lr", 3e-4f)
+        .containsEntry("train/grad_norm", 0.5f)
+        .containsEntry("perf/tokens_per_s", 1234.5f)
+        .containsEntry("perf/mfu", 0.31f)
+        .containsEntry("memory/device_gib", 3f)
+        .containsEntry("memory/host_gib", 0.5f)
+        .containsEntry("moe/layer_00/expert_00", 0.75f)
+        .containsEntry("moe/layer_01/expert_01", 0.5f)
         .containsEntry("moe/layer_01/router_entropy", 0.69f)
-        .containsEntry("eval/val_loss", 3.5f).containsEntry("eval/perplexity", (float) Math.exp(3.5));
+        .containsEntry("eval/val_loss", 3.5f)
+        .containsEntry("eval/perplexity", (float) Math.exp(3.5));
     assertThat(steps).containsEntry("train/loss", 10L).containsEntry("events/rollback", 12L);
-    assertThat(texts).containsEntry("events/rollback", "step 12: loss spiked, back to step 8")
+    assertThat(texts)
+        .containsEntry("events/rollback", "step 12: loss spiked, back to step 8")
         .containsEntry("events/band_crossing", "step 14: warmup done");
   }
 
@@ -98,10 +124,12 @@ class TensorBoardLogTest {
     while (b.hasRemaining()) {
       int at = b.position();
       long len = b.getLong();
-      if (b.getInt() != masked(crc32c(file, at, 8))) throw new AssertionError("length CRC wrong at " + at);
+      if (b.getInt() != masked(crc32c(file, at, 8)))
+        throw new AssertionError("length CRC wrong at " + at);
       byte[] data = new byte[(int) len];
       b.get(data);
-      if (b.getInt() != masked(crc32c(data, 0, data.length))) throw new AssertionError("data CRC wrong at " + at);
+      if (b.getInt() != masked(crc32c(data, 0, data.length)))
+        throw new AssertionError("data CRC wrong at " + at);
       out.add(data);
     }
     return out;
@@ -121,23 +149,26 @@ class TensorBoardLogTest {
     return ~crc;
   }
 
-  /** Field number → values: varints as Long, fixed64 as Long bits, fixed32 as Integer bits, bytes. */
+  /**
+   * Field number → values: varints as Long, fixed64 as Long bits, fixed32 as Integer bits, bytes.
+   */
   static Map<Integer, List<Object>> decode(byte[] msg) {
     ByteBuffer b = ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN);
     Map<Integer, List<Object>> out = new HashMap<>();
     while (b.hasRemaining()) {
       long key = varint(b);
-      Object v = switch ((int) (key & 7)) {
-        case 0 -> varint(b);
-        case 1 -> b.getLong();
-        case 5 -> b.getInt();
-        case 2 -> {
-          byte[] d = new byte[(int) varint(b)];
-          b.get(d);
-          yield d;
-        }
-        default -> throw new AssertionError("wire type " + (key & 7));
-      };
+      Object v =
+          switch ((int) (key & 7)) {
+            case 0 -> varint(b);
+            case 1 -> b.getLong();
+            case 5 -> b.getInt();
+            case 2 -> {
+              byte[] d = new byte[(int) varint(b)];
+              b.get(d);
+              yield d;
+            }
+            default -> throw new AssertionError("wire type " + (key & 7));
+          };
       out.computeIfAbsent((int) (key >>> 3), k -> new ArrayList<>()).add(v);
     }
     return out;

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * bf16 matrix products against the same model in float32: logits and every gradient agree to
- * bf16's precision (unit roundoff 2⁻⁸, here a relative error of a few 1e-3), the loss falls the
- * same way, and nothing differs exactly (the products really ran in bf16).
+ * bf16 matrix products against the same model in float32: logits and every gradient agree to bf16's
+ * precision (unit roundoff 2⁻⁸, here a relative error of a few 1e-3), the loss falls the same way,
+ * and nothing differs exactly (the products really ran in bf16).
  */
 class Bf16MatmulTest extends ModelTestBase {
 
@@ -29,8 +29,12 @@ class Bf16MatmulTest extends ModelTestBase {
   static List<Object[]> cases() {
     List<Object[]> all = new java.util.ArrayList<>();
     for (ModelSpec s : TinyModels.all()) all.add(new Object[] {s, null});
-    all.add(new Object[] {TinyModels.llama(), TinyModels.lora(List.of("q_proj", "v_proj", "o_proj"), List.of())});
-    all.add(new Object[] {TinyModels.gpt2(), TinyModels.lora(List.of("c_attn", "c_fc"), List.of())});
+    all.add(
+        new Object[] {
+          TinyModels.llama(), TinyModels.lora(List.of("q_proj", "v_proj", "o_proj"), List.of())
+        });
+    all.add(
+        new Object[] {TinyModels.gpt2(), TinyModels.lora(List.of("c_attn", "c_fc"), List.of())});
     return all;
   }
 
@@ -58,12 +62,12 @@ class Bf16MatmulTest extends ModelTestBase {
       for (String name : g32.keySet()) {
         // Most gradients agree to about 1%; LoRA A's come through B (std 0.1) and are small, which
         // makes their relative error larger (up to ~5% seen); a wrong kernel is off by ~100%.
-        assertThat(relError(g16.get(name), g32.get(name))).as("gradient of %s", name).isLessThan(8e-2);
+        assertThat(relError(g16.get(name), g32.get(name)))
+            .as("gradient of %s", name)
+            .isLessThan(8e-2);
       }
     }
   }
-
-
 
   /** ‖a − b‖ / ‖b‖. */
   private static double relError(float[] a, float[] b) {

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Activation checkpointing changes memory, not the gradients: in float64 the checkpointed backward
- * leaves the same gradients as the plain one (within 1e-5; the difference is rounding), summed
- * over two micro batches as accumulation does, the MoE switch loss included, with the routing
- * reported once. With dropout the recompute must draw the forward's masks: its gradients equal
- * central finite differences of its own loss under a fixed seed.
+ * leaves the same gradients as the plain one (within 1e-5; the difference is rounding), summed over
+ * two micro batches as accumulation does, the MoE switch loss included, with the routing reported
+ * once. With dropout the recompute must draw the forward's masks: its gradients equal central
+ * finite differences of its own loss under a fixed seed.
  */
 class CheckpointingTest extends ModelTestBase {
   private static final double WEIGHT = 0.75; // a micro batch's share of the step
@@ -47,17 +47,27 @@ class CheckpointingTest extends ModelTestBase {
 
   @Test
   void loraAdapterGradientsEqualThePlainBackward() {
-    assertSameGradients(TinyModels.llama(), TinyModels.lora(List.of("q_proj", "v_proj", "down_proj"), List.of()));
+    assertSameGradients(
+        TinyModels.llama(), TinyModels.lora(List.of("q_proj", "v_proj", "down_proj"), List.of()));
     assertSameGradients(TinyModels.gpt2(), TinyModels.lora(List.of("c_attn", "c_proj"), List.of()));
   }
 
   @Test
   void withDropoutTheRecomputeDrawsTheForwardsMasks() {
-    checkAgainstFiniteDifferences(withDropout(TinyModels.gpt2(), 0.2), null,
-        List.of("transformer.h.0.attn.c_attn.weight", "transformer.h.1.mlp.c_fc.weight", "transformer.wte.weight"));
+    checkAgainstFiniteDifferences(
+        withDropout(TinyModels.gpt2(), 0.2),
+        null,
+        List.of(
+            "transformer.h.0.attn.c_attn.weight",
+            "transformer.h.1.mlp.c_fc.weight",
+            "transformer.wte.weight"));
     LoraSpec lora = new LoraSpec(4, 8.0, 0.3, List.of("q_proj", "down_proj"), List.of(), true);
-    checkAgainstFiniteDifferences(TinyModels.llama(), lora,
-        List.of("model.layers.0.self_attn.q_proj.lora_A.weight", "model.layers.1.mlp.down_proj.lora_B.weight"));
+    checkAgainstFiniteDifferences(
+        TinyModels.llama(),
+        lora,
+        List.of(
+            "model.layers.0.self_attn.q_proj.lora_A.weight",
+            "model.layers.1.mlp.down_proj.lora_B.weight"));
   }
 
   private void assertSameGradients(ModelSpec spec, LoraSpec lora) {
@@ -76,7 +86,9 @@ class CheckpointingTest extends ModelTestBase {
       for (String name : expected.keySet()) {
         double[] e = expected.get(name), a = actual.get(name);
         for (int i = 0; i < e.length; i++) {
-          assertThat(a[i]).as("%s %s[%d]", spec.hfModelType(), name, i).isCloseTo(e[i], offset(1e-5));
+          assertThat(a[i])
+              .as("%s %s[%d]", spec.hfModelType(), name, i)
+              .isCloseTo(e[i], offset(1e-5));
           largest = Math.max(largest, Math.abs(e[i]));
         }
       }
@@ -90,7 +102,8 @@ class CheckpointingTest extends ModelTestBase {
 
   /** The plain backward of WEIGHT · (cross-entropy + switch loss) on micro batch {@code batch}. */
   private List<LayerRouting> plain(CausalLm lm, long batch) {
-    try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (NDManager step = m.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray ids = TinyModels.ids(step, batch, 2, 9);
       ForwardResult r = lm.forward(ids, docs(step), true);
       NDArray loss = LmLoss.crossEntropy(r.logits(), targets(ids), null);
@@ -102,14 +115,20 @@ class CheckpointingTest extends ModelTestBase {
 
   /** The checkpointed backward of the same; the unweighted cross-entropy goes into {@code loss}. */
   private List<LayerRouting> checkpointed(CausalLm lm, long batch, double[] loss) {
-    try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (NDManager step = m.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray ids = TinyModels.ids(step, batch, 2, 9);
       NDArray weight = step.create(WEIGHT);
-      return lm.backwardCheckpointed(ids, docs(step), gc, logits -> {
-        NDArray ce = LmLoss.crossEntropy(logits, targets(ids), null);
-        if (loss != null) loss[0] = ce.getDouble();
-        return ce.mul(weight);
-      }, weight);
+      return lm.backwardCheckpointed(
+          ids,
+          docs(step),
+          gc,
+          logits -> {
+            NDArray ce = LmLoss.crossEntropy(logits, targets(ids), null);
+            if (loss != null) loss[0] = ce.getDouble();
+            return ce.mul(weight);
+          },
+          weight);
     }
   }
 
@@ -136,7 +155,8 @@ class CheckpointingTest extends ModelTestBase {
           values[i] = original;
           p.set(values);
           double numeric = WEIGHT * (up - down) / (2 * h);
-          assertThat(grads.get(name)[i]).as("%s[%d]", name, i)
+          assertThat(grads.get(name)[i])
+              .as("%s[%d]", name, i)
               .isCloseTo(numeric, offset(1e-7 + 1e-5 * Math.abs(numeric)));
         }
       }
@@ -168,7 +188,8 @@ class CheckpointingTest extends ModelTestBase {
   }
 
   private static NDArray docs(NDManager step) {
-    return step.create(new long[] {0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, new Shape(2, 9));
+    return step.create(
+        new long[] {0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, new Shape(2, 9));
   }
 
   private static NDArray targets(NDArray ids) {
@@ -182,9 +203,29 @@ class CheckpointingTest extends ModelTestBase {
   }
 
   private static ModelSpec withDropout(ModelSpec s, double dropout) {
-    return new ModelSpec(s.family(), s.layers(), s.hidden(), s.heads(), s.kvHeads(), s.headDim(),
-        s.intermediate(), s.vocab(), s.context(), s.position(), s.norm(), s.normEps(), s.activation(),
-        s.qkvBias(), s.outBias(), s.mlpBias(), s.normBias(), s.tieEmbeddings(), s.ropeTheta(),
-        s.ropeScaling(), s.moe(), dropout, s.initStd());
+    return new ModelSpec(
+        s.family(),
+        s.layers(),
+        s.hidden(),
+        s.heads(),
+        s.kvHeads(),
+        s.headDim(),
+        s.intermediate(),
+        s.vocab(),
+        s.context(),
+        s.position(),
+        s.norm(),
+        s.normEps(),
+        s.activation(),
+        s.qkvBias(),
+        s.outBias(),
+        s.mlpBias(),
+        s.normBias(),
+        s.tieEmbeddings(),
+        s.ropeTheta(),
+        s.ropeScaling(),
+        s.moe(),
+        dropout,
+        s.initStd());
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The MoE feed-forward written out densely in Java doubles, token by token: softmax router,
- * (biased, group-limited) top-k choice, weights renormalised over the chosen experts, every
- * expert a SwiGLU. Independent of the NDArray implementation it checks.
+ * (biased, group-limited) top-k choice, weights renormalised over the chosen experts, every expert
+ * a SwiGLU. Independent of the NDArray implementation it checks.
  */
 final class DenseMoeReference {
   final int n, c, e, k;
@@ -43,14 +43,16 @@ final class DenseMoeReference {
         for (int i = 0; i < c; i++) y[i] += w * ye[i];
       }
       if (spec.sharedExperts() > 0) {
-        double[] ys = swiglu(params, p + "shared_experts.", "gate_proj", "up_proj", "down_proj", xt);
+        double[] ys =
+            swiglu(params, p + "shared_experts.", "gate_proj", "up_proj", "down_proj", xt);
         for (int i = 0; i < c; i++) y[i] += ys[i];
       }
       out[t] = y;
     }
   }
 
-  private double[] swiglu(Map<String, NDArray> params, String p, String g, String u, String d, double[] x) {
+  private double[] swiglu(
+      Map<String, NDArray> params, String p, String g, String u, String d, double[] x) {
     NDArray gw = params.get(p + g + ".weight");
     int width = (int) gw.getShape().get(0);
     double[] a = matVec(gw.toFloatArray(), width, c, x);

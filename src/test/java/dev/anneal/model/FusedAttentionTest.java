@@ -47,14 +47,15 @@ class FusedAttentionTest extends ModelTestBase {
         float[] fused = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, gFused);
         lm.useFusedAttention(false);
         float[] composed = TinyModels.logitsAndGradients(m, lm, ids, docIds, targets, gComposed);
-        assertThat(TinyModels.maxDiff(fused, composed)).as("logits, packed %s", packed).isLessThan(2e-5);
+        assertThat(TinyModels.maxDiff(fused, composed))
+            .as("logits, packed %s", packed)
+            .isLessThan(2e-5);
         for (String name : gComposed.keySet()) {
           assertThat(TinyModels.maxDiff(gFused.get(name), gComposed.get(name)))
-              .as("gradient of %s, packed %s", name, packed).isLessThan(2e-5);
+              .as("gradient of %s, packed %s", name, packed)
+              .isLessThan(2e-5);
         }
       }
     }
   }
-
-
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The loss that makes its gradient in the forward ({@link LmLoss}) against the composition it
- * replaced (log-softmax, gather, weighted mean, all under autograd), in float64: value and
- * gradient within 1e-6 with weighted and masked-out positions, no mask, and nothing counted.
+ * replaced (log-softmax, gather, weighted mean, all under autograd), in float64: value and gradient
+ * within 1e-6 with weighted and masked-out positions, no mask, and nothing counted.
  */
 class FusedLossEquivalenceTest extends ModelTestBase {
   private static final int B = 3, T = 5, V = 11;
@@ -58,7 +58,9 @@ class FusedLossEquivalenceTest extends ModelTestBase {
     assertThat(fused).isCloseTo(reference, within(1e-3f)).isCloseTo(200f, within(1e-3f));
   }
 
-  /** @return {fused value, composed value} */
+  /**
+   * @return {fused value, composed value}
+   */
   private double[] compare(NDArray mask) {
     Random r = new Random(5);
     double[] values = new double[B * T * V];
@@ -75,11 +77,13 @@ class FusedLossEquivalenceTest extends ModelTestBase {
       assertThat(fused[1][i]).as("gradient %d", i).isCloseTo(reference[1][i], within(1e-6));
       norm += Math.abs(reference[1][i]);
     }
-    if (mask == null || mask.sum().getDouble() > 0) assertThat(norm).as("a gradient to compare").isGreaterThan(0.1);
+    if (mask == null || mask.sum().getDouble() > 0)
+      assertThat(norm).as("a gradient to compare").isGreaterThan(0.1);
     return new double[] {fused[0][0], reference[0][0]};
   }
 
-  private double[][] valueAndGradient(double[] values, java.util.function.UnaryOperator<NDArray> loss) {
+  private double[][] valueAndGradient(
+      double[] values, java.util.function.UnaryOperator<NDArray> loss) {
     NDArray x = m.create(values, new Shape(B, T, V));
     x.setRequiresGradient(true);
     double value;

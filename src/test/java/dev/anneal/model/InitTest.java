@@ -12,15 +12,22 @@ import org.junit.jupiter.api.Test;
 class InitTest extends ModelTestBase {
   @Test
   void weightsAreNormalWithInitStdAndResidualProjectionsScaled() {
-    ModelSpec wide = ModelSpec.builder(Family.LLAMA).size(8, 256, 4, 100, 32).intermediate(512)
-        .initStd(0.02).build();
+    ModelSpec wide =
+        ModelSpec.builder(Family.LLAMA)
+            .size(8, 256, 4, 100, 32)
+            .intermediate(512)
+            .initStd(0.02)
+            .build();
     try (CausalLm lm = CausalLm.create(wide, null, m, 1)) {
       var p = lm.baseParameters();
-      assertThat(std(p.get("model.layers.3.self_attn.q_proj.weight"))).isCloseTo(0.02, within(5e-4));
+      assertThat(std(p.get("model.layers.3.self_attn.q_proj.weight")))
+          .isCloseTo(0.02, within(5e-4));
       assertThat(std(p.get("model.layers.3.mlp.up_proj.weight"))).isCloseTo(0.02, within(5e-4));
       double residual = 0.02 / Math.sqrt(2 * 8);
-      assertThat(std(p.get("model.layers.3.self_attn.o_proj.weight"))).isCloseTo(residual, within(2e-4));
-      assertThat(std(p.get("model.layers.3.mlp.down_proj.weight"))).isCloseTo(residual, within(2e-4));
+      assertThat(std(p.get("model.layers.3.self_attn.o_proj.weight")))
+          .isCloseTo(residual, within(2e-4));
+      assertThat(std(p.get("model.layers.3.mlp.down_proj.weight")))
+          .isCloseTo(residual, within(2e-4));
       assertThat(p.get("model.norm.weight").toFloatArray()).containsOnly(1f);
     }
   }
@@ -32,7 +39,8 @@ class InitTest extends ModelTestBase {
         CausalLm c = CausalLm.create(TinyModels.gpt2(), null, m, 8)) {
       assertThat(b.exportWeights()).isEqualTo(a.exportWeights());
       assertThat(c.exportWeights()).isNotEqualTo(a.exportWeights());
-      assertThat(a.baseParameters().get("transformer.h.0.attn.c_attn.bias").toFloatArray()).containsOnly(0f);
+      assertThat(a.baseParameters().get("transformer.h.0.attn.c_attn.bias").toFloatArray())
+          .containsOnly(0f);
     }
   }
 

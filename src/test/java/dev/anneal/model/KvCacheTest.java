@@ -14,7 +14,8 @@ class KvCacheTest extends ModelTestBase {
   @Test
   void cachedDecodingEqualsFullRecomputeForEveryFamily() {
     for (ModelSpec spec : TinyModels.all()) {
-      try (CausalLm lm = CausalLm.create(spec, null, m, 11); KvCache cache = lm.newCache(2, 16)) {
+      try (CausalLm lm = CausalLm.create(spec, null, m, 11);
+          KvCache cache = lm.newCache(2, 16)) {
         NDArray ids = TinyModels.ids(m, 5, 2, 12);
         float[] full = lm.forward(ids, null, false).logits().toFloatArray();
 
@@ -48,7 +49,8 @@ class KvCacheTest extends ModelTestBase {
 
   @Test
   void aFullCacheOrAWrongBatchIsRefusedBeforeAnythingIsWritten() {
-    try (CausalLm lm = CausalLm.create(TinyModels.llama(), null, m, 1); KvCache cache = lm.newCache(1, 4)) {
+    try (CausalLm lm = CausalLm.create(TinyModels.llama(), null, m, 1);
+        KvCache cache = lm.newCache(1, 4)) {
       lm.forward(TinyModels.ids(m, 1, 1, 3), cache);
       assertThatThrownBy(() -> lm.forward(TinyModels.ids(m, 1, 1, 2), cache))
           .hasMessage("cache holds 4 tokens; 3 cached + 2 new do not fit");

@@ -12,17 +12,23 @@ import org.junit.jupiter.api.Test;
 
 /** Adapters: a fresh one is the base, merged equals unmerged, off is the base, only they train. */
 class LoraTest extends ModelTestBase {
-  private static final LoraSpec ALL_LLAMA = TinyModels.lora(
-      List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"), List.of());
-  private static final LoraSpec ALL_GPT2 = TinyModels.lora(List.of("c_attn", "c_proj", "c_fc"), List.of());
-  private static final LoraSpec EXPERTS_AND_ROUTER = TinyModels.lora(
-      List.of("q_proj", "w1", "w2", "w3", "gate", "gate_proj", "down_proj"), List.of());
+  private static final LoraSpec ALL_LLAMA =
+      TinyModels.lora(
+          List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"),
+          List.of());
+  private static final LoraSpec ALL_GPT2 =
+      TinyModels.lora(List.of("c_attn", "c_proj", "c_fc"), List.of());
+  private static final LoraSpec EXPERTS_AND_ROUTER =
+      TinyModels.lora(
+          List.of("q_proj", "w1", "w2", "w3", "gate", "gate_proj", "down_proj"), List.of());
 
   @Test
   void aFreshAdapterHasBZeroAndGivesExactlyTheBase() {
     check(TinyModels.gpt2(), ALL_GPT2, (base, tuned) -> assertThat(tuned).containsExactly(base));
     check(TinyModels.qwen2(), ALL_LLAMA, (base, tuned) -> assertThat(tuned).containsExactly(base));
-    check(TinyModels.annealMoe(), EXPERTS_AND_ROUTER,
+    check(
+        TinyModels.annealMoe(),
+        EXPERTS_AND_ROUTER,
         (base, tuned) -> assertThat(tuned).containsExactly(base));
   }
 
@@ -31,9 +37,11 @@ class LoraTest extends ModelTestBase {
   }
 
   private void check(ModelSpec spec, LoraSpec lora, Comparison c) {
-    try (CausalLm base = CausalLm.create(spec, null, m, 5); CausalLm tuned = CausalLm.create(spec, lora, m, 5)) {
+    try (CausalLm base = CausalLm.create(spec, null, m, 5);
+        CausalLm tuned = CausalLm.create(spec, lora, m, 5)) {
       NDArray ids = TinyModels.ids(m, 1, 2, 10);
-      c.compare(base.forward(ids, null, false).logits().toFloatArray(),
+      c.compare(
+          base.forward(ids, null, false).logits().toFloatArray(),
           tuned.forward(ids, null, false).logits().toFloatArray());
     }
   }
@@ -41,31 +49,43 @@ class LoraTest extends ModelTestBase {
   @Test
   void mergedEqualsUnmergedAndOffIsTheBaseForEveryFamily() {
     record Case(ModelSpec spec, LoraSpec lora) {}
-    for (Case c : List.of(new Case(TinyModels.gpt2(), ALL_GPT2), new Case(TinyModels.llama(), ALL_LLAMA),
-        new Case(TinyModels.mixtral(), EXPERTS_AND_ROUTER), new Case(TinyModels.annealMoe(), EXPERTS_AND_ROUTER))) {
-      try (CausalLm base = CausalLm.create(c.spec, null, m, 5); CausalLm lm = CausalLm.create(c.spec, c.lora, m, 5)) {
+    for (Case c :
+        List.of(
+            new Case(TinyModels.gpt2(), ALL_GPT2),
+            new Case(TinyModels.llama(), ALL_LLAMA),
+            new Case(TinyModels.mixtral(), EXPERTS_AND_ROUTER),
+            new Case(TinyModels.annealMoe(), EXPERTS_AND_ROUTER))) {
+      try (CausalLm base = CausalLm.create(c.spec, null, m, 5);
+          CausalLm lm = CausalLm.create(c.spec, c.lora, m, 5)) {
         LoraTestSupport.randomiseB(lm, 3);
         NDArray ids = TinyModels.ids(m, 2, 2, 10);
         float[] baseLogits = base.forward(ids, null, false).logits().toFloatArray();
         float[] unmerged = lm.forward(ids, null, false).logits().toFloatArray();
         String name = c.spec.hfModelType();
-        assertThat(TinyModels.maxDiff(unmerged, baseLogits)).as(name + " adapter changes the output")
+        assertThat(TinyModels.maxDiff(unmerged, baseLogits))
+            .as(name + " adapter changes the output")
             .isGreaterThan(1e-3);
 
         lm.setLoraEnabled(false);
-        assertThat(lm.forward(ids, null, false).logits().toFloatArray()).as(name).containsExactly(baseLogits);
+        assertThat(lm.forward(ids, null, false).logits().toFloatArray())
+            .as(name)
+            .containsExactly(baseLogits);
         lm.setLoraEnabled(true);
 
         lm.mergeLora();
         float[] merged = lm.forward(ids, null, false).logits().toFloatArray();
         assertThat(TinyModels.maxDiff(merged, unmerged)).as(name + " merged").isLessThan(1e-5);
         lm.unmergeLora();
-        assertThat(TinyModels.maxDiff(lm.forward(ids, null, false).logits().toFloatArray(), unmerged))
-            .as(name + " unmerged again").isLessThan(1e-5);
+        assertThat(
+                TinyModels.maxDiff(lm.forward(ids, null, false).logits().toFloatArray(), unmerged))
+            .as(name + " unmerged again")
+            .isLessThan(1e-5);
 
         lm.mergeLora();
         lm.setLoraEnabled(false); // switching a merged adapter off unmerges it first
-        assertThat(TinyModels.maxDiff(lm.forward(ids, null, false).logits().toFloatArray(), baseLogits))
+        assertThat(
+                TinyModels.maxDiff(
+                    lm.forward(ids, null, false).logits().toFloatArray(), baseLogits))
             .isLessThan(1e-5);
       }
     }
@@ -74,11 +94,14 @@ class LoraTest extends ModelTestBase {
   @Test
   void onlyAdapterMatricesRequireGradientsAndReceiveThem() {
     // Seed 001: attention only; experts and router excluded.
-    LoraSpec seed001 = TinyModels.lora(List.of("q_proj", "k_proj", "v_proj", "o_proj"),
-        List.of("block_sparse_moe", "w1", "w2", "w3", "gate"));
+    LoraSpec seed001 =
+        TinyModels.lora(
+            List.of("q_proj", "k_proj", "v_proj", "o_proj"),
+            List.of("block_sparse_moe", "w1", "w2", "w3", "gate"));
     try (CausalLm lm = CausalLm.create(TinyModels.mixtral(), seed001, m, 5)) {
       assertThat(lm.trainableParameters().keySet()).isEqualTo(lm.loraParameters().keySet());
-      assertThat(lm.loraParameters().keySet()).hasSize(2 * 4 * 2)
+      assertThat(lm.loraParameters().keySet())
+          .hasSize(2 * 4 * 2)
           .allMatch(n -> n.contains(".self_attn.") && n.matches(".*\\.lora_[AB]\\.weight"));
       LoraTestSupport.randomiseB(lm, 1);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -97,11 +120,14 @@ class LoraTest extends ModelTestBase {
   void withoutLoraEveryBaseWeightTrainsExceptBuffersAndAFrozenRouter() {
     try (CausalLm lm = CausalLm.create(TinyModels.annealMoe(), null, m, 5)) {
       assertThat(lm.trainableParameters()).hasSize(lm.baseParameters().size() - 2);
-      assertThat(lm.trainableParameters().keySet()).noneMatch(n -> n.endsWith("e_score_correction_bias"));
+      assertThat(lm.trainableParameters().keySet())
+          .noneMatch(n -> n.endsWith("e_score_correction_bias"));
       lm.setRouterFrozen(true);
-      assertThat(lm.trainableParameters().keySet()).noneMatch(n -> n.endsWith(".gate.weight"))
+      assertThat(lm.trainableParameters().keySet())
+          .noneMatch(n -> n.endsWith(".gate.weight"))
           .hasSize(lm.baseParameters().size() - 4);
-      assertThat(lm.baseParameters().get("model.layers.0.block_sparse_moe.gate.weight").hasGradient())
+      assertThat(
+              lm.baseParameters().get("model.layers.0.block_sparse_moe.gate.weight").hasGradient())
           .isFalse();
     }
   }

@@ -14,10 +14,10 @@ class MaskTest extends ModelTestBase {
   private static final int V = TinyModels.VOCAB;
 
   /**
-   * How far an untouched logit may move: exactly not at all in a dense model. In an MoE the
-   * changed token is routed elsewhere, so each expert's batch of rows changes size, and the
-   * matrix kernels block a different row count differently: the sums round differently by a few
-   * ulps (seen: 1.5e-8 to 3e-8), while anything seen through the mask moves by more than 1e-4.
+   * How far an untouched logit may move: exactly not at all in a dense model. In an MoE the changed
+   * token is routed elsewhere, so each expert's batch of rows changes size, and the matrix kernels
+   * block a different row count differently: the sums round differently by a few ulps (seen: 1.5e-8
+   * to 3e-8), while anything seen through the mask moves by more than 1e-4.
    */
   private static double untouched(ModelSpec spec) {
     return spec.hasExperts() ? 1e-6 : 0;
@@ -31,9 +31,11 @@ class MaskTest extends ModelTestBase {
         float[] before = logits(lm, ids, null);
         ids[8] = (ids[8] + 1) % V;
         float[] after = logits(lm, ids, null);
-        assertThat(TinyModels.maxDiff(rows(before, 0, 8), rows(after, 0, 8))).as(spec.hfModelType())
+        assertThat(TinyModels.maxDiff(rows(before, 0, 8), rows(after, 0, 8)))
+            .as(spec.hfModelType())
             .isLessThanOrEqualTo(untouched(spec));
-        assertThat(TinyModels.maxDiff(rows(before, 8, T), rows(after, 8, T))).as("the change shows")
+        assertThat(TinyModels.maxDiff(rows(before, 8, T), rows(after, 8, T)))
+            .as("the change shows")
             .isGreaterThan(1e-4);
       }
     }
@@ -48,13 +50,16 @@ class MaskTest extends ModelTestBase {
         float[] before = logits(lm, ids, docs);
         ids[2] = (ids[2] + 1) % V; // inside document 0: documents 1 and 2 must not move
         float[] after = logits(lm, ids, docs);
-        assertThat(TinyModels.maxDiff(rows(before, 5, T), rows(after, 5, T))).as(spec.hfModelType())
+        assertThat(TinyModels.maxDiff(rows(before, 5, T), rows(after, 5, T)))
+            .as(spec.hfModelType())
             .isLessThanOrEqualTo(untouched(spec));
         ids[2] = (ids[2] + V - 1) % V;
         ids[7] = (ids[7] + 1) % V; // inside document 1: document 0 and 2 must not move
         after = logits(lm, ids, docs);
-        assertThat(TinyModels.maxDiff(rows(before, 0, 5), rows(after, 0, 5))).isLessThanOrEqualTo(untouched(spec));
-        assertThat(TinyModels.maxDiff(rows(before, 9, T), rows(after, 9, T))).isLessThanOrEqualTo(untouched(spec));
+        assertThat(TinyModels.maxDiff(rows(before, 0, 5), rows(after, 0, 5)))
+            .isLessThanOrEqualTo(untouched(spec));
+        assertThat(TinyModels.maxDiff(rows(before, 9, T), rows(after, 9, T)))
+            .isLessThanOrEqualTo(untouched(spec));
         assertThat(TinyModels.maxDiff(rows(before, 7, 9), rows(after, 7, 9))).isGreaterThan(1e-4);
       }
     }

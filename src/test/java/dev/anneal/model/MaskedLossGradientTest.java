@@ -26,8 +26,9 @@ class MaskedLossGradientTest extends ModelTestBase {
     NDArray logits = m.create(values, new Shape(B, T, V));
     logits.setRequiresGradient(true);
     try (var gc = Engine.getInstance().newGradientCollector()) {
-      gc.backward(LmLoss.crossEntropy(logits, m.create(targets, new Shape(B, T)),
-          m.create(MASK, new Shape(B, T))));
+      gc.backward(
+          LmLoss.crossEntropy(
+              logits, m.create(targets, new Shape(B, T)), m.create(MASK, new Shape(B, T))));
     }
     float[] grad = logits.getGradient().toFloatArray();
     int counted = 0;
@@ -75,8 +76,9 @@ class MaskedLossGradientTest extends ModelTestBase {
     try (var step = m.newSubManager()) {
       try (var gc = Engine.getInstance().newGradientCollector()) {
         NDArray logits = lm.forward(ids, null, true).logits();
-        gc.backward(LmLoss.crossEntropy(logits, step.create(targets, new Shape(B, T)),
-            step.create(MASK, new Shape(B, T))));
+        gc.backward(
+            LmLoss.crossEntropy(
+                logits, step.create(targets, new Shape(B, T)), step.create(MASK, new Shape(B, T))));
       }
       for (var e : lm.trainableParameters().entrySet()) {
         NDArray g = e.getValue().getGradient();

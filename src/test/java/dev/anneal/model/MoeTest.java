@@ -109,10 +109,14 @@ class MoeTest extends ModelTestBase {
   void theAuxFreeUpdateMovesTheBiasAgainstTheLoad() {
     try (CausalLm lm = CausalLm.create(TinyModels.annealMoe(), null, m, 1)) {
       lm.updateRoutingBias(List.of(new LayerRouting(1, new float[] {0.5f, 0.25f, 0.25f, 0f}, 1f)));
-      NDArray bias = lm.baseParameters().get("model.layers.1.block_sparse_moe.gate.e_score_correction_bias");
+      NDArray bias =
+          lm.baseParameters().get("model.layers.1.block_sparse_moe.gate.e_score_correction_bias");
       assertThat(bias.toFloatArray()).containsExactly(-1e-3f, 0f, 0f, 1e-3f);
-      assertThat(lm.baseParameters().get("model.layers.0.block_sparse_moe.gate.e_score_correction_bias")
-          .toFloatArray()).containsOnly(0f);
+      assertThat(
+              lm.baseParameters()
+                  .get("model.layers.0.block_sparse_moe.gate.e_score_correction_bias")
+                  .toFloatArray())
+          .containsOnly(0f);
     }
   }
 
@@ -131,7 +135,8 @@ class MoeTest extends ModelTestBase {
   private static double maxDiff(float[] y, double[][] ref) {
     double max = 0;
     for (int t = 0; t < ref.length; t++) {
-      for (int i = 0; i < ref[t].length; i++) max = Math.max(max, Math.abs(y[t * C + i] - ref[t][i]));
+      for (int i = 0; i < ref[t].length; i++)
+        max = Math.max(max, Math.abs(y[t * C + i] - ref[t][i]));
     }
     return max;
   }

@@ -45,7 +45,8 @@ class RopeSwitchTest extends ModelTestBase {
   @Test
   void aModelWithLearnedPositionsRefusesRopeScaling() {
     try (CausalLm gpt2 = CausalLm.create(TinyModels.gpt2(), null, m, 5)) {
-      assertThatThrownBy(() -> gpt2.useRopeScaling(PHASE2)).hasMessageContaining("learned positions");
+      assertThatThrownBy(() -> gpt2.useRopeScaling(PHASE2))
+          .hasMessageContaining("learned positions");
     }
   }
 }

@@ -16,8 +16,13 @@ class RopeTest extends ModelTestBase {
   private static final double THETA = 10_000;
 
   private static ModelSpec spec(RopeScaling scaling) {
-    return ModelSpec.builder(Family.LLAMA).size(2, 64, 4, 50, 64).kvHeads(2).intermediate(128)
-        .ropeTheta(THETA).ropeScaling(scaling).build();
+    return ModelSpec.builder(Family.LLAMA)
+        .size(2, 64, 4, 50, 64)
+        .kvHeads(2)
+        .intermediate(128)
+        .ropeTheta(THETA)
+        .ropeScaling(scaling)
+        .build();
   }
 
   @Test
@@ -30,7 +35,8 @@ class RopeTest extends ModelTestBase {
 
   @Test
   void linearScalingDividesEveryFrequency() {
-    float[] inv = Rope.inverseFrequencies(spec(new RopeScaling("linear", 4.0, 16, null, null, null)));
+    float[] inv =
+        Rope.inverseFrequencies(spec(new RopeScaling("linear", 4.0, 16, null, null, null)));
     for (int i = 0; i < D / 2; i++) {
       assertThat((double) inv[i]).isCloseTo(Math.pow(THETA, -2.0 * i / D) / 4, within(1e-8));
     }
@@ -43,9 +49,13 @@ class RopeTest extends ModelTestBase {
     // dimension index, whose bounds transformers rounds outward (floor, ceil).
     double s = 4, betaFast = 32, betaSlow = 1;
     int original = 2048; // seed 004's; bands 0-2 keep, 3-5 ramp, 6-7 interpolate at D = 16
-    float[] inv = Rope.inverseFrequencies(spec(new RopeScaling("yarn", s, original, betaFast, betaSlow, 1.0)));
-    double low = Math.floor(D * Math.log(original / (betaFast * 2 * Math.PI)) / (2 * Math.log(THETA)));
-    double high = Math.ceil(D * Math.log(original / (betaSlow * 2 * Math.PI)) / (2 * Math.log(THETA)));
+    float[] inv =
+        Rope.inverseFrequencies(
+            spec(new RopeScaling("yarn", s, original, betaFast, betaSlow, 1.0)));
+    double low =
+        Math.floor(D * Math.log(original / (betaFast * 2 * Math.PI)) / (2 * Math.log(THETA)));
+    double high =
+        Math.ceil(D * Math.log(original / (betaSlow * 2 * Math.PI)) / (2 * Math.log(THETA)));
     low = Math.max(low, 0);
     high = Math.min(high, D - 1);
     for (int i = 0; i < D / 2; i++) {
@@ -77,7 +87,8 @@ class RopeTest extends ModelTestBase {
       for (int i = 0; i < D / 2; i++) {
         double a = pos * (double) inv[i];
         double x1 = x[row * D + i], x2 = x[row * D + i + D / 2];
-        assertThat((double) y[row * D + i]).isCloseTo(mscale * (x1 * Math.cos(a) - x2 * Math.sin(a)), within(2e-5));
+        assertThat((double) y[row * D + i])
+            .isCloseTo(mscale * (x1 * Math.cos(a) - x2 * Math.sin(a)), within(2e-5));
         assertThat((double) y[row * D + i + D / 2])
             .isCloseTo(mscale * (x2 * Math.cos(a) + x1 * Math.sin(a)), within(2e-5));
       }

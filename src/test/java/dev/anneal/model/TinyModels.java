@@ -43,25 +43,51 @@ final class TinyModels {
 
   /** Mixtral-style: 4 experts top-2, no shared, switch loss. */
   static ModelSpec mixtral() {
-    return spec(Family.LLAMA, 4, 2, 48, false,
-        MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01), null, false);
+    return spec(
+        Family.LLAMA,
+        4,
+        2,
+        48,
+        false,
+        MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01),
+        null,
+        false);
   }
 
   /** Seed 004 in miniature: 4 experts top-2 + 1 shared of width 16, aux-free bias, YaRN. */
   static ModelSpec annealMoe() {
-    return spec(Family.LLAMA, 4, 2, 48, false,
+    return spec(
+        Family.LLAMA,
+        4,
+        2,
+        48,
+        false,
         MoeSpec.routed(4, 2).withShared(1, 16),
-        new RopeScaling("yarn", 4.0, 16, 32.0, 1.0, 1.0), true);
+        new RopeScaling("yarn", 4.0, 16, 32.0, 1.0, 1.0),
+        true);
   }
 
   static List<ModelSpec> all() {
     return List.of(gpt2(), llama(), qwen2(), mixtral(), annealMoe());
   }
 
-  static ModelSpec spec(Family family, int heads, int kvHeads, int intermediate, Boolean qkvBias,
-      MoeSpec moe, RopeScaling rope, boolean tie) {
-    return ModelSpec.builder(family).size(LAYERS, HIDDEN, heads, VOCAB, CONTEXT).kvHeads(kvHeads)
-        .intermediate(intermediate).qkvBias(qkvBias).tieEmbeddings(tie).ropeScaling(rope).moe(moe)
+  static ModelSpec spec(
+      Family family,
+      int heads,
+      int kvHeads,
+      int intermediate,
+      Boolean qkvBias,
+      MoeSpec moe,
+      RopeScaling rope,
+      boolean tie) {
+    return ModelSpec.builder(family)
+        .size(LAYERS, HIDDEN, heads, VOCAB, CONTEXT)
+        .kvHeads(kvHeads)
+        .intermediate(intermediate)
+        .qkvBias(qkvBias)
+        .tieEmbeddings(tie)
+        .ropeScaling(rope)
+        .moe(moe)
         .build();
   }
 
@@ -96,8 +122,13 @@ final class TinyModels {
    * parameter's gradient into {@code grads}, then zeroes it. Logits and gradients must be float32
    * whatever precision the products ran in.
    */
-  static float[] logitsAndGradients(NDManager m, CausalLm lm, NDArray ids, NDArray docIds,
-      NDArray targets, Map<String, float[]> grads) {
+  static float[] logitsAndGradients(
+      NDManager m,
+      CausalLm lm,
+      NDArray ids,
+      NDArray docIds,
+      NDArray targets,
+      Map<String, float[]> grads) {
     try (NDManager step = m.newSubManager()) {
       NDArray stepIds = ids.duplicate();
       stepIds.attach(step);
@@ -112,8 +143,7 @@ final class TinyModels {
       }
       for (var e : lm.trainableParameters().entrySet()) {
         NDArray g = e.getValue().getGradient();
-        assertThat(g.getDataType()).as("gradient of %s", e.getKey())
-            .isEqualTo(DataType.FLOAT32);
+        assertThat(g.getDataType()).as("gradient of %s", e.getKey()).isEqualTo(DataType.FLOAT32);
         grads.put(e.getKey(), g.toFloatArray());
         g.set(new NDIndex("..."), 0f);
       }

@@ -39,7 +39,8 @@ class TransformersLogitsTest {
   @ParameterizedTest
   @ValueSource(strings = {"gpt2", "llama", "qwen2", "mixtral"})
   void baseAndAdaptedLogitsMatchTransformers(String family) throws Exception {
-    JsonNode expected = new ObjectMapper().readTree(FIXTURES.resolve(family).resolve("logits.json").toFile());
+    JsonNode expected =
+        new ObjectMapper().readTree(FIXTURES.resolve(family).resolve("logits.json").toFile());
     long[] ids = new long[expected.get("ids").size()];
     for (int i = 0; i < ids.length; i++) ids[i] = expected.get("ids").get(i).asLong();
     try (LoadedModel base = HfFolder.load(FIXTURES.resolve(family));
@@ -57,7 +58,11 @@ class TransformersLogitsTest {
 
   private static float[][] logits(CausalLm model, NDManager manager, long[] ids) {
     try (NDManager m = manager.newSubManager()) {
-      float[] flat = model.forward(m.create(ids, new Shape(1, ids.length)), null, false).logits().toFloatArray();
+      float[] flat =
+          model
+              .forward(m.create(ids, new Shape(1, ids.length)), null, false)
+              .logits()
+              .toFloatArray();
       int v = flat.length / ids.length;
       float[][] out = new float[ids.length][v];
       for (int t = 0; t < ids.length; t++) System.arraycopy(flat, t * v, out[t], 0, v);
@@ -69,7 +74,8 @@ class TransformersLogitsTest {
     assertThat(actual.length).as(what).isEqualTo(expected.size());
     for (int t = 0; t < actual.length; t++) {
       for (int k = 0; k < actual[t].length; k++) {
-        assertThat((double) actual[t][k]).as(what + " position " + t + " token " + k)
+        assertThat((double) actual[t][k])
+            .as(what + " position " + t + " token " + k)
             .isCloseTo(expected.get(t).get(k).asDouble(), within(1e-4));
       }
     }

@@ -164,7 +164,8 @@ class WeightNamesTest {
         b.loadWeights(saved::get);
         float[] want = a.forward(ids, null, false).logits().toFloatArray();
         assertThat(b.forward(ids, null, false).logits().toFloatArray())
-            .as(spec.hfModelType()).containsExactly(want);
+            .as(spec.hfModelType())
+            .containsExactly(want);
         assertThat(before).as("a different seed gives different weights").isNotEqualTo(want);
       }
     }
@@ -179,11 +180,14 @@ class WeightNamesTest {
       saved.remove("model.layers.1.self_attn.v_proj.weight");
       assertThatThrownBy(() -> b.loadWeights(saved::get))
           .hasMessage("missing tensor model.layers.1.self_attn.v_proj.weight");
-      saved.put("model.layers.1.self_attn.v_proj.weight",
-          new HostTensor("model.layers.1.self_attn.v_proj.weight", new long[] {32, 16}, new float[512]));
+      saved.put(
+          "model.layers.1.self_attn.v_proj.weight",
+          new HostTensor(
+              "model.layers.1.self_attn.v_proj.weight", new long[] {32, 16}, new float[512]));
       assertThatThrownBy(() -> b.loadWeights(saved::get))
-          .hasMessage("tensor model.layers.1.self_attn.v_proj.weight has shape [32, 16], "
-              + "the model expects [16, 32]");
+          .hasMessage(
+              "tensor model.layers.1.self_attn.v_proj.weight has shape [32, 16], "
+                  + "the model expects [16, 32]");
       assertThat(b.exportWeights()).isEqualTo(original);
     }
   }
@@ -193,8 +197,14 @@ class WeightNamesTest {
     var lora = TinyModels.lora(List.of("c_attn", "c_proj"), List.of());
     try (CausalLm a = CausalLm.create(TinyModels.gpt2(), lora, root, 1);
         CausalLm b = CausalLm.create(TinyModels.gpt2(), lora, root, 1)) {
-      Map<String, List<Long>> names = a.exportAdapter().stream().collect(Collectors.toMap(
-          HostTensor::name, t -> Arrays.stream(t.shape()).boxed().toList(), (x, y) -> x, TreeMap::new));
+      Map<String, List<Long>> names =
+          a.exportAdapter().stream()
+              .collect(
+                  Collectors.toMap(
+                      HostTensor::name,
+                      t -> Arrays.stream(t.shape()).boxed().toList(),
+                      (x, y) -> x,
+                      TreeMap::new));
       Map<String, List<Long>> want = new TreeMap<>();
       for (int l = 0; l < 2; l++) {
         String h = "transformer.h." + l;

@@ -10,9 +10,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BuiltInPresetsTest {
-  private static final List<String> REQUIRED = List.of("tiny", "medium", "large", "xlarge",
-      "moe-60m", "moe-800m", "kat-dev-72b-lora", "kat-dev-72b-lora-resourcesaver",
-      "mixtral-8x7b-attn-lora", "demiurgic-7b", "nano", "nano-moe");
+  private static final List<String> REQUIRED =
+      List.of(
+          "tiny",
+          "medium",
+          "large",
+          "xlarge",
+          "moe-60m",
+          "moe-800m",
+          "kat-dev-72b-lora",
+          "kat-dev-72b-lora-resourcesaver",
+          "mixtral-8x7b-attn-lora",
+          "demiurgic-7b",
+          "nano",
+          "nano-moe");
 
   @Test
   void everyBuiltInPresetLoadsAndValidates() {
@@ -31,8 +42,10 @@ class BuiltInPresetsTest {
       Preset p = registry.resolve(name);
       if (name.startsWith("nano") && p.source() == null) continue;
       assertThat(p.source()).as(name).matches("00[0-4]_[0-9a-f]{16}\\.txt");
-      assertThat(Path.of("..", "shared", "seeds", p.source())).as(name + " names a seed that exists")
-          .satisfiesAnyOf(f -> assertThat(f).exists(), f -> assertThat(f.getParent()).doesNotExist());
+      assertThat(Path.of("..", "shared", "seeds", p.source()))
+          .as(name + " names a seed that exists")
+          .satisfiesAnyOf(
+              f -> assertThat(f).exists(), f -> assertThat(f.getParent()).doesNotExist());
     }
   }
 
@@ -42,8 +55,9 @@ class BuiltInPresetsTest {
     Preset saver = registry.resolve("kat-dev-72b-lora-resourcesaver");
     assertThat(saver.lora().rank()).isEqualTo(64);
     assertThat(saver.lora().alpha()).isEqualTo(128.0);
-    assertThat(saver.lora().targets()).containsExactly("q_proj", "k_proj", "v_proj", "o_proj",
-        "gate_proj", "up_proj", "down_proj");
+    assertThat(saver.lora().targets())
+        .containsExactly(
+            "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
     assertThat(saver.hardware().zeroStage()).isEqualTo(3);
     assertThat(saver.hardware().offloadOptimizer()).isTrue();
     assertThat(saver.training().microBatch()).isEqualTo(1);
@@ -52,7 +66,8 @@ class BuiltInPresetsTest {
 
     Preset mixtral = registry.resolve("mixtral-8x7b-attn-lora");
     assertThat(ModuleNames.adapted(mixtral.model(), mixtral.lora()))
-        .extracting(ModuleNames.Projection::name).containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
+        .extracting(ModuleNames.Projection::name)
+        .containsExactly("q_proj", "k_proj", "v_proj", "o_proj");
     assertThat(mixtral.lora().freezeRouter()).isTrue();
     assertThat(mixtral.model().moe().auxLossWeight()).isEqualTo(0.001);
 
@@ -70,14 +85,18 @@ class BuiltInPresetsTest {
   @Test
   void aUserPresetIsFoundByNameOrPathAndShadowsNothingElse(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("mine.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         name: mine
         model: {family: gpt2, layers: 2, hidden: 64, heads: 4, vocab: 256, context: 64}
         """);
     var registry = new PresetRegistry(List.of(dir));
     assertThat(registry.resolve("mine").model().layers()).isEqualTo(2);
     assertThat(registry.resolve(file.toString()).model().hidden()).isEqualTo(64);
-    assertThat(registry.list()).filteredOn(e -> !e.builtIn()).extracting(PresetEntry::name)
+    assertThat(registry.list())
+        .filteredOn(e -> !e.builtIn())
+        .extracting(PresetEntry::name)
         .containsExactly("mine");
   }
 
@@ -85,7 +104,8 @@ class BuiltInPresetsTest {
   void aBrokenUserPresetIsListedWithItsErrorNotFatal(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), "name: bad\nmodel: {family: gpt2}\n");
     var entries = new PresetRegistry(List.of(dir)).list();
-    PresetEntry bad = entries.stream().filter(e -> e.name().equals("bad")).findFirst().orElseThrow();
+    PresetEntry bad =
+        entries.stream().filter(e -> e.name().equals("bad")).findFirst().orElseThrow();
     assertThat(bad.isValid()).isFalse();
     assertThat(bad.error().field()).isEqualTo("model.layers");
   }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** {@code training.phases}: laid out on the step axis, and refused field by field when broken. */
 class PhasesTest {
-  private static final String BASE = """
+  private static final String BASE =
+      """
       name: t
       model: {family: llama, layers: 2, hidden: 64, heads: 4, kv_heads: 2, intermediate: 128, vocab: 256, context: 8192}
       training:
@@ -24,7 +25,9 @@ class PhasesTest {
         warmup_steps: 100
       """;
 
-  private static final String PROGRESSIVE = BASE + """
+  private static final String PROGRESSIVE =
+      BASE
+          + """
         phases:
           - {name: ctx-2k, token_share: 0.5}
           - {name: ctx-4k, seq_len: 4096, token_share: 0.3}
@@ -47,20 +50,26 @@ class PhasesTest {
     assertThat(plan.at(500).name()).isEqualTo("ctx-4k");
     assertThat(plan.at(10_000).name()).isEqualTo("ctx-8k");
     // No phase sets a schedule: one cosine over all 700 steps, warmup once.
-    assertThat(plan.phases()).allSatisfy(p -> {
-      assertThat(p.scheduleStart()).isZero();
-      assertThat(p.scheduleSteps()).isEqualTo(700);
-      assertThat(p.warmupSteps()).isEqualTo(100);
-    });
+    assertThat(plan.phases())
+        .allSatisfy(
+            p -> {
+              assertThat(p.scheduleStart()).isZero();
+              assertThat(p.scheduleSteps()).isEqualTo(700);
+              assertThat(p.warmupSteps()).isEqualTo(100);
+            });
   }
 
   @Test
   void aPhaseWithItsOwnRateRestartsTheScheduleAtItsFirstStep() {
-    Preset p = PresetLoader.parse(BASE + """
+    Preset p =
+        PresetLoader.parse(
+            BASE
+                + """
           phases:
             - {name: language, steps: 300}
             - {name: code, data: code-ds, steps: 200, lr: 1.0e-5, warmup_steps: 20}
-        """, "t.yaml");
+        """,
+            "t.yaml");
     PhasePlan plan = PhasePlan.of(p);
     PhasePlan.Phase code = plan.phases().get(1);
     assertThat(code.data()).isEqualTo("code-ds");
@@ -80,13 +89,16 @@ class PhasesTest {
     Preset p = PresetLoader.parse(BASE, "t.yaml");
     PhasePlan plan = PhasePlan.of(p);
     assertThat(plan.phased()).isFalse();
-    assertThat(plan.phases()).singleElement().satisfies(ph -> {
-      assertThat(ph.start()).isZero();
-      assertThat(ph.end()).isEqualTo(1000);
-      assertThat(ph.seqLen()).isEqualTo(2048);
-      assertThat(ph.warmupSteps()).isEqualTo(100);
-      assertThat(ph.minLr()).isEqualTo(3e-5);
-    });
+    assertThat(plan.phases())
+        .singleElement()
+        .satisfies(
+            ph -> {
+              assertThat(ph.start()).isZero();
+              assertThat(ph.end()).isEqualTo(1000);
+              assertThat(ph.seqLen()).isEqualTo(2048);
+              assertThat(ph.warmupSteps()).isEqualTo(100);
+              assertThat(ph.minLr()).isEqualTo(3e-5);
+            });
     assertThat(PresetLoader.toYaml(p)).doesNotContain("phases");
   }
 
@@ -100,36 +112,45 @@ class PhasesTest {
 
   @Test
   void aPhaseMaySwitchRopeScaling() {
-    Preset p = PresetLoader.parse(BASE + """
+    Preset p =
+        PresetLoader.parse(
+            BASE
+                + """
           phases:
             - {name: base, steps: 10}
             - name: yarn
               steps: 10
               seq_len: 4096
               rope_scaling: {type: yarn, factor: 2.0, original_context: 2048}
-        """, "t.yaml");
+        """,
+            "t.yaml");
     List<PhasePlan.Phase> phases = PhasePlan.of(p).phases();
     assertThat(phases.get(0).ropeScaling()).isNull();
     assertThat(phases.get(1).ropeScaling().factor()).isEqualTo(2.0);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      // what is broken          | second phase                                             | line | field                               | message contains
-      "neither length          | '{name: b}'                                                 | 13 | training.phases[1].steps            | required: steps or token_share",
-      "both lengths            | '{name: b, steps: 5, token_share: 0.5}'                     | 13 | training.phases[1].token_share      | not both",
-      "seq_len past context    | '{name: b, steps: 5, seq_len: 9000}'                        | 13 | training.phases[1].seq_len          | exceeds the model's context 8192",
-      "repeated name           | '{name: a, steps: 5}'                                       | 13 | training.phases[1].name             | names an earlier phase",
-      "bad schedule            | '{name: b, steps: 5, schedule: step}'                       | 13 | training.phases[1].schedule         | 'step' is not one of",
-      "min_lr above its lr     | '{name: b, steps: 5, lr: 1.0e-5, min_lr: 1.0e-4}'           | 13 | training.phases[1].min_lr           | must be in [0, lr",
-      "warmup past its steps   | '{name: b, steps: 5, warmup_steps: 6}'                      | 13 | training.phases[1].warmup_steps     | between 0 and the phase's steps",
-      "shares over one         | '{name: b, token_share: 0.8}'                               | 11 | training.phases                     | add up to 1.3",
-      "bad rope factor         | '{name: b, steps: 5, rope_scaling: {factor: 0.5, original_context: 2048}}' | 13 | training.phases[1].rope_scaling.factor | must be >= 1",
-      "unknown key             | '{name: b, steps: 5, seqlen: 10}'                           | 13 | training.phases[1].seqlen           | unknown key 'seqlen'",
-  })
-  void aBrokenPhaseIsNamedByItsField(String what, String second, int line, String field, String message) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // what is broken          | second phase                                             | line
+        // | field                               | message contains
+        "neither length          | '{name: b}'                                                 | 13 | training.phases[1].steps            | required: steps or token_share",
+        "both lengths            | '{name: b, steps: 5, token_share: 0.5}'                     | 13 | training.phases[1].token_share      | not both",
+        "seq_len past context    | '{name: b, steps: 5, seq_len: 9000}'                        | 13 | training.phases[1].seq_len          | exceeds the model's context 8192",
+        "repeated name           | '{name: a, steps: 5}'                                       | 13 | training.phases[1].name             | names an earlier phase",
+        "bad schedule            | '{name: b, steps: 5, schedule: step}'                       | 13 | training.phases[1].schedule         | 'step' is not one of",
+        "min_lr above its lr     | '{name: b, steps: 5, lr: 1.0e-5, min_lr: 1.0e-4}'           | 13 | training.phases[1].min_lr           | must be in [0, lr",
+        "warmup past its steps   | '{name: b, steps: 5, warmup_steps: 6}'                      | 13 | training.phases[1].warmup_steps     | between 0 and the phase's steps",
+        "shares over one         | '{name: b, token_share: 0.8}'                               | 11 | training.phases                     | add up to 1.3",
+        "bad rope factor         | '{name: b, steps: 5, rope_scaling: {factor: 0.5, original_context: 2048}}' | 13 | training.phases[1].rope_scaling.factor | must be >= 1",
+        "unknown key             | '{name: b, steps: 5, seqlen: 10}'                           | 13 | training.phases[1].seqlen           | unknown key 'seqlen'",
+      })
+  void aBrokenPhaseIsNamedByItsField(
+      String what, String second, int line, String field, String message) {
     String yaml = BASE + "  phases:\n    - {name: a, token_share: 0.5}\n    - " + second + "\n";
-    PresetException e = catchThrowableOfType(PresetException.class, () -> PresetLoader.parse(yaml, "t.yaml"));
+    PresetException e =
+        catchThrowableOfType(PresetException.class, () -> PresetLoader.parse(yaml, "t.yaml"));
     assertThat(e).as(what).isNotNull();
     assertThat(e.field()).as(what + ": " + e.getMessage()).isEqualTo(field);
     assertThat(e.line()).as(what + ": " + e.getMessage()).isEqualTo(line);
@@ -138,9 +159,11 @@ class PhasesTest {
 
   @Test
   void ropeScalingInAPhaseNeedsRope() {
-    String yaml = BASE.replace("family: llama", "family: gpt2").replace("context: 8192", "context: 8192")
-        + "  phases:\n    - {name: a, steps: 5, rope_scaling: {factor: 2.0, original_context: 2048}}\n";
-    PresetException e = catchThrowableOfType(PresetException.class, () -> PresetLoader.parse(yaml, "t.yaml"));
+    String yaml =
+        BASE.replace("family: llama", "family: gpt2").replace("context: 8192", "context: 8192")
+            + "  phases:\n    - {name: a, steps: 5, rope_scaling: {factor: 2.0, original_context: 2048}}\n";
+    PresetException e =
+        catchThrowableOfType(PresetException.class, () -> PresetLoader.parse(yaml, "t.yaml"));
     assertThat(e.field()).isEqualTo("training.phases[0].rope_scaling");
   }
 }

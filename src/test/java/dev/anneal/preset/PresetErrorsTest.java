@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** A broken preset fails with one line naming the file, the line and the field. */
 class PresetErrorsTest {
-  private static final String GOOD = """
+  private static final String GOOD =
+      """
       name: t
       model:
         family: llama
@@ -40,37 +41,45 @@ class PresetErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      // what is broken           | replace                 | with                      | line | field                  | message contains
-      "unknown key               | '  vocab: 256'           | '  vocabulary: 256'       | 9  | model.vocabulary       | unknown key 'vocabulary'",
-      "wrong type                | '  layers: 2'            | '  layers: two'           | 4  | model.layers           | expected a whole number",
-      "fraction for an integer   | '  layers: 2'            | '  layers: 2.5'           | 4  | model.layers           | expected a whole number",
-      "bad enum                  | 'family: llama'          | 'family: gpt3'            | 3  | model.family           | 'gpt3' is not one of gpt2, llama",
-      "out of range              | '  steps: 10'            | '  steps: -3'             | 15 | training.steps         | must be > 0",
-      "heads do not divide       | '  heads: 4'             | '  heads: 5'              | 6  | model.heads            | 5 heads do not divide hidden 64",
-      "kv heads do not divide    | '  kv_heads: 2'          | '  kv_heads: 3'           | 7  | model.kv_heads         | 3 KV heads do not divide 4 heads",
-      "lora target not in family | '[q_proj, v_proj]'       | '[q_proj, c_attn]'        | 13 | lora.targets[1]        | 'c_attn' is not a projection",
-      "rank zero                 | '  rank: 4'              | '  rank: 0'               | 12 | lora.rank              | must be > 0",
-      "seq_len beyond context    | '  steps: 10'            | '  steps: 10\n  seq_len: 128' | 16 | training.seq_len   | exceeds the model's context 64",
-      "unknown schedule          | '  steps: 10'            | '  steps: 10\n  schedule: cosin' | 16 | training.schedule | 'cosin' is not one of cosine, linear, constant",
-      "unknown precision         | '  steps: 10'            | '  steps: 10\n  precision: fp8' | 16 | training.precision | 'fp8' is not one of fp32, bf16, fp16, amp",
-      "unknown balancing         | '  context: 64'          | '  context: 64\n  moe: {experts: 4, experts_per_token: 2, balancing: aux}' | 11 | model.moe.balancing | 'aux' is not one of aux_free, aux_loss, none",
-  })
-  void namesFileLineAndField(String what, String replace, String with, int line, String field,
-      String message) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // what is broken           | replace                 | with                      | line |
+        // field                  | message contains
+        "unknown key               | '  vocab: 256'           | '  vocabulary: 256'       | 9  | model.vocabulary       | unknown key 'vocabulary'",
+        "wrong type                | '  layers: 2'            | '  layers: two'           | 4  | model.layers           | expected a whole number",
+        "fraction for an integer   | '  layers: 2'            | '  layers: 2.5'           | 4  | model.layers           | expected a whole number",
+        "bad enum                  | 'family: llama'          | 'family: gpt3'            | 3  | model.family           | 'gpt3' is not one of gpt2, llama",
+        "out of range              | '  steps: 10'            | '  steps: -3'             | 15 | training.steps         | must be > 0",
+        "heads do not divide       | '  heads: 4'             | '  heads: 5'              | 6  | model.heads            | 5 heads do not divide hidden 64",
+        "kv heads do not divide    | '  kv_heads: 2'          | '  kv_heads: 3'           | 7  | model.kv_heads         | 3 KV heads do not divide 4 heads",
+        "lora target not in family | '[q_proj, v_proj]'       | '[q_proj, c_attn]'        | 13 | lora.targets[1]        | 'c_attn' is not a projection",
+        "rank zero                 | '  rank: 4'              | '  rank: 0'               | 12 | lora.rank              | must be > 0",
+        "seq_len beyond context    | '  steps: 10'            | '  steps: 10\n  seq_len: 128' | 16 | training.seq_len   | exceeds the model's context 64",
+        "unknown schedule          | '  steps: 10'            | '  steps: 10\n  schedule: cosin' | 16 | training.schedule | 'cosin' is not one of cosine, linear, constant",
+        "unknown precision         | '  steps: 10'            | '  steps: 10\n  precision: fp8' | 16 | training.precision | 'fp8' is not one of fp32, bf16, fp16, amp",
+        "unknown balancing         | '  context: 64'          | '  context: 64\n  moe: {experts: 4, experts_per_token: 2, balancing: aux}' | 11 | model.moe.balancing | 'aux' is not one of aux_free, aux_loss, none",
+      })
+  void namesFileLineAndField(
+      String what, String replace, String with, int line, String field, String message) {
     String yaml = GOOD.replace(replace, with.replace("\\n", "\n"));
     assertThat(yaml).as("test setup for " + what).isNotEqualTo(GOOD);
     PresetException e = failure(yaml);
     assertThat(e).as(what).isNotNull();
     assertThat(e.line()).as(what + ": " + e.getMessage()).isEqualTo(line);
     assertThat(e.field()).as(what + ": " + e.getMessage()).isEqualTo(field);
-    assertThat(e.getMessage()).startsWith("t.yaml:" + line + ": " + field + ": ").contains(message)
+    assertThat(e.getMessage())
+        .startsWith("t.yaml:" + line + ": " + field + ": ")
+        .contains(message)
         .doesNotContain("\n");
   }
 
   @Test
   void expertsPerTokenMayNotExceedExperts() {
-    String yaml = GOOD.replace("  context: 64\n", """
+    String yaml =
+        GOOD.replace(
+            "  context: 64\n",
+            """
           context: 64
           moe:
             experts: 4
@@ -84,15 +93,19 @@ class PresetErrorsTest {
 
   @Test
   void excludingEveryTargetLeavesNothingToTrain() {
-    PresetException e = failure(GOOD.replace("  targets: [q_proj, v_proj]",
-        "  targets: [q_proj, v_proj]\n  exclude: [self_attn]"));
+    PresetException e =
+        failure(
+            GOOD.replace(
+                "  targets: [q_proj, v_proj]",
+                "  targets: [q_proj, v_proj]\n  exclude: [self_attn]"));
     assertThat(e.field()).isEqualTo("lora.exclude");
     assertThat(e.problem()).contains("nothing would train");
   }
 
   @Test
   void zeroOffloadAndDeviceRulesHold() {
-    PresetException e = failure(GOOD + "hardware:\n  device: cuda\n  count: 2\n  offload_params: true\n");
+    PresetException e =
+        failure(GOOD + "hardware:\n  device: cuda\n  count: 2\n  offload_params: true\n");
     assertThat(e.field()).isEqualTo("hardware.offload_params");
     assertThat(e.line()).isEqualTo(19);
     e = failure(GOOD + "hardware:\n  device: cpu\n  zero_stage: 2\n");

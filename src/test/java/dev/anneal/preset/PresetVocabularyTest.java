@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /** Schedule, precision and balancing read and write the spelling preset files use. */
 class PresetVocabularyTest {
-  private static final String YAML = """
+  private static final String YAML =
+      """
       name: t
       model:
         family: llama
@@ -36,14 +37,18 @@ class PresetVocabularyTest {
     assertThat(PresetLoader.parse(yaml, "again.yaml")).isEqualTo(p);
     // run.json keeps the preset as JSON: the same spelling, read back to the same preset
     String json = PresetLoader.jsonMapper().writeValueAsString(p);
-    assertThat(json).contains("\"schedule\":\"linear\"", "\"precision\":\"amp\"", "\"balancing\":\"aux_loss\"");
+    assertThat(json)
+        .contains("\"schedule\":\"linear\"", "\"precision\":\"amp\"", "\"balancing\":\"aux_loss\"");
     assertThat(PresetLoader.jsonMapper().readValue(json, Preset.class)).isEqualTo(p);
   }
 
   @Test
   void defaultsAreCosineFp32AndAuxFree() {
-    Preset p = PresetLoader.parse(YAML.replace("  schedule: linear\n  precision: amp\n", "")
-        .replace(", balancing: aux_loss, aux_loss_weight: 0.01", ""), "t.yaml");
+    Preset p =
+        PresetLoader.parse(
+            YAML.replace("  schedule: linear\n  precision: amp\n", "")
+                .replace(", balancing: aux_loss, aux_loss_weight: 0.01", ""),
+            "t.yaml");
     assertThat(p.training().schedule()).isEqualTo(Schedule.COSINE);
     assertThat(p.training().precision()).isEqualTo(Precision.FP32);
     assertThat(p.model().moe().balancing()).isEqualTo(Balancing.AUX_FREE);
@@ -59,11 +64,39 @@ class PresetVocabularyTest {
   @Test
   void theBuilderFillsTheSameDefaultsAsAPresetFile() {
     ModelSpec fromFile = PresetLoader.parse(YAML, "t.yaml").model();
-    ModelSpec built = ModelSpec.builder(Family.LLAMA).size(2, 64, 4, 256, 64).kvHeads(2)
-        .intermediate(128).moe(MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01)).build();
+    ModelSpec built =
+        ModelSpec.builder(Family.LLAMA)
+            .size(2, 64, 4, 256, 64)
+            .kvHeads(2)
+            .intermediate(128)
+            .moe(MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01))
+            .build();
     assertThat(built).isEqualTo(fromFile);
-    assertThat(built.toBuilder().layers(3).build()).isEqualTo(new ModelSpec(Family.LLAMA, 3, 64, 4,
-        2, 16, 128, 256, 64, Position.ROPE, Norm.RMSNORM, 1e-6, Activation.SWIGLU, false, false,
-        false, false, false, 10_000.0, null, built.moe(), 0.0, 0.02));
+    assertThat(built.toBuilder().layers(3).build())
+        .isEqualTo(
+            new ModelSpec(
+                Family.LLAMA,
+                3,
+                64,
+                4,
+                2,
+                16,
+                128,
+                256,
+                64,
+                Position.ROPE,
+                Norm.RMSNORM,
+                1e-6,
+                Activation.SWIGLU,
+                false,
+                false,
+                false,
+                false,
+                false,
+                10_000.0,
+                null,
+                built.moe(),
+                0.0,
+                0.02));
   }
 }

@@ -18,14 +18,20 @@ class TokenizerTest {
   static List<String> corpus() {
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      texts.add("pub fn handle_payment_" + i + "(amount: u64) -> Result<u64, Error> {\n"
-          + "    let fee = amount * " + i + " / 100;\n    Ok(amount - fee)\n}\n");
+      texts.add(
+          "pub fn handle_payment_"
+              + i
+              + "(amount: u64) -> Result<u64, Error> {\n"
+              + "    let fee = amount * "
+              + i
+              + " / 100;\n    Ok(amount - fee)\n}\n");
     }
     return texts;
   }
 
   static Path trained(Path dir, int vocab) throws Exception {
-    BpeTrainer.Result r = new BpeTrainer(vocab, 2).train(corpus(), ProgressListener.NONE, Cancellation.none());
+    BpeTrainer.Result r =
+        new BpeTrainer(vocab, 2).train(corpus(), ProgressListener.NONE, Cancellation.none());
     Path file = dir.resolve("tokenizer.json");
     TokenizerJson.write(file, r);
     return file;
@@ -48,7 +54,8 @@ class TokenizerTest {
       assertThat(codeIds.length).as("merges compress seen text").isLessThan(code.length() / 2);
       String longText = "fn a() {}\n".repeat(400); // over DJL's default 512-token cut
       assertThat(t.decode(t.encode(longText))).isEqualTo(longText);
-      assertThat(t.decode(new int[] {1, 3, 2, 0})).isEqualTo("<fim_prefix><fim_suffix><fim_middle><|endoftext|>");
+      assertThat(t.decode(new int[] {1, 3, 2, 0}))
+          .isEqualTo("<fim_prefix><fim_suffix><fim_middle><|endoftext|>");
     }
   }
 
@@ -64,7 +71,8 @@ class TokenizerTest {
       var m = ByteLevel.PRE_TOKENIZE.matcher(text);
       while (m.find()) {
         String s = ByteLevel.encode(m.group());
-        for (int i = 0; i + 1 < s.length(); i++) counts.merge(s.substring(i, i + 2), 1, Integer::sum);
+        for (int i = 0; i + 1 < s.length(); i++)
+          counts.merge(s.substring(i, i + 2), 1, Integer::sum);
       }
     }
     int best = counts.values().stream().max(Integer::compare).orElseThrow();
@@ -77,9 +85,12 @@ class TokenizerTest {
     Path bad = tmp.resolve("broken.json");
     Files.writeString(bad, "{\"model\": {\"vocab\": ");
     assertThatThrownBy(() -> TextTokenizer.load(bad.toString()))
-        .hasMessageContaining("broken.json").hasMessageContaining("not valid JSON");
-    Files.writeString(bad, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b c\"]}}");
-    assertThatThrownBy(() -> TextTokenizer.load(bad.toString())).hasMessageContaining("broken.json");
+        .hasMessageContaining("broken.json")
+        .hasMessageContaining("not valid JSON");
+    Files.writeString(
+        bad, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b c\"]}}");
+    assertThatThrownBy(() -> TextTokenizer.load(bad.toString()))
+        .hasMessageContaining("broken.json");
     assertThatThrownBy(() -> TextTokenizer.load(tmp.resolve("missing.json").toString()))
         .hasMessageContaining("missing.json");
   }
@@ -87,7 +98,8 @@ class TokenizerTest {
   @Test
   void theJavaEncoderGivesTheNativeLibrarysIds() throws Exception {
     List<String> texts = new ArrayList<>(corpus());
-    for (int i = 0; i < 20; i++) texts.add("a\u00a0\u00a0b \u3000\u3000c\u2028\u2028d \u0085\u0085 e\u200b\u200bf x  \n\n  y");
+    for (int i = 0; i < 20; i++)
+      texts.add("a\u00a0\u00a0b \u3000\u3000c\u2028\u2028d \u0085\u0085 e\u200b\u200bf x  \n\n  y");
     var r = new BpeTrainer(420, 2).train(texts, ProgressListener.NONE, Cancellation.none());
     Path file = tmp.resolve("ws.json");
     TokenizerJson.write(file, r);

@@ -37,12 +37,16 @@ class CheckpointedTrainingTest {
   }
 
   private static String preset(String kind, int steps, boolean checkpointing) {
-    String yaml = switch (kind) {
-      case "moe-aux-free" -> BoundedMemoryTest.moePreset(kind, steps);
-      case "moe-aux-loss" -> TinyDataset.preset(kind, "llama", steps).replace("context: 32}",
-          "context: 32, moe: {experts: 4, experts_per_token: 2, balancing: aux_loss, aux_loss_weight: 0.05}}");
-      default -> TinyDataset.preset(kind, kind, steps);
-    };
+    String yaml =
+        switch (kind) {
+          case "moe-aux-free" -> BoundedMemoryTest.moePreset(kind, steps);
+          case "moe-aux-loss" ->
+              TinyDataset.preset(kind, "llama", steps)
+                  .replace(
+                      "context: 32}",
+                      "context: 32, moe: {experts: 4, experts_per_token: 2, balancing: aux_loss, aux_loss_weight: 0.05}}");
+          default -> TinyDataset.preset(kind, kind, steps);
+        };
     return yaml.replace("seed: 7}", "seed: 7, activation_checkpointing: " + checkpointing + "}");
   }
 
@@ -52,7 +56,8 @@ class CheckpointedTrainingTest {
     Preset p = PresetLoader.parse(preset(kind, 10, false), kind);
     SplittableRandom rnd = new SplittableRandom(3);
     List<Batch> micro = List.of(batch(rnd), batch(rnd)); // two micro batches: accumulation
-    try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
+    try (NDManager root = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
       Map<String, NDArray> params = model.trainableParameters();
       StepRunner.Outcome plain;
       StepRunner.Outcome checkpointed;
@@ -73,18 +78,22 @@ class CheckpointedTrainingTest {
       }
       assertThat(plain.loss()).isGreaterThan(2.0);
       assertThat(checkpointed.loss()).isCloseTo(plain.loss(), within(1e-6));
-      assertThat(checkpointed.gradNorm()).isCloseTo(plain.gradNorm(), within(1e-5 * plain.gradNorm()));
+      assertThat(checkpointed.gradNorm())
+          .isCloseTo(plain.gradNorm(), within(1e-5 * plain.gradNorm()));
       for (String name : expected.keySet()) {
         float[] e = expected.get(name), a = actual.get(name);
         double scale = 0;
         for (float v : e) scale = Math.max(scale, Math.abs(v));
         for (int i = 0; i < e.length; i++) {
-          assertThat((double) a[i]).as("%s %s[%d]", kind, name, i).isCloseTo(e[i], within(1e-6 + 1e-4 * scale));
+          assertThat((double) a[i])
+              .as("%s %s[%d]", kind, name, i)
+              .isCloseTo(e[i], within(1e-6 + 1e-4 * scale));
         }
       }
       assertThat(checkpointed.routing()).hasSize(plain.routing().size());
       for (int l = 0; l < plain.routing().size(); l++) {
-        assertThat(checkpointed.routing().get(l).load()).containsExactly(plain.routing().get(l).load());
+        assertThat(checkpointed.routing().get(l).load())
+            .containsExactly(plain.routing().get(l).load());
       }
     }
   }
@@ -97,12 +106,16 @@ class CheckpointedTrainingTest {
     assertThat(checkpointed).hasSameSizeAs(plain).hasSize(8);
     for (int i = 0; i < plain.size(); i++) {
       MetricPoint e = plain.get(i), a = checkpointed.get(i);
-      assertThat(a.loss()).as("%s loss at step %d", kind, e.step()).isCloseTo(e.loss(), within(1e-4));
-      assertThat(a.gradNorm()).as("%s grad norm at step %d", kind, e.step())
+      assertThat(a.loss())
+          .as("%s loss at step %d", kind, e.step())
+          .isCloseTo(e.loss(), within(1e-4));
+      assertThat(a.gradNorm())
+          .as("%s grad norm at step %d", kind, e.step())
           .isCloseTo(e.gradNorm(), within(1e-3 * e.gradNorm()));
       if (e.expertLoad() != null) {
         for (int l = 0; l < e.expertLoad().size(); l++) {
-          assertThat(a.expertLoad().get(l)).containsExactly(e.expertLoad().get(l).toArray(Double[]::new));
+          assertThat(a.expertLoad().get(l))
+              .containsExactly(e.expertLoad().get(l).toArray(Double[]::new));
         }
       }
     }
@@ -112,21 +125,29 @@ class CheckpointedTrainingTest {
   private static List<MetricPoint> train(String kind, boolean checkpointing) throws Exception {
     Preset p = PresetLoader.parse(preset(kind, 8, checkpointing), kind);
     List<MetricPoint> points = new ArrayList<>();
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void onMetric(MetricPoint point) {
-        if (point.loss() != null) points.add(point);
-      }
-    };
-    TrainResult r = new Trainer(p, TrainOptions.of(data, dir.resolve("runs-" + kind + "-" + checkpointing)),
-        listener, new TrainerControl()).run();
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onMetric(MetricPoint point) {
+            if (point.loss() != null) points.add(point);
+          }
+        };
+    TrainResult r =
+        new Trainer(
+                p,
+                TrainOptions.of(data, dir.resolve("runs-" + kind + "-" + checkpointing)),
+                listener,
+                new TrainerControl())
+            .run();
     assertThat(r.status()).isEqualTo("completed");
     return points;
   }
 
   private static Batch batch(SplittableRandom rnd) {
     int rows = 2, cols = 16;
-    long[] ids = new long[rows * cols], targets = new long[rows * cols], docs = new long[rows * cols];
+    long[] ids = new long[rows * cols],
+        targets = new long[rows * cols],
+        docs = new long[rows * cols];
     float[] mask = new float[rows * cols];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = 2 + rnd.nextInt(60);

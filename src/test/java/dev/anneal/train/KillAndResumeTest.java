@@ -16,18 +16,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A training process killed with SIGKILL mid-run and resumed from the CLI continues the loss
- * curve of a run that was never interrupted (within 1e-5 on CPU, same thread count).
+ * A training process killed with SIGKILL mid-run and resumed from the CLI continues the loss curve
+ * of a run that was never interrupted (within 1e-5 on CPU, same thread count).
  */
 class KillAndResumeTest {
   @TempDir Path dir;
 
   private Process anneal(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-        "-Danneal.home=" + dir.resolve("home"), "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), "dev.anneal.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx1g",
+                "-Danneal.home=" + dir.resolve("home"),
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.anneal.Main"));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -45,20 +51,34 @@ class KillAndResumeTest {
     Files.writeString(preset, TinyDataset.preset("kill", "llama", 40));
     String[] common = {"--data", data.toString(), "--threads", "1"};
 
-    Process whole = anneal(dir.resolve("whole.log"), concat(new String[] {"train", preset.toString(),
-        "--out", dir.resolve("whole").toString()}, common));
+    Process whole =
+        anneal(
+            dir.resolve("whole.log"),
+            concat(
+                new String[] {"train", preset.toString(), "--out", dir.resolve("whole").toString()},
+                common));
     assertThat(whole.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(whole.exitValue()).as(Files.readString(dir.resolve("whole.log"))).isZero();
     Map<Long, Double> reference = TrainerTest.losses(onlyRun(dir.resolve("whole")));
 
-    Process killed = anneal(dir.resolve("killed.log"), concat(new String[] {"train", preset.toString(),
-        "--out", dir.resolve("killed").toString()}, common));
+    Process killed =
+        anneal(
+            dir.resolve("killed.log"),
+            concat(
+                new String[] {
+                  "train", preset.toString(), "--out", dir.resolve("killed").toString()
+                },
+                common));
     Path metrics = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       if (Files.isDirectory(dir.resolve("killed"))) {
         try (Stream<Path> s = Files.list(dir.resolve("killed"))) {
-          metrics = s.map(r -> r.resolve(MetricsLog.METRICS_FILE)).filter(Files::exists).findFirst().orElse(null);
+          metrics =
+              s.map(r -> r.resolve(MetricsLog.METRICS_FILE))
+                  .filter(Files::exists)
+                  .findFirst()
+                  .orElse(null);
         }
       }
       if (metrics != null && Files.readAllLines(metrics).size() >= 17) break;
@@ -67,11 +87,13 @@ class KillAndResumeTest {
     killed.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
     killed.waitFor(30, TimeUnit.SECONDS);
     Path run = onlyRun(dir.resolve("killed"));
-    assertThat(TrainerTest.losses(run).keySet()).as("killed mid-run").isNotEmpty()
+    assertThat(TrainerTest.losses(run).keySet())
+        .as("killed mid-run")
+        .isNotEmpty()
         .allMatch(step -> step < 40);
 
-    Process resumed = anneal(dir.resolve("resumed.log"), "train", "--resume", run.toString(),
-        "--threads", "1");
+    Process resumed =
+        anneal(dir.resolve("resumed.log"), "train", "--resume", run.toString(), "--threads", "1");
     assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resumed.log"))).isZero();
     Map<Long, Double> curve = TrainerTest.losses(run);

@@ -32,7 +32,8 @@ class LoraTrainingTest {
       Map<String, NDArray> trainable = model.trainableParameters();
       assertThat(trainable.keySet()).allMatch(n -> n.contains("lora_"));
       StepRunner runner = new StepRunner(model, trainable, null, false);
-      try (AdamW opt = new AdamW(0.9, 0.95, 1e-8, 0.1, Set.copyOf(trainable.keySet()), root.newSubManager())) {
+      try (AdamW opt =
+          new AdamW(0.9, 0.95, 1e-8, 0.1, Set.copyOf(trainable.keySet()), root.newSubManager())) {
         for (int step = 0; step < 5; step++) {
           try (NDManager m = root.newSubManager()) {
             runner.run(List.of(sampler.batch(step, 0, 1)), 1.0, m);
@@ -46,8 +47,8 @@ class LoraTrainingTest {
         assertThat(after.get(name)).as(name).containsExactly(before.get(name));
       }
       Map<String, float[]> adaptersAfter = snapshot(model.loraParameters());
-      assertThat(adaptersAfter.keySet()).anySatisfy(n ->
-          assertThat(adaptersAfter.get(n)).isNotEqualTo(adaptersBefore.get(n)));
+      assertThat(adaptersAfter.keySet())
+          .anySatisfy(n -> assertThat(adaptersAfter.get(n)).isNotEqualTo(adaptersBefore.get(n)));
     }
   }
 

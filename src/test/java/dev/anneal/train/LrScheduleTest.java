@@ -1,9 +1,9 @@
 package dev.anneal.train;
 
-import dev.anneal.preset.Schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.anneal.preset.Schedule;
 import org.junit.jupiter.api.Test;
 
 class LrScheduleTest {

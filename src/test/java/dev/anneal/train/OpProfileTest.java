@@ -16,7 +16,9 @@ class OpProfileTest {
     // Thread 1: linear [0,100) holds mm [10,70) which holds copy_ [20,30); then add [100,105).
     // Thread 2: mm [0,50) alone. Self: mm 60-10+50 = 100, linear 40, copy_ 10, add 5.
     Path trace = dir.resolve("t.json");
-    Files.writeString(trace, """
+    Files.writeString(
+        trace,
+        """
         {"traceEvents": [
           {"ph": "X", "pid": 1, "tid": 1, "name": "aten::mm", "ts": 10, "dur": 60},
           {"ph": "X", "pid": 1, "tid": 1, "name": "aten::linear", "ts": 0, "dur": 100},
@@ -27,7 +29,8 @@ class OpProfileTest {
         ]}
         """);
     List<OpProfile.Op> ops = OpProfile.read(trace);
-    assertThat(ops).extracting(OpProfile.Op::name)
+    assertThat(ops)
+        .extracting(OpProfile.Op::name)
         .containsExactly("aten::mm", "aten::linear", "aten::copy_", "aten::add");
     assertThat(ops.get(0).selfMs()).isEqualTo(0.100);
     assertThat(ops.get(0).calls()).isEqualTo(2);

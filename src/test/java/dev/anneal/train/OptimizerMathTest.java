@@ -30,7 +30,8 @@ class OptimizerMathTest {
   @ParameterizedTest(name = "fused kernel: {0}")
   @ValueSource(booleans = {true, false})
   void adamWMatchesTheReferenceUpdateOverSeveralSteps(boolean fused) {
-    if (fused) assumeTrue(FusedAdamW.available(), "PyTorch's fused AdamW is called on Linux x86-64 only");
+    if (fused)
+      assumeTrue(FusedAdamW.available(), "PyTorch's fused AdamW is called on Linux x86-64 only");
     double b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1;
     Random rnd = new Random(7);
     int n = 6;
@@ -45,7 +46,8 @@ class OptimizerMathTest {
       Map<String, NDArray> params = new LinkedHashMap<>();
       params.put("w.weight", manager.create(toFloat(p), new Shape(2, 3)));
       params.put("w.bias", manager.create(toFloat(q), new Shape(n)));
-      try (AdamW opt = new AdamW(b1, b2, eps, wd, Set.of("w.weight"), manager.newSubManager(), fused)) {
+      try (AdamW opt =
+          new AdamW(b1, b2, eps, wd, Set.of("w.weight"), manager.newSubManager(), fused)) {
         for (int t = 1; t <= 4; t++) {
           double lr = 1e-2 * t;
           double[] g = new double[n], gq = new double[n];
@@ -54,9 +56,10 @@ class OptimizerMathTest {
             gq[i] = (float) rnd.nextGaussian();
           }
           try (NDManager step = manager.newSubManager()) {
-            Map<String, NDArray> grads = Map.of(
-                "w.weight", step.create(toFloat(g), new Shape(2, 3)),
-                "w.bias", step.create(toFloat(gq), new Shape(n)));
+            Map<String, NDArray> grads =
+                Map.of(
+                    "w.weight", step.create(toFloat(g), new Shape(2, 3)),
+                    "w.bias", step.create(toFloat(gq), new Shape(n)));
             opt.step(params, grads, lr);
           }
           reference(p, m, v, g, t, lr, b1, b2, eps, wd);
@@ -70,8 +73,17 @@ class OptimizerMathTest {
     }
   }
 
-  private static void reference(double[] p, double[] m, double[] v, double[] g, int t, double lr,
-      double b1, double b2, double eps, double wd) {
+  private static void reference(
+      double[] p,
+      double[] m,
+      double[] v,
+      double[] g,
+      int t,
+      double lr,
+      double b1,
+      double b2,
+      double eps,
+      double wd) {
     for (int i = 0; i < p.length; i++) {
       p[i] *= 1 - lr * wd;
       m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -101,10 +113,16 @@ class OptimizerMathTest {
 
   @Test
   void decayPolicySparesBiasesNormsAndEmbeddings() {
-    var names = List.of("transformer.wte.weight", "transformer.h.0.ln_1.weight",
-        "transformer.h.0.attn.c_attn.weight", "transformer.h.0.attn.c_attn.bias",
-        "model.layers.0.input_layernorm.weight", "model.norm.weight", "lm_head.weight",
-        "model.embed_tokens.weight");
+    var names =
+        List.of(
+            "transformer.wte.weight",
+            "transformer.h.0.ln_1.weight",
+            "transformer.h.0.attn.c_attn.weight",
+            "transformer.h.0.attn.c_attn.bias",
+            "model.layers.0.input_layernorm.weight",
+            "model.norm.weight",
+            "lm_head.weight",
+            "model.embed_tokens.weight");
     assertThat(DecayPolicy.decayed(names, false))
         .containsExactlyInAnyOrder("transformer.h.0.attn.c_attn.weight", "lm_head.weight");
     assertThat(DecayPolicy.decayed(names, true)).contains("model.embed_tokens.weight");

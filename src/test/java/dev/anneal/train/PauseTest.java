@@ -24,36 +24,42 @@ class PauseTest {
   }
 
   /**
-   * A pause is not training time: the speed logged for the first step after Continue is of the
-   * same order as before the pause, not diluted by the second the run stood still (which would
-   * cut it by a factor of ten or more on these millisecond steps).
+   * A pause is not training time: the speed logged for the first step after Continue is of the same
+   * order as before the pause, not diluted by the second the run stood still (which would cut it by
+   * a factor of ten or more on these millisecond steps).
    */
   @Test
   void thePausedTimeIsNotCountedInTheSpeedAfterContinue() throws Exception {
     Preset p = PresetLoader.parse(TinyDataset.preset("pause", "gpt2", 12), "pause");
     TrainerControl control = new TrainerControl();
     Map<Long, Double> speed = new java.util.concurrent.ConcurrentHashMap<>();
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void onMetric(MetricPoint point) {
-        if (point.tokensPerS() != null) speed.put(point.step(), point.tokensPerS());
-        if (point.step() == 6 && point.tokensPerS() != null) {
-          control.pause();
-          Thread resume = new Thread(() -> {
-            try {
-              Thread.sleep(1500);
-            } catch (InterruptedException e) {
-              return;
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onMetric(MetricPoint point) {
+            if (point.tokensPerS() != null) speed.put(point.step(), point.tokensPerS());
+            if (point.step() == 6 && point.tokensPerS() != null) {
+              control.pause();
+              Thread resume =
+                  new Thread(
+                      () -> {
+                        try {
+                          Thread.sleep(1500);
+                        } catch (InterruptedException e) {
+                          return;
+                        }
+                        control.resume();
+                      });
+              resume.start();
             }
-            control.resume();
-          });
-          resume.start();
-        }
-      }
-    };
-    TrainResult r = new Trainer(p, TrainOptions.of(data, dir.resolve("paused")), listener, control).run();
+          }
+        };
+    TrainResult r =
+        new Trainer(p, TrainOptions.of(data, dir.resolve("paused")), listener, control).run();
     assertThat(r.status()).isEqualTo("completed");
     double before = (speed.get(4L) + speed.get(5L) + speed.get(6L)) / 3;
-    assertThat(speed.get(7L)).as("tokens/s of the first step after Continue").isGreaterThan(before / 5);
+    assertThat(speed.get(7L))
+        .as("tokens/s of the first step after Continue")
+        .isGreaterThan(before / 5);
   }
 }

@@ -33,7 +33,8 @@ class PhasedTrainingTest {
   static Path data;
   static TrainResult whole;
 
-  static final String PRESET = """
+  static final String PRESET =
+      """
       name: phased
       model: {family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 64, context: 32}
       training:
@@ -67,8 +68,13 @@ class PhasedTrainingTest {
     AppEnvironment.configure();
     data = TinyDataset.write(dir.resolve("language"), 16, 60, 8);
     TinyDataset.write(dir.resolve("code"), 32, 90, 8);
-    whole = new Trainer(preset(), TrainOptions.of(data, dir.resolve("whole")),
-        TrainingListener.NONE, new TrainerControl()).run();
+    whole =
+        new Trainer(
+                preset(),
+                TrainOptions.of(data, dir.resolve("whole")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
   }
 
   private static Preset preset() {
@@ -87,8 +93,10 @@ class PhasedTrainingTest {
   void phasesRunInOrderInOneFolderWithTheirOwnSchedules() throws Exception {
     assertThat(whole.status()).isEqualTo("completed");
     assertThat(whole.state().step()).isEqualTo(22);
-    List<RunEvent> phases = MetricsLog.readEvents(whole.runDir().resolve(MetricsLog.EVENTS_FILE))
-        .stream().filter(e -> e.kind().equals(RunEvent.PHASE)).toList();
+    List<RunEvent> phases =
+        MetricsLog.readEvents(whole.runDir().resolve(MetricsLog.EVENTS_FILE)).stream()
+            .filter(e -> e.kind().equals(RunEvent.PHASE))
+            .toList();
     assertThat(phases).extracting(RunEvent::step).containsExactly(0L, 12L);
     assertThat(phases.get(1).details()).containsEntry("phase", "long").containsEntry("seq_len", 32);
     assertThat(phases.get(1).message()).contains("phase 2/2 'long'", "seq_len 32");
@@ -99,15 +107,22 @@ class PhasedTrainingTest {
     // Phase 2 restarts: warmup 2 to its own peak 5e-3, then cosine over its 10 steps to 5e-4.
     assertThat(lr.get(13L)).isCloseTo(5e-3 / 2, within(1e-12));
     assertThat(lr.get(14L)).isCloseTo(5e-3, within(1e-12));
-    assertThat(lr.get(22L)).isCloseTo(5e-4 + 0.5 * (1 + Math.cos(Math.PI * 7 / 8)) * (5e-3 - 5e-4), within(1e-12));
+    assertThat(lr.get(22L))
+        .isCloseTo(5e-4 + 0.5 * (1 + Math.cos(Math.PI * 7 / 8)) * (5e-3 - 5e-4), within(1e-12));
     assertThat(TrainerTest.losses(whole.runDir()).values()).allMatch(Double::isFinite);
 
-    JsonNode state = new ObjectMapper().readTree(new CheckpointStore(whole.runDir(), 2).folder(20)
-        .resolve(CheckpointStore.STATE).toFile());
+    JsonNode state =
+        new ObjectMapper()
+            .readTree(
+                new CheckpointStore(whole.runDir(), 2)
+                    .folder(20)
+                    .resolve(CheckpointStore.STATE)
+                    .toFile());
     assertThat(state.path("phase").asInt()).isEqualTo(1);
     assertThat(state.path("phaseStep").asLong()).as(state.toString()).isEqualTo(8);
     dev.anneal.runs.RunFolder run = dev.anneal.runs.RunFolder.open(whole.runDir());
-    assertThat(run.getMap("phase_data")).containsEntry("long", dir.resolve("code").toAbsolutePath().toString());
+    assertThat(run.getMap("phase_data"))
+        .containsEntry("long", dir.resolve("code").toAbsolutePath().toString());
     assertThat(run.get("steps")).isEqualTo("22");
     // The weights trained last under phase 2's scaling, and a model loaded from them says so.
     Path last = new CheckpointStore(whole.runDir(), 2).latest().orElseThrow();
@@ -120,16 +135,22 @@ class PhasedTrainingTest {
   void stoppedAndResumedRetracesTheUninterruptedRun(int stopAt) throws Exception {
     Path runs = dir.resolve("stop-" + stopAt);
     TrainerControl control = new TrainerControl();
-    TrainingListener stop = new TrainingListener() {
-      @Override
-      public void onProgress(long step, long steps, double eta) {
-        if (step == stopAt) control.stop();
-      }
-    };
+    TrainingListener stop =
+        new TrainingListener() {
+          @Override
+          public void onProgress(long step, long steps, double eta) {
+            if (step == stopAt) control.stop();
+          }
+        };
     TrainResult first = new Trainer(preset(), TrainOptions.of(data, runs), stop, control).run();
     assertThat(first.state().step()).isEqualTo(stopAt);
-    TrainResult resumed = new Trainer(preset(), TrainOptions.of(data, runs).withResume(first.runDir()),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult resumed =
+        new Trainer(
+                preset(),
+                TrainOptions.of(data, runs).withResume(first.runDir()),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     assertThat(resumed.state().step()).isEqualTo(22);
     Map<Long, Double> reference = TrainerTest.losses(whole.runDir());
     Map<Long, Double> curve = TrainerTest.losses(first.runDir());
@@ -137,23 +158,30 @@ class PhasedTrainingTest {
     for (long s : reference.keySet()) {
       assertThat(curve.get(s)).as("step " + s).isCloseTo(reference.get(s), within(1e-5));
     }
-    long boundaryEvents = MetricsLog.readEvents(first.runDir().resolve(MetricsLog.EVENTS_FILE)).stream()
-        .filter(e -> e.kind().equals(RunEvent.PHASE) && e.step() == 12).count();
+    long boundaryEvents =
+        MetricsLog.readEvents(first.runDir().resolve(MetricsLog.EVENTS_FILE)).stream()
+            .filter(e -> e.kind().equals(RunEvent.PHASE) && e.step() == 12)
+            .count();
     assertThat(boundaryEvents).isEqualTo(1);
   }
 
   @Test
   void aMissingPhaseDatasetStopsTheRunBeforeItsFirstStep() {
-    TrainOptions options = TrainOptions.of(data, dir.resolve("missing"))
-        .withPhaseData(Map.of("long", dir.resolve("nowhere")));
-    assertThatThrownBy(() -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
-        .hasMessageContaining("phase 'long' (training.phases[1])").hasMessageContaining("nowhere");
+    TrainOptions options =
+        TrainOptions.of(data, dir.resolve("missing"))
+            .withPhaseData(Map.of("long", dir.resolve("nowhere")));
+    assertThatThrownBy(
+            () -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
+        .hasMessageContaining("phase 'long' (training.phases[1])")
+        .hasMessageContaining("nowhere");
   }
 
   @Test
   void stepsCannotChangeWhenAPhasedRunResumes() {
-    TrainOptions options = TrainOptions.of(data, dir.resolve("x")).withResume(whole.runDir()).withSteps(40);
-    assertThatThrownBy(() -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
+    TrainOptions options =
+        TrainOptions.of(data, dir.resolve("x")).withResume(whole.runDir()).withSteps(40);
+    assertThatThrownBy(
+            () -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
         .hasMessageContaining("trains in phases");
   }
 
@@ -163,19 +191,28 @@ class PhasedTrainingTest {
     Path second = TinyDataset.write(dir.resolve("tok-b"), 32, 90, 8);
     withTokenizerSha(first, "aaaa");
     withTokenizerSha(second, "bbbb");
-    TrainOptions options = TrainOptions.of(first, dir.resolve("two-tokenizers")).withPhaseData(Map.of("long", second));
-    assertThatThrownBy(() -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
+    TrainOptions options =
+        TrainOptions.of(first, dir.resolve("two-tokenizers")).withPhaseData(Map.of("long", second));
+    assertThatThrownBy(
+            () -> new Trainer(preset(), options, TrainingListener.NONE, new TrainerControl()).run())
         .hasMessageContaining("phase 'long' (training.phases[1])")
         .hasMessageContaining("another tokenizer than " + first);
-    assertThat(dir.resolve("two-tokenizers")).satisfiesAnyOf(
-        d -> assertThat(d).doesNotExist(),
-        d -> assertThat(java.nio.file.Files.list(d).flatMap(r -> {
-          try {
-            return java.nio.file.Files.list(r.resolve("checkpoints"));
-          } catch (java.io.IOException e) {
-            return java.util.stream.Stream.empty();
-          }
-        }).count()).isZero());
+    assertThat(dir.resolve("two-tokenizers"))
+        .satisfiesAnyOf(
+            d -> assertThat(d).doesNotExist(),
+            d ->
+                assertThat(
+                        java.nio.file.Files.list(d)
+                            .flatMap(
+                                r -> {
+                                  try {
+                                    return java.nio.file.Files.list(r.resolve("checkpoints"));
+                                  } catch (java.io.IOException e) {
+                                    return java.util.stream.Stream.empty();
+                                  }
+                                })
+                            .count())
+                    .isZero());
   }
 
   private static void withTokenizerSha(Path dataset, String sha) throws Exception {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class StepLossWeightingTest {
   private static Batch batch(SplittableRandom rnd, int rows, int cols, int trainedPerRow) {
-    long[] ids = new long[rows * cols], targets = new long[rows * cols], docs = new long[rows * cols];
+    long[] ids = new long[rows * cols],
+        targets = new long[rows * cols],
+        docs = new long[rows * cols];
     float[] mask = new float[rows * cols];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = 2 + rnd.nextInt(60);
@@ -36,15 +38,20 @@ class StepLossWeightingTest {
     AppEnvironment.configure();
     Preset p = PresetLoader.parse(TinyDataset.preset("w", "llama", 10), "w");
     SplittableRandom rnd = new SplittableRandom(5);
-    Batch few = batch(rnd, 2, 16, 1);   // 2 counted targets
+    Batch few = batch(rnd, 2, 16, 1); // 2 counted targets
     Batch many = batch(rnd, 2, 16, 16); // 32 counted targets
-    try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
+    try (NDManager root = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
       double expected = 0;
       for (Batch b : List.of(few, many)) {
         try (NDManager m = root.newSubManager()) {
           Shape s = new Shape(b.rows(), b.cols());
-          double mean = LmLoss.crossEntropy(model.forward(m.create(b.ids(), s), null, false).logits(),
-              m.create(b.targets(), s), m.create(b.mask(), s)).getFloat();
+          double mean =
+              LmLoss.crossEntropy(
+                      model.forward(m.create(b.ids(), s), null, false).logits(),
+                      m.create(b.targets(), s),
+                      m.create(b.mask(), s))
+                  .getFloat();
           expected += mean * b.countedTokens();
         }
       }

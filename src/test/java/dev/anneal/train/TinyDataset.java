@@ -39,7 +39,8 @@ public final class TinyDataset {
   }
 
   /** Documents of 20–40 tokens counting up from a start (mod the vocabulary), then EOS. */
-  private static long shard(Path dir, String name, int seqLen, int docs, int seed) throws IOException {
+  private static long shard(Path dir, String name, int seqLen, int docs, int seed)
+      throws IOException {
     java.util.Random rnd = new java.util.Random(seed);
     java.util.List<Integer> tokens = new java.util.ArrayList<>();
     long[] starts = new long[docs];
@@ -62,12 +63,19 @@ public final class TinyDataset {
 
   /** A preset small enough to train tens of steps in seconds on a CPU. */
   public static String preset(String name, String family, int steps) {
-    String model = family.equals("gpt2")
-        ? "{family: gpt2, layers: 2, hidden: 32, heads: 4, vocab: 64, context: 32}"
-        : "{family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 64, context: 32}";
-    return "name: " + name + "\n"
-        + "model: " + model + "\n"
-        + "training: {steps: " + steps + ", micro_batch: 4, accumulation: 2, seq_len: 16, lr: 1.0e-2,"
+    String model =
+        family.equals("gpt2")
+            ? "{family: gpt2, layers: 2, hidden: 32, heads: 4, vocab: 64, context: 32}"
+            : "{family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 64, context: 32}";
+    return "name: "
+        + name
+        + "\n"
+        + "model: "
+        + model
+        + "\n"
+        + "training: {steps: "
+        + steps
+        + ", micro_batch: 4, accumulation: 2, seq_len: 16, lr: 1.0e-2,"
         + " min_lr: 1.0e-3, warmup_steps: 5, log_every: 1, eval_every: 10, checkpoint_every: 5,"
         + " keep_last: 2, seed: 7}\n"
         + "hardware: {device: cpu, memory_gb: 4}\n";

@@ -45,8 +45,13 @@ class TrainerTest {
 
   @Test
   void lossFallsOnARepeatingCorpus() throws Exception {
-    TrainResult r = new Trainer(preset("falls", "gpt2", 40), TrainOptions.of(data, dir.resolve("runs")),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult r =
+        new Trainer(
+                preset("falls", "gpt2", 40),
+                TrainOptions.of(data, dir.resolve("runs")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     assertThat(r.status()).isEqualTo("completed");
     Map<Long, Double> loss = losses(r.runDir());
     double first = loss.get(1L);
@@ -56,25 +61,40 @@ class TrainerTest {
     assertThat(r.runDir().resolve("best/model.safetensors")).exists();
     assertThat(new CheckpointStore(r.runDir(), 2).steps()).hasSize(2);
     List<RunEvent> events = MetricsLog.readEvents(r.runDir().resolve(MetricsLog.EVENTS_FILE));
-    assertThat(events).extracting(RunEvent::kind).contains(RunEvent.START, RunEvent.CHECKPOINT,
-        RunEvent.EVAL, RunEvent.STOP);
+    assertThat(events)
+        .extracting(RunEvent::kind)
+        .contains(RunEvent.START, RunEvent.CHECKPOINT, RunEvent.EVAL, RunEvent.STOP);
   }
 
   @Test
   void bf16MatmulsTrainAlongTheFloat32CurveWhereTheCpuHasThem() throws Exception {
-    assumeTrue(MixedPrecision.obstacleHere() == null, () -> "no bf16 here: " + MixedPrecision.obstacleHere());
-    String yaml = TinyDataset.preset("bf16", "llama", 30).replace("seed: 7}", "seed: 7, precision: bf16}");
+    assumeTrue(
+        MixedPrecision.obstacleHere() == null,
+        () -> "no bf16 here: " + MixedPrecision.obstacleHere());
+    String yaml =
+        TinyDataset.preset("bf16", "llama", 30).replace("seed: 7}", "seed: 7, precision: bf16}");
     List<String> logs = new java.util.ArrayList<>();
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void onLog(String line) {
-        logs.add(line);
-      }
-    };
-    TrainResult bf16 = new Trainer(PresetLoader.parse(yaml, "bf16"), TrainOptions.of(data, dir.resolve("runs-bf16")),
-        listener, new TrainerControl()).run();
-    TrainResult fp32 = new Trainer(preset("fp32", "llama", 30), TrainOptions.of(data, dir.resolve("runs-fp32")),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onLog(String line) {
+            logs.add(line);
+          }
+        };
+    TrainResult bf16 =
+        new Trainer(
+                PresetLoader.parse(yaml, "bf16"),
+                TrainOptions.of(data, dir.resolve("runs-bf16")),
+                listener,
+                new TrainerControl())
+            .run();
+    TrainResult fp32 =
+        new Trainer(
+                preset("fp32", "llama", 30),
+                TrainOptions.of(data, dir.resolve("runs-fp32")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     assertThat(logs).anyMatch(l -> l.contains("bf16 matmuls · fp32 weights"));
     Map<Long, Double> a = losses(bf16.runDir());
     Map<Long, Double> b = losses(fp32.runDir());
@@ -88,23 +108,34 @@ class TrainerTest {
   @Test
   void stopAndResumeContinueTheSameCurve() throws Exception {
     Path runs = dir.resolve("resume-runs");
-    TrainResult whole = new Trainer(preset("whole", "llama", 24), TrainOptions.of(data, runs),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult whole =
+        new Trainer(
+                preset("whole", "llama", 24),
+                TrainOptions.of(data, runs),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
 
     TrainerControl control = new TrainerControl();
-    TrainingListener stopAt13 = new TrainingListener() {
-      @Override
-      public void onProgress(long step, long steps, double eta) {
-        if (step == 13) control.stop();
-      }
-    };
-    TrainResult first = new Trainer(preset("whole", "llama", 24), TrainOptions.of(data, runs),
-        stopAt13, control).run();
+    TrainingListener stopAt13 =
+        new TrainingListener() {
+          @Override
+          public void onProgress(long step, long steps, double eta) {
+            if (step == 13) control.stop();
+          }
+        };
+    TrainResult first =
+        new Trainer(preset("whole", "llama", 24), TrainOptions.of(data, runs), stopAt13, control)
+            .run();
     assertThat(first.status()).isEqualTo("stopped");
     assertThat(first.state().step()).isEqualTo(13);
-    TrainResult resumed = new Trainer(preset("whole", "llama", 24),
-        TrainOptions.of(data, runs).withResume(first.runDir()), TrainingListener.NONE,
-        new TrainerControl()).run();
+    TrainResult resumed =
+        new Trainer(
+                preset("whole", "llama", 24),
+                TrainOptions.of(data, runs).withResume(first.runDir()),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     assertThat(resumed.state().step()).isEqualTo(24);
 
     Map<Long, Double> a = losses(whole.runDir());
@@ -117,29 +148,55 @@ class TrainerTest {
 
   @Test
   void aStageTwoRunOnAnotherArchitectureIsRefused() throws Exception {
-    TrainResult stage1 = new Trainer(preset("stage1", "gpt2", 5), TrainOptions.of(data, dir.resolve("s1")),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult stage1 =
+        new Trainer(
+                preset("stage1", "gpt2", 5),
+                TrainOptions.of(data, dir.resolve("s1")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     Preset other = preset("stage2", "llama", 5);
-    assertThatThrownBy(() -> new Trainer(other, TrainOptions.of(data, dir.resolve("s2"))
-        .withInit(stage1.runDir()), TrainingListener.NONE, new TrainerControl()).run())
-        .hasMessageContaining("architecture differs").hasMessageContaining("model.family: gpt2");
+    assertThatThrownBy(
+            () ->
+                new Trainer(
+                        other,
+                        TrainOptions.of(data, dir.resolve("s2")).withInit(stage1.runDir()),
+                        TrainingListener.NONE,
+                        new TrainerControl())
+                    .run())
+        .hasMessageContaining("architecture differs")
+        .hasMessageContaining("model.family: gpt2");
     // The same architecture starts from stage 1's weights: its first loss is already low.
     Preset same = preset("stage2", "gpt2", 5);
-    TrainResult stage2 = new Trainer(same, TrainOptions.of(data, dir.resolve("s2b")).withInit(stage1.runDir()),
-        TrainingListener.NONE, new TrainerControl()).run();
+    TrainResult stage2 =
+        new Trainer(
+                same,
+                TrainOptions.of(data, dir.resolve("s2b")).withInit(stage1.runDir()),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .run();
     assertThat(losses(stage2.runDir()).get(1L)).isLessThan(losses(stage1.runDir()).get(1L));
   }
 
   @Test
   void aNanAtStepKIsSkippedAndCounted() throws Exception {
-    TrainResult r = new Trainer(preset("nan", "gpt2", 12), TrainOptions.of(data, dir.resolve("nan")),
-        TrainingListener.NONE, new TrainerControl()).injectNanAt(s -> s == 6).run();
+    TrainResult r =
+        new Trainer(
+                preset("nan", "gpt2", 12),
+                TrainOptions.of(data, dir.resolve("nan")),
+                TrainingListener.NONE,
+                new TrainerControl())
+            .injectNanAt(s -> s == 6)
+            .run();
     assertThat(r.status()).isEqualTo("completed");
     assertThat(r.state().nanSkips()).isEqualTo(1);
     assertThat(r.state().updates()).isEqualTo(11);
     List<RunEvent> events = MetricsLog.readEvents(r.runDir().resolve(MetricsLog.EVENTS_FILE));
-    assertThat(events).filteredOn(e -> e.kind().equals(RunEvent.NAN_SKIP)).hasSize(1)
-        .first().satisfies(e -> assertThat(e.step()).isEqualTo(7));
+    assertThat(events)
+        .filteredOn(e -> e.kind().equals(RunEvent.NAN_SKIP))
+        .hasSize(1)
+        .first()
+        .satisfies(e -> assertThat(e.step()).isEqualTo(7));
     Map<Long, Double> loss = losses(r.runDir());
     assertThat(loss).doesNotContainKey(7L).containsKeys(6L, 8L);
     assertThat(loss.values()).allSatisfy(v -> assertThat(v).isFinite());

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The validation loss by language: a hand-made split of Java and Rust documents, scored by the
- * evaluator (sums on the device) and, independently, by a log-softmax computed here in doubles
- * from the model's logits, each target given to the language of the document that holds it.
+ * evaluator (sums on the device) and, independently, by a log-softmax computed here in doubles from
+ * the model's logits, each target given to the language of the document that holds it.
  */
 class ValLossByLanguageTest {
   private static final int ROWS = 2;
@@ -35,7 +35,8 @@ class ValLossByLanguageTest {
     TokenStream stream = withLanguages(TokenStream.of(tokens, starts), starts, docLanguage);
     BatchSampler val = new BatchSampler(stream, ROWS, COLS, 0, -1);
     Preset p = PresetLoader.parse(TinyDataset.preset("w", "llama", 10), "w");
-    try (NDManager root = NDManager.newBaseManager(); CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
+    try (NDManager root = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
       Evaluator.Measured measured = new Evaluator(val, SEQUENCES / ROWS).measure(model, root);
 
       double[] sum = new double[NAMES.size()];
@@ -43,8 +44,11 @@ class ValLossByLanguageTest {
       for (int i = 0; i < SEQUENCES / ROWS; i++) {
         Batch b = val.sequential((long) i * ROWS);
         try (NDManager m = root.newSubManager()) {
-          float[] logits = model.forward(m.create(b.ids(), new Shape(ROWS, COLS)), b.docIdsFor(m), false)
-              .logits().toFloatArray();
+          float[] logits =
+              model
+                  .forward(m.create(b.ids(), new Shape(ROWS, COLS)), b.docIdsFor(m), false)
+                  .logits()
+                  .toFloatArray();
           int vocab = logits.length / (ROWS * COLS);
           for (int k = 0; k < ROWS * COLS; k++) {
             long target = (long) (i * ROWS + k / COLS) * COLS + k % COLS + 1;
@@ -57,16 +61,22 @@ class ValLossByLanguageTest {
       assertThat(measured.byLanguage()).containsOnlyKeys(NAMES);
       for (int l = 0; l < NAMES.size(); l++) {
         assertThat(count[l]).as(NAMES.get(l)).isPositive();
-        assertThat(measured.byLanguage().get(NAMES.get(l))).as(NAMES.get(l)).isCloseTo(sum[l] / count[l], within(1e-5));
+        assertThat(measured.byLanguage().get(NAMES.get(l)))
+            .as(NAMES.get(l))
+            .isCloseTo(sum[l] / count[l], within(1e-5));
       }
       double weighted = 0;
-      for (int l = 0; l < NAMES.size(); l++) weighted += measured.byLanguage().get(NAMES.get(l)) * count[l];
+      for (int l = 0; l < NAMES.size(); l++)
+        weighted += measured.byLanguage().get(NAMES.get(l)) * count[l];
       assertThat(measured.loss()).isCloseTo(weighted / (count[0] + count[1]), within(1e-5));
       assertThat(measured.tokens()).isEqualTo(count[0] + count[1]);
 
       // A split that records no languages (a dataset prepared before they were) has no breakdown.
-      Evaluator.Measured plain = new Evaluator(new BatchSampler(TokenStream.of(tokens, starts), ROWS, COLS, 0, -1),
-          SEQUENCES / ROWS).measure(model, root);
+      Evaluator.Measured plain =
+          new Evaluator(
+                  new BatchSampler(TokenStream.of(tokens, starts), ROWS, COLS, 0, -1),
+                  SEQUENCES / ROWS)
+              .measure(model, root);
       assertThat(plain.byLanguage()).isEmpty();
       assertThat(plain.loss()).isCloseTo(measured.loss(), within(1e-6));
     }

@@ -15,7 +15,8 @@ class DesktopCheckTest {
   @Test
   void noDisplayIsSaid() {
     assertThat(DesktopCheck.problem("Linux", Map.of(), lib -> true)).contains("DISPLAY");
-    assertThat(DesktopCheck.problem("Linux", Map.of("WAYLAND_DISPLAY", "wayland-0"), lib -> true)).isNull();
+    assertThat(DesktopCheck.problem("Linux", Map.of("WAYLAND_DISPLAY", "wayland-0"), lib -> true))
+        .isNull();
   }
 
   @Test

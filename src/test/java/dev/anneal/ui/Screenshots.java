@@ -15,16 +15,16 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Saves pictures of a view into {@code assets/screenshots/} for the README, in the light theme
- * ({@code NAME.png}) and in the dark one ({@code NAME-dark.png}). Headless Monocle renders with
- * the software pipeline, so a snapshot works without a display.
+ * ({@code NAME.png}) and in the dark one ({@code NAME-dark.png}). Headless Monocle renders with the
+ * software pipeline, so a snapshot works without a display.
  */
 public final class Screenshots {
   private Screenshots() {}
 
   /**
-   * Snapshots {@code node} on the FX thread in both themes and writes
-   * {@code assets/screenshots/NAME.png} and {@code NAME-dark.png}; returns the light one. The
-   * scene's own stylesheets are put back afterwards.
+   * Snapshots {@code node} on the FX thread in both themes and writes {@code
+   * assets/screenshots/NAME.png} and {@code NAME-dark.png}; returns the light one. The scene's own
+   * stylesheets are put back afterwards.
    */
   public static Path save(Node node, String name) {
     Scene scene = node.getScene();
@@ -38,16 +38,21 @@ public final class Screenshots {
     }
   }
 
-  /** A picture of {@code node} with the studio's stylesheets for {@code theme} ("light" or "dark"). */
+  /**
+   * A picture of {@code node} with the studio's stylesheets for {@code theme} ("light" or "dark").
+   */
   public static BufferedImage snapshot(Node node, String theme) {
     run(() -> Themes.apply(node.getScene(), theme));
     WaitForAsyncUtils.waitForFxEvents();
     try {
-      WritableImage image = WaitForAsyncUtils.asyncFx(() -> {
-        node.applyCss();
-        if (node instanceof javafx.scene.Parent p) p.layout();
-        return node.snapshot(null, null);
-      }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      WritableImage image =
+          WaitForAsyncUtils.asyncFx(
+                  () -> {
+                    node.applyCss();
+                    if (node instanceof javafx.scene.Parent p) p.layout();
+                    return node.snapshot(null, null);
+                  })
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
       return SwingFXUtils.fromFXImage(image, null);
     } catch (Exception e) {
       throw new IllegalStateException("snapshot in the " + theme + " theme failed", e);
@@ -63,7 +68,9 @@ public final class Screenshots {
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
         int rgb = image.getRGB(x, y);
-        double l = (0.2126 * ((rgb >> 16) & 0xff) + 0.7152 * ((rgb >> 8) & 0xff) + 0.0722 * (rgb & 0xff)) / 255;
+        double l =
+            (0.2126 * ((rgb >> 16) & 0xff) + 0.7152 * ((rgb >> 8) & 0xff) + 0.0722 * (rgb & 0xff))
+                / 255;
         if (l > luminance) bright++;
       }
     }

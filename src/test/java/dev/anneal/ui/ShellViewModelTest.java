@@ -12,12 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ShellViewModelTest {
   @Test
   void opensOnTrain(@TempDir Path dir) {
-    assertThat(new ShellViewModel(Workspace.open(dir.resolve("a")), AwaitableTaskExecutor.direct()).sectionProperty().get()).isEqualTo("Train");
+    assertThat(
+            new ShellViewModel(Workspace.open(dir.resolve("a")), AwaitableTaskExecutor.direct())
+                .sectionProperty()
+                .get())
+        .isEqualTo("Train");
   }
 
   @Test
   void anotherWorkspaceForgetsTheRunShownAndGoesFirstInTheRecentList(@TempDir Path dir) {
-    ShellViewModel vm = new ShellViewModel(Workspace.open(dir.resolve("a")), AwaitableTaskExecutor.direct());
+    ShellViewModel vm =
+        new ShellViewModel(Workspace.open(dir.resolve("a")), AwaitableTaskExecutor.direct());
     vm.openRun(dir.resolve("a/runs/nano-1"));
     vm.openWorkspace(dir.resolve("b"));
     assertThat(vm.runProperty().get()).isNull();

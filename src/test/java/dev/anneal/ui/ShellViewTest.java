@@ -35,13 +35,16 @@ class ShellViewTest {
     assertThat(vm.sectionProperty().get()).isEqualTo("Runs");
     robot.clickOn("#nav-presets");
     ListView<?> list = robot.lookup("#preset-list").queryAs(ListView.class);
-    assertThat(list.getItems()).map(Object::toString).anySatisfy(s -> assertThat(s).contains("nano"));
+    assertThat(list.getItems())
+        .map(Object::toString)
+        .anySatisfy(s -> assertThat(s).contains("nano"));
   }
 
   @Test
   void statusBarShowsTheWorkspaceAndMemory(FxRobot robot) {
     assertThat(robot.lookup("#status").queryAs(Label.class).getText()).endsWith("ws");
-    assertThat(robot.lookup("#status-memory").queryAs(Label.class).getText()).matches("Memory \\d+ MB");
+    assertThat(robot.lookup("#status-memory").queryAs(Label.class).getText())
+        .matches("Memory \\d+ MB");
     assertThat(robot.lookup("#workspace-name").queryAs(Label.class).getText()).isEqualTo("ws");
   }
 }

@@ -24,7 +24,10 @@ class StudioPreparationTest {
   @Test
   void theSavedSettingsNameTheWorkspaceToOpen() throws Exception {
     Path mine = Workspace.open(data.resolve("mine")).root();
-    StudioSettings.DEFAULT.withTheme("dark").withWorkspace(mine.toString()).save(data.resolve("studio.json"));
+    StudioSettings.DEFAULT
+        .withTheme("dark")
+        .withWorkspace(mine.toString())
+        .save(data.resolve("studio.json"));
     StudioPreparation.Prepared p = StudioPreparation.prepare(data);
     assertThat(p.settings().theme()).isEqualTo("dark");
     assertThat(p.workspace().root()).isEqualTo(mine);

@@ -49,33 +49,36 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The studio on the bundled sample workspace after a short real training run (the nano preset,
- * a few dozen steps): every section filled with what that run gives, in the light and the dark
- * theme, written to {@code assets/screenshots/} for the README. In the dark theme no CSS warning
- * may be logged, through {@code java.util.logging} or on stderr.
+ * The studio on the bundled sample workspace after a short real training run (the nano preset, a
+ * few dozen steps): every section filled with what that run gives, in the light and the dark theme,
+ * written to {@code assets/screenshots/} for the README. In the dark theme no CSS warning may be
+ * logged, through {@code java.util.logging} or on stderr.
  */
 @ExtendWith(ApplicationExtension.class)
 class StudioTourTest {
   /** Steps of nano: enough for the loss to fall visibly, little enough for a 2-core CI machine. */
   static final int STEPS = 40;
+
   @TempDir static Path dir;
   static Workspace ws;
   static Path run;
   static final List<String> warnings = new CopyOnWriteArrayList<>();
   static final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   static PrintStream originalErr;
-  static final Handler recorder = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getLoggerName() + ": " + r.getMessage());
-    }
+  static final Handler recorder =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          if (r.getLevel().intValue() >= Level.WARNING.intValue())
+            warnings.add(r.getLoggerName() + ": " + r.getMessage());
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private ShellViewModel vm;
   private BorderPane shell;
 
@@ -85,21 +88,40 @@ class StudioTourTest {
     ws = SampleWorkspace.ensure(dir.resolve("data"));
     Preset nano = new PresetRegistry(List.of()).resolve("nano");
     Path data = ws.datasetsDir().resolve("sample");
-    new DatasetPipeline(o -> { }, Cancellation.none(), 2).run(DatasetRequest.forModel(ws.sources(), data,
-        nano.model().vocab(), nano.training().seqLenOr(nano.model().context())));
-    // nano as shipped, with a schedule that fits the short run: warm up, evaluate and checkpoint within it.
-    String yaml = new PresetRegistry(List.of()).sourceText("nano")
-        .replaceFirst("(?m)^  steps: 2000$", "  steps: " + STEPS)
-        .replaceFirst("(?m)^  warmup_steps: 100$", "  warmup_steps: 8")
-        .replaceFirst("(?m)^  lr: 1.0e-3$", "  lr: 3.0e-3")
-        .replaceFirst("(?m)^  eval_every: 100$", "  eval_every: 10")
-        .replaceFirst("(?m)^  checkpoint_every: 200$", "  checkpoint_every: 20")
-        .replaceFirst("(?m)^  log_every: 10$", "  log_every: 1");
+    new DatasetPipeline(o -> {}, Cancellation.none(), 2)
+        .run(
+            DatasetRequest.forModel(
+                ws.sources(),
+                data,
+                nano.model().vocab(),
+                nano.training().seqLenOr(nano.model().context())));
+    // nano as shipped, with a schedule that fits the short run: warm up, evaluate and checkpoint
+    // within it.
+    String yaml =
+        new PresetRegistry(List.of())
+            .sourceText("nano")
+            .replaceFirst("(?m)^  steps: 2000$", "  steps: " + STEPS)
+            .replaceFirst("(?m)^  warmup_steps: 100$", "  warmup_steps: 8")
+            .replaceFirst("(?m)^  lr: 1.0e-3$", "  lr: 3.0e-3")
+            .replaceFirst("(?m)^  eval_every: 100$", "  eval_every: 10")
+            .replaceFirst("(?m)^  checkpoint_every: 200$", "  checkpoint_every: 20")
+            .replaceFirst("(?m)^  log_every: 10$", "  log_every: 1");
     Preset shortNano = PresetLoader.parse(yaml, "nano");
-    assertThat(List.of(shortNano.training().steps(), shortNano.training().warmupSteps(), shortNano.training().evalEvery(),
-        shortNano.training().checkpointEvery(), shortNano.training().logEvery())).containsExactly(STEPS, 8, 10, 20, 1);
-    TrainResult r = new Trainer(shortNano, new TrainOptions(data, ws.runsDir(), null, null, null, 2, 4),
-        new TrainingListener() { }, new TrainerControl()).run();
+    assertThat(
+            List.of(
+                shortNano.training().steps(),
+                shortNano.training().warmupSteps(),
+                shortNano.training().evalEvery(),
+                shortNano.training().checkpointEvery(),
+                shortNano.training().logEvery()))
+        .containsExactly(STEPS, 8, 10, 20, 1);
+    TrainResult r =
+        new Trainer(
+                shortNano,
+                new TrainOptions(data, ws.runsDir(), null, null, null, 2, 4),
+                new TrainingListener() {},
+                new TrainerControl())
+            .run();
     assertThat(r.status()).isEqualTo("completed");
     run = r.runDir();
   }
@@ -121,13 +143,17 @@ class StudioTourTest {
   static void listen() {
     Logger.getLogger("").addHandler(recorder);
     originalErr = System.err;
-    PrintStream tee = new PrintStream(new java.io.OutputStream() {
-      @Override
-      public void write(int b) {
-        stderr.write(b);
-        originalErr.write(b);
-      }
-    }, true, StandardCharsets.UTF_8);
+    PrintStream tee =
+        new PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                stderr.write(b);
+                originalErr.write(b);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8);
     System.setErr(tee);
   }
 
@@ -142,18 +168,22 @@ class StudioTourTest {
     // The capture sees what it must fail on: a looked-up colour holding a string, used as a Paint.
     javafx.scene.layout.Region probe = new javafx.scene.layout.Region();
     probe.setStyle("-anneal-probe: \"not a colour\"; -fx-background-color: -anneal-probe;");
-    robot.interact(() -> {
-      shell.setTop(probe);
-      probe.applyCss();
-      shell.setTop(null);
-    });
-    assertThat(warnings).as("the probe's warning").anySatisfy(w -> assertThat(w).contains("-fx-background-color"));
+    robot.interact(
+        () -> {
+          shell.setTop(probe);
+          probe.applyCss();
+          shell.setTop(null);
+        });
+    assertThat(warnings)
+        .as("the probe's warning")
+        .anySatisfy(w -> assertThat(w).contains("-fx-background-color"));
     warnings.clear();
     stderr.reset();
 
     // Datasets: the sample dataset the run trained on, opened.
     show(robot, "Datasets");
-    robot.interact(() -> robot.lookup("#dataset-list").queryAs(ListView.class).getSelectionModel().select(0));
+    robot.interact(
+        () -> robot.lookup("#dataset-list").queryAs(ListView.class).getSelectionModel().select(0));
     tasks.awaitIdle(java.time.Duration.ofSeconds(30));
     WaitForAsyncUtils.waitForFxEvents();
     save("datasets");
@@ -163,39 +193,66 @@ class StudioTourTest {
 
     // Train: the finished run's curves, read back from its files.
     robot.interact(() -> vm.openRun(run));
-    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () ->
-        robot.lookup("#tile-step").queryAs(Label.class).getText().equals(String.valueOf(STEPS)));
+    WaitForAsyncUtils.waitFor(
+        20,
+        TimeUnit.SECONDS,
+        () ->
+            robot
+                .lookup("#tile-step")
+                .queryAs(Label.class)
+                .getText()
+                .equals(String.valueOf(STEPS)));
     save("train");
 
     // Compare: the run against its untrained preset, generating and evaluating a corpus file.
     show(robot, "Compare");
     Path file = ws.root().resolve("corpus/anneal/dev/anneal/train/LrSchedule.java");
     assertThat(file).exists();
-    robot.interact(() -> {
-      robot.lookup("#base-model").queryAs(ComboBox.class).getItems().size(); // populated on showing
-      @SuppressWarnings("unchecked") ComboBox<String> base = robot.lookup("#base-model").queryAs(ComboBox.class);
-      @SuppressWarnings("unchecked") ComboBox<String> tuned = robot.lookup("#tuned-model").queryAs(ComboBox.class);
-      base.setValue(ModelLoader.untrainedOf(run));
-      tuned.setValue(run.toString());
-      robot.lookup("#prompt").queryAs(TextArea.class).setText("  public static double");
-      robot.lookup("#max-tokens").queryAs(javafx.scene.control.Spinner.class).getValueFactory().setValue(40);
-      robot.lookup("#eval-source").queryAs(TextField.class).setText(ws.root().relativize(file).toString());
-    });
+    robot.interact(
+        () -> {
+          robot
+              .lookup("#base-model")
+              .queryAs(ComboBox.class)
+              .getItems()
+              .size(); // populated on showing
+          @SuppressWarnings("unchecked")
+          ComboBox<String> base = robot.lookup("#base-model").queryAs(ComboBox.class);
+          @SuppressWarnings("unchecked")
+          ComboBox<String> tuned = robot.lookup("#tuned-model").queryAs(ComboBox.class);
+          base.setValue(ModelLoader.untrainedOf(run));
+          tuned.setValue(run.toString());
+          robot.lookup("#prompt").queryAs(TextArea.class).setText("  public static double");
+          robot
+              .lookup("#max-tokens")
+              .queryAs(javafx.scene.control.Spinner.class)
+              .getValueFactory()
+              .setValue(40);
+          robot
+              .lookup("#eval-source")
+              .queryAs(TextField.class)
+              .setText(ws.root().relativize(file).toString());
+        });
     robot.clickOn("#generate");
     awaitCompare(robot, "Base: ");
     robot.clickOn("#evaluate");
     awaitCompare(robot, "Evaluated ");
     String baseField = robot.lookup("#base-model").queryAs(ComboBox.class).getEditor().getText();
-    assertThat(baseField).startsWith("untrained nano (random init, seed ").doesNotContain(dir.toString());
-    assertThat(robot.lookup("#eval-source").queryAs(TextField.class).getText()).doesNotContain(dir.toString());
+    assertThat(baseField)
+        .startsWith("untrained nano (random init, seed ")
+        .doesNotContain(dir.toString());
+    assertThat(robot.lookup("#eval-source").queryAs(TextField.class).getText())
+        .doesNotContain(dir.toString());
     save("compare");
 
     show(robot, "Runs");
     save("runs");
 
     assertThat(warnings).as("CSS warnings through java.util.logging").isEmpty();
-    assertThat(stderr.toString(StandardCharsets.UTF_8)).as("stderr")
-        .doesNotContain("cannot be cast").doesNotContain("ClassCastException").doesNotContain("javafx.css");
+    assertThat(stderr.toString(StandardCharsets.UTF_8))
+        .as("stderr")
+        .doesNotContain("cannot be cast")
+        .doesNotContain("ClassCastException")
+        .doesNotContain("javafx.css");
   }
 
   private void show(FxRobot robot, String section) {

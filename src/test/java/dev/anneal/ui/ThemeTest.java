@@ -26,25 +26,26 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Every section in the dark theme: no light panel left behind under light text, and no CSS
- * warnings (a value the stylesheet cannot convert is logged once per node and styled wrongly).
+ * Every section in the dark theme: no light panel left behind under light text, and no CSS warnings
+ * (a value the stylesheet cannot convert is logged once per node and styled wrongly).
  */
 @ExtendWith(ApplicationExtension.class)
 class ThemeTest {
   @TempDir static Path dir;
   private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private final Handler recorder = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getMessage());
-    }
+  private final Handler recorder =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getMessage());
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   private ShellViewModel vm;
   private Scene scene;
 
@@ -74,7 +75,9 @@ class ThemeTest {
       // Text and accents are bright; a white panel would be a large share of the picture.
       assertThat(Screenshots.brightShare(image, 0.8)).as(section).isLessThan(0.04);
       BufferedImage light = Screenshots.snapshot(scene.getRoot(), "light");
-      assertThat(Screenshots.brightShare(light, 0.8)).as(section + " in the light theme").isGreaterThan(0.5);
+      assertThat(Screenshots.brightShare(light, 0.8))
+          .as(section + " in the light theme")
+          .isGreaterThan(0.5);
     }
     assertThat(warnings).isEmpty();
   }
@@ -86,7 +89,8 @@ class ThemeTest {
     LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
     assertThat(loss.getXAxis().isTickLabelsVisible()).isFalse();
     assertThat(loss.getYAxis().isTickLabelsVisible()).isFalse();
-    for (String tile : List.of("#tile-step", "#tile-speed", "#tile-eta", "#tile-loss", "#tile-memory")) {
+    for (String tile :
+        List.of("#tile-step", "#tile-speed", "#tile-eta", "#tile-loss", "#tile-memory")) {
       assertThat(robot.lookup(tile).queryAs(Label.class).getText()).as(tile).isEqualTo("–");
     }
     // The figure titles are readable, not the 6 px a fixed-size tile scaled them to.

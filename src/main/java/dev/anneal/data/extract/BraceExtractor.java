@@ -7,17 +7,38 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds items in Java, Go, TypeScript/JavaScript and C/C++ by reading statements at the file's
- * top level and inside class-like bodies: a statement that opens a block is classified from its
- * header (the tokens before the '{'): a declaration keyword ({@code class}, {@code interface},
- * {@code enum}, {@code struct}, {@code namespace}, {@code func}, {@code function} ...), or a name
- * followed by a parameter list (a function or method). Comments directly above (no blank line)
- * are attached. Function bodies are not searched: local functions stay inside their function.
+ * Finds items in Java, Go, TypeScript/JavaScript and C/C++ by reading statements at the file's top
+ * level and inside class-like bodies: a statement that opens a block is classified from its header
+ * (the tokens before the '{'): a declaration keyword ({@code class}, {@code interface}, {@code
+ * enum}, {@code struct}, {@code namespace}, {@code func}, {@code function} ...), or a name followed
+ * by a parameter list (a function or method). Comments directly above (no blank line) are attached.
+ * Function bodies are not searched: local functions stay inside their function.
  */
 final class BraceExtractor {
-  private static final Set<String> CONTROL = Set.of("if", "for", "while", "switch", "catch",
-      "else", "do", "try", "return", "synchronized", "with", "foreach", "new", "throw", "finally",
-      "case", "typeof", "await", "yield", "static_assert", "sizeof", "defined");
+  private static final Set<String> CONTROL =
+      Set.of(
+          "if",
+          "for",
+          "while",
+          "switch",
+          "catch",
+          "else",
+          "do",
+          "try",
+          "return",
+          "synchronized",
+          "with",
+          "foreach",
+          "new",
+          "throw",
+          "finally",
+          "case",
+          "typeof",
+          "await",
+          "yield",
+          "static_assert",
+          "sizeof",
+          "defined");
 
   private final Tokens t;
   private final Language lang;
@@ -74,7 +95,8 @@ final class BraceExtractor {
       return close + 1;
     }
     int last = close;
-    if ((lang == Language.C || lang == Language.CPP) && kind != SampleKind.FUNCTION
+    if ((lang == Language.C || lang == Language.CPP)
+        && kind != SampleKind.FUNCTION
         && kind != SampleKind.MODULE) {
       for (int k = close + 1; k < to && k < close + 24 && !t.is(k, '{'); k = t.skip(k)) {
         if (t.is(k, ';')) {
@@ -111,32 +133,39 @@ final class BraceExtractor {
 
   private SampleKind keyword(String w, boolean paren, int k, int brace) {
     return switch (lang) {
-      case GO -> switch (w) {
-        case "func" -> SampleKind.FUNCTION;
-        case "type" -> goType(k, brace);
-        default -> null;
-      };
-      case JAVA -> switch (w) {
-        case "class", "record" -> SampleKind.STRUCT;
-        case "interface", "@interface" -> SampleKind.TRAIT;
-        case "enum" -> SampleKind.ENUM;
-        default -> null;
-      };
-      case TYPESCRIPT, JAVASCRIPT -> switch (w) {
-        case "class" -> SampleKind.STRUCT;
-        case "interface" -> SampleKind.TRAIT;
-        case "enum" -> SampleKind.ENUM;
-        case "namespace", "module" -> k + 1 < brace && t.type[k + 1] == Tokens.IDENT
-            || k + 1 < brace && t.type[k + 1] == Tokens.LITERAL ? SampleKind.MODULE : null;
-        case "function" -> SampleKind.FUNCTION;
-        default -> null;
-      };
-      default -> switch (w) { // C, C++
-        case "namespace" -> SampleKind.MODULE;
-        case "struct", "class", "union" -> paren ? null : SampleKind.STRUCT;
-        case "enum" -> paren ? null : SampleKind.ENUM;
-        default -> null;
-      };
+      case GO ->
+          switch (w) {
+            case "func" -> SampleKind.FUNCTION;
+            case "type" -> goType(k, brace);
+            default -> null;
+          };
+      case JAVA ->
+          switch (w) {
+            case "class", "record" -> SampleKind.STRUCT;
+            case "interface", "@interface" -> SampleKind.TRAIT;
+            case "enum" -> SampleKind.ENUM;
+            default -> null;
+          };
+      case TYPESCRIPT, JAVASCRIPT ->
+          switch (w) {
+            case "class" -> SampleKind.STRUCT;
+            case "interface" -> SampleKind.TRAIT;
+            case "enum" -> SampleKind.ENUM;
+            case "namespace", "module" ->
+                k + 1 < brace && t.type[k + 1] == Tokens.IDENT
+                        || k + 1 < brace && t.type[k + 1] == Tokens.LITERAL
+                    ? SampleKind.MODULE
+                    : null;
+            case "function" -> SampleKind.FUNCTION;
+            default -> null;
+          };
+      default ->
+          switch (w) { // C, C++
+            case "namespace" -> SampleKind.MODULE;
+            case "struct", "class", "union" -> paren ? null : SampleKind.STRUCT;
+            case "enum" -> paren ? null : SampleKind.ENUM;
+            default -> null;
+          };
     };
   }
 
@@ -162,8 +191,9 @@ final class BraceExtractor {
         if (named && t.type[k - 1] == Tokens.IDENT && CONTROL.contains(t.str(k - 1))) return null;
         return named ? SampleKind.FUNCTION : null;
       }
-      if (t.is(k, '=') && !(t.is(k + 1, '=') || (k > stmt && "!<>=".indexOf(t.ch(k - 1)) >= 0
-          && t.type[k - 1] == Tokens.PUNCT))) {
+      if (t.is(k, '=')
+          && !(t.is(k + 1, '=')
+              || (k > stmt && "!<>=".indexOf(t.ch(k - 1)) >= 0 && t.type[k - 1] == Tokens.PUNCT))) {
         return null; // an assignment: `x = foo(...) {` is not a declaration
       }
     }

@@ -3,11 +3,11 @@ package dev.anneal.data.extract;
 import dev.anneal.data.sample.Language;
 
 /**
- * Tokens for the brace languages (Java, Go, TypeScript/JavaScript, C/C++): line and block
- * comments, strings and chars with escapes, Java text blocks, Go raw strings and JS template
- * literals (backticks), C++ raw strings {@code R"x(...)x"}, C preprocessor lines and JS regex
- * literals. In Go and JS/TS a newline that ends a statement becomes a {@link Tokens#NEWLINE_SEMI}
- * token (Go's own rule: after an identifier, literal, or closing bracket).
+ * Tokens for the brace languages (Java, Go, TypeScript/JavaScript, C/C++): line and block comments,
+ * strings and chars with escapes, Java text blocks, Go raw strings and JS template literals
+ * (backticks), C++ raw strings {@code R"x(...)x"}, C preprocessor lines and JS regex literals. In
+ * Go and JS/TS a newline that ends a statement becomes a {@link Tokens#NEWLINE_SEMI} token (Go's
+ * own rule: after an identifier, literal, or closing bracket).
  */
 final class BraceLexer {
   private final String s;
@@ -76,7 +76,8 @@ final class BraceLexer {
         int e = lang == Language.GO ? goRaw(i) : template(i + 1);
         t.add(Tokens.LITERAL, i, e);
         i = e;
-      } else if (c == '/' && (lang == Language.JAVASCRIPT || lang == Language.TYPESCRIPT)
+      } else if (c == '/'
+          && (lang == Language.JAVASCRIPT || lang == Language.TYPESCRIPT)
           && regexAllowed()) {
         int e = regex(i + 1);
         t.add(Tokens.LITERAL, i, e);
@@ -84,12 +85,17 @@ final class BraceLexer {
       } else if (RustLexer.isIdentStart(c) || c == '$' || c == '@') {
         int e = i + 1;
         while (e < n && (RustLexer.isIdentPart(s.charAt(e)) || s.charAt(e) == '$')) e++;
-        if (lang == Language.CPP && e < n && s.charAt(e) == '"' && s.startsWith("R", e - 1)
+        if (lang == Language.CPP
+            && e < n
+            && s.charAt(e) == '"'
+            && s.startsWith("R", e - 1)
             && e - i <= 3) {
           int r = cppRaw(e);
           t.add(Tokens.LITERAL, i, r);
           i = r;
-        } else if (e < n && (s.charAt(e) == '"' || s.charAt(e) == '\'') && e - i <= 2
+        } else if (e < n
+            && (s.charAt(e) == '"' || s.charAt(e) == '\'')
+            && e - i <= 2
             && (lang == Language.C || lang == Language.CPP)) {
           int r = quoted(e + 1, s.charAt(e)); // u8"..", L'x'
           t.add(Tokens.LITERAL, i, r);
@@ -131,9 +137,17 @@ final class BraceLexer {
     if (ty == Tokens.LITERAL || ty == Tokens.CLOSE) return false;
     if (ty == Tokens.IDENT) {
       String w = t.str(k);
-      return w.equals("return") || w.equals("typeof") || w.equals("case") || w.equals("in")
-          || w.equals("of") || w.equals("new") || w.equals("delete") || w.equals("void")
-          || w.equals("throw") || w.equals("yield") || w.equals("await");
+      return w.equals("return")
+          || w.equals("typeof")
+          || w.equals("case")
+          || w.equals("in")
+          || w.equals("of")
+          || w.equals("new")
+          || w.equals("delete")
+          || w.equals("void")
+          || w.equals("throw")
+          || w.equals("yield")
+          || w.equals("await");
     }
     return true; // after an operator, '(' '[' '{' ',' ';' or a newline
   }

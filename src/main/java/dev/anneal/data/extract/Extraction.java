@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns one source file into samples: for code, file-level samples (the whole file, or chunks
- * cut between top-level items when over the token limit, each headed by a path comment) plus a
- * granular sample per item; for Markdown and plain text, text samples cut at paragraphs; for
- * JSONL, one text sample per line's {@code text} field, or one chat sample per instruction line
- * ({@code messages}, or {@code prompt} and {@code response}).
+ * Turns one source file into samples: for code, file-level samples (the whole file, or chunks cut
+ * between top-level items when over the token limit, each headed by a path comment) plus a granular
+ * sample per item; for Markdown and plain text, text samples cut at paragraphs; for JSONL, one text
+ * sample per line's {@code text} field, or one chat sample per instruction line ({@code messages},
+ * or {@code prompt} and {@code response}).
  */
 public final class Extraction {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,23 +56,30 @@ public final class Extraction {
       out.add(sample(header + body, SampleKind.FILE, path, lang, lines, c[0], c[1]));
     }
     for (Item it : items) {
-      out.add(sample(text.substring(it.start(), it.end()), it.kind(), path, lang, lines,
-          it.start(), it.end()));
+      out.add(
+          sample(
+              text.substring(it.start(), it.end()),
+              it.kind(),
+              path,
+              lang,
+              lines,
+              it.start(),
+              it.end()));
     }
     return out;
   }
 
-  private static Sample sample(String body, SampleKind kind, String path, Language lang,
-      Lines lines, int start, int end) {
+  private static Sample sample(
+      String body, SampleKind kind, String path, Language lang, Lines lines, int start, int end) {
     // A span's last character (a newline included) lies on its last line.
-    return new Sample(body, kind, path, lang.id(), lines.lineOf(start),
-        lines.lineOf(Math.max(start, end - 1)));
+    return new Sample(
+        body, kind, path, lang.id(), lines.lineOf(start), lines.lineOf(Math.max(start, end - 1)));
   }
 
   /**
    * Cuts {@code [0, text.length())} into spans of at most {@code limit} estimated tokens,
-   * preferring the given cut offsets; a span over the limit between two cuts is cut at lines.
-   * Spans are estimated once each and summed, so long files cost one pass.
+   * preferring the given cut offsets; a span over the limit between two cuts is cut at lines. Spans
+   * are estimated once each and summed, so long files cost one pass.
    */
   static List<int[]> chunks(String text, List<Integer> cuts, int limit) {
     List<int[]> out = new ArrayList<>();
@@ -169,7 +176,8 @@ public final class Extraction {
       }
     }
     if (bad > 0) LOG.warn("{}:{}: {} lines are not JSON, skipped", path, firstBad, bad);
-    if (badChat > 0) LOG.warn("{} ({} instruction lines with problems, skipped)", firstBadChat, badChat);
+    if (badChat > 0)
+      LOG.warn("{} ({} instruction lines with problems, skipped)", firstBadChat, badChat);
     return out;
   }
 }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds Python functions ({@code def}, {@code async def}) and classes, methods included, with
- * their decorators and the comment lines directly above. A block ends at the next logical line
- * indented no deeper than its header; lines inside triple-quoted strings, bracketed
- * continuations and backslash continuations never end a block.
+ * Finds Python functions ({@code def}, {@code async def}) and classes, methods included, with their
+ * decorators and the comment lines directly above. A block ends at the next logical line indented
+ * no deeper than its header; lines inside triple-quoted strings, bracketed continuations and
+ * backslash continuations never end a block.
  */
 final class PythonExtractor {
   private final String s;
@@ -68,8 +68,8 @@ final class PythonExtractor {
           depth++;
         } else if (c == ')' || c == ']' || c == '}') {
           depth = Math.max(0, depth - 1);
-        } else if (c == '\\' && j == lineEnd - 1 || c == '\\' && j == lineEnd - 2
-            && s.charAt(lineEnd - 1) == '\r') {
+        } else if (c == '\\' && j == lineEnd - 1
+            || c == '\\' && j == lineEnd - 2 && s.charAt(lineEnd - 1) == '\r') {
           continued = true;
         }
       }
@@ -79,7 +79,9 @@ final class PythonExtractor {
     }
   }
 
-  /** Finds items among lines {@code [from, to)} whose headers are indented more than {@code parent}. */
+  /**
+   * Finds items among lines {@code [from, to)} whose headers are indented more than {@code parent}.
+   */
   private void block(int from, int to, int parentIndent, boolean top) {
     int k = from;
     while (k < to) {
@@ -107,7 +109,8 @@ final class PythonExtractor {
         end++;
       }
       int first = k;
-      while (first - 1 >= from && isCommentLine(lines.get(first - 1))
+      while (first - 1 >= from
+          && isCommentLine(lines.get(first - 1))
           && lines.get(first - 1).indent == lines.get(k).indent) {
         first--;
       }

@@ -64,8 +64,11 @@ final class RustExtractor {
       if (t.type[j] == Tokens.IDENT && MODIFIERS.contains(t.str(j))) {
         j++;
         if (t.isIdent(j - 1, "pub") && t.is(j, '(')) j = t.skip(j);
-      } else if (t.isIdent(j, "const") && (t.isIdent(j + 1, "fn") || t.isIdent(j + 1, "unsafe")
-          || t.isIdent(j + 1, "async") || t.isIdent(j + 1, "extern"))) {
+      } else if (t.isIdent(j, "const")
+          && (t.isIdent(j + 1, "fn")
+              || t.isIdent(j + 1, "unsafe")
+              || t.isIdent(j + 1, "async")
+              || t.isIdent(j + 1, "extern"))) {
         j++;
       } else if (t.isIdent(j, "extern") && !t.isIdent(j + 1, "crate")) {
         j++;
@@ -78,15 +81,16 @@ final class RustExtractor {
     if (j >= to) return to;
     if (t.type[j] != Tokens.IDENT) return t.skip(j);
     String kw = t.str(j);
-    SampleKind kind = switch (kw) {
-      case "fn" -> SampleKind.FUNCTION;
-      case "struct", "union" -> SampleKind.STRUCT;
-      case "enum" -> SampleKind.ENUM;
-      case "trait" -> SampleKind.TRAIT;
-      case "impl" -> SampleKind.IMPL;
-      case "mod" -> SampleKind.MODULE;
-      default -> null;
-    };
+    SampleKind kind =
+        switch (kw) {
+          case "fn" -> SampleKind.FUNCTION;
+          case "struct", "union" -> SampleKind.STRUCT;
+          case "enum" -> SampleKind.ENUM;
+          case "trait" -> SampleKind.TRAIT;
+          case "impl" -> SampleKind.IMPL;
+          case "mod" -> SampleKind.MODULE;
+          default -> null;
+        };
     if (kw.equals("union") && !(j + 1 < to && t.type[j + 1] == Tokens.IDENT)) kind = null;
     if (kind == null) return other(j, to);
     int body = bodyOrSemicolon(j + 1, to);
@@ -110,8 +114,12 @@ final class RustExtractor {
     String kw = t.str(j);
     if (kw.equals("macro_rules") && t.is(j + 1, '!')) return macroCall(j + 3, to);
     if (t.is(j + 1, '!')) return macroCall(j + 2, to); // an item-level call: lazy_static! { }
-    if (kw.equals("use") || kw.equals("const") || kw.equals("static") || kw.equals("type")
-        || kw.equals("extern") || kw.equals("let")) {
+    if (kw.equals("use")
+        || kw.equals("const")
+        || kw.equals("static")
+        || kw.equals("type")
+        || kw.equals("extern")
+        || kw.equals("let")) {
       for (int k = j + 1; k < to; k = t.skip(k)) if (t.is(k, ';')) return k + 1;
       return to;
     }

@@ -1,9 +1,9 @@
 package dev.anneal.data.extract;
 
 /**
- * Splits Rust source into tokens, aware of everything that can hide a brace: strings with
- * escapes, byte and C strings, raw strings {@code r#"..."#} with any number of hashes, char
- * literals (told apart from lifetimes and loop labels), nested block comments and doc comments.
+ * Splits Rust source into tokens, aware of everything that can hide a brace: strings with escapes,
+ * byte and C strings, raw strings {@code r#"..."#} with any number of hashes, char literals (told
+ * apart from lifetimes and loop labels), nested block comments and doc comments.
  */
 final class RustLexer {
   private RustLexer() {}
@@ -24,8 +24,8 @@ final class RustLexer {
         i = e;
       } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
         int e = blockCommentEnd(s, i);
-        boolean outerDoc = s.startsWith("/**", i) && !s.startsWith("/***", i)
-            && !s.startsWith("/**/", i);
+        boolean outerDoc =
+            s.startsWith("/**", i) && !s.startsWith("/***", i) && !s.startsWith("/**/", i);
         t.add(outerDoc ? Tokens.DOC : Tokens.COMMENT, i, e);
         i = e;
       } else if (c == '"') {
@@ -41,7 +41,10 @@ final class RustLexer {
         if (prefixed > 0) {
           t.add(Tokens.LITERAL, i, prefixed);
           i = prefixed;
-        } else if (e - i == 1 && c == 'r' && e + 1 < n && s.charAt(e) == '#'
+        } else if (e - i == 1
+            && c == 'r'
+            && e + 1 < n
+            && s.charAt(e) == '#'
             && isIdentStart(s.charAt(e + 1))) {
           int f = e + 1; // raw identifier r#type
           while (f < n && isIdentPart(s.charAt(f))) f++;
@@ -53,8 +56,9 @@ final class RustLexer {
         }
       } else if (c >= '0' && c <= '9') {
         int e = i + 1;
-        while (e < n && (isIdentPart(s.charAt(e))
-            || (s.charAt(e) == '.' && e + 1 < n && Character.isDigit(s.charAt(e + 1))))) e++;
+        while (e < n
+            && (isIdentPart(s.charAt(e))
+                || (s.charAt(e) == '.' && e + 1 < n && Character.isDigit(s.charAt(e + 1))))) e++;
         t.add(Tokens.LITERAL, i, e);
         i = e;
       } else {
@@ -90,8 +94,8 @@ final class RustLexer {
   }
 
   /**
-   * The end of a literal that starts with an identifier-like prefix: b"..", c"..", b'x',
-   * r"..", r#".."#, br#".."#, cr".."; 0 when {@code s[i..e)} is a plain identifier.
+   * The end of a literal that starts with an identifier-like prefix: b"..", c"..", b'x', r"..",
+   * r#".."#, br#".."#, cr".."; 0 when {@code s[i..e)} is a plain identifier.
    */
   private static int prefixedLiteral(String s, int i, int e) {
     int n = s.length();
@@ -152,7 +156,9 @@ final class RustLexer {
   }
 
   static boolean isIdentStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
         || (c > 127 && Character.isLetter(c));
   }
 

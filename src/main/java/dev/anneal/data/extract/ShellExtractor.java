@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * {@code $(...)} and here-documents, so a brace in a string or here-doc does not end the body.
  */
 final class ShellExtractor {
-  private static final Pattern HEADER = Pattern.compile(
-      "(?m)^[ \\t]*(?:function[ \\t]+[A-Za-z_][\\w.:-]*[ \\t]*(?:\\(\\s*\\))?|[A-Za-z_][\\w.:-]*[ \\t]*\\(\\s*\\))\\s*\\{");
+  private static final Pattern HEADER =
+      Pattern.compile(
+          "(?m)^[ \\t]*(?:function[ \\t]+[A-Za-z_][\\w.:-]*[ \\t]*(?:\\(\\s*\\))?|[A-Za-z_][\\w.:-]*[ \\t]*\\(\\s*\\))\\s*\\{");
   private static final Pattern HEREDOC = Pattern.compile("<<-?[ \\t]*(['\"]?)([A-Za-z_][\\w]*)\\1");
 
   private ShellExtractor() {}
@@ -64,10 +65,10 @@ final class ShellExtractor {
         case '}' -> {
           if (--depth == 0) return j;
         }
-        default -> { }
+        default -> {}
       }
-      wordStart = c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '(' || c == '|'
-          || c == '&';
+      wordStart =
+          c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '(' || c == '|' || c == '&';
     }
     return -1;
   }

@@ -8,8 +8,14 @@ import java.util.Arrays;
  * with the matching bracket of every bracket. Lexers fill it; extractors walk it.
  */
 final class Tokens {
-  static final byte IDENT = 1, PUNCT = 2, OPEN = 3, CLOSE = 4, LITERAL = 5, COMMENT = 6,
-      DOC = 7, NEWLINE_SEMI = 8;
+  static final byte IDENT = 1,
+      PUNCT = 2,
+      OPEN = 3,
+      CLOSE = 4,
+      LITERAL = 5,
+      COMMENT = 6,
+      DOC = 7,
+      NEWLINE_SEMI = 8;
 
   final String text;
   byte[] type = new byte[256];
@@ -37,7 +43,8 @@ final class Tokens {
 
   /** A one-character token at {@code i}: an opening or closing bracket, or punctuation. */
   void addSymbol(char c, int i) {
-    byte t = c == '(' || c == '[' || c == '{' ? OPEN : c == ')' || c == ']' || c == '}' ? CLOSE : PUNCT;
+    byte t =
+        c == '(' || c == '[' || c == '{' ? OPEN : c == ')' || c == ']' || c == '}' ? CLOSE : PUNCT;
     add(t, i, i + 1);
   }
 
@@ -46,12 +53,15 @@ final class Tokens {
   }
 
   boolean is(int i, char c) {
-    return i < size && (type[i] == PUNCT || type[i] == OPEN || type[i] == CLOSE)
+    return i < size
+        && (type[i] == PUNCT || type[i] == OPEN || type[i] == CLOSE)
         && text.charAt(start[i]) == c;
   }
 
   boolean isIdent(int i, String word) {
-    return i < size && type[i] == IDENT && end[i] - start[i] == word.length()
+    return i < size
+        && type[i] == IDENT
+        && end[i] - start[i] == word.length()
         && text.startsWith(word, start[i]);
   }
 
@@ -64,8 +74,8 @@ final class Tokens {
   }
 
   /**
-   * Pairs brackets with a stack. A closer with no opener is ignored; an opener never closed
-   * matches the last token, so a broken file still yields the items before the break.
+   * Pairs brackets with a stack. A closer with no opener is ignored; an opener never closed matches
+   * the last token, so a broken file still yields the items before the break.
    */
   void matchBrackets() {
     match = new int[size];
@@ -75,7 +85,12 @@ final class Tokens {
       if (type[i] == OPEN) {
         stack.push(i);
       } else if (type[i] == CLOSE) {
-        char want = switch (ch(i)) { case ')' -> '('; case ']' -> '['; default -> '{'; };
+        char want =
+            switch (ch(i)) {
+              case ')' -> '(';
+              case ']' -> '[';
+              default -> '{';
+            };
         if (stack.stream().noneMatch(o -> ch(o) == want)) continue;
         while (!stack.isEmpty()) {
           int o = stack.pop();

@@ -9,6 +9,7 @@ import java.util.Set;
  */
 public record ChatMessage(String role, String content) {
   public static final String ASSISTANT = "assistant";
+
   /** The roles chat templates know; anything else is refused when the sample is read. */
   public static final Set<String> ROLES = Set.of("system", "user", ASSISTANT, "tool");
 

@@ -38,7 +38,8 @@ public final class ChatMessages {
       if (role == null || !role.isTextual() || !ChatMessage.ROLES.contains(role.asText())) {
         return "messages[" + i + "].role must be one of system, user, assistant, tool";
       }
-      if (!m.path("content").isTextual()) return "messages[" + i + "].content is missing or not a string";
+      if (!m.path("content").isTextual())
+        return "messages[" + i + "].content is missing or not a string";
       assistant |= role.asText().equals(ChatMessage.ASSISTANT);
     }
     return assistant ? null : "messages: no assistant turn (only assistant turns are trained)";
@@ -49,7 +50,8 @@ public final class ChatMessages {
     List<ChatMessage> out = new ArrayList<>();
     JsonNode a = n.isArray() ? n : n.get("messages");
     if (a != null) {
-      for (JsonNode m : a) out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
+      for (JsonNode m : a)
+        out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
       return out;
     }
     if (n.path("system").isTextual()) out.add(new ChatMessage("system", n.get("system").asText()));

@@ -19,18 +19,37 @@ public enum Language {
   TEXT("text", null, true),
   JSONL("jsonl", null, true);
 
-  private static final Map<String, Language> BY_EXTENSION = Map.ofEntries(
-      Map.entry("rs", RUST), Map.entry("py", PYTHON), Map.entry("pyi", PYTHON),
-      Map.entry("java", JAVA), Map.entry("go", GO),
-      Map.entry("ts", TYPESCRIPT), Map.entry("tsx", TYPESCRIPT), Map.entry("mts", TYPESCRIPT),
-      Map.entry("cts", TYPESCRIPT), Map.entry("js", JAVASCRIPT), Map.entry("jsx", JAVASCRIPT),
-      Map.entry("mjs", JAVASCRIPT), Map.entry("cjs", JAVASCRIPT),
-      Map.entry("c", C), Map.entry("h", C),
-      Map.entry("cc", CPP), Map.entry("cpp", CPP), Map.entry("cxx", CPP), Map.entry("hpp", CPP),
-      Map.entry("hh", CPP), Map.entry("hxx", CPP),
-      Map.entry("sh", SHELL), Map.entry("bash", SHELL), Map.entry("zsh", SHELL),
-      Map.entry("md", MARKDOWN), Map.entry("markdown", MARKDOWN),
-      Map.entry("txt", TEXT), Map.entry("rst", TEXT), Map.entry("jsonl", JSONL));
+  private static final Map<String, Language> BY_EXTENSION =
+      Map.ofEntries(
+          Map.entry("rs", RUST),
+          Map.entry("py", PYTHON),
+          Map.entry("pyi", PYTHON),
+          Map.entry("java", JAVA),
+          Map.entry("go", GO),
+          Map.entry("ts", TYPESCRIPT),
+          Map.entry("tsx", TYPESCRIPT),
+          Map.entry("mts", TYPESCRIPT),
+          Map.entry("cts", TYPESCRIPT),
+          Map.entry("js", JAVASCRIPT),
+          Map.entry("jsx", JAVASCRIPT),
+          Map.entry("mjs", JAVASCRIPT),
+          Map.entry("cjs", JAVASCRIPT),
+          Map.entry("c", C),
+          Map.entry("h", C),
+          Map.entry("cc", CPP),
+          Map.entry("cpp", CPP),
+          Map.entry("cxx", CPP),
+          Map.entry("hpp", CPP),
+          Map.entry("hh", CPP),
+          Map.entry("hxx", CPP),
+          Map.entry("sh", SHELL),
+          Map.entry("bash", SHELL),
+          Map.entry("zsh", SHELL),
+          Map.entry("md", MARKDOWN),
+          Map.entry("markdown", MARKDOWN),
+          Map.entry("txt", TEXT),
+          Map.entry("rst", TEXT),
+          Map.entry("jsonl", JSONL));
 
   private final String id;
   private final String lineComment;
@@ -77,8 +96,11 @@ public enum Language {
       case "bash", "sh" -> SHELL;
       case "md" -> MARKDOWN;
       case "txt", "plain" -> TEXT;
-      default -> throw new IllegalArgumentException("unknown language '" + id
-          + "' (known: rust, python, java, go, typescript, javascript, c, cpp, shell, markdown, text, jsonl)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown language '"
+                  + id
+                  + "' (known: rust, python, java, go, typescript, javascript, c, cpp, shell, markdown, text, jsonl)");
     };
   }
 }

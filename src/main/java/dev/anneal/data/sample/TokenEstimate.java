@@ -1,11 +1,11 @@
 package dev.anneal.data.sample;
 
 /**
- * A tokenizer-free estimate of a text's token count, for {@code --max-tokens} and the histogram
- * in {@code stats.json} (the dataset is built before any tokenizer exists). It counts what a
- * byte-level BPE pre-tokenizer would split, words, numbers, punctuation runs and whitespace
- * runs, and takes the larger of that and UTF-8 bytes / 4, since long words split into several
- * tokens. On code this lands within about 20% of a trained 16K-32K vocabulary.
+ * A tokenizer-free estimate of a text's token count, for {@code --max-tokens} and the histogram in
+ * {@code stats.json} (the dataset is built before any tokenizer exists). It counts what a
+ * byte-level BPE pre-tokenizer would split, words, numbers, punctuation runs and whitespace runs,
+ * and takes the larger of that and UTF-8 bytes / 4, since long words split into several tokens. On
+ * code this lands within about 20% of a trained 16K-32K vocabulary.
  */
 public final class TokenEstimate {
   private TokenEstimate() {}

@@ -9,20 +9,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds secrets in a source file's text: provider keys and tokens by their published shapes,
- * PEM private keys, credentials in URLs, values assigned to names like {@code password} or
- * {@code api_key}, and, for what no pattern knows, long quoted strings of high Shannon entropy.
- * Each match is a span of the text, so a caller can mask exactly the secret and nothing else.
+ * Finds secrets in a source file's text: provider keys and tokens by their published shapes, PEM
+ * private keys, credentials in URLs, values assigned to names like {@code password} or {@code
+ * api_key}, and, for what no pattern knows, long quoted strings of high Shannon entropy. Each match
+ * is a span of the text, so a caller can mask exactly the secret and nothing else.
  */
 public final class SecretScanner {
   /** Placeholder prefix written in place of a masked secret. */
   public static final String MASK_PREFIX = "[REDACTED:";
 
   /**
-   * A rule: a kind, a pattern, the group holding the secret (0 for the whole match), and
-   * literals of which every match holds at least one. Most files hold none of them, and one
-   * {@code indexOf} per literal costs far less than running the pattern, so a rule's pattern
-   * runs only on texts that hold one of its literals, which finds exactly what it finds without.
+   * A rule: a kind, a pattern, the group holding the secret (0 for the whole match), and literals
+   * of which every match holds at least one. Most files hold none of them, and one {@code indexOf}
+   * per literal costs far less than running the pattern, so a rule's pattern runs only on texts
+   * that hold one of its literals, which finds exactly what it finds without.
    */
   private record Rule(String kind, Pattern pattern, int group, List<String> literals) {
     Rule(String kind, String regex, String... literals) {
@@ -35,32 +35,49 @@ public final class SecretScanner {
     }
   }
 
-  private static final List<Rule> RULES = List.of(
-      new Rule("private_key",
-          "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
-          "-----BEGIN "),
-      new Rule("aws_access_key", "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b", "AKIA", "ASIA"),
-      new Rule("github_token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b",
-          "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-      new Rule("slack_token", "\\bxox[abprs]-[A-Za-z0-9-]{10,}", "xox"),
-      new Rule("stripe_key", "\\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\\b", "k_live_", "k_test_"),
-      new Rule("google_api_key", "\\bAIza[0-9A-Za-z_-]{35}", "AIza"),
-      new Rule("openai_key", "\\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}", "sk-"),
-      new Rule("huggingface_token", "\\bhf_[A-Za-z0-9]{30,}\\b", "hf_"),
-      new Rule("jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", "eyJ"),
-      new Rule("url_password", Pattern.compile(
-          "\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\\s:@\"']{1,64}:([^/\\s:@\"'$<{]{3,128})@"), 1, List.of("://")));
+  private static final List<Rule> RULES =
+      List.of(
+          new Rule(
+              "private_key",
+              "-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
+              "-----BEGIN "),
+          new Rule("aws_access_key", "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b", "AKIA", "ASIA"),
+          new Rule(
+              "github_token",
+              "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b",
+              "ghp_",
+              "gho_",
+              "ghu_",
+              "ghs_",
+              "ghr_",
+              "github_pat_"),
+          new Rule("slack_token", "\\bxox[abprs]-[A-Za-z0-9-]{10,}", "xox"),
+          new Rule(
+              "stripe_key", "\\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\\b", "k_live_", "k_test_"),
+          new Rule("google_api_key", "\\bAIza[0-9A-Za-z_-]{35}", "AIza"),
+          new Rule("openai_key", "\\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}", "sk-"),
+          new Rule("huggingface_token", "\\bhf_[A-Za-z0-9]{30,}\\b", "hf_"),
+          new Rule(
+              "jwt", "\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}", "eyJ"),
+          new Rule(
+              "url_password",
+              Pattern.compile(
+                  "\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\\s:@\"']{1,64}:([^/\\s:@\"'$<{]{3,128})@"),
+              1,
+              List.of("://")));
 
   /**
    * A value assigned to a name that says it holds a secret, the name matched without regard to
-   * (ASCII) case. Every match starts with one of {@link #NAME_STARTS}, so the pattern is tried
-   * only where one of those starts instead of at every character.
+   * (ASCII) case. Every match starts with one of {@link #NAME_STARTS}, so the pattern is tried only
+   * where one of those starts instead of at every character.
    */
-  private static final Pattern ASSIGNED = Pattern.compile(
-      "(?i)(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|client[_-]?secret)[a-z0-9_]*"
-          + "[\"']?\\s*(?::=|=|:)\\s*[\"']([^\"'\\s]{8,200})[\"']");
-  private static final List<String> NAME_STARTS = List.of("pass", "pwd", "secret", "api", "access",
-      "auth", "private", "client");
+  private static final Pattern ASSIGNED =
+      Pattern.compile(
+          "(?i)(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|client[_-]?secret)[a-z0-9_]*"
+              + "[\"']?\\s*(?::=|=|:)\\s*[\"']([^\"'\\s]{8,200})[\"']");
+
+  private static final List<String> NAME_STARTS =
+      List.of("pass", "pwd", "secret", "api", "access", "auth", "private", "client");
   private static final boolean[] NAME_FIRST = new boolean[128];
 
   static {
@@ -69,18 +86,33 @@ public final class SecretScanner {
 
   /** A quoted string that may be a key no rule knows: 32+ characters of a key alphabet. */
   private static final Pattern QUOTED = Pattern.compile("[\"'`]([A-Za-z0-9+/=_-]{32,200})[\"'`]");
+
   private static final int QUOTED_MIN = 32;
   private static final boolean[] KEY_ALPHABET = new boolean[128];
 
   static {
     for (char c = 0; c < 128; c++) {
-      KEY_ALPHABET[c] = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "+/=_-".indexOf(c) >= 0;
+      KEY_ALPHABET[c] =
+          c >= 'A' && c <= 'Z'
+              || c >= 'a' && c <= 'z'
+              || c >= '0' && c <= '9'
+              || "+/=_-".indexOf(c) >= 0;
     }
   }
 
   /** Values that name a secret's place rather than hold one. */
-  private static final Set<String> PLACEHOLDERS = Set.of("changeme", "password", "example",
-      "xxxxxxxx", "placeholder", "your_password", "secret", "redacted", "********");
+  private static final Set<String> PLACEHOLDERS =
+      Set.of(
+          "changeme",
+          "password",
+          "example",
+          "xxxxxxxx",
+          "placeholder",
+          "your_password",
+          "secret",
+          "redacted",
+          "********");
+
   /** Bits per character above which a mixed-case, digit-bearing string is taken for a key. */
   static final double ENTROPY_BITS = 4.2;
 
@@ -102,21 +134,23 @@ public final class SecretScanner {
       Matcher q = QUOTED.matcher(text);
       while (q.find()) {
         String v = q.group(1);
-        if (!v.startsWith("_Z") && looksRandom(v)) add(found, new Match(q.start(1), q.end(1), "high_entropy"));
+        if (!v.startsWith("_Z") && looksRandom(v))
+          add(found, new Match(q.start(1), q.end(1), "high_entropy"));
       }
     }
     found.sort(Comparator.comparingInt(Match::start));
     return found;
   }
 
-  private static void addUnlessMasked(List<Match> found, String text, int start, int end, String kind) {
+  private static void addUnlessMasked(
+      List<Match> found, String text, int start, int end, String kind) {
     if (!text.startsWith(MASK_PREFIX, start)) add(found, new Match(start, end, kind));
   }
 
   /**
    * The {@link #ASSIGNED} matches, as {@code Matcher.find} would give them: the pattern is tried
-   * (anchored, on the rest of the text; it has no look-around or boundaries that could see
-   * before its start) at each place a name can start, from the end of the previous match on.
+   * (anchored, on the rest of the text; it has no look-around or boundaries that could see before
+   * its start) at each place a name can start, from the end of the previous match on.
    */
   private static void findAssigned(String text, List<Match> found) {
     Matcher m = null;
@@ -134,24 +168,28 @@ public final class SecretScanner {
 
   /**
    * Whether one of the lower-case ASCII {@code words} starts at {@code at}, in any case. The
-   * pattern's {@code (?i)} folds ASCII letters only, and {@code c | 0x20} is a letter's lower
-   * case exactly when c is that letter in either case (no other char maps onto a letter).
+   * pattern's {@code (?i)} folds ASCII letters only, and {@code c | 0x20} is a letter's lower case
+   * exactly when c is that letter in either case (no other char maps onto a letter).
    */
   static boolean startsWithAnyIgnoringAsciiCase(String text, int at, List<String> words) {
     int c = text.charAt(at) | 0x20;
     if (c >= 128 || !NAME_FIRST[c]) return false;
     for (String w : words) {
-      if (w.charAt(0) == c && at + w.length() <= text.length() && matchesAt(text, at, w)) return true;
+      if (w.charAt(0) == c && at + w.length() <= text.length() && matchesAt(text, at, w))
+        return true;
     }
     return false;
   }
 
   private static boolean matchesAt(String text, int at, String lower) {
-    for (int k = 1; k < lower.length(); k++) if ((text.charAt(at + k) | 0x20) != lower.charAt(k)) return false;
+    for (int k = 1; k < lower.length(); k++)
+      if ((text.charAt(at + k) | 0x20) != lower.charAt(k)) return false;
     return true;
   }
 
-  /** Whether {@code text} holds {@code min} characters of {@link #QUOTED}'s key alphabet in a row. */
+  /**
+   * Whether {@code text} holds {@code min} characters of {@link #QUOTED}'s key alphabet in a row.
+   */
   static boolean hasKeyAlphabetRun(String text, int min) {
     int run = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
@@ -173,15 +211,18 @@ public final class SecretScanner {
   private static boolean isPlaceholder(String v) {
     String lower = v.toLowerCase(Locale.ROOT);
     if (PLACEHOLDERS.contains(lower)) return true;
-    if (lower.startsWith("${") || lower.startsWith("{{") || lower.startsWith("%(") || lower.startsWith("<")) return true;
+    if (lower.startsWith("${")
+        || lower.startsWith("{{")
+        || lower.startsWith("%(")
+        || lower.startsWith("<")) return true;
     return lower.chars().distinct().count() <= 2; // "xxxxxxxx", "********"
   }
 
   /**
-   * The entropy rule: upper case, lower case and digits all present, and Shannon entropy of
-   * at least {@link #ENTROPY_BITS} bits per character (with the 32-character minimum, 99% of
-   * random alphanumeric keys reach it; identifiers and model ids stay below). C++ mangled
-   * names ("_Z...") look random and are not secrets.
+   * The entropy rule: upper case, lower case and digits all present, and Shannon entropy of at
+   * least {@link #ENTROPY_BITS} bits per character (with the 32-character minimum, 99% of random
+   * alphanumeric keys reach it; identifiers and model ids stay below). C++ mangled names ("_Z...")
+   * look random and are not secrets.
    */
   static boolean looksRandom(String v) {
     boolean upper = false;
@@ -213,8 +254,8 @@ public final class SecretScanner {
   }
 
   /**
-   * The text with each match replaced by {@code [REDACTED:kind]} followed by as many newlines
-   * as the secret held, so every later line keeps its number.
+   * The text with each match replaced by {@code [REDACTED:kind]} followed by as many newlines as
+   * the secret held, so every later line keeps its number.
    */
   public static String mask(String text, List<Match> matches) {
     StringBuilder sb = new StringBuilder(text.length());
@@ -237,7 +278,9 @@ public final class SecretScanner {
   /** Whether a file name is a dotenv file ({@code .env}, {@code .env.local}, {@code prod.env}). */
   public static boolean isEnvFile(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    if (lower.equals(".env.example") || lower.equals(".env.sample") || lower.equals(".env.template")) return false;
+    if (lower.equals(".env.example")
+        || lower.equals(".env.sample")
+        || lower.equals(".env.template")) return false;
     return lower.equals(".env") || lower.startsWith(".env.") || lower.endsWith(".env");
   }
 }

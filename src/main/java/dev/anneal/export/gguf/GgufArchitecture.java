@@ -38,19 +38,24 @@ public final class GgufArchitecture {
       if (m.activation() != Activation.SWIGLU) why.add("GELU");
       if (m.mlpBias()) why.add("feed-forward biases");
       if (m.outBias()) why.add("an output-projection bias");
-      if (m.hasExperts() && m.qkvBias()) why.add("q/k/v biases with experts (qwen2moe is not covered)");
+      if (m.hasExperts() && m.qkvBias())
+        why.add("q/k/v biases with experts (qwen2moe is not covered)");
       if (m.hasExperts()) moe(m.moe(), why);
       rope(m.ropeScaling(), why);
     }
     if (!why.isEmpty()) {
-      throw new IllegalArgumentException("not exportable to GGUF: llama.cpp's " + arch + " architecture does not support "
-          + String.join("; ", why));
+      throw new IllegalArgumentException(
+          "not exportable to GGUF: llama.cpp's "
+              + arch
+              + " architecture does not support "
+              + String.join("; ", why));
     }
     return arch;
   }
 
   private static void moe(MoeSpec moe, List<String> why) {
-    if (moe.sharedExperts() > 0) why.add("shared experts (" + moe.sharedExperts() + " here; Mixtral has none)");
+    if (moe.sharedExperts() > 0)
+      why.add("shared experts (" + moe.sharedExperts() + " here; Mixtral has none)");
     if (moe.routeScale() != 1.0) why.add("route_scale " + moe.routeScale());
     if (moe.groups() > 1) why.add("group-limited routing");
   }
@@ -75,7 +80,9 @@ public final class GgufArchitecture {
     w.putU32(a + "context_length", m.context());
     w.putU32(a + "embedding_length", m.hidden());
     w.putU32(a + "block_count", m.layers());
-    w.putU32(a + "feed_forward_length", m.hasExperts() ? HfNames.expertIntermediate(m) : m.intermediate());
+    w.putU32(
+        a + "feed_forward_length",
+        m.hasExperts() ? HfNames.expertIntermediate(m) : m.intermediate());
     w.putU32(a + "attention.head_count", m.heads());
     if (m.family() == Family.GPT2) {
       w.putF32(a + "attention.layer_norm_epsilon", m.normEps());
@@ -92,7 +99,8 @@ public final class GgufArchitecture {
     if (s != null) {
       w.putString(a + "rope.scaling.type", s.type());
       w.putF32(a + "rope.scaling.factor", s.factor());
-      if (s.originalContext() != null) w.putU32(a + "rope.scaling.original_context_length", s.originalContext());
+      if (s.originalContext() != null)
+        w.putU32(a + "rope.scaling.original_context_length", s.originalContext());
     }
     if (m.hasExperts()) {
       w.putU32(a + "expert_count", m.moe().experts());

@@ -22,12 +22,13 @@ public final class GgufExport {
 
   /**
    * @param adapter a PEFT folder or LoRA run to merge, or null
-   * @param ollama  also write a Modelfile beside {@code out}
+   * @param ollama also write a Modelfile beside {@code out}
    */
   public record Request(Path model, Path adapter, Path out, GgufType type, boolean ollama) {}
 
   /** What was written: the architecture, tensor count, file size, and the Modelfile or null. */
-  public record Result(Path file, String architecture, GgufType type, int tensors, long bytes, Path modelfile) {}
+  public record Result(
+      Path file, String architecture, GgufType type, int tensors, long bytes, Path modelfile) {}
 
   public static Result export(Request r) throws IOException {
     try (LoadedLm loaded = ModelLoader.load(r.model(), r.adapter(), null)) {
@@ -37,7 +38,8 @@ public final class GgufExport {
       if (loaded.hasAdapter()) lm.mergeLora();
       Map<String, HostTensor> weights = new LinkedHashMap<>();
       for (HostTensor t : lm.exportWeights()) weights.put(t.name(), t);
-      List<GgufTensor> tensors = guard(r.model(), () -> GgufTensors.of(spec, arch, weights, r.type()));
+      List<GgufTensor> tensors =
+          guard(r.model(), () -> GgufTensors.of(spec, arch, weights, r.type()));
       GgufVocab vocab = GgufVocab.read(loaded.tokenizer().file(), spec.vocab());
       GgufWriter w = new GgufWriter();
       GgufArchitecture.metadata(w, spec, arch);

@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * Anneal's weights (Hugging Face names) under llama.cpp's tensor names, in the layouts llama.cpp
- * reads: GPT-2's Conv1D matrices transposed to [out, in]; for the {@code llama} architecture the
- * q and k rows of each head reordered from rotate-half pairs (i, i+D/2) to adjacent pairs (2i,
- * 2i+1), since llama.cpp rotates adjacent pairs there ({@code qwen2} rotates halves, as
- * transformers); Mixtral's experts stacked into one [E, ·, ·] tensor per projection.
+ * reads: GPT-2's Conv1D matrices transposed to [out, in]; for the {@code llama} architecture the q
+ * and k rows of each head reordered from rotate-half pairs (i, i+D/2) to adjacent pairs (2i, 2i+1),
+ * since llama.cpp rotates adjacent pairs there ({@code qwen2} rotates halves, as transformers);
+ * Mixtral's experts stacked into one [E, ·, ·] tensor per projection.
  *
  * <p>Storage: one-dimensional tensors, the position table and the router stay F32 (small, and
  * llama.cpp keeps them so); a matrix whose rows are not whole Q8_0 blocks falls back to F16.
@@ -64,7 +64,9 @@ final class GgufTensors {
     put(gguf + ".weight", conv1d ? transpose(w) : w);
     HostTensor b = hf.get(module + ".bias");
     long n = conv1d ? w.shape()[1] : w.shape()[0];
-    put(gguf + ".bias", b != null ? b : new HostTensor(module + ".bias", new long[] {n}, new float[(int) n]));
+    put(
+        gguf + ".bias",
+        b != null ? b : new HostTensor(module + ".bias", new long[] {n}, new float[(int) n]));
   }
 
   private void llama() {
@@ -98,12 +100,13 @@ final class GgufTensors {
     HostTensor w = get(prefix + hfName + ".weight");
     put(blk + ggufName + ".weight", permuteRope && heads > 0 ? ropeRows(w, heads) : w);
     HostTensor bias = hf.get(prefix + hfName + ".bias");
-    if (bias != null) put(blk + ggufName + ".bias", permuteRope && heads > 0 ? ropeRows(bias, heads) : bias);
+    if (bias != null)
+      put(blk + ggufName + ".bias", permuteRope && heads > 0 ? ropeRows(bias, heads) : bias);
   }
 
   /**
-   * Rows (or bias entries) of each head reordered so that rotate-half's pair (i, i+D/2) becomes
-   * the adjacent pair (2i, 2i+1): new row h·D + 2i + j is old row h·D + j·D/2 + i.
+   * Rows (or bias entries) of each head reordered so that rotate-half's pair (i, i+D/2) becomes the
+   * adjacent pair (2i, 2i+1): new row h·D + 2i + j is old row h·D + j·D/2 + i.
    */
   static HostTensor ropeRows(HostTensor t, int heads) {
     long rows = t.shape()[0];
@@ -127,8 +130,11 @@ final class GgufTensors {
     HostTensor first = get(moe + "experts.0." + name + ".weight");
     int n = first.data().length;
     float[] data = new float[e * n];
-    for (int i = 0; i < e; i++) System.arraycopy(get(moe + "experts." + i + "." + name + ".weight").data(), 0, data, i * n, n);
-    return new HostTensor(moe + "experts." + name, new long[] {e, first.shape()[0], first.shape()[1]}, data);
+    for (int i = 0; i < e; i++)
+      System.arraycopy(
+          get(moe + "experts." + i + "." + name + ".weight").data(), 0, data, i * n, n);
+    return new HostTensor(
+        moe + "experts." + name, new long[] {e, first.shape()[0], first.shape()[1]}, data);
   }
 
   static HostTensor transpose(HostTensor t) {
@@ -143,7 +149,8 @@ final class GgufTensors {
   }
 
   private GgufType storage(String name, long[] shape) {
-    if (shape.length == 1 || name.startsWith("position_embd") || name.contains("ffn_gate_inp")) return GgufType.F32;
+    if (shape.length == 1 || name.startsWith("position_embd") || name.contains("ffn_gate_inp"))
+      return GgufType.F32;
     if (shape[shape.length - 1] % type.blockValues != 0) return GgufType.F16;
     return type;
   }
@@ -154,14 +161,18 @@ final class GgufTensors {
     return t;
   }
 
-  /** The aux-free balancing bias moves expert choice; llama.cpp's Mixtral routing has no such term. */
+  /**
+   * The aux-free balancing bias moves expert choice; llama.cpp's Mixtral routing has no such term.
+   */
   private static void refuseBalancingBias(Map<String, HostTensor> hf) {
     for (HostTensor t : hf.values()) {
       if (!t.name().endsWith(HfNames.CORRECTION_BIAS)) continue;
       for (float v : t.data()) {
         if (v != 0) {
-          throw new IllegalArgumentException("not exportable to GGUF: " + t.name()
-              + " (aux-free balancing bias) is non-zero and llama.cpp's Mixtral routing has no such bias");
+          throw new IllegalArgumentException(
+              "not exportable to GGUF: "
+                  + t.name()
+                  + " (aux-free balancing bias) is non-zero and llama.cpp's Mixtral routing has no such bias");
         }
       }
     }

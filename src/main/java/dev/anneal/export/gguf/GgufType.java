@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The tensor storage types Anneal writes, with their ggml type ids and the {@code
- * general.file_type} a file whose large matrices use them declares. Q8_0 stores blocks of 32
- * values as an fp16 scale d = max|x|/127 followed by 32 signed bytes round(x/d): 34 bytes a block.
+ * general.file_type} a file whose large matrices use them declares. Q8_0 stores blocks of 32 values
+ * as an fp16 scale d = max|x|/127 followed by 32 signed bytes round(x/d): 34 bytes a block.
  */
 public enum GgufType {
   F32(0, 0, 1, 4),
@@ -18,10 +18,13 @@ public enum GgufType {
 
   /** The ggml_type id written in each tensor's info. */
   public final int ggmlId;
+
   /** The llama_ftype written as {@code general.file_type} when this type is the file's. */
   public final int fileType;
+
   /** Values per block (1 for plain floats). */
   public final int blockValues;
+
   /** Bytes per block. */
   public final int blockBytes;
 
@@ -35,7 +38,8 @@ public enum GgufType {
   /** {@code f32}, {@code f16}, {@code bf16} or {@code q8_0}; a one-line error names the others. */
   public static GgufType parse(String name) {
     for (GgufType t : values()) if (t.name().equalsIgnoreCase(name)) return t;
-    throw new IllegalArgumentException("GGUF type '" + name + "' is not supported: choose f32, f16, bf16 or q8_0");
+    throw new IllegalArgumentException(
+        "GGUF type '" + name + "' is not supported: choose f32, f16, bf16 or q8_0");
   }
 
   public String label() {
@@ -44,18 +48,29 @@ public enum GgufType {
 
   /** Bytes {@code n} values take; n must be a whole number of blocks. */
   public long bytesFor(long n) {
-    if (n % blockValues != 0) throw new IllegalArgumentException(n + " values are not whole " + this + " blocks of " + blockValues);
+    if (n % blockValues != 0)
+      throw new IllegalArgumentException(
+          n + " values are not whole " + this + " blocks of " + blockValues);
     return n / blockValues * blockBytes;
   }
 
   /** The little-endian bytes of {@code data} in this type. */
   public byte[] encode(float[] data) {
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(bytesFor(data.length))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.toIntExact(bytesFor(data.length))).order(ByteOrder.LITTLE_ENDIAN);
     switch (this) {
-      case F32 -> { for (float f : data) b.putFloat(f); }
-      case F16 -> { for (float f : data) b.putShort(HalfFloats.floatToF16(f)); }
-      case BF16 -> { for (float f : data) b.putShort(HalfFloats.floatToBf16(f)); }
-      case Q8_0 -> { for (int at = 0; at < data.length; at += 32) q8Block(data, at, b); }
+      case F32 -> {
+        for (float f : data) b.putFloat(f);
+      }
+      case F16 -> {
+        for (float f : data) b.putShort(HalfFloats.floatToF16(f));
+      }
+      case BF16 -> {
+        for (float f : data) b.putShort(HalfFloats.floatToBf16(f));
+      }
+      case Q8_0 -> {
+        for (int at = 0; at < data.length; at += 32) q8Block(data, at, b);
+      }
     }
     return b.array();
   }

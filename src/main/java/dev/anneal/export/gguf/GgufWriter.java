@@ -28,7 +28,8 @@ public final class GgufWriter {
   private final List<GgufTensor> tensors = new ArrayList<>();
 
   public GgufWriter putU32(String key, long value) {
-    if (value < 0 || value > 0xffff_ffffL) throw new IllegalArgumentException(key + ": " + value + " does not fit a uint32");
+    if (value < 0 || value > 0xffff_ffffL)
+      throw new IllegalArgumentException(key + ": " + value + " does not fit a uint32");
     return add(key, UINT32, value);
   }
 
@@ -53,13 +54,15 @@ public final class GgufWriter {
   }
 
   public GgufWriter addTensor(GgufTensor t) {
-    if (tensors.stream().anyMatch(o -> o.name().equals(t.name()))) throw new IllegalArgumentException("tensor " + t.name() + " added twice");
+    if (tensors.stream().anyMatch(o -> o.name().equals(t.name())))
+      throw new IllegalArgumentException("tensor " + t.name() + " added twice");
     tensors.add(t);
     return this;
   }
 
   private GgufWriter add(String key, int type, Object value) {
-    if (metadata.stream().anyMatch(kv -> kv.key().equals(key))) throw new IllegalArgumentException("metadata key " + key + " set twice");
+    if (metadata.stream().anyMatch(kv -> kv.key().equals(key)))
+      throw new IllegalArgumentException("metadata key " + key + " set twice");
     metadata.add(new Kv(key, type, value));
     return this;
   }

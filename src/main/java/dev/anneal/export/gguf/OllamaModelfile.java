@@ -11,7 +11,8 @@ import java.nio.file.Path;
 public final class OllamaModelfile {
   public static final String NAME = "Modelfile";
 
-  private static final String CHATML = """
+  private static final String CHATML =
+      """
       {{- if .System }}<|im_start|>system
       {{ .System }}<|im_end|>
       {{ end }}<|im_start|>user
@@ -23,11 +24,14 @@ public final class OllamaModelfile {
 
   public static String text(Path gguf, GgufVocab vocab, int context) {
     StringBuilder s = new StringBuilder();
-    s.append("# Written by Anneal. Create the model with: ollama create NAME -f ").append(NAME).append('\n');
+    s.append("# Written by Anneal. Create the model with: ollama create NAME -f ")
+        .append(NAME)
+        .append('\n');
     s.append("FROM ./").append(gguf.getFileName()).append('\n');
     boolean chatMl = vocab.chatTemplate() != null && vocab.chatTemplate().contains("<|im_start|>");
     s.append("TEMPLATE \"\"\"").append(chatMl ? CHATML : "{{ .Prompt }}").append("\"\"\"\n");
-    for (String stop : vocab.stopTokens()) s.append("PARAMETER stop \"").append(quote(stop)).append("\"\n");
+    for (String stop : vocab.stopTokens())
+      s.append("PARAMETER stop \"").append(quote(stop)).append("\"\n");
     s.append("PARAMETER num_ctx ").append(context).append('\n');
     return s.toString();
   }

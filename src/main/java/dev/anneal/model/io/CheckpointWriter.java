@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 /**
- * Writes a checkpoint into a folder the way transformers does: one {@code model.safetensors}
- * when it fits in a shard, else {@code model-00001-of-0000N.safetensors} files of at most {@code
+ * Writes a checkpoint into a folder the way transformers does: one {@code model.safetensors} when
+ * it fits in a shard, else {@code model-00001-of-0000N.safetensors} files of at most {@code
  * maxShardBytes} of data each (a single larger tensor gets a shard of its own) plus {@code
  * model.safetensors.index.json} with {@code total_size} and the {@code weight_map}.
  */
@@ -21,13 +21,21 @@ public final class CheckpointWriter {
   /** transformers' default {@code max_shard_size} ("5GB", decimal). */
   public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private CheckpointWriter() {}
 
   /** Returns the file names written, shards first. */
-  public static List<String> write(Path dir, String baseName, TensorSource source, List<String> names,
-      DType dtype, long maxShardBytes, WriteProgress progress) throws IOException {
+  public static List<String> write(
+      Path dir,
+      String baseName,
+      TensorSource source,
+      List<String> names,
+      DType dtype,
+      long maxShardBytes,
+      WriteProgress progress)
+      throws IOException {
     if (maxShardBytes <= 0) throw new IllegalArgumentException("shard size must be positive");
     List<List<String>> shards = split(source, names, dtype, maxShardBytes);
     WriteProgress bytes = progress.forTotal(SafetensorsWriter.dataBytes(source, names, dtype));
@@ -41,8 +49,13 @@ public final class CheckpointWriter {
     long totalParameters = 0;
     for (int i = 0; i < shards.size(); i++) {
       String shardName = shardName(baseName, i + 1, shards.size());
-      SafetensorsWriter.write(dir.resolve(shardName), source, shards.get(i), dtype,
-          SafetensorsWriter.PT_METADATA, bytes);
+      SafetensorsWriter.write(
+          dir.resolve(shardName),
+          source,
+          shards.get(i),
+          dtype,
+          SafetensorsWriter.PT_METADATA,
+          bytes);
       for (String name : shards.get(i)) {
         weightMap.put(name, shardName);
         totalParameters += TensorInfo.numel(source.shape(name));

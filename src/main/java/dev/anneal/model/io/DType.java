@@ -3,9 +3,9 @@ package dev.anneal.model.io;
 import java.util.Locale;
 
 /**
- * Element types of a safetensors file, under the names the format uses ({@code F32}, {@code
- * BF16} ...). Floating types convert to and from fp32 in Java ({@link HalfFloats}); integer types
- * read as {@code long}.
+ * Element types of a safetensors file, under the names the format uses ({@code F32}, {@code BF16}
+ * ...). Floating types convert to and from fp32 in Java ({@link HalfFloats}); integer types read as
+ * {@code long}.
  */
 public enum DType {
   F64(8, true, "float64"),

@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * What a Hugging Face model folder or a PEFT adapter folder holds, as an ordered map with
  * snake_case keys (printed as text or JSON by {@code anneal model info}). Parameters are counted
  * twice, independently: from the safetensors headers (sum of element counts, buffers aside) and
- * from the estimator's formula for the spec the config describes; {@code params_match} says
- * whether they agree.
+ * from the estimator's formula for the spec the config describes; {@code params_match} says whether
+ * they agree.
  */
 public final class FolderInfo {
   private FolderInfo() {}
@@ -26,7 +26,8 @@ public final class FolderInfo {
     if (!Files.isDirectory(dir)) throw new ModelFormatException(dir, "not a folder");
     if (Files.isRegularFile(dir.resolve(HfFolder.CONFIG))) return model(dir);
     if (PeftAdapter.isAdapterFolder(dir)) return adapter(dir);
-    throw new ModelFormatException(dir, "neither a model folder (config.json) nor a PEFT adapter (adapter_config.json)");
+    throw new ModelFormatException(
+        dir, "neither a model folder (config.json) nor a PEFT adapter (adapter_config.json)");
   }
 
   private static Map<String, Object> model(Path dir) throws IOException {
@@ -46,8 +47,15 @@ public final class FolderInfo {
     info.put("context", m.context());
     info.put("tied_embeddings", m.tieEmbeddings());
     if (m.ropeScaling() != null) {
-      info.put("rope", Map.of("theta", m.ropeTheta(), "scaling", m.ropeScaling().type(),
-          "factor", m.ropeScaling().factor()));
+      info.put(
+          "rope",
+          Map.of(
+              "theta",
+              m.ropeTheta(),
+              "scaling",
+              m.ropeScaling().type(),
+              "factor",
+              m.ropeScaling().factor()));
     } else if (m.family() != dev.anneal.preset.Family.GPT2) {
       info.put("rope", Map.of("theta", m.ropeTheta()));
     }
@@ -80,14 +88,16 @@ public final class FolderInfo {
   }
 
   /** Tensor dtypes, counts, shards and bytes of a checkpoint. */
-  private static void files(Map<String, Object> info, SafetensorsCheckpoint ckpt) throws IOException {
+  private static void files(Map<String, Object> info, SafetensorsCheckpoint ckpt)
+      throws IOException {
     long params = 0;
     long buffers = 0;
     TreeSet<String> dtypes = new TreeSet<>();
     for (String name : ckpt.names()) {
       TensorInfo t = ckpt.info(name);
       dtypes.add(t.dtype().name());
-      if (HfNames.isBuffer(name)) buffers += t.numel(); else params += t.numel();
+      if (HfNames.isBuffer(name)) buffers += t.numel();
+      else params += t.numel();
     }
     info.put("tensor_dtypes", String.join(",", dtypes));
     info.put("tensors", ckpt.names().size());
@@ -108,7 +118,9 @@ public final class FolderInfo {
     info.put("alpha", lora.alpha());
     info.put("dropout", lora.dropout());
     JsonNode targets = config.targetModules();
-    info.put("target_modules", targets.isTextual() ? targets.asText() : String.join(",", lora.targets()));
+    info.put(
+        "target_modules",
+        targets.isTextual() ? targets.asText() : String.join(",", lora.targets()));
     info.put("exclude_modules", String.join(",", lora.exclude()));
     info.put("router_trained", !lora.freezeRouter());
     info.put("fan_in_fan_out", config.fanInFanOut());
@@ -120,9 +132,11 @@ public final class FolderInfo {
       // The base is a local folder: count what the adapter should hold and check it loads.
       ModelSpec spec = HfConfig.read(base.resolve(HfFolder.CONFIG)).spec();
       try (LoadedAdapter loaded = PeftAdapter.load(dir, spec)) {
-        long expected = ParameterCount.of(spec, loaded.lora()).lora()
-            + (loaded.lora().freezeRouter() || !spec.hasExperts() ? 0
-                : (long) spec.layers() * spec.moe().experts() * spec.hidden());
+        long expected =
+            ParameterCount.of(spec, loaded.lora()).lora()
+                + (loaded.lora().freezeRouter() || !spec.hasExperts()
+                    ? 0
+                    : (long) spec.layers() * spec.moe().experts() * spec.hidden());
         info.put("params_from_spec", expected);
         info.put("params_match", expected == (long) info.get("params_in_files"));
         info.put("problem", null);
@@ -133,7 +147,10 @@ public final class FolderInfo {
     return info;
   }
 
-  /** The base model's folder when base_model_name_or_path names a local one (as given, or beside the adapter). */
+  /**
+   * The base model's folder when base_model_name_or_path names a local one (as given, or beside the
+   * adapter).
+   */
   private static Path localBase(Path adapterDir, String name) {
     if (name == null || name.isBlank()) return null;
     try {

@@ -2,8 +2,8 @@ package dev.anneal.model.io;
 
 /**
  * fp32 ⇄ fp16 and fp32 ⇄ bf16 on raw 16-bit patterns, round-to-nearest-even, with IEEE NaN,
- * infinity and subnormal handling. Done in Java because DJL's CPU engine aborts the JVM, beyond
- * any catch, on a bf16 cast or when decoding a bf16 safetensors blob.
+ * infinity and subnormal handling. Done in Java because DJL's CPU engine aborts the JVM, beyond any
+ * catch, on a bf16 cast or when decoding a bf16 safetensors blob.
  */
 public final class HalfFloats {
   private HalfFloats() {}

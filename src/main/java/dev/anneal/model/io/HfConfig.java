@@ -18,7 +18,8 @@ import java.util.List;
  * attention with routed plus shared experts and aux-loss-free balancing, seed 004).
  */
 public final class HfConfig {
-  public static final List<String> MODEL_TYPES = List.of("gpt2", "llama", "qwen2", "mixtral", "anneal_moe");
+  public static final List<String> MODEL_TYPES =
+      List.of("gpt2", "llama", "qwen2", "mixtral", "anneal_moe");
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -32,8 +33,8 @@ public final class HfConfig {
   public record Parsed(String modelType, ModelSpec spec, DType dtype, TokenIds tokens) {}
 
   /**
-   * The model_type a spec exports as. Unlike {@link ModelSpec#hfModelType()} this also knows
-   * that q/k/v plus o_proj bias is Llama's {@code attention_bias} (Qwen2 has no o_proj bias).
+   * The model_type a spec exports as. Unlike {@link ModelSpec#hfModelType()} this also knows that
+   * q/k/v plus o_proj bias is Llama's {@code attention_bias} (Qwen2 has no o_proj bias).
    */
   public static String modelType(ModelSpec m) {
     if (m.family() == Family.GPT2) return "gpt2";
@@ -47,7 +48,8 @@ public final class HfConfig {
     ObjectNode c = JSON.createObjectNode();
     c.putArray("architectures").add(architecture(type));
     c.put("model_type", type);
-    if (type.equals("gpt2")) Gpt2Config.write(c, m); else LlamaConfig.write(c, m, type);
+    if (type.equals("gpt2")) Gpt2Config.write(c, m);
+    else LlamaConfig.write(c, m, type);
     c.put("vocab_size", m.vocab());
     c.put("tie_word_embeddings", m.tieEmbeddings());
     c.put("initializer_range", m.initStd());
@@ -92,8 +94,13 @@ public final class HfConfig {
     }
     String type = typeNode.asText();
     if (!MODEL_TYPES.contains(type)) {
-      throw new ModelFormatException(file, "model_type '" + type + "' is not supported (Anneal reads "
-          + String.join(", ", MODEL_TYPES) + ")");
+      throw new ModelFormatException(
+          file,
+          "model_type '"
+              + type
+              + "' is not supported (Anneal reads "
+              + String.join(", ", MODEL_TYPES)
+              + ")");
     }
     ConfigFields f = new ConfigFields(root, file, "model_type " + type);
     ModelSpec spec = type.equals("gpt2") ? Gpt2Config.read(f) : LlamaConfig.read(f, type);
@@ -106,7 +113,11 @@ public final class HfConfig {
         throw f.problem("unknown dtype '" + dtypeName + "'");
       }
     }
-    return new Parsed(type, spec, dtype,
-        new TokenIds(f.tokenId("bos_token_id"), f.tokenId("eos_token_id"), f.tokenId("pad_token_id")));
+    return new Parsed(
+        type,
+        spec,
+        dtype,
+        new TokenIds(
+            f.tokenId("bos_token_id"), f.tokenId("eos_token_id"), f.tokenId("pad_token_id")));
   }
 }

@@ -25,15 +25,25 @@ public final class HfFolder {
   /**
    * How to save.
    *
-   * @param tokenizer     a {@code tokenizer.json} to copy in, or null
-   * @param tokens        special token ids; null to find them in the tokenizer
+   * @param tokenizer a {@code tokenizer.json} to copy in, or null
+   * @param tokens special token ids; null to find them in the tokenizer
    * @param maxShardBytes data bytes per safetensors shard
    */
-  public record SaveOptions(DType dtype, Path tokenizer, TokenIds tokens, long maxShardBytes,
-      ProgressListener listener, Cancellation cancellation) {
+  public record SaveOptions(
+      DType dtype,
+      Path tokenizer,
+      TokenIds tokens,
+      long maxShardBytes,
+      ProgressListener listener,
+      Cancellation cancellation) {
     public static SaveOptions of(DType dtype, Path tokenizer) {
-      return new SaveOptions(dtype, tokenizer, null, CheckpointWriter.DEFAULT_SHARD_BYTES,
-          ProgressListener.NONE, Cancellation.none());
+      return new SaveOptions(
+          dtype,
+          tokenizer,
+          null,
+          CheckpointWriter.DEFAULT_SHARD_BYTES,
+          ProgressListener.NONE,
+          Cancellation.none());
     }
 
     public SaveOptions withMaxShardBytes(long bytes) {
@@ -41,42 +51,57 @@ public final class HfFolder {
     }
   }
 
-  public static void save(Path dir, ModelSpec spec, TensorSource tensors, Path tokenizer, DType dtype)
+  public static void save(
+      Path dir, ModelSpec spec, TensorSource tensors, Path tokenizer, DType dtype)
       throws IOException {
     save(dir, spec, tensors, SaveOptions.of(dtype, tokenizer));
   }
 
   /**
-   * Writes the folder. {@code tensors} must hold exactly {@link HfNames#expected} of the spec;
-   * for GPT-2 the biases the spec lacks are written as zeros, since transformers' GPT-2 has them.
+   * Writes the folder. {@code tensors} must hold exactly {@link HfNames#expected} of the spec; for
+   * GPT-2 the biases the spec lacks are written as zeros, since transformers' GPT-2 has them.
    */
   public static void save(Path dir, ModelSpec spec, TensorSource tensors, SaveOptions options)
       throws IOException {
     Map<String, long[]> expected = HfNames.expected(spec);
     String problem = NameCheck.problems(expected, tensors.names(), tensors::shape);
     if (problem != null) {
-      throw new IllegalArgumentException("the weights do not match the " + HfConfig.modelType(spec)
-          + " spec: " + problem);
+      throw new IllegalArgumentException(
+          "the weights do not match the " + HfConfig.modelType(spec) + " spec: " + problem);
     }
     if (options.tokenizer() != null && !Files.isRegularFile(options.tokenizer())) {
       throw new ModelFormatException(options.tokenizer(), "no such tokenizer file");
     }
-    TokenIds tokens = options.tokens() != null ? options.tokens()
-        : options.tokenizer() != null ? TokenizerSpecials.detect(options.tokenizer()) : TokenIds.NONE;
-    String config = HfConfig.JSON.writeValueAsString(HfConfig.toJson(spec, options.dtype(), tokens));
+    TokenIds tokens =
+        options.tokens() != null
+            ? options.tokens()
+            : options.tokenizer() != null
+                ? TokenizerSpecials.detect(options.tokenizer())
+                : TokenIds.NONE;
+    String config =
+        HfConfig.JSON.writeValueAsString(HfConfig.toJson(spec, options.dtype(), tokens));
     TensorSource withZeros = ZeroFilled.over(tensors, HfNames.exported(spec));
     WriteProgress progress = new WriteProgress(options.listener(), options.cancellation(), -1);
-    AtomicFiles.writeDirectory(dir, tmp -> {
-      AtomicFiles.writeString(tmp.resolve(CONFIG), config + "\n");
-      AtomicFiles.writeString(tmp.resolve(GENERATION_CONFIG), generationConfig(tokens) + "\n");
-      CheckpointWriter.write(tmp, "model", withZeros, withZeros.names(), options.dtype(),
-          options.maxShardBytes(), progress);
-      if (options.tokenizer() != null) {
-        Files.copy(options.tokenizer(), tmp.resolve(TOKENIZER));
-        AtomicFiles.writeString(tmp.resolve("tokenizer_config.json"),
-            tokenizerConfig(spec, options.tokenizer()) + "\n");
-      }
-    });
+    AtomicFiles.writeDirectory(
+        dir,
+        tmp -> {
+          AtomicFiles.writeString(tmp.resolve(CONFIG), config + "\n");
+          AtomicFiles.writeString(tmp.resolve(GENERATION_CONFIG), generationConfig(tokens) + "\n");
+          CheckpointWriter.write(
+              tmp,
+              "model",
+              withZeros,
+              withZeros.names(),
+              options.dtype(),
+              options.maxShardBytes(),
+              progress);
+          if (options.tokenizer() != null) {
+            Files.copy(options.tokenizer(), tmp.resolve(TOKENIZER));
+            AtomicFiles.writeString(
+                tmp.resolve("tokenizer_config.json"),
+                tokenizerConfig(spec, options.tokenizer()) + "\n");
+          }
+        });
   }
 
   private static String generationConfig(TokenIds tokens) throws IOException {
@@ -89,8 +114,8 @@ public final class HfFolder {
   }
 
   /**
-   * Enough for AutoTokenizer to load tokenizer.json as a fast tokenizer, with the chat template
-   * and special token names of the tokenizer's own {@code tokenizer_config.json} when it has one.
+   * Enough for AutoTokenizer to load tokenizer.json as a fast tokenizer, with the chat template and
+   * special token names of the tokenizer's own {@code tokenizer_config.json} when it has one.
    */
   private static String tokenizerConfig(ModelSpec spec, Path tokenizer) throws IOException {
     var t = HfConfig.JSON.createObjectNode();
@@ -112,9 +137,9 @@ public final class HfFolder {
   }
 
   /**
-   * Opens a folder for a model of {@code target}: the checkpoint must have the same
-   * architecture; biases the target lacks must be zero in the file (a GPT-2 folder always has
-   * them, Anneal writes zeros for absent ones).
+   * Opens a folder for a model of {@code target}: the checkpoint must have the same architecture;
+   * biases the target lacks must be zero in the file (a GPT-2 folder always has them, Anneal writes
+   * zeros for absent ones).
    */
   public static LoadedModel load(Path dir, ModelSpec target) throws IOException {
     return HfImport.load(dir, target);

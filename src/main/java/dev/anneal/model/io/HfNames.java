@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.SequencedMap;
 
 /**
- * The weight-naming contract: every parameter (and saved buffer) of a model, under its Hugging
- * Face state-dict name, with its shape. Model blocks create exactly these; import and export copy
- * them as they are. GPT-2 keeps Conv1D's [in, out] layout; the Llama family nn.Linear's [out, in].
+ * The weight-naming contract: every parameter (and saved buffer) of a model, under its Hugging Face
+ * state-dict name, with its shape. Model blocks create exactly these; import and export copy them
+ * as they are. GPT-2 keeps Conv1D's [in, out] layout; the Llama family nn.Linear's [out, in].
  *
  * <p>Letters: L layer, e expert, C hidden, V vocab, P context, H·D query width, Hkv·D key/value
  * width, I intermediate, Ie expert intermediate, E experts, S shared experts.
@@ -32,9 +32,8 @@ public final class HfNames {
   }
 
   /**
-   * What a Hugging Face checkpoint of this spec holds. GPT-2 in transformers always has every
-   * bias, so export writes zeros for the ones the spec lacks; the Llama family is as {@link
-   * #expected}.
+   * What a Hugging Face checkpoint of this spec holds. GPT-2 in transformers always has every bias,
+   * so export writes zeros for the ones the spec lacks; the Llama family is as {@link #expected}.
    */
   public static SequencedMap<String, long[]> exported(ModelSpec m) {
     return m.family() == Family.GPT2 ? gpt2(m, true, true, true, true) : expected(m);
@@ -49,8 +48,8 @@ public final class HfNames {
     return m.norm() == Norm.LAYERNORM && m.normBias();
   }
 
-  private static SequencedMap<String, long[]> gpt2(ModelSpec m, boolean qkvBias, boolean outBias,
-      boolean mlpBias, boolean normBias) {
+  private static SequencedMap<String, long[]> gpt2(
+      ModelSpec m, boolean qkvBias, boolean outBias, boolean mlpBias, boolean normBias) {
     Names n = new Names();
     long c = m.hidden(), q = m.queryWidth(), kv = m.kvWidth(), i = m.intermediate();
     n.add("transformer.wte.weight", m.vocab(), c);
@@ -83,7 +82,8 @@ public final class HfNames {
       n.linear(p + "self_attn.o_proj", m.outBias(), c, c, q);
       n.norm(p + "post_attention_layernorm", c, normBias);
       if (!m.hasExperts()) {
-        swiglu(n, p + "mlp.", "gate_proj", "up_proj", "down_proj", c, m.intermediate(), m.mlpBias());
+        swiglu(
+            n, p + "mlp.", "gate_proj", "up_proj", "down_proj", c, m.intermediate(), m.mlpBias());
         continue;
       }
       MoeSpec moe = m.moe();
@@ -95,8 +95,15 @@ public final class HfNames {
       }
       if (moe.sharedExperts() > 0) {
         // The S shared experts are one SwiGLU of width S·Ie, as DeepSeek stores them.
-        swiglu(n, b + "shared_experts.", "gate_proj", "up_proj", "down_proj", c,
-            moe.sharedExperts() * ie, m.mlpBias());
+        swiglu(
+            n,
+            b + "shared_experts.",
+            "gate_proj",
+            "up_proj",
+            "down_proj",
+            c,
+            moe.sharedExperts() * ie,
+            m.mlpBias());
         n.add(b + "gate." + CORRECTION_BIAS, moe.experts());
       }
     }
@@ -106,8 +113,15 @@ public final class HfNames {
   }
 
   /** gate [I,C], up [I,C], down [C,I] (nn.Linear layout), biases [I], [I], [C] when asked. */
-  private static void swiglu(Names n, String prefix, String gate, String up, String down, long c,
-      long width, boolean bias) {
+  private static void swiglu(
+      Names n,
+      String prefix,
+      String gate,
+      String up,
+      String down,
+      long c,
+      long width,
+      boolean bias) {
     n.linear(prefix + gate, bias, width, width, c);
     n.linear(prefix + up, bias, width, width, c);
     n.linear(prefix + down, bias, c, c, width);
@@ -120,8 +134,8 @@ public final class HfNames {
   }
 
   /**
-   * The LoRA tensors of an adapter: for each adapted module M, {@code M.lora_A.weight} [r, in]
-   * and {@code M.lora_B.weight} [out, r], layer by layer. For GPT-2's Conv1D, in is its first
+   * The LoRA tensors of an adapter: for each adapted module M, {@code M.lora_A.weight} [r, in] and
+   * {@code M.lora_B.weight} [out, r], layer by layer. For GPT-2's Conv1D, in is its first
    * dimension, as in PEFT.
    */
   public static SequencedMap<String, long[]> lora(ModelSpec m, LoraSpec lora) {

@@ -8,8 +8,9 @@ import java.io.IOException;
  * ({@code M.lora_A.weight} [r, in], {@code M.lora_B.weight} [out, r]; the router's {@code
  * gate.weight} too when it was trained), read lazily.
  */
-public record LoadedAdapter(PeftAdapter.Config config, TensorSource tensors, DType dtype,
-    SafetensorsCheckpoint checkpoint) implements AutoCloseable {
+public record LoadedAdapter(
+    PeftAdapter.Config config, TensorSource tensors, DType dtype, SafetensorsCheckpoint checkpoint)
+    implements AutoCloseable {
   public LoraSpec lora() {
     return config.lora();
   }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one answer to "which modules does this family have, and which does a LoRA target match":
- * the adaptable projections of each family under Hugging Face / PEFT names, with their shapes,
- * and their module paths in a checkpoint. The preset validator, the parameter count, the model's
+ * The one answer to "which modules does this family have, and which does a LoRA target match": the
+ * adaptable projections of each family under Hugging Face / PEFT names, with their shapes, and
+ * their module paths in a checkpoint. The preset validator, the parameter count, the model's
  * weights, the HF names of adapter tensors and the PEFT target lists all ask here. GPT-2's fused
  * {@code c_attn} and its two {@code c_proj} matrices (attention output and MLP output share the
  * name) follow PEFT's matching by name.
@@ -25,12 +25,12 @@ public final class ModuleNames {
   /**
    * One adaptable matrix kind in one layer.
    *
-   * @param name      the PEFT target name
-   * @param in        input width
-   * @param out       output width
-   * @param copies    how many such matrices one layer has (E for routed experts)
+   * @param name the PEFT target name
+   * @param in input width
+   * @param out output width
+   * @param copies how many such matrices one layer has (E for routed experts)
    * @param container the module that holds it, for exclusion ({@code self_attn}, {@code mlp},
-   *                  {@code block_sparse_moe}, {@code shared_experts})
+   *     {@code block_sparse_moe}, {@code shared_experts})
    */
   public record Projection(String name, long in, long out, long copies, String container) {
     /** Adapter parameters per layer at rank r: r·(in + out) per copy. */
@@ -92,9 +92,11 @@ public final class ModuleNames {
     for (String t : lora.targets()) {
       if (lora.exclude().contains(t)) continue;
       for (Projection p : all.getOrDefault(t, List.of())) {
-        boolean inExcludedContainer = lora.exclude().contains(p.container())
-            || (p.container().equals("block_sparse_moe") && lora.exclude().contains("experts")
-                && !p.name().equals("gate"));
+        boolean inExcludedContainer =
+            lora.exclude().contains(p.container())
+                || (p.container().equals("block_sparse_moe")
+                    && lora.exclude().contains("experts")
+                    && !p.name().equals("gate"));
         if (!inExcludedContainer) out.add(p);
       }
     }

@@ -18,8 +18,8 @@ final class NameCheck {
    *
    * @param shapeOf the shape of a present tensor
    */
-  static String problems(Map<String, long[]> expected, Collection<String> present,
-      Function<String, long[]> shapeOf) {
+  static String problems(
+      Map<String, long[]> expected, Collection<String> present, Function<String, long[]> shapeOf) {
     List<String> missing = new ArrayList<>();
     for (String name : expected.keySet()) if (!present.contains(name)) missing.add(name);
     List<String> unexpected = new ArrayList<>();
@@ -29,8 +29,12 @@ final class NameCheck {
       if (want == null) {
         unexpected.add(name);
       } else if (!Arrays.equals(want, shapeOf.apply(name))) {
-        wrongShape.add(name + " is " + Arrays.toString(shapeOf.apply(name)) + ", expected "
-            + Arrays.toString(want));
+        wrongShape.add(
+            name
+                + " is "
+                + Arrays.toString(shapeOf.apply(name))
+                + ", expected "
+                + Arrays.toString(want));
       }
     }
     List<String> parts = new ArrayList<>();

@@ -17,10 +17,10 @@ import java.util.SequencedMap;
 import java.util.Set;
 
 /**
- * PEFT LoRA adapters both ways: {@code adapter_config.json} plus {@code
- * adapter_model.safetensors} whose keys are {@code base_model.model.} + module path + {@code
- * .lora_A.weight} (PEFT's own files; {@code .lora_A.default.weight} and unprefixed keys are read
- * too). A trainable router is saved whole as PEFT's {@code modules_to_save: ["gate"]}.
+ * PEFT LoRA adapters both ways: {@code adapter_config.json} plus {@code adapter_model.safetensors}
+ * whose keys are {@code base_model.model.} + module path + {@code .lora_A.weight} (PEFT's own
+ * files; {@code .lora_A.default.weight} and unprefixed keys are read too). A trainable router is
+ * saved whole as PEFT's {@code modules_to_save: ["gate"]}.
  */
 public final class PeftAdapter {
   public static final String CONFIG = "adapter_config.json";
@@ -30,18 +30,20 @@ public final class PeftAdapter {
   private PeftAdapter() {}
 
   /** What adapter_config.json says, as Anneal uses it. */
-  public record Config(LoraSpec lora, String baseModel, boolean fanInFanOut, JsonNode targetModules) {}
+  public record Config(
+      LoraSpec lora, String baseModel, boolean fanInFanOut, JsonNode targetModules) {}
 
   /**
-   * The tensors an adapter of {@code lora} on {@code base} holds, under the model's names: the
-   * LoRA pairs ({@link HfNames#lora}) and, when the router trains, each layer's {@code
+   * The tensors an adapter of {@code lora} on {@code base} holds, under the model's names: the LoRA
+   * pairs ({@link HfNames#lora}) and, when the router trains, each layer's {@code
    * block_sparse_moe.gate.weight}.
    */
   public static SequencedMap<String, long[]> expected(ModelSpec base, LoraSpec lora) {
     SequencedMap<String, long[]> names = new LinkedHashMap<>(HfNames.lora(base, lora));
     if (trainsRouter(base, lora)) {
       for (int l = 0; l < base.layers(); l++) {
-        names.put("model.layers." + l + ".block_sparse_moe.gate.weight",
+        names.put(
+            "model.layers." + l + ".block_sparse_moe.gate.weight",
             new long[] {base.moe().experts(), base.hidden()});
       }
     }
@@ -53,20 +55,35 @@ public final class PeftAdapter {
   }
 
   /** Writes the adapter folder atomically; {@code tensors} must be exactly {@link #expected}. */
-  public static void save(Path dir, ModelSpec base, LoraSpec lora, TensorSource tensors,
-      String baseModelNameOrPath, DType dtype) throws IOException {
+  public static void save(
+      Path dir,
+      ModelSpec base,
+      LoraSpec lora,
+      TensorSource tensors,
+      String baseModelNameOrPath,
+      DType dtype)
+      throws IOException {
     SequencedMap<String, long[]> expected = expected(base, lora);
     String problem = NameCheck.problems(expected, tensors.names(), tensors::shape);
-    if (problem != null) throw new IllegalArgumentException("the adapter weights do not match the LoRA spec: " + problem);
+    if (problem != null)
+      throw new IllegalArgumentException(
+          "the adapter weights do not match the LoRA spec: " + problem);
     Map<String, String> fileNames = new LinkedHashMap<>();
     for (String name : expected.keySet()) fileNames.put(PREFIX + name, name);
     TensorSource prefixed = new RenamedSource(tensors, fileNames);
     String config = HfConfig.JSON.writeValueAsString(config(base, lora, baseModelNameOrPath));
-    AtomicFiles.writeDirectory(dir, tmp -> {
-      AtomicFiles.writeString(tmp.resolve(CONFIG), config + "\n");
-      SafetensorsWriter.write(SafetensorsCheckpoint.singleFile(tmp, WEIGHTS), prefixed, prefixed.names(),
-          dtype, SafetensorsWriter.PT_METADATA, WriteProgress.none());
-    });
+    AtomicFiles.writeDirectory(
+        dir,
+        tmp -> {
+          AtomicFiles.writeString(tmp.resolve(CONFIG), config + "\n");
+          SafetensorsWriter.write(
+              SafetensorsCheckpoint.singleFile(tmp, WEIGHTS),
+              prefixed,
+              prefixed.names(),
+              dtype,
+              SafetensorsWriter.PT_METADATA,
+              WriteProgress.none());
+        });
   }
 
   static ObjectNode config(ModelSpec base, LoraSpec lora, String baseModelNameOrPath) {
@@ -89,7 +106,8 @@ public final class PeftAdapter {
     }
     c.put("fan_in_fan_out", base.family() == Family.GPT2);
     c.put("bias", "none");
-    if (trainsRouter(base, lora)) c.putArray("modules_to_save").add("gate"); else c.putNull("modules_to_save");
+    if (trainsRouter(base, lora)) c.putArray("modules_to_save").add("gate");
+    else c.putNull("modules_to_save");
     c.put("inference_mode", true);
     c.put("init_lora_weights", true);
     c.put("use_rslora", false);
@@ -106,8 +124,8 @@ public final class PeftAdapter {
   }
 
   /**
-   * Reads adapter_config.json. Target lists come back as written; a regular expression gives
-   * empty targets here ({@link #load} recovers them from the tensors).
+   * Reads adapter_config.json. Target lists come back as written; a regular expression gives empty
+   * targets here ({@link #load} recovers them from the tensors).
    */
   public static Config readConfig(Path dir) throws IOException {
     return PeftConfigReader.read(dir.resolve(CONFIG));
@@ -122,15 +140,23 @@ public final class PeftAdapter {
       for (String key : ckpt.names()) fileNames.put(modelName(key), key);
       LoraSpec lora = config.lora();
       if (config.targetModules() != null && config.targetModules().isTextual()) {
-        lora = PeftTargets.fromModules(base, layer0Modules(fileNames.keySet()), lora.rank(), lora.alpha(),
-            lora.dropout(), lora.freezeRouter());
+        lora =
+            PeftTargets.fromModules(
+                base,
+                layer0Modules(fileNames.keySet()),
+                lora.rank(),
+                lora.alpha(),
+                lora.dropout(),
+                lora.freezeRouter());
         config = new Config(lora, config.baseModel(), config.fanInFanOut(), config.targetModules());
       }
       Path where = ckpt.shards().getFirst().path();
-      String problem = NameCheck.problems(expected(base, lora), fileNames.keySet(),
-          n -> ckpt.shape(fileNames.get(n)));
+      String problem =
+          NameCheck.problems(
+              expected(base, lora), fileNames.keySet(), n -> ckpt.shape(fileNames.get(n)));
       if (problem != null) {
-        throw new ModelFormatException(where, "does not match " + CONFIG + " on this base model: " + problem);
+        throw new ModelFormatException(
+            where, "does not match " + CONFIG + " on this base model: " + problem);
       }
       Map<String, String> ordered = new LinkedHashMap<>();
       for (String name : expected(base, lora).keySet()) ordered.put(name, fileNames.get(name));
@@ -142,10 +168,13 @@ public final class PeftAdapter {
     }
   }
 
-  /** PEFT key → model name: drops {@code base_model.model.} and the adapter name {@code default}. */
+  /**
+   * PEFT key → model name: drops {@code base_model.model.} and the adapter name {@code default}.
+   */
   static String modelName(String key) {
     String n = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
-    return n.replace(".lora_A.default.", ".lora_A.").replace(".lora_B.default.", ".lora_B.")
+    return n.replace(".lora_A.default.", ".lora_A.")
+        .replace(".lora_B.default.", ".lora_B.")
         .replace(".modules_to_save.default.", ".");
   }
 

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code target_modules} for PEFT. PEFT matches a list entry against the end of a module's path
- * and excludes only modules whose own name is listed, while a LoRA spec may exclude a whole
- * container ({@code block_sparse_moe}, {@code mlp} ...). When the lists mean the same to PEFT
- * they are written as they are; otherwise as a regular expression PEFT full-matches against
- * module paths, naming exactly the adapted modules.
+ * {@code target_modules} for PEFT. PEFT matches a list entry against the end of a module's path and
+ * excludes only modules whose own name is listed, while a LoRA spec may exclude a whole container
+ * ({@code block_sparse_moe}, {@code mlp} ...). When the lists mean the same to PEFT they are
+ * written as they are; otherwise as a regular expression PEFT full-matches against module paths,
+ * naming exactly the adapted modules.
  */
 final class PeftTargets {
   private PeftTargets() {}
@@ -38,7 +38,8 @@ final class PeftTargets {
 
   /** The lists when PEFT reads them the same way, else null. */
   static boolean listsAreExact(ModelSpec base, LoraSpec lora) {
-    return matchedByPeft(base, lora.targets(), lora.exclude()).equals(ModuleNames.adaptedPaths(base, lora, 0));
+    return matchedByPeft(base, lora.targets(), lora.exclude())
+        .equals(ModuleNames.adaptedPaths(base, lora, 0));
   }
 
   /** A regular expression that full-matches exactly the adapted modules of every layer. */
@@ -46,12 +47,15 @@ final class PeftTargets {
     Set<String> alternatives = new LinkedHashSet<>();
     for (ModuleNames.Projection p : ModuleNames.adapted(base, lora)) {
       String name = p.name(); // [a-z0-9_]: nothing to escape
-      alternatives.add(switch (p.container()) {
-        case "block_sparse_moe" -> p.name().equals("gate") ? "block_sparse_moe\\.gate"
-            : "block_sparse_moe\\.experts\\.\\d+\\." + name;
-        case "shared_experts" -> "block_sparse_moe\\.shared_experts\\." + name;
-        default -> p.container() + "\\." + name;
-      });
+      alternatives.add(
+          switch (p.container()) {
+            case "block_sparse_moe" ->
+                p.name().equals("gate")
+                    ? "block_sparse_moe\\.gate"
+                    : "block_sparse_moe\\.experts\\.\\d+\\." + name;
+            case "shared_experts" -> "block_sparse_moe\\.shared_experts\\." + name;
+            default -> p.container() + "\\." + name;
+          });
     }
     String layers = base.family() == Family.GPT2 ? "transformer\\.h" : "model\\.layers";
     return layers + "\\.\\d+\\.(" + String.join("|", alternatives) + ")";
@@ -62,8 +66,13 @@ final class PeftTargets {
    * whose target_modules is a regular expression: targets are the projection names seen, and each
    * container holding a target name but no adapted module is excluded.
    */
-  static LoraSpec fromModules(ModelSpec base, Set<String> layer0Modules, int rank, double alpha,
-      double dropout, boolean freezeRouter) {
+  static LoraSpec fromModules(
+      ModelSpec base,
+      Set<String> layer0Modules,
+      int rank,
+      double alpha,
+      double dropout,
+      boolean freezeRouter) {
     Set<String> targets = new LinkedHashSet<>();
     for (String m : layer0Modules) targets.add(m.substring(m.lastIndexOf('.') + 1));
     Set<String> exclude = new LinkedHashSet<>();
@@ -71,9 +80,11 @@ final class PeftTargets {
       for (ModuleNames.Projection p : ps) {
         if (!targets.contains(p.name())) continue;
         boolean present = layer0Modules.containsAll(ModuleNames.modulePaths(base, 0, p));
-        if (!present) exclude.add(p.container().equals("block_sparse_moe") ? "experts" : p.container());
+        if (!present)
+          exclude.add(p.container().equals("block_sparse_moe") ? "experts" : p.container());
       }
     }
-    return new LoraSpec(rank, alpha, dropout, new ArrayList<>(targets), new ArrayList<>(exclude), freezeRouter);
+    return new LoraSpec(
+        rank, alpha, dropout, new ArrayList<>(targets), new ArrayList<>(exclude), freezeRouter);
   }
 }

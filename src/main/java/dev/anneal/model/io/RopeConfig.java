@@ -20,7 +20,8 @@ final class RopeConfig {
       return;
     }
     if (!r.type().equals("yarn")) {
-      throw new IllegalArgumentException("rope scaling '" + r.type() + "' cannot be exported (yarn only)");
+      throw new IllegalArgumentException(
+          "rope scaling '" + r.type() + "' cannot be exported (yarn only)");
     }
     ObjectNode s = c.putObject("rope_scaling");
     s.put("rope_type", "yarn");
@@ -29,7 +30,8 @@ final class RopeConfig {
     s.put("beta_fast", r.betaFast());
     s.put("beta_slow", r.betaSlow());
     s.put("mscale", r.mscale());
-    if (r.mscale() != 1.0 && r.factor() > 1.0) s.put("attention_factor", attentionFactor(r.factor(), r.mscale()));
+    if (r.mscale() != 1.0 && r.factor() > 1.0)
+      s.put("attention_factor", attentionFactor(r.factor(), r.mscale()));
   }
 
   /** YaRN's get_mscale: 0.1·mscale·ln(factor) + 1 for factor > 1, else 1. */
@@ -56,20 +58,31 @@ final class RopeConfig {
     double mscale = number(f, s, "mscale", Double.NaN);
     double allDim = number(f, s, "mscale_all_dim", Double.NaN);
     double attention = number(f, s, "attention_factor", Double.NaN);
-    // transformers: attention_factor wins; else mscale/mscale_all_dim together; else get_mscale(factor).
+    // transformers: attention_factor wins; else mscale/mscale_all_dim together; else
+    // get_mscale(factor).
     double effective = 1.0;
     if (factor > 1 && !Double.isNaN(attention)) {
-      boolean mscaleAgrees = !Double.isNaN(mscale)
-          && Math.abs(attentionFactor(factor, mscale) - attention) < 1e-12;
+      boolean mscaleAgrees =
+          !Double.isNaN(mscale) && Math.abs(attentionFactor(factor, mscale) - attention) < 1e-12;
       effective = mscaleAgrees ? mscale : (attention - 1.0) / (0.1 * Math.log(factor));
-    } else if (factor > 1 && !Double.isNaN(mscale) && !Double.isNaN(allDim) && mscale != 0 && allDim != 0) {
-      effective = (attentionFactor(factor, mscale) / attentionFactor(factor, allDim) - 1.0) / (0.1 * Math.log(factor));
+    } else if (factor > 1
+        && !Double.isNaN(mscale)
+        && !Double.isNaN(allDim)
+        && mscale != 0
+        && allDim != 0) {
+      effective =
+          (attentionFactor(factor, mscale) / attentionFactor(factor, allDim) - 1.0)
+              / (0.1 * Math.log(factor));
     } else if (factor <= 1 && !Double.isNaN(mscale)) {
       effective = mscale; // no effect at factor ≤ 1; kept so a round trip is exact
     }
-    return new RopeScaling("yarn", factor,
+    return new RopeScaling(
+        "yarn",
+        factor,
         original == null || original.isNull() ? null : original.asInt(),
-        number(f, s, "beta_fast", 32.0), number(f, s, "beta_slow", 1.0), effective);
+        number(f, s, "beta_fast", 32.0),
+        number(f, s, "beta_slow", 1.0),
+        effective);
   }
 
   /** rope_theta, from rope_parameters (transformers 5) or the top level. */

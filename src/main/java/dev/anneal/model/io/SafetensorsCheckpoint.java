@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The weights of a folder as one {@link TensorSource}: either a single {@code model.safetensors}
- * or shards listed in {@code model.safetensors.index.json}, whose {@code weight_map} says which
- * shard holds each tensor (as transformers writes them). The base name is {@code model} for
- * models and {@code adapter_model} for PEFT adapters.
+ * The weights of a folder as one {@link TensorSource}: either a single {@code model.safetensors} or
+ * shards listed in {@code model.safetensors.index.json}, whose {@code weight_map} says which shard
+ * holds each tensor (as transformers writes them). The base name is {@code model} for models and
+ * {@code adapter_model} for PEFT adapters.
  */
 public final class SafetensorsCheckpoint implements TensorSource {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,8 +26,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
   private final List<String> names;
   private final Path index;
 
-  private SafetensorsCheckpoint(List<SafetensorsFile> shards, Map<String, SafetensorsFile> owner,
-      Path index) {
+  private SafetensorsCheckpoint(
+      List<SafetensorsFile> shards, Map<String, SafetensorsFile> owner, Path index) {
     this.shards = List.copyOf(shards);
     this.owner = owner;
     this.names = List.copyOf(owner.keySet());
@@ -45,7 +45,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
 
   /** Whether {@code dir} holds a checkpoint of this base name, single or sharded. */
   public static boolean exists(Path dir, String baseName) {
-    return Files.isRegularFile(indexFile(dir, baseName)) || Files.isRegularFile(singleFile(dir, baseName));
+    return Files.isRegularFile(indexFile(dir, baseName))
+        || Files.isRegularFile(singleFile(dir, baseName));
   }
 
   public static SafetensorsCheckpoint open(Path dir, String baseName) throws IOException {
@@ -59,7 +60,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
     if (Files.isRegularFile(index)) return openSharded(index, windowBytes);
     Path single = singleFile(dir, baseName);
     if (!Files.isRegularFile(single)) {
-      throw new ModelFormatException(dir, "no " + single.getFileName() + " or " + index.getFileName());
+      throw new ModelFormatException(
+          dir, "no " + single.getFileName() + " or " + index.getFileName());
     }
     SafetensorsFile file = SafetensorsFile.open(single, windowBytes);
     Map<String, SafetensorsFile> owner = new LinkedHashMap<>();
@@ -67,7 +69,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
     return new SafetensorsCheckpoint(List.of(file), owner, null);
   }
 
-  private static SafetensorsCheckpoint openSharded(Path index, long windowBytes) throws IOException {
+  private static SafetensorsCheckpoint openSharded(Path index, long windowBytes)
+      throws IOException {
     Map<String, String> weightMap = readWeightMap(index);
     Map<String, SafetensorsFile> byShard = new TreeMap<>();
     List<SafetensorsFile> opened = new ArrayList<>();
@@ -75,7 +78,8 @@ public final class SafetensorsCheckpoint implements TensorSource {
       for (String shard : new java.util.TreeSet<>(weightMap.values())) {
         Path path = index.resolveSibling(shard);
         if (!Files.isRegularFile(path)) {
-          throw new ModelFormatException(index, "weight_map names shard " + shard + ", which is missing");
+          throw new ModelFormatException(
+              index, "weight_map names shard " + shard + ", which is missing");
         }
         SafetensorsFile file = SafetensorsFile.open(path, windowBytes);
         opened.add(file);
@@ -91,8 +95,13 @@ public final class SafetensorsCheckpoint implements TensorSource {
       }
       for (Map.Entry<String, String> e : weightMap.entrySet()) {
         if (!owner.containsKey(e.getKey())) {
-          throw new ModelFormatException(index, "weight_map puts tensor '" + e.getKey() + "' in "
-              + e.getValue() + ", which does not hold it");
+          throw new ModelFormatException(
+              index,
+              "weight_map puts tensor '"
+                  + e.getKey()
+                  + "' in "
+                  + e.getValue()
+                  + ", which does not hold it");
         }
       }
       return new SafetensorsCheckpoint(opened, owner, index);
@@ -110,12 +119,17 @@ public final class SafetensorsCheckpoint implements TensorSource {
       throw new ModelFormatException(index, "not valid JSON: " + e.getOriginalMessage());
     }
     JsonNode map = root == null ? null : root.get("weight_map");
-    if (map == null || !map.isObject()) throw new ModelFormatException(index, "no weight_map object");
+    if (map == null || !map.isObject())
+      throw new ModelFormatException(index, "no weight_map object");
     Map<String, String> weightMap = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : map.properties()) {
       String shard = e.getValue().asText();
-      if (!e.getValue().isTextual() || shard.contains("/") || shard.contains("\\") || shard.isEmpty()) {
-        throw new ModelFormatException(index, "tensor '" + e.getKey() + "': bad shard name " + e.getValue());
+      if (!e.getValue().isTextual()
+          || shard.contains("/")
+          || shard.contains("\\")
+          || shard.isEmpty()) {
+        throw new ModelFormatException(
+            index, "tensor '" + e.getKey() + "': bad shard name " + e.getValue());
       }
       weightMap.put(e.getKey(), shard);
     }

@@ -29,7 +29,8 @@ public final class SafetensorsFile implements TensorSource {
       ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfShort I16 =
       ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  static final ValueLayout.OfInt I32 =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   static final ValueLayout.OfLong I64 =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -42,7 +43,8 @@ public final class SafetensorsFile implements TensorSource {
   private final List<String> names;
   private final long windowBytes;
 
-  private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header, long windowBytes) {
+  private SafetensorsFile(
+      Path path, FileChannel channel, SafetensorsHeader header, long windowBytes) {
     this.path = path;
     this.channel = channel;
     this.header = header;
@@ -57,7 +59,8 @@ public final class SafetensorsFile implements TensorSource {
 
   /** Opens with a given mapping window (tests use tiny windows to cross window boundaries). */
   public static SafetensorsFile open(Path path, long windowBytes) throws IOException {
-    if (windowBytes < 8) throw new IllegalArgumentException("window must hold one element: " + windowBytes);
+    if (windowBytes < 8)
+      throw new IllegalArgumentException("window must hold one element: " + windowBytes);
     FileChannel channel;
     try {
       channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -124,16 +127,27 @@ public final class SafetensorsFile implements TensorSource {
     TensorInfo t = info(name);
     if (t.dtype().isFloating()) throw problem(t, "is " + t.dtype() + ", not an integer type");
     long[] out = new long[arrayLength(t)];
-    forEachWindow(t, (seg, first, count) -> {
-      int at = (int) first;
-      switch (t.dtype()) {
-        case I64 -> MemorySegment.copy(seg, I64, 0, out, at, count);
-        case I32 -> { for (int i = 0; i < count; i++) out[at + i] = seg.get(I32, 4L * i); }
-        case I16 -> { for (int i = 0; i < count; i++) out[at + i] = seg.get(I16, 2L * i); }
-        case I8 -> { for (int i = 0; i < count; i++) out[at + i] = seg.get(ValueLayout.JAVA_BYTE, i); }
-        default -> { for (int i = 0; i < count; i++) out[at + i] = seg.get(ValueLayout.JAVA_BYTE, i) & 0xff; }
-      }
-    });
+    forEachWindow(
+        t,
+        (seg, first, count) -> {
+          int at = (int) first;
+          switch (t.dtype()) {
+            case I64 -> MemorySegment.copy(seg, I64, 0, out, at, count);
+            case I32 -> {
+              for (int i = 0; i < count; i++) out[at + i] = seg.get(I32, 4L * i);
+            }
+            case I16 -> {
+              for (int i = 0; i < count; i++) out[at + i] = seg.get(I16, 2L * i);
+            }
+            case I8 -> {
+              for (int i = 0; i < count; i++) out[at + i] = seg.get(ValueLayout.JAVA_BYTE, i);
+            }
+            default -> {
+              for (int i = 0; i < count; i++)
+                out[at + i] = seg.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            }
+          }
+        });
     return out;
   }
 
@@ -141,24 +155,29 @@ public final class SafetensorsFile implements TensorSource {
     if (!t.dtype().isFloating()) throw problem(t, "is " + t.dtype() + ", not a floating type");
     float[] out = new float[arrayLength(t)];
     short[] scratch = t.dtype().bytes() == 2 ? new short[SCRATCH] : null;
-    forEachWindow(t, (seg, first, count) -> {
-      int at = (int) first;
-      switch (t.dtype()) {
-        case F32 -> MemorySegment.copy(seg, F32, 0, out, at, count);
-        case F64 -> { for (int i = 0; i < count; i++) out[at + i] = (float) seg.get(F64, 8L * i); }
-        case F16, BF16 -> {
-          boolean bf16 = t.dtype() == DType.BF16;
-          for (int done = 0; done < count; done += SCRATCH) {
-            int n = Math.min(SCRATCH, count - done);
-            MemorySegment.copy(seg, I16, 2L * done, scratch, 0, n);
-            for (int i = 0; i < n; i++) {
-              out[at + done + i] = bf16 ? HalfFloats.bf16ToFloat(scratch[i]) : HalfFloats.f16ToFloat(scratch[i]);
+    forEachWindow(
+        t,
+        (seg, first, count) -> {
+          int at = (int) first;
+          switch (t.dtype()) {
+            case F32 -> MemorySegment.copy(seg, F32, 0, out, at, count);
+            case F64 -> {
+              for (int i = 0; i < count; i++) out[at + i] = (float) seg.get(F64, 8L * i);
             }
+            case F16, BF16 -> {
+              boolean bf16 = t.dtype() == DType.BF16;
+              for (int done = 0; done < count; done += SCRATCH) {
+                int n = Math.min(SCRATCH, count - done);
+                MemorySegment.copy(seg, I16, 2L * done, scratch, 0, n);
+                for (int i = 0; i < n; i++) {
+                  out[at + done + i] =
+                      bf16 ? HalfFloats.bf16ToFloat(scratch[i]) : HalfFloats.f16ToFloat(scratch[i]);
+                }
+              }
+            }
+            default -> throw new IllegalStateException(t.dtype().toString());
           }
-        }
-        default -> throw new IllegalStateException(t.dtype().toString());
-      }
-    });
+        });
     return out;
   }
 
@@ -175,7 +194,8 @@ public final class SafetensorsFile implements TensorSource {
       int count = (int) Math.min(perWindow, numel - first);
       long position = header.dataStart() + t.begin() + first * size;
       try (Arena arena = Arena.ofConfined()) {
-        MemorySegment window = channel.map(FileChannel.MapMode.READ_ONLY, position, (long) count * size, arena);
+        MemorySegment window =
+            channel.map(FileChannel.MapMode.READ_ONLY, position, (long) count * size, arena);
         visitor.visit(window, first, count);
       }
     }

@@ -20,7 +20,7 @@ import java.util.Map;
  * that follows), plus an optional {@code __metadata__} map of strings. Parsing checks everything a
  * reader relies on, so a damaged file fails here with the file and tensor named.
  *
- * @param tensors   in file order (by offset)
+ * @param tensors in file order (by offset)
  * @param dataStart byte position of the data section in the file (8 + N)
  */
 record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors, long dataStart) {
@@ -31,16 +31,23 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors,
 
   static SafetensorsHeader read(Path file, FileChannel channel) throws IOException {
     long size = channel.size();
-    if (size < 8) throw new ModelFormatException(file, "not a safetensors file (" + size + " bytes)");
+    if (size < 8)
+      throw new ModelFormatException(file, "not a safetensors file (" + size + " bytes)");
     ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     readFully(channel, lengthBytes, 0);
     long n = lengthBytes.getLong(0);
     if (n < 0 || n > size - 8) {
-      throw new ModelFormatException(file, "header length " + Long.toUnsignedString(n)
-          + " runs past the end of the file (" + size + " bytes): truncated or not safetensors");
+      throw new ModelFormatException(
+          file,
+          "header length "
+              + Long.toUnsignedString(n)
+              + " runs past the end of the file ("
+              + size
+              + " bytes): truncated or not safetensors");
     }
     if (n > MAX_HEADER_BYTES) {
-      throw new ModelFormatException(file, "header length " + n + " exceeds 100 MB: not safetensors");
+      throw new ModelFormatException(
+          file, "header length " + n + " exceeds 100 MB: not safetensors");
     }
     ByteBuffer json = ByteBuffer.allocate((int) n);
     readFully(channel, json, 8);
@@ -72,8 +79,21 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors,
       TensorInfo a = tensors.get(i - 1);
       TensorInfo b = tensors.get(i);
       if (b.begin() < a.end()) {
-        throw new ModelFormatException(file, "tensors '" + a.name() + "' [" + a.begin() + ", "
-            + a.end() + ") and '" + b.name() + "' [" + b.begin() + ", " + b.end() + ") overlap");
+        throw new ModelFormatException(
+            file,
+            "tensors '"
+                + a.name()
+                + "' ["
+                + a.begin()
+                + ", "
+                + a.end()
+                + ") and '"
+                + b.name()
+                + "' ["
+                + b.begin()
+                + ", "
+                + b.end()
+                + ") overlap");
       }
     }
     return new SafetensorsHeader(Map.copyOf(metadata), List.copyOf(tensors), dataStart);
@@ -85,9 +105,14 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors,
     JsonNode dtypeNode = node.get("dtype");
     JsonNode shapeNode = node.get("shape");
     JsonNode offsets = node.get("data_offsets");
-    if (dtypeNode == null || shapeNode == null || offsets == null || !shapeNode.isArray()
-        || !offsets.isArray() || offsets.size() != 2) {
-      throw new ModelFormatException(file, where + "needs dtype, shape and data_offsets [begin, end]");
+    if (dtypeNode == null
+        || shapeNode == null
+        || offsets == null
+        || !shapeNode.isArray()
+        || !offsets.isArray()
+        || offsets.size() != 2) {
+      throw new ModelFormatException(
+          file, where + "needs dtype, shape and data_offsets [begin, end]");
     }
     DType dtype = DType.fromSafetensors(dtypeNode.asText());
     if (dtype == null) {
@@ -107,8 +132,16 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors,
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
     if (begin < 0 || end < begin || end > dataSize) {
-      throw new ModelFormatException(file, where + "data_offsets [" + begin + ", " + end
-          + "] out of range (the data section holds " + dataSize + " bytes)");
+      throw new ModelFormatException(
+          file,
+          where
+              + "data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] out of range (the data section holds "
+              + dataSize
+              + " bytes)");
     }
     long expected;
     try {
@@ -117,8 +150,20 @@ record SafetensorsHeader(Map<String, String> metadata, List<TensorInfo> tensors,
       throw new ModelFormatException(file, where + "shape " + shapeNode + " is too large");
     }
     if (end - begin != expected) {
-      throw new ModelFormatException(file, where + "data_offsets [" + begin + ", " + end + "] hold "
-          + (end - begin) + " bytes, but " + dtype + shapeNode + " needs " + expected);
+      throw new ModelFormatException(
+          file,
+          where
+              + "data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] hold "
+              + (end - begin)
+              + " bytes, but "
+              + dtype
+              + shapeNode
+              + " needs "
+              + expected);
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }

@@ -30,14 +30,22 @@ public final class SafetensorsWriter {
   public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
 
   /** Writes {@code names} from {@code source} into {@code file} as {@code dtype}. */
-  public static void write(Path file, TensorSource source, List<String> names, DType dtype,
-      Map<String, String> metadata, WriteProgress progress) throws IOException {
+  public static void write(
+      Path file,
+      TensorSource source,
+      List<String> names,
+      DType dtype,
+      Map<String, String> metadata,
+      WriteProgress progress)
+      throws IOException {
     List<TensorInfo> layout = layout(source, names, dtype);
     byte[] header = header(layout, metadata);
-    AtomicFiles.write(file, out -> {
-      out.write(header);
-      for (TensorInfo t : layout) writeTensor(out, source.read(t.name()), t, progress);
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          out.write(header);
+          for (TensorInfo t : layout) writeTensor(out, source.read(t.name()), t, progress);
+        });
   }
 
   /** Writes every tensor of {@code source} in its order, with transformers' metadata. */
@@ -73,7 +81,8 @@ public final class SafetensorsWriter {
     ObjectNode root = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode meta = root.putObject("__metadata__");
-      metadata.entrySet().stream().sorted(Map.Entry.comparingByKey())
+      metadata.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
           .forEach(e -> meta.put(e.getKey(), e.getValue()));
     }
     for (TensorInfo t : layout) {
@@ -91,12 +100,18 @@ public final class SafetensorsWriter {
     return buffer.array();
   }
 
-  private static void writeTensor(OutputStream out, HostTensor tensor, TensorInfo slot,
-      WriteProgress progress) throws IOException {
+  private static void writeTensor(
+      OutputStream out, HostTensor tensor, TensorInfo slot, WriteProgress progress)
+      throws IOException {
     progress.checkCancelled();
     if (!Arrays.equals(tensor.shape(), slot.shape())) {
-      throw new IOException("tensor '" + slot.name() + "' was declared " + Arrays.toString(slot.shape())
-          + " but read as " + Arrays.toString(tensor.shape()));
+      throw new IOException(
+          "tensor '"
+              + slot.name()
+              + "' was declared "
+              + Arrays.toString(slot.shape())
+              + " but read as "
+              + Arrays.toString(tensor.shape()));
     }
     float[] data = tensor.data();
     int size = slot.dtype().bytes();
@@ -106,8 +121,14 @@ public final class SafetensorsWriter {
       int n = Math.min(CHUNK_ELEMENTS, data.length - from);
       switch (slot.dtype()) {
         case F32 -> MemorySegment.copy(data, from, buffer, SafetensorsFile.F32, 0, n);
-        case F16 -> { for (int i = 0; i < n; i++) buffer.set(SafetensorsFile.I16, 2L * i, HalfFloats.floatToF16(data[from + i])); }
-        case BF16 -> { for (int i = 0; i < n; i++) buffer.set(SafetensorsFile.I16, 2L * i, HalfFloats.floatToBf16(data[from + i])); }
+        case F16 -> {
+          for (int i = 0; i < n; i++)
+            buffer.set(SafetensorsFile.I16, 2L * i, HalfFloats.floatToF16(data[from + i]));
+        }
+        case BF16 -> {
+          for (int i = 0; i < n; i++)
+            buffer.set(SafetensorsFile.I16, 2L * i, HalfFloats.floatToBf16(data[from + i]));
+        }
         default -> throw new IllegalStateException(slot.dtype().toString());
       }
       out.write(bytes, 0, n * size);

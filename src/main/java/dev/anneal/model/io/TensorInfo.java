@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One tensor's entry in a safetensors header.
  *
  * @param begin byte offset of its data from the start of the data section
- * @param end   byte offset one past its data
+ * @param end byte offset one past its data
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
   public TensorInfo {
@@ -34,8 +34,12 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype
-        && Arrays.equals(shape, t.shape) && begin == t.begin && end == t.end;
+    return o instanceof TensorInfo t
+        && name.equals(t.name)
+        && dtype == t.dtype
+        && Arrays.equals(shape, t.shape)
+        && begin == t.begin
+        && end == t.end;
   }
 
   @Override

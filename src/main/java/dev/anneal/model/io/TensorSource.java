@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Named tensors read one at a time: a safetensors file, a sharded checkpoint, a model's
- * parameters. Shapes are known up front (a writer lays out its header from them) and data is
- * produced only when asked, so a 70B checkpoint never sits in memory whole.
+ * Named tensors read one at a time: a safetensors file, a sharded checkpoint, a model's parameters.
+ * Shapes are known up front (a writer lays out its header from them) and data is produced only when
+ * asked, so a 70B checkpoint never sits in memory whole.
  */
 public interface TensorSource extends AutoCloseable {
   /** Every tensor name, in a stable order. */
@@ -83,7 +83,8 @@ public interface TensorSource extends AutoCloseable {
   /** Total elements of all tensors. */
   static long numel(TensorSource source) {
     long n = 0;
-    for (String name : source.names()) n += Arrays.stream(source.shape(name)).reduce(1, Math::multiplyExact);
+    for (String name : source.names())
+      n += Arrays.stream(source.shape(name)).reduce(1, Math::multiplyExact);
     return n;
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * names the common tokenizers use (GPT-2's {@code <|endoftext|>} serves as both begin and end).
  */
 public final class TokenizerSpecials {
-  private static final List<String> BOS = List.of("<s>", "<|begin_of_text|>", "<|endoftext|>", "<bos>");
+  private static final List<String> BOS =
+      List.of("<s>", "<|begin_of_text|>", "<|endoftext|>", "<bos>");
   private static final List<String> EOS =
       List.of("</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>", "<|im_end|>");
   private static final List<String> PAD = List.of("<pad>", "<|pad|>", "[PAD]");
@@ -32,7 +33,8 @@ public final class TokenizerSpecials {
     JsonNode added = root == null ? null : root.get("added_tokens");
     if (added != null && added.isArray()) {
       for (JsonNode t : added) {
-        if (t.hasNonNull("content") && t.hasNonNull("id")) ids.put(t.get("content").asText(), t.get("id").asInt());
+        if (t.hasNonNull("content") && t.hasNonNull("id"))
+          ids.put(t.get("content").asText(), t.get("id").asInt());
       }
     }
     return new TokenIds(first(ids, BOS), first(ids, EOS), first(ids, PAD));

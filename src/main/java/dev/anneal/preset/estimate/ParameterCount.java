@@ -11,18 +11,24 @@ import dev.anneal.preset.Position;
 /**
  * Parameter counts of a model, exact to the tensor (the same tensors the model code creates).
  *
- * @param total       every parameter
- * @param trainable   what the optimizer updates: all, or the LoRA adapters (plus the router when
- *                    it is not frozen)
- * @param active      parameters one token passes through: all but the routed experts it skips
- * @param embedding   token and position tables (lookups, not matrix multiplies)
- * @param lora        adapter parameters (0 without LoRA)
- * @param matmul      parameters used in matrix multiplies per token (active minus embedding
- *                    tables; the output head counts): the N in "6N FLOPs per token"
+ * @param total every parameter
+ * @param trainable what the optimizer updates: all, or the LoRA adapters (plus the router when it
+ *     is not frozen)
+ * @param active parameters one token passes through: all but the routed experts it skips
+ * @param embedding token and position tables (lookups, not matrix multiplies)
+ * @param lora adapter parameters (0 without LoRA)
+ * @param matmul parameters used in matrix multiplies per token (active minus embedding tables; the
+ *     output head counts): the N in "6N FLOPs per token"
  * @param trainableMatmul the part of {@code matmul} whose weight gradients are computed
  */
-public record ParameterCount(long total, long trainable, long active, long embedding, long lora,
-    long matmul, long trainableMatmul) {
+public record ParameterCount(
+    long total,
+    long trainable,
+    long active,
+    long embedding,
+    long lora,
+    long matmul,
+    long trainableMatmul) {
 
   /** Counts for a model with optional LoRA. */
   public static ParameterCount of(ModelSpec m, LoraSpec lora) {
@@ -31,9 +37,12 @@ public record ParameterCount(long total, long trainable, long active, long embed
     long layers = m.layers();
 
     long norm = m.norm() == Norm.LAYERNORM && m.normBias() ? 2 * c : c;
-    long attention = c * m.queryWidth() + 2 * c * m.kvWidth() + m.queryWidth() * c
-        + (m.qkvBias() ? m.queryWidth() + 2L * m.kvWidth() : 0)
-        + (m.outBias() ? c : 0);
+    long attention =
+        c * m.queryWidth()
+            + 2 * c * m.kvWidth()
+            + m.queryWidth() * c
+            + (m.qkvBias() ? m.queryWidth() + 2L * m.kvWidth() : 0)
+            + (m.outBias() ? c : 0);
 
     long ffnTotal;
     long ffnActive;
@@ -67,17 +76,24 @@ public record ParameterCount(long total, long trainable, long active, long embed
       for (ModuleNames.Projection p : ModuleNames.adapted(m, lora)) {
         long perLayer = p.loraParams(lora.rank());
         loraParams += layers * perLayer;
-        boolean routedExpert = m.hasExperts() && p.container().equals("block_sparse_moe")
-            && !p.name().equals("gate");
+        boolean routedExpert =
+            m.hasExperts() && p.container().equals("block_sparse_moe") && !p.name().equals("gate");
         long activeCopies = routedExpert ? m.moe().expertsPerToken() : p.copies();
         loraActive += layers * activeCopies * lora.rank() * (p.in() + p.out());
       }
     }
-    long routerTrainable = lora != null && m.hasExperts() && !lora.freezeRouter() ? layers * router : 0;
+    long routerTrainable =
+        lora != null && m.hasExperts() && !lora.freezeRouter() ? layers * router : 0;
     long trainable = lora == null ? total : loraParams + routerTrainable;
     long trainableMatmul = lora == null ? matmul : loraActive + routerTrainable;
-    return new ParameterCount(total + loraParams, trainable, active + loraActive, embedding,
-        loraParams, matmul + loraActive, trainableMatmul);
+    return new ParameterCount(
+        total + loraParams,
+        trainable,
+        active + loraActive,
+        embedding,
+        loraParams,
+        matmul + loraActive,
+        trainableMatmul);
   }
 
   /** One feed-forward of width i: GELU has fc + proj, SwiGLU gate + up + down. */

@@ -35,7 +35,11 @@ import javafx.stage.FileChooser;
 public final class CompareView {
   private final BorderPane root = new BorderPane();
   private final CompareViewModel vm;
-  /** Bidirectional bindings hold their ends weakly; the asObject() adapters live as long as the view. */
+
+  /**
+   * Bidirectional bindings hold their ends weakly; the asObject() adapters live as long as the
+   * view.
+   */
   private final java.util.List<Property<?>> adapters = new java.util.ArrayList<>();
 
   public CompareView(CompareViewModel vm) {
@@ -59,8 +63,11 @@ public final class CompareView {
   }
 
   private Node models() {
-    HBox row = new HBox(10, picker("Base", "base-model", vm.baseModelProperty()),
-        picker("Tuned (model or adapter)", "tuned-model", vm.tunedModelProperty()));
+    HBox row =
+        new HBox(
+            10,
+            picker("Base", "base-model", vm.baseModelProperty()),
+            picker("Tuned (model or adapter)", "tuned-model", vm.tunedModelProperty()));
     row.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
     return row;
   }
@@ -76,35 +83,41 @@ public final class CompareView {
     box.setOnShowing(e -> vm.refreshModelChoices());
     // The list shows runs and checkpoints by their name under the runs folder, not the full path
     // (which would hide the name and widen the list past the window).
-    box.setCellFactory(l -> new ListCell<>() {
-      @Override
-      protected void updateItem(String item, boolean empty) {
-        super.updateItem(item, empty);
-        setText(empty ? null : vm.choiceLabel(item));
-      }
-    });
-    // The field shows the same short name as the list; typed text is read as a choice's name or a path.
-    box.setConverter(new javafx.util.StringConverter<>() {
-      @Override
-      public String toString(String choice) {
-        return vm.choiceLabel(choice);
-      }
+    box.setCellFactory(
+        l ->
+            new ListCell<>() {
+              @Override
+              protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : vm.choiceLabel(item));
+              }
+            });
+    // The field shows the same short name as the list; typed text is read as a choice's name or a
+    // path.
+    box.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(String choice) {
+            return vm.choiceLabel(choice);
+          }
 
-      @Override
-      public String fromString(String text) {
-        return vm.choiceOf(text);
-      }
-    });
+          @Override
+          public String fromString(String text) {
+            return vm.choiceOf(text);
+          }
+        });
     box.setPrefWidth(200);
     box.setMinWidth(120);
     // After a pick, show the end of the path: the run and checkpoint names.
-    target.addListener((o, a, b) -> javafx.application.Platform.runLater(() -> box.getEditor().end()));
+    target.addListener(
+        (o, a, b) -> javafx.application.Platform.runLater(() -> box.getEditor().end()));
     Button browse = new Button("Folder…");
     browse.setMinWidth(Region.USE_PREF_SIZE);
-    browse.setOnAction(e -> {
-      File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
-      if (dir != null) target.set(dir.getPath());
-    });
+    browse.setOnAction(
+        e -> {
+          File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
+          if (dir != null) target.set(dir.getPath());
+        });
     Label name = new Label(title);
     name.setId(id + "-label");
     name.setMinWidth(Region.USE_PREF_SIZE);
@@ -120,9 +133,10 @@ public final class CompareView {
     library.setPromptText("Prompt library");
     library.setCellFactory(l -> new NameCell());
     library.setButtonCell(new NameCell());
-    library.setOnAction(e -> {
-      if (library.getValue() != null) vm.usePrompt(library.getValue());
-    });
+    library.setOnAction(
+        e -> {
+          if (library.getValue() != null) vm.usePrompt(library.getValue());
+        });
     TextField name = new TextField();
     name.setPromptText("name");
     name.setPrefColumnCount(12);
@@ -133,8 +147,9 @@ public final class CompareView {
     fim.selectedProperty().bindBidirectional(vm.fimProperty());
     CheckBox chat = new CheckBox("Chat");
     chat.setId("chat");
-    chat.setTooltip(new javafx.scene.control.Tooltip(
-        "Send the prompt as a user's message through the model's chat template"));
+    chat.setTooltip(
+        new javafx.scene.control.Tooltip(
+            "Send the prompt as a user's message through the model's chat template"));
     chat.selectedProperty().bindBidirectional(vm.chatProperty());
     HBox tools = new HBox(8, library, name, save, fim, chat);
     tools.setAlignment(Pos.CENTER_LEFT);
@@ -174,13 +189,15 @@ public final class CompareView {
     TextField seed = new TextField();
     seed.setPrefColumnCount(6);
     seed.setText(Long.toString(vm.seedProperty().get()));
-    seed.textProperty().addListener((o, a, b) -> {
-      try {
-        vm.seedProperty().set(Long.parseLong(b.strip()));
-      } catch (NumberFormatException e) {
-        // keep the last valid seed while the person types
-      }
-    });
+    seed.textProperty()
+        .addListener(
+            (o, a, b) -> {
+              try {
+                vm.seedProperty().set(Long.parseLong(b.strip()));
+              } catch (NumberFormatException e) {
+                // keep the last valid seed while the person types
+              }
+            });
     Button generate = new Button("Generate");
     generate.setId("generate");
     generate.setDefaultButton(true);
@@ -190,16 +207,28 @@ public final class CompareView {
     stopButton.setId("stop");
     stopButton.disableProperty().bind(vm.busyProperty().not());
     stopButton.setOnAction(e -> vm.stop());
-    HBox row = new HBox(8, labelled("Temperature", temperature), labelled("Top-k", topK),
-        labelled("Top-p", topP), labelled("Repetition", penalty), labelled("Max tokens", maxTokens),
-        labelled("Stop", stop), labelled("Seed", seed), generate, stopButton);
+    HBox row =
+        new HBox(
+            8,
+            labelled("Temperature", temperature),
+            labelled("Top-k", topK),
+            labelled("Top-p", topP),
+            labelled("Repetition", penalty),
+            labelled("Max tokens", maxTokens),
+            labelled("Stop", stop),
+            labelled("Seed", seed),
+            generate,
+            stopButton);
     row.setAlignment(Pos.BOTTOM_LEFT);
     return row;
   }
 
   private Node outputs() {
-    HBox row = new HBox(10, side("Base", "base", vm.baseTextProperty(), vm.baseSpeedProperty()),
-        side("Tuned", "tuned", vm.tunedTextProperty(), vm.tunedSpeedProperty()));
+    HBox row =
+        new HBox(
+            10,
+            side("Base", "base", vm.baseTextProperty(), vm.baseSpeedProperty()),
+            side("Tuned", "tuned", vm.tunedTextProperty(), vm.tunedSpeedProperty()));
     row.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
     return row;
   }
@@ -227,15 +256,17 @@ public final class CompareView {
     source.setPromptText("a dataset folder (val split) or a text file");
     source.textProperty().bindBidirectional(vm.evalSourceProperty());
     Button dataset = new Button("Dataset…");
-    dataset.setOnAction(e -> {
-      File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
-      if (dir != null) vm.evalSourceProperty().set(vm.shown(dir.toPath()));
-    });
+    dataset.setOnAction(
+        e -> {
+          File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
+          if (dir != null) vm.evalSourceProperty().set(vm.shown(dir.toPath()));
+        });
     Button file = new Button("File…");
-    file.setOnAction(e -> {
-      File f = new FileChooser().showOpenDialog(root.getScene().getWindow());
-      if (f != null) vm.evalSourceProperty().set(vm.shown(f.toPath()));
-    });
+    file.setOnAction(
+        e -> {
+          File f = new FileChooser().showOpenDialog(root.getScene().getWindow());
+          if (f != null) vm.evalSourceProperty().set(vm.shown(f.toPath()));
+        });
     Button evaluate = new Button("Evaluate");
     evaluate.setId("evaluate");
     evaluate.disableProperty().bind(vm.busyProperty());
@@ -254,11 +285,13 @@ public final class CompareView {
     HBox colours = new HBox(4, new Label("Colour by"));
     colours.setAlignment(Pos.CENTER_LEFT);
     for (ColourBy by : ColourBy.values()) {
-      ToggleButton b = new ToggleButton(switch (by) {
-        case BASE -> "Base loss";
-        case TUNED -> "Tuned loss";
-        case DIFFERENCE -> "Difference (blue: tuning helped, red: hurt)";
-      });
+      ToggleButton b =
+          new ToggleButton(
+              switch (by) {
+                case BASE -> "Base loss";
+                case TUNED -> "Tuned loss";
+                case DIFFERENCE -> "Difference (blue: tuning helped, red: hurt)";
+              });
       b.setId("colour-" + by.name().toLowerCase(java.util.Locale.ROOT));
       b.setToggleGroup(group);
       b.setSelected(vm.colourByProperty().get() == by);
@@ -270,14 +303,17 @@ public final class CompareView {
     TextFlow flow = new TextFlow();
     flow.setId("per-token");
     flow.setPadding(new Insets(6));
-    Label hint = new Label("Evaluate on a text file (File…) to see it coloured token by token;"
-        + " a dataset folder gives the mean loss of its val split.");
+    Label hint =
+        new Label(
+            "Evaluate on a text file (File…) to see it coloured token by token;"
+                + " a dataset folder gives the mean loss of its val split.");
     hint.setId("per-token-hint");
     hint.setWrapText(true);
-    Runnable redraw = () -> {
-      if (vm.perToken().isEmpty()) flow.getChildren().setAll(hint);
-      else PerTokenText.fill(flow, vm.perToken(), vm.colourByProperty().get());
-    };
+    Runnable redraw =
+        () -> {
+          if (vm.perToken().isEmpty()) flow.getChildren().setAll(hint);
+          else PerTokenText.fill(flow, vm.perToken(), vm.colourByProperty().get());
+        };
     redraw.run();
     vm.perToken().addListener((ListChangeListener<CompareViewModel.TokenDiff>) c -> redraw.run());
     vm.colourByProperty().addListener((o, a, b) -> redraw.run());

@@ -1,10 +1,7 @@
 package dev.anneal.ui.compare;
 
 import dev.anneal.infer.EvalResult;
-import dev.anneal.runs.RunFolder;
-import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.infer.Evaluation;
-import dev.anneal.infer.GenerationResult;
 import dev.anneal.infer.Generator;
 import dev.anneal.infer.Improvement;
 import dev.anneal.infer.ModelLoader;
@@ -13,6 +10,8 @@ import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
+import dev.anneal.runs.RunFolder;
+import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.train.ValSplitLoss;
 import dev.anneal.ui.fx.WorkspacePaths;
 import dev.anneal.ui.task.BackgroundTask;
@@ -45,12 +44,16 @@ import javafx.collections.ObservableList;
 /**
  * State and commands of the Compare view: two models, one prompt and one set of settings,
  * side-by-side streaming generation, and the loss of both on a val split or a file with the
- * per-token view. Models load and run as background tasks, one at a time; tokens come back to
- * the FX thread in batches, the status as its newest line.
+ * per-token view. Models load and run as background tasks, one at a time; tokens come back to the
+ * FX thread in batches, the status as its newest line.
  */
 public final class CompareViewModel implements AutoCloseable {
   /** What the per-token text is coloured by. */
-  public enum ColourBy { BASE, TUNED, DIFFERENCE }
+  public enum ColourBy {
+    BASE,
+    TUNED,
+    DIFFERENCE
+  }
 
   /** One predicted token with both models' losses (nats). */
   /** A token's text and both losses; NaN losses for the first token, which nothing predicts. */
@@ -83,7 +86,8 @@ public final class CompareViewModel implements AutoCloseable {
   private final StringProperty tunedText = new SimpleStringProperty("");
   private final StringProperty baseSpeed = new SimpleStringProperty("");
   private final StringProperty tunedSpeed = new SimpleStringProperty("");
-  private final StringProperty status = new SimpleStringProperty("Choose a base and a tuned model.");
+  private final StringProperty status =
+      new SimpleStringProperty("Choose a base and a tuned model.");
   private final BooleanProperty busy = new SimpleBooleanProperty(false);
   private final StringProperty evalSource = new SimpleStringProperty("");
   private final StringProperty baseLoss = new SimpleStringProperty("–");
@@ -93,28 +97,36 @@ public final class CompareViewModel implements AutoCloseable {
   private final ObservableList<TokenDiff> perToken = FXCollections.observableArrayList();
   private final ObservableList<SavedPrompt> prompts = FXCollections.observableArrayList();
   private final ObservableList<String> modelChoices = FXCollections.observableArrayList();
+
   /** How choices that are not folders read in the pickers (untrained presets). */
   private final java.util.Map<String, String> labels = new java.util.HashMap<>();
 
   /** The generation or evaluation running, or the last one. */
   private volatile BackgroundTask<?> current;
+
   /** Completes when {@link #current} has ended. */
   private volatile CompletableFuture<?> running = CompletableFuture.completedFuture(null);
+
   /** The loaded models: used only by one task at a time (Generate and Evaluate wait while busy). */
   private ModelPair pair;
+
   private String pairKey = "";
 
-  /** @param tasks runs loading, generation and evaluation off the FX thread */
+  /**
+   * @param tasks runs loading, generation and evaluation off the FX thread
+   */
   public CompareViewModel(Path workspace, Path runsDir, TaskExecutor tasks) {
     this.workspace = workspace;
     this.runsDir = runsDir;
     this.tasks = tasks;
-    chat.addListener((o, was, on) -> {
-      if (on) fim.set(false);
-    });
-    fim.addListener((o, was, on) -> {
-      if (on) chat.set(false);
-    });
+    chat.addListener(
+        (o, was, on) -> {
+          if (on) fim.set(false);
+        });
+    fim.addListener(
+        (o, was, on) -> {
+          if (on) chat.set(false);
+        });
     try {
       prompts.setAll(PromptLibrary.load(workspace));
     } catch (IOException e) {
@@ -132,11 +144,12 @@ public final class CompareViewModel implements AutoCloseable {
       try (Stream<Path> s = Files.list(runsDir)) {
         s.filter(RunFolder::isRunFolder)
             .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
-            .forEach(p -> {
-              runs.add(p.toString());
-              runs.addAll(checkpoints(p));
-              untrained(p).ifPresent(runs::add);
-            });
+            .forEach(
+                p -> {
+                  runs.add(p.toString());
+                  runs.addAll(checkpoints(p));
+                  untrained(p).ifPresent(runs::add);
+                });
       } catch (IOException e) {
         status.set("Cannot list " + runsDir + ": " + e.getMessage());
       }
@@ -167,22 +180,24 @@ public final class CompareViewModel implements AutoCloseable {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isDirectory)
           .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
-          .map(Path::toString).toList();
+          .map(Path::toString)
+          .toList();
     } catch (IOException e) {
       return List.of();
     }
   }
 
   /**
-   * How a model choice reads in the pickers: a path inside the runs folder relative to it
-   * ({@code nano-20261204-101500/checkpoints/step-000030}), so the run's name is what shows.
+   * How a model choice reads in the pickers: a path inside the runs folder relative to it ({@code
+   * nano-20261204-101500/checkpoints/step-000030}), so the run's name is what shows.
    */
   public String choiceLabel(String choice) {
     if (choice == null) return "";
     if (labels.containsKey(choice)) return labels.get(choice);
     try {
       Path p = Path.of(choice);
-      return p.startsWith(runsDir) && !p.equals(runsDir) ? runsDir.relativize(p).toString()
+      return p.startsWith(runsDir) && !p.equals(runsDir)
+          ? runsDir.relativize(p).toString()
           : WorkspacePaths.shown(workspace, p);
     } catch (RuntimeException e) {
       return choice;
@@ -201,7 +216,10 @@ public final class CompareViewModel implements AutoCloseable {
     return text;
   }
 
-  /** A model as typed or chosen: {@code untrained:RUN} as it is, a relative path inside the workspace. */
+  /**
+   * A model as typed or chosen: {@code untrained:RUN} as it is, a relative path inside the
+   * workspace.
+   */
   private Path modelPath(String text) {
     if (ModelLoader.untrainedRun(text) != null) return Path.of(text);
     if (Path.of(text).isAbsolute()) return Path.of(text);
@@ -223,8 +241,14 @@ public final class CompareViewModel implements AutoCloseable {
       return;
     }
     try {
-      prompts.setAll(PromptLibrary.save(workspace, new SavedPrompt(name.strip(), prompt.get(),
-          fim.get() ? suffix.get() : null, chat.get() ? Boolean.TRUE : null)));
+      prompts.setAll(
+          PromptLibrary.save(
+              workspace,
+              new SavedPrompt(
+                  name.strip(),
+                  prompt.get(),
+                  fim.get() ? suffix.get() : null,
+                  chat.get() ? Boolean.TRUE : null)));
       status.set("Saved prompt “" + name.strip() + "”.");
     } catch (IOException e) {
       status.set(e.getMessage());
@@ -232,14 +256,22 @@ public final class CompareViewModel implements AutoCloseable {
   }
 
   public SamplingSettings settings() {
-    List<String> stops = stop.get().isEmpty() ? List.of()
-        : Arrays.stream(stop.get().split("\\|")).map(s -> s.replace("\\n", "\n")).toList();
+    List<String> stops =
+        stop.get().isEmpty()
+            ? List.of()
+            : Arrays.stream(stop.get().split("\\|")).map(s -> s.replace("\\n", "\n")).toList();
     if (chat.get() && !stops.contains(ChatTemplate.IM_END)) {
       stops = new java.util.ArrayList<>(stops);
       stops.add(ChatTemplate.IM_END); // the end of the assistant's turn in the default template
     }
-    return new SamplingSettings(temperature.get(), topK.get(), topP.get(), repetitionPenalty.get(),
-        maxTokens.get(), stops, seed.get());
+    return new SamplingSettings(
+        temperature.get(),
+        topK.get(),
+        topP.get(),
+        repetitionPenalty.get(),
+        maxTokens.get(),
+        stops,
+        seed.get());
   }
 
   /** Generates from both models side by side; texts and speeds stream into the panes. */
@@ -252,23 +284,41 @@ public final class CompareViewModel implements AutoCloseable {
       status.set(e.getMessage());
       return;
     }
-    Prompt p = chat.get() ? Prompt.chat(prompt.get())
-        : fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
+    Prompt p =
+        chat.get()
+            ? Prompt.chat(prompt.get())
+            : fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
     String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
     baseText.set("");
     tunedText.set("");
     baseSpeed.set("");
     tunedSpeed.set("");
     begin("Loading models…");
-    start(BackgroundTask.of("compare-generate", ctx -> {
-      Consumer<String> progress = ctx.latest(status::set);
-      Consumer<Piece> pieces = ctx.batched(this::showPieces);
-      ModelPair models = models(base, tuned);
-      progress.accept("Generating…");
-      return Generator.sideBySide(List.of(models.base(), models.tuned()), p, s,
-          (side, e) -> pieces.accept(new Piece(side, e.text(), e.tokensPerSecond())), ctx.cancellation());
-    }).onSuccess(r -> status.set(String.format(Locale.ROOT, "Base: %d tokens (%s) · tuned: %d tokens (%s)",
-        r.get(0).tokenIds().length, r.get(0).finish().id(), r.get(1).tokenIds().length, r.get(1).finish().id()))));
+    start(
+        BackgroundTask.of(
+                "compare-generate",
+                ctx -> {
+                  Consumer<String> progress = ctx.latest(status::set);
+                  Consumer<Piece> pieces = ctx.batched(this::showPieces);
+                  ModelPair models = models(base, tuned);
+                  progress.accept("Generating…");
+                  return Generator.sideBySide(
+                      List.of(models.base(), models.tuned()),
+                      p,
+                      s,
+                      (side, e) -> pieces.accept(new Piece(side, e.text(), e.tokensPerSecond())),
+                      ctx.cancellation());
+                })
+            .onSuccess(
+                r ->
+                    status.set(
+                        String.format(
+                            Locale.ROOT,
+                            "Base: %d tokens (%s) · tuned: %d tokens (%s)",
+                            r.get(0).tokenIds().length,
+                            r.get(0).finish().id(),
+                            r.get(1).tokenIds().length,
+                            r.get(1).finish().id()))));
   }
 
   /** Stops a generation where it is; both panes keep what was written. */
@@ -278,8 +328,8 @@ public final class CompareViewModel implements AutoCloseable {
   }
 
   /**
-   * Loss of both models on {@link #evalSourceProperty()}: a prepared dataset folder (its val
-   * split) or a text file (with the per-token view).
+   * Loss of both models on {@link #evalSourceProperty()}: a prepared dataset folder (its val split)
+   * or a text file (with the per-token view).
    */
   public void evaluate() {
     if (busy.get()) return;
@@ -294,55 +344,88 @@ public final class CompareViewModel implements AutoCloseable {
     tunedLoss.set("–");
     improvement.set("");
     begin("Evaluating…");
-    start(BackgroundTask.of("compare-evaluate", ctx -> {
-      Consumer<String> progress = ctx.latest(status::set);
-      ModelPair models = models(base, tuned);
-      Path path = WorkspacePaths.resolve(workspace, source);
-      EvalResult b, t;
-      if (Files.isDirectory(path)) {
-        progress.accept("Evaluating the base model on " + path.getFileName() + "'s val split (1 of 2)…");
-        b = ValSplitLoss.of(models.base(), path);
-        progress.accept("Evaluating the tuned model on " + path.getFileName() + "'s val split (2 of 2)…");
-        t = ValSplitLoss.of(models.tuned(), path);
-      } else {
-        if (!Files.isRegularFile(path)) throw new IOException(path + ": no such file or dataset folder");
-        String text = Files.readString(path);
-        b = Evaluation.ofText(models.base(), text, ctx.cancellation());
-        t = Evaluation.ofText(models.tuned(), text, ctx.cancellation());
-      }
-      List<TokenDiff> diffs = new ArrayList<>();
-      boolean comparable = models.sameTokenizer() && b.tokens().size() == t.tokens().size();
-      if (comparable) {
-        // The first token has no loss but is part of the text: shown uncoloured.
-        String first = Evaluation.firstPiece(models.base(), b);
-        if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
-        for (int i = 0; i < b.tokens().size(); i++) {
-          diffs.add(new TokenDiff(b.tokens().get(i).token(), b.tokens().get(i).loss(), t.tokens().get(i).loss()));
-        }
-      }
-      return new Evaluated(b, t, diffs, comparable);
-    }).onSuccess(e -> {
-      showEval(e.base(), e.tuned(), e.diffs());
-      status.set(String.format(Locale.ROOT, "Evaluated %,d tokens%s.", e.base().counted(),
-          e.comparable() || e.base().tokens().isEmpty() ? "" : " (different tokenizers: no per-token difference)"));
-    }));
+    start(
+        BackgroundTask.of(
+                "compare-evaluate",
+                ctx -> {
+                  Consumer<String> progress = ctx.latest(status::set);
+                  ModelPair models = models(base, tuned);
+                  Path path = WorkspacePaths.resolve(workspace, source);
+                  EvalResult b, t;
+                  if (Files.isDirectory(path)) {
+                    progress.accept(
+                        "Evaluating the base model on "
+                            + path.getFileName()
+                            + "'s val split (1 of 2)…");
+                    b = ValSplitLoss.of(models.base(), path);
+                    progress.accept(
+                        "Evaluating the tuned model on "
+                            + path.getFileName()
+                            + "'s val split (2 of 2)…");
+                    t = ValSplitLoss.of(models.tuned(), path);
+                  } else {
+                    if (!Files.isRegularFile(path))
+                      throw new IOException(path + ": no such file or dataset folder");
+                    String text = Files.readString(path);
+                    b = Evaluation.ofText(models.base(), text, ctx.cancellation());
+                    t = Evaluation.ofText(models.tuned(), text, ctx.cancellation());
+                  }
+                  List<TokenDiff> diffs = new ArrayList<>();
+                  boolean comparable =
+                      models.sameTokenizer() && b.tokens().size() == t.tokens().size();
+                  if (comparable) {
+                    // The first token has no loss but is part of the text: shown uncoloured.
+                    String first = Evaluation.firstPiece(models.base(), b);
+                    if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
+                    for (int i = 0; i < b.tokens().size(); i++) {
+                      diffs.add(
+                          new TokenDiff(
+                              b.tokens().get(i).token(),
+                              b.tokens().get(i).loss(),
+                              t.tokens().get(i).loss()));
+                    }
+                  }
+                  return new Evaluated(b, t, diffs, comparable);
+                })
+            .onSuccess(
+                e -> {
+                  showEval(e.base(), e.tuned(), e.diffs());
+                  status.set(
+                      String.format(
+                          Locale.ROOT,
+                          "Evaluated %,d tokens%s.",
+                          e.base().counted(),
+                          e.comparable() || e.base().tokens().isEmpty()
+                              ? ""
+                              : " (different tokenizers: no per-token difference)"));
+                }));
   }
 
-  private record Evaluated(EvalResult base, EvalResult tuned, List<TokenDiff> diffs, boolean comparable) {}
+  private record Evaluated(
+      EvalResult base, EvalResult tuned, List<TokenDiff> diffs, boolean comparable) {}
 
-  /** Runs a generation or an evaluation; a failure or a cancel ends it with one line in the status. */
+  /**
+   * Runs a generation or an evaluation; a failure or a cancel ends it with one line in the status.
+   */
   private void start(BackgroundTask<?> task) {
     current = task;
-    running = tasks.execute(task.onFailure(status::set)
-        .onCancelled(() -> status.set("Cancelled."))
-        .onFinished(() -> busy.set(false)));
+    running =
+        tasks.execute(
+            task.onFailure(status::set)
+                .onCancelled(() -> status.set("Cancelled."))
+                .onFinished(() -> busy.set(false)));
   }
 
   private void showEval(EvalResult b, EvalResult t, List<TokenDiff> diffs) {
-    baseLoss.set(String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", b.meanLoss(), b.perplexity()));
-    tunedLoss.set(String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", t.meanLoss(), t.perplexity()));
-    improvement.set("Loss improvement: " + Improvement.format(Improvement.percent(b.meanLoss(), t.meanLoss()))
-        + " · Perplexity improvement: " + Improvement.format(Improvement.percent(b.perplexity(), t.perplexity())));
+    baseLoss.set(
+        String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", b.meanLoss(), b.perplexity()));
+    tunedLoss.set(
+        String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", t.meanLoss(), t.perplexity()));
+    improvement.set(
+        "Loss improvement: "
+            + Improvement.format(Improvement.percent(b.meanLoss(), t.meanLoss()))
+            + " · Perplexity improvement: "
+            + Improvement.format(Improvement.percent(b.perplexity(), t.perplexity())));
     perToken.setAll(diffs);
   }
 
@@ -369,7 +452,8 @@ public final class CompareViewModel implements AutoCloseable {
     StringBuilder b = new StringBuilder(baseText.get()), t = new StringBuilder(tunedText.get());
     for (Piece p : batch) {
       (p.side() == 0 ? b : t).append(p.text());
-      (p.side() == 0 ? baseSpeed : tunedSpeed).set(String.format(Locale.ROOT, "%.1f tokens/s", p.tokensPerSecond()));
+      (p.side() == 0 ? baseSpeed : tunedSpeed)
+          .set(String.format(Locale.ROOT, "%.1f tokens/s", p.tokensPerSecond()));
     }
     baseText.set(b.toString());
     tunedText.set(t.toString());
@@ -381,41 +465,124 @@ public final class CompareViewModel implements AutoCloseable {
     BackgroundTask<?> t = current;
     if (t != null) t.cancel();
     CompletableFuture<?> before = running;
-    tasks.execute(BackgroundTask.of("compare-close", ctx -> {
-      // The models belong to the running work until it ends.
-      before.handle((v, e) -> null).join();
-      if (pair != null) pair.close();
-      pair = null;
-      return null;
-    }));
+    tasks.execute(
+        BackgroundTask.of(
+            "compare-close",
+            ctx -> {
+              // The models belong to the running work until it ends.
+              before.handle((v, e) -> null).join();
+              if (pair != null) pair.close();
+              pair = null;
+              return null;
+            }));
   }
 
-  public StringProperty baseModelProperty() { return baseModel; }
-  public StringProperty tunedModelProperty() { return tunedModel; }
-  public StringProperty promptProperty() { return prompt; }
-  public StringProperty suffixProperty() { return suffix; }
-  public BooleanProperty fimProperty() { return fim; }
+  public StringProperty baseModelProperty() {
+    return baseModel;
+  }
+
+  public StringProperty tunedModelProperty() {
+    return tunedModel;
+  }
+
+  public StringProperty promptProperty() {
+    return prompt;
+  }
+
+  public StringProperty suffixProperty() {
+    return suffix;
+  }
+
+  public BooleanProperty fimProperty() {
+    return fim;
+  }
+
   /** The prompt is a user's message sent through the model's chat template (not with FIM). */
-  public BooleanProperty chatProperty() { return chat; }
-  public DoubleProperty temperatureProperty() { return temperature; }
-  public IntegerProperty topKProperty() { return topK; }
-  public DoubleProperty topPProperty() { return topP; }
-  public DoubleProperty repetitionPenaltyProperty() { return repetitionPenalty; }
-  public IntegerProperty maxTokensProperty() { return maxTokens; }
-  public StringProperty stopProperty() { return stop; }
-  public LongProperty seedProperty() { return seed; }
-  public StringProperty baseTextProperty() { return baseText; }
-  public StringProperty tunedTextProperty() { return tunedText; }
-  public StringProperty baseSpeedProperty() { return baseSpeed; }
-  public StringProperty tunedSpeedProperty() { return tunedSpeed; }
-  public StringProperty statusProperty() { return status; }
-  public BooleanProperty busyProperty() { return busy; }
-  public StringProperty evalSourceProperty() { return evalSource; }
-  public StringProperty baseLossProperty() { return baseLoss; }
-  public StringProperty tunedLossProperty() { return tunedLoss; }
-  public StringProperty improvementProperty() { return improvement; }
-  public ObjectProperty<ColourBy> colourByProperty() { return colourBy; }
-  public ObservableList<TokenDiff> perToken() { return perToken; }
-  public ObservableList<SavedPrompt> prompts() { return prompts; }
-  public ObservableList<String> modelChoices() { return modelChoices; }
+  public BooleanProperty chatProperty() {
+    return chat;
+  }
+
+  public DoubleProperty temperatureProperty() {
+    return temperature;
+  }
+
+  public IntegerProperty topKProperty() {
+    return topK;
+  }
+
+  public DoubleProperty topPProperty() {
+    return topP;
+  }
+
+  public DoubleProperty repetitionPenaltyProperty() {
+    return repetitionPenalty;
+  }
+
+  public IntegerProperty maxTokensProperty() {
+    return maxTokens;
+  }
+
+  public StringProperty stopProperty() {
+    return stop;
+  }
+
+  public LongProperty seedProperty() {
+    return seed;
+  }
+
+  public StringProperty baseTextProperty() {
+    return baseText;
+  }
+
+  public StringProperty tunedTextProperty() {
+    return tunedText;
+  }
+
+  public StringProperty baseSpeedProperty() {
+    return baseSpeed;
+  }
+
+  public StringProperty tunedSpeedProperty() {
+    return tunedSpeed;
+  }
+
+  public StringProperty statusProperty() {
+    return status;
+  }
+
+  public BooleanProperty busyProperty() {
+    return busy;
+  }
+
+  public StringProperty evalSourceProperty() {
+    return evalSource;
+  }
+
+  public StringProperty baseLossProperty() {
+    return baseLoss;
+  }
+
+  public StringProperty tunedLossProperty() {
+    return tunedLoss;
+  }
+
+  public StringProperty improvementProperty() {
+    return improvement;
+  }
+
+  public ObjectProperty<ColourBy> colourByProperty() {
+    return colourBy;
+  }
+
+  public ObservableList<TokenDiff> perToken() {
+    return perToken;
+  }
+
+  public ObservableList<SavedPrompt> prompts() {
+    return prompts;
+  }
+
+  public ObservableList<String> modelChoices() {
+    return modelChoices;
+  }
 }

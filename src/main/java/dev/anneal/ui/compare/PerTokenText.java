@@ -18,6 +18,7 @@ import javafx.scene.text.TextFlow;
 final class PerTokenText {
   /** Loss (nats) shown as fully red; 8 nats is about 1 in 3,000. */
   private static final double HARD = 8.0;
+
   /** Loss difference (nats) shown at full strength. */
   private static final double STRONG = 2.0;
 
@@ -27,15 +28,23 @@ final class PerTokenText {
     List<Node> nodes = new ArrayList<>();
     for (TokenDiff t : tokens) {
       String colour = colour(t, by);
-      String tip = Double.isNaN(t.baseLoss()) ? "first token: nothing before it to predict it from"
-          : String.format(Locale.ROOT, "base %.3f · tuned %.3f · Δ %+.3f", t.baseLoss(), t.tunedLoss(), t.delta());
+      String tip =
+          Double.isNaN(t.baseLoss())
+              ? "first token: nothing before it to predict it from"
+              : String.format(
+                  Locale.ROOT,
+                  "base %.3f · tuned %.3f · Δ %+.3f",
+                  t.baseLoss(),
+                  t.tunedLoss(),
+                  t.delta());
       String[] lines = t.text().split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         if (i > 0) nodes.add(new Text("\n"));
         if (lines[i].isEmpty()) continue;
         Label l = new Label(lines[i]);
         l.getStyleClass().add("token");
-        // The text colour comes from the stylesheet (dark in both themes: the backgrounds are pale).
+        // The text colour comes from the stylesheet (dark in both themes: the backgrounds are
+        // pale).
         l.setStyle("-fx-background-color: " + colour + ";");
         l.setAccessibleText(tip);
         l.setUserData(t);

@@ -26,9 +26,9 @@ import javafx.scene.layout.VBox;
 import javafx.scene.text.TextFlow;
 
 /**
- * The opened dataset: a preview table of samples with a code viewer, charts of samples by kind
- * and by language and the token-length histogram, the skipped files with their reasons, and the
- * secrets found by file and line.
+ * The opened dataset: a preview table of samples with a code viewer, charts of samples by kind and
+ * by language and the token-length histogram, the skipped files with their reasons, and the secrets
+ * found by file and line.
  */
 final class DatasetContents {
   private final VBox root = new VBox(6);
@@ -38,10 +38,12 @@ final class DatasetContents {
   private final TextFlow trained = new TextFlow();
   private final ScrollPane trainedView = new ScrollPane(trained);
   private final Label legend = new Label();
-  private java.util.Map<Sample, java.util.List<dev.anneal.tokenizer.ChatTemplate.Segment>> spans = java.util.Map.of();
+  private java.util.Map<Sample, java.util.List<dev.anneal.tokenizer.ChatTemplate.Segment>> spans =
+      java.util.Map.of();
   private final BarChart<String, Number> byKind = chart("Samples by kind", "by-kind");
   private final BarChart<String, Number> byLanguage = chart("Samples by language", "by-language");
-  private final BarChart<String, Number> histogram = chart("Token length (estimated)", "token-histogram");
+  private final BarChart<String, Number> histogram =
+      chart("Token length (estimated)", "token-histogram");
   private final TableView<DatasetFolder.Skip> skipped = new TableView<>();
   private final TableView<DatasetFolder.Secret> secrets = new TableView<>();
   private final Tab secretsTab;
@@ -85,7 +87,9 @@ final class DatasetContents {
     skipped.setId("dataset-skipped");
     skipped.getColumns().add(Columns.text("What", 80, DatasetFolder.Skip::what));
     skipped.getColumns().add(Columns.text("Reason", 180, DatasetFolder.Skip::reason));
-    skipped.getColumns().add(Columns.text("Count", 80, k -> String.format(Locale.ROOT, "%,d", k.count())));
+    skipped
+        .getColumns()
+        .add(Columns.text("Count", 80, k -> String.format(Locale.ROOT, "%,d", k.count())));
     skipped.getColumns().add(Columns.text("Path", 300, DatasetFolder.Skip::path));
     skipped.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     skipped.setPlaceholder(new Label("Nothing was skipped"));
@@ -98,8 +102,12 @@ final class DatasetContents {
     secrets.setPlaceholder(new Label("No secrets found"));
     secretsTab = tab("Secrets", secrets, "tab-secrets");
 
-    TabPane tabs = new TabPane(tab("Samples", preview, "tab-samples"), tab("Charts", charts, "tab-charts"),
-        tab("Skipped", skipped, "tab-skipped"), secretsTab);
+    TabPane tabs =
+        new TabPane(
+            tab("Samples", preview, "tab-samples"),
+            tab("Charts", charts, "tab-charts"),
+            tab("Skipped", skipped, "tab-skipped"),
+            secretsTab);
     tabs.setId("dataset-tabs");
     VBox.setVgrow(tabs, Priority.ALWAYS);
     root.setPadding(new Insets(8));
@@ -117,11 +125,14 @@ final class DatasetContents {
     trainedView.setVisible(chat);
     code.setVisible(!chat);
     if (chat) TrainedSpans.fill(trained, segments);
-    legend.setText(s == null ? ""
-        : s.kind() == dev.anneal.data.sample.SampleKind.CHAT
-            ? (chat ? "Trained tokens in bold colour (the assistant's turns); muted: prompt and template markers, no loss"
-                : "The chat template refuses this conversation: prepare will stop on it")
-            : "Every token of this sample is trained");
+    legend.setText(
+        s == null
+            ? ""
+            : s.kind() == dev.anneal.data.sample.SampleKind.CHAT
+                ? (chat
+                    ? "Trained tokens in bold colour (the assistant's turns); muted: prompt and template markers, no loss"
+                    : "The chat template refuses this conversation: prepare will stop on it")
+                : "Every token of this sample is trained");
   }
 
   /** Shows a dataset folder, or nothing. */
@@ -129,18 +140,38 @@ final class DatasetContents {
     if (f == null) return;
     spans = f.spans();
     DatasetFolder.Stats st = f.stats();
-    String tokens = f.meta() == null ? "not prepared (no token shards yet)"
-        : String.format(Locale.ROOT, "%,d train + %,d val tokens, vocab %,d, sequences of %d, %,d FIM documents",
-            f.meta().trainTokens(), f.meta().valTokens(), f.meta().vocabSize(), f.meta().seqLen(),
-            f.meta().fimDocuments())
-            + (f.meta().trainedTokens() < 0 ? ""
-                : String.format(Locale.ROOT, ", loss mask: %,d tokens trained, %,d masked",
-                    f.meta().trainedTokens(), f.meta().maskedTokens()));
-    summary.setText(String.format(Locale.ROOT,
-        "%s: %,d samples from %,d files (~%,d tokens estimated); duplicates removed %,d exact, %,d near; %s%s",
-        f.dir().getFileName(), f.samples(), st.filesScanned(), st.estimatedTokens(), st.exactDuplicates(),
-        st.nearDuplicates(), tokens,
-        f.samples() > f.preview().size() ? " · preview shows the first " + f.preview().size() : ""));
+    String tokens =
+        f.meta() == null
+            ? "not prepared (no token shards yet)"
+            : String.format(
+                    Locale.ROOT,
+                    "%,d train + %,d val tokens, vocab %,d, sequences of %d, %,d FIM documents",
+                    f.meta().trainTokens(),
+                    f.meta().valTokens(),
+                    f.meta().vocabSize(),
+                    f.meta().seqLen(),
+                    f.meta().fimDocuments())
+                + (f.meta().trainedTokens() < 0
+                    ? ""
+                    : String.format(
+                        Locale.ROOT,
+                        ", loss mask: %,d tokens trained, %,d masked",
+                        f.meta().trainedTokens(),
+                        f.meta().maskedTokens()));
+    summary.setText(
+        String.format(
+            Locale.ROOT,
+            "%s: %,d samples from %,d files (~%,d tokens estimated); duplicates removed %,d exact, %,d near; %s%s",
+            f.dir().getFileName(),
+            f.samples(),
+            st.filesScanned(),
+            st.estimatedTokens(),
+            st.exactDuplicates(),
+            st.nearDuplicates(),
+            tokens,
+            f.samples() > f.preview().size()
+                ? " · preview shows the first " + f.preview().size()
+                : ""));
     samples.getItems().setAll(f.preview());
     if (!f.preview().isEmpty()) samples.getSelectionModel().selectFirst();
     Map<String, Long> kinds = new java.util.LinkedHashMap<>();
@@ -152,14 +183,17 @@ final class DatasetContents {
     fill(histogram, hist);
     skipped.getItems().setAll(st.skipped());
     secrets.getItems().setAll(st.secrets());
-    String done = switch (st.secretPolicy()) {
-      case "mask" -> "masked";
-      case "drop" -> "their files dropped";
-      case "keep" -> "kept in the samples";
-      default -> "";
-    };
-    secretsTab.setText(st.secrets().isEmpty() ? "Secrets"
-        : String.format(Locale.ROOT, "Secrets (%,d, %s)", st.secrets().size(), done));
+    String done =
+        switch (st.secretPolicy()) {
+          case "mask" -> "masked";
+          case "drop" -> "their files dropped";
+          case "keep" -> "kept in the samples";
+          default -> "";
+        };
+    secretsTab.setText(
+        st.secrets().isEmpty()
+            ? "Secrets"
+            : String.format(Locale.ROOT, "Secrets (%,d, %s)", st.secrets().size(), done));
   }
 
   private static void fill(BarChart<String, Number> chart, Map<String, Long> values) {

@@ -34,30 +34,45 @@ final class DatasetForm {
     this.s = s;
     this.workspace = workspace;
     root.setPadding(new Insets(4, 8, 8, 8));
-    root.getChildren().addAll(heading("Sources"), sources(),
-        heading("Languages"), languages(), heading("Sample kinds"), kinds(),
-        heading("Samples, dedup and FIM"), numbers(), heading("Tokenizer"), tokenizer());
+    root.getChildren()
+        .addAll(
+            heading("Sources"),
+            sources(),
+            heading("Languages"),
+            languages(),
+            heading("Sample kinds"),
+            kinds(),
+            heading("Samples, dedup and FIM"),
+            numbers(),
+            heading("Tokenizer"),
+            tokenizer());
   }
 
   private Node sources() {
     ListView<Path> list = new ListView<>(s.sources());
     list.setId("dataset-sources");
     list.setPrefHeight(64);
-    list.setCellFactory(l -> new javafx.scene.control.ListCell<>() {
-      @Override
-      protected void updateItem(Path item, boolean empty) {
-        super.updateItem(item, empty);
-        setText(empty || item == null ? null : dev.anneal.ui.fx.WorkspacePaths.shown(workspace, item));
-      }
-    });
+    list.setCellFactory(
+        l ->
+            new javafx.scene.control.ListCell<>() {
+              @Override
+              protected void updateItem(Path item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(
+                    empty || item == null
+                        ? null
+                        : dev.anneal.ui.fx.WorkspacePaths.shown(workspace, item));
+              }
+            });
     Button add = new Button("Add folder…");
     add.setId("dataset-add-source");
-    add.setOnAction(e -> {
-      DirectoryChooser c = new DirectoryChooser();
-      c.setTitle("Add a source folder");
-      File dir = c.showDialog(root.getScene().getWindow());
-      if (dir != null && !s.sources().contains(dir.toPath())) s.sources().add(dir.toPath());
-    });
+    add.setOnAction(
+        e -> {
+          DirectoryChooser c = new DirectoryChooser();
+          c.setTitle("Add a source folder");
+          File dir = c.showDialog(root.getScene().getWindow());
+          if (dir != null && !s.sources().contains(dir.toPath())) s.sources().add(dir.toPath());
+        });
     Button remove = new Button("Remove");
     remove.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
     remove.setOnAction(e -> s.sources().remove(list.getSelectionModel().getSelectedItem()));
@@ -93,12 +108,32 @@ final class DatasetForm {
     near.selectedProperty().bindBidirectional(s.nearDedupProperty());
     var threshold = doubleSpinner("dataset-near-dup", s.nearDupThresholdProperty(), 0.05, 1, 0.05);
     threshold.disableProperty().bind(near.selectedProperty().not());
-    row(g, 0, new Label("Token limit per sample"), intSpinner("dataset-max-tokens", s.maxTokensProperty(), 16, 1 << 20, 256));
+    row(
+        g,
+        0,
+        new Label("Token limit per sample"),
+        intSpinner("dataset-max-tokens", s.maxTokensProperty(), 16, 1 << 20, 256));
     row(g, 1, near, threshold);
-    row(g, 2, new Label("FIM rate"), doubleSpinner("dataset-fim-rate", s.fimRateProperty(), 0, 1, 0.1));
-    row(g, 3, new Label("FIM SPM share"), doubleSpinner("dataset-fim-spm", s.fimSpmRateProperty(), 0, 1, 0.1));
-    row(g, 4, new Label("Sequence length"), intSpinner("dataset-seq-len", s.seqLenProperty(), 2, 1 << 20, 64));
-    row(g, 5, new Label("Validation share"), doubleSpinner("dataset-val", s.valFractionProperty(), 0, 0.95, 0.05));
+    row(
+        g,
+        2,
+        new Label("FIM rate"),
+        doubleSpinner("dataset-fim-rate", s.fimRateProperty(), 0, 1, 0.1));
+    row(
+        g,
+        3,
+        new Label("FIM SPM share"),
+        doubleSpinner("dataset-fim-spm", s.fimSpmRateProperty(), 0, 1, 0.1));
+    row(
+        g,
+        4,
+        new Label("Sequence length"),
+        intSpinner("dataset-seq-len", s.seqLenProperty(), 2, 1 << 20, 64));
+    row(
+        g,
+        5,
+        new Label("Validation share"),
+        doubleSpinner("dataset-val", s.valFractionProperty(), 0, 0.95, 0.05));
     return g;
   }
 
@@ -123,12 +158,13 @@ final class DatasetForm {
     file.disableProperty().bind(load.selectedProperty().not());
     Button browse = new Button("…");
     browse.disableProperty().bind(load.selectedProperty().not());
-    browse.setOnAction(e -> {
-      FileChooser c = new FileChooser();
-      c.getExtensionFilters().add(new FileChooser.ExtensionFilter("tokenizer.json", "*.json"));
-      File f = c.showOpenDialog(root.getScene().getWindow());
-      if (f != null) s.tokenizerFileProperty().set(f.toString());
-    });
+    browse.setOnAction(
+        e -> {
+          FileChooser c = new FileChooser();
+          c.getExtensionFilters().add(new FileChooser.ExtensionFilter("tokenizer.json", "*.json"));
+          File f = c.showOpenDialog(root.getScene().getWindow());
+          if (f != null) s.tokenizerFileProperty().set(f.toString());
+        });
     GridPane g = grid();
     row(g, 0, train, vocab);
     row(g, 1, load, new HBox(4, file, browse));

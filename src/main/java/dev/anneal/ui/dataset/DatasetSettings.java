@@ -1,13 +1,11 @@
 package dev.anneal.ui.dataset;
 
-import dev.anneal.data.DatasetPipeline;
-import dev.anneal.data.DatasetRequest;
-
 import dev.anneal.data.BuildOptions;
-import dev.anneal.data.sample.Language;
+import dev.anneal.data.DatasetRequest;
 import dev.anneal.data.PrepareOptions;
-import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.ScanOptions;
+import dev.anneal.data.sample.Language;
+import dev.anneal.data.sample.SampleKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +28,8 @@ import javafx.collections.ObservableList;
 
 /**
  * The form of the Datasets view: sources, languages, sample kinds, token limit, dedup, FIM,
- * tokenizer and output name, with the problems that block a build (revalidated on every change)
- * and the request they make.
+ * tokenizer and output name, with the problems that block a build (revalidated on every change) and
+ * the request they make.
  */
 public final class DatasetSettings {
   private final ObservableList<Path> sources = FXCollections.observableArrayList();
@@ -41,9 +39,11 @@ public final class DatasetSettings {
   private final BooleanProperty nearDedup = new SimpleBooleanProperty(true);
   private final DoubleProperty nearDupThreshold = new SimpleDoubleProperty(0.85);
   private final DoubleProperty fimRate = new SimpleDoubleProperty(PrepareOptions.DEFAULT_FIM_RATE);
-  private final DoubleProperty fimSpmRate = new SimpleDoubleProperty(PrepareOptions.DEFAULT_FIM_SPM_RATE);
+  private final DoubleProperty fimSpmRate =
+      new SimpleDoubleProperty(PrepareOptions.DEFAULT_FIM_SPM_RATE);
   private final IntegerProperty seqLen = new SimpleIntegerProperty(256);
-  private final DoubleProperty valFraction = new SimpleDoubleProperty(PrepareOptions.DEFAULT_VAL_FRACTION);
+  private final DoubleProperty valFraction =
+      new SimpleDoubleProperty(PrepareOptions.DEFAULT_VAL_FRACTION);
   private final BooleanProperty trainTokenizer = new SimpleBooleanProperty(true);
   private final IntegerProperty vocabSize = new SimpleIntegerProperty(4096);
   private final StringProperty tokenizerFile = new SimpleStringProperty("");
@@ -56,8 +56,21 @@ public final class DatasetSettings {
     sources.setAll(defaultSources);
     for (Language l : Language.values()) languages.put(l, new SimpleBooleanProperty(true));
     for (SampleKind k : SampleKind.values()) kinds.put(k, new SimpleBooleanProperty(true));
-    List<Observable> all = new ArrayList<>(List.of(sources, maxTokens, nearDedup, nearDupThreshold,
-        fimRate, fimSpmRate, seqLen, valFraction, trainTokenizer, vocabSize, tokenizerFile, outputName));
+    List<Observable> all =
+        new ArrayList<>(
+            List.of(
+                sources,
+                maxTokens,
+                nearDedup,
+                nearDupThreshold,
+                fimRate,
+                fimSpmRate,
+                seqLen,
+                valFraction,
+                trainTokenizer,
+                vocabSize,
+                tokenizerFile,
+                outputName));
     all.addAll(languages.values());
     all.addAll(kinds.values());
     for (Observable o : all) o.addListener(x -> validate());
@@ -79,7 +92,8 @@ public final class DatasetSettings {
     rate(p, "FIM SPM share", fimSpmRate.get());
     if (seqLen.get() < 2) p.add("Sequence length: at least 2");
     if (!(valFraction.get() >= 0 && valFraction.get() < 1)) p.add("Validation share: in [0, 1)");
-    if (trainTokenizer.get() && vocabSize.get() < 262) p.add("Vocabulary: at least 262 (256 bytes + 6 special tokens)");
+    if (trainTokenizer.get() && vocabSize.get() < 262)
+      p.add("Vocabulary: at least 262 (256 bytes + 6 special tokens)");
     if (!trainTokenizer.get() && !Files.isRegularFile(Path.of(tokenizerFile.get().strip()))) {
       p.add("Tokenizer: choose a tokenizer.json file");
     }
@@ -94,7 +108,9 @@ public final class DatasetSettings {
   }
 
   private static <E extends Enum<E>> Set<E> chosen(Map<E, BooleanProperty> m) {
-    return m.entrySet().stream().filter(e -> e.getValue().get()).map(Map.Entry::getKey)
+    return m.entrySet().stream()
+        .filter(e -> e.getValue().get())
+        .map(Map.Entry::getKey)
         .collect(Collectors.toSet());
   }
 
@@ -107,16 +123,35 @@ public final class DatasetSettings {
   /** The build these settings describe; call only when {@link #problems()} is empty. */
   public DatasetRequest request(int threads) {
     if (!problems.isEmpty()) throw new IllegalStateException(problems.getFirst());
-    ScanOptions scan = new ScanOptions(restriction(languages), List.of(), List.of(),
-        ScanOptions.DEFAULT.maxFileBytes(), true);
-    BuildOptions build = BuildOptions.defaults().withScan(scan).withMaxTokens(maxTokens.get())
-        .withNearDup(nearDedup.get() ? nearDupThreshold.get() : 1.01).withKinds(restriction(kinds));
-    build = new BuildOptions(build.scan(), build.maxTokens(), build.nearDup(), build.quality(),
-        threads, build.kinds(), build.secrets());
-    PrepareOptions prepare = new PrepareOptions("", seqLen.get(), fimRate.get(), fimSpmRate.get(),
-        valFraction.get(), PrepareOptions.DEFAULT_SEED);
+    ScanOptions scan =
+        new ScanOptions(
+            restriction(languages), List.of(), List.of(), ScanOptions.DEFAULT.maxFileBytes(), true);
+    BuildOptions build =
+        BuildOptions.defaults()
+            .withScan(scan)
+            .withMaxTokens(maxTokens.get())
+            .withNearDup(nearDedup.get() ? nearDupThreshold.get() : 1.01)
+            .withKinds(restriction(kinds));
+    build =
+        new BuildOptions(
+            build.scan(),
+            build.maxTokens(),
+            build.nearDup(),
+            build.quality(),
+            threads,
+            build.kinds(),
+            build.secrets());
+    PrepareOptions prepare =
+        new PrepareOptions(
+            "",
+            seqLen.get(),
+            fimRate.get(),
+            fimSpmRate.get(),
+            valFraction.get(),
+            PrepareOptions.DEFAULT_SEED);
     Path tokenizer = trainTokenizer.get() ? null : Path.of(tokenizerFile.get().strip());
-    return new DatasetRequest(List.copyOf(sources), output(), build, tokenizer, vocabSize.get(), prepare);
+    return new DatasetRequest(
+        List.copyOf(sources), output(), build, tokenizer, vocabSize.get(), prepare);
   }
 
   /** The dataset folder the build writes. */

@@ -15,9 +15,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * Datasets: the workspace's datasets and the build settings on the left, Build with progress,
- * live counts and Cancel below them, and the opened dataset on the right. Layout and bindings
- * only; everything else is in {@link DatasetsViewModel}.
+ * Datasets: the workspace's datasets and the build settings on the left, Build with progress, live
+ * counts and Cancel below them, and the opened dataset on the right. Layout and bindings only;
+ * everything else is in {@link DatasetsViewModel}.
  */
 public final class DatasetsView {
   private final BorderPane root = new BorderPane();
@@ -26,9 +26,12 @@ public final class DatasetsView {
     ListView<DatasetFolder.Entry> list = new ListView<>(vm.datasets());
     list.setId("dataset-list");
     list.setPrefHeight(90);
-    list.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
-      if (e != null) vm.open(e.dir());
-    });
+    list.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, a, e) -> {
+              if (e != null) vm.open(e.dir());
+            });
     Button refresh = new Button("Refresh");
     refresh.setOnAction(e -> vm.refresh());
     Label existing = new Label("Datasets of " + vm.workspace().name());
@@ -45,12 +48,17 @@ public final class DatasetsView {
     problems.setId("dataset-problems");
     problems.getStyleClass().add("problems");
     problems.setWrapText(true);
-    problems.textProperty().bind(Bindings.createStringBinding(
-        () -> String.join("\n", vm.settings().problems()), vm.settings().problems()));
+    problems
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> String.join("\n", vm.settings().problems()), vm.settings().problems()));
     Button build = new Button("Build");
     build.setId("dataset-build");
     build.setDefaultButton(true);
-    build.disableProperty().bind(vm.runningProperty().or(Bindings.isNotEmpty(vm.settings().problems())));
+    build
+        .disableProperty()
+        .bind(vm.runningProperty().or(Bindings.isNotEmpty(vm.settings().problems())));
     build.setOnAction(e -> vm.build());
     Button cancel = new Button("Cancel");
     cancel.setId("dataset-cancel");
@@ -68,7 +76,9 @@ public final class DatasetsView {
     counts.textProperty().bind(vm.countsProperty());
     Label message = label("dataset-message");
     message.textProperty().bind(vm.messageProperty());
-    VBox actions = new VBox(4, problems, form.output(), new HBox(8, build, cancel, bar), stage, counts, message);
+    VBox actions =
+        new VBox(
+            4, problems, form.output(), new HBox(8, build, cancel, bar), stage, counts, message);
     actions.setPadding(new Insets(8));
 
     BorderPane left = new BorderPane(scroll);

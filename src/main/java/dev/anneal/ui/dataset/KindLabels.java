@@ -4,8 +4,8 @@ import dev.anneal.data.sample.SampleKind;
 
 /**
  * How sample kinds read in the studio. The data files use one word per kind across languages
- * ({@code struct} for a Java class, {@code trait} for an interface); the studio names both sides
- * so a Java user does not wonder where the classes went.
+ * ({@code struct} for a Java class, {@code trait} for an interface); the studio names both sides so
+ * a Java user does not wonder where the classes went.
  */
 final class KindLabels {
   private KindLabels() {}

@@ -12,10 +12,11 @@ public final class AxisFormats {
    * (2.5 on a short run) get no label.
    */
   public static StringConverter<Number> wholeNumbers() {
-    return converter(v -> {
-      double d = v.doubleValue();
-      return d == Math.rint(d) ? String.format(Locale.ROOT, "%,d", (long) d) : "";
-    });
+    return converter(
+        v -> {
+          double d = v.doubleValue();
+          return d == Math.rint(d) ? String.format(Locale.ROOT, "%,d", (long) d) : "";
+        });
   }
 
   /**
@@ -23,16 +24,18 @@ public final class AxisFormats {
    * labels stay apart; zero is "0".
    */
   public static StringConverter<Number> scientific() {
-    return converter(v -> {
-      double d = v.doubleValue();
-      if (d == 0) return "0";
-      String s = String.format(Locale.ROOT, "%.1e", d);
-      // 1.5e-03 → 1.5e-3
-      return s.replaceFirst("e([-+])0*(\\d)", "e$1$2").replace("e+", "e");
-    });
+    return converter(
+        v -> {
+          double d = v.doubleValue();
+          if (d == 0) return "0";
+          String s = String.format(Locale.ROOT, "%.1e", d);
+          // 1.5e-03 → 1.5e-3
+          return s.replaceFirst("e([-+])0*(\\d)", "e$1$2").replace("e+", "e");
+        });
   }
 
-  private static StringConverter<Number> converter(java.util.function.Function<Number, String> format) {
+  private static StringConverter<Number> converter(
+      java.util.function.Function<Number, String> format) {
     return new StringConverter<>() {
       @Override
       public String toString(Number n) {

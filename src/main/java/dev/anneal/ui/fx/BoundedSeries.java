@@ -24,9 +24,12 @@ public final class BoundedSeries {
   /** Draws each point as this node (event markers) instead of joining the points by a line. */
   public BoundedSeries asMarkers(java.util.function.Supplier<javafx.scene.Node> node) {
     this.marker = node;
-    series.nodeProperty().addListener((o, a, n) -> {
-      if (n != null) n.setStyle("-fx-stroke: transparent;");
-    });
+    series
+        .nodeProperty()
+        .addListener(
+            (o, a, n) -> {
+              if (n != null) n.setStyle("-fx-stroke: transparent;");
+            });
     return this;
   }
 

@@ -9,7 +9,8 @@ public final class Columns {
   private Columns() {}
 
   /** A column showing {@code value} of each row. */
-  public static <T> TableColumn<T, String> text(String title, double width, Function<T, String> value) {
+  public static <T> TableColumn<T, String> text(
+      String title, double width, Function<T, String> value) {
     TableColumn<T, String> c = new TableColumn<>(title);
     c.setPrefWidth(width);
     c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Paths as the studio shows them: relative to the open workspace when inside it ({@code corpus},
- * {@code runs/nano-…/best}), so the name that matters is what fits in a field; anything
- * elsewhere in full. Text typed relative is read against the workspace, not the process's folder.
+ * {@code runs/nano-…/best}), so the name that matters is what fits in a field; anything elsewhere
+ * in full. Text typed relative is read against the workspace, not the process's folder.
  */
 public final class WorkspacePaths {
   private WorkspacePaths() {}
@@ -15,7 +15,9 @@ public final class WorkspacePaths {
     if (path == null) return "";
     Path abs = path.toAbsolutePath().normalize();
     Path root = workspace.toAbsolutePath().normalize();
-    return abs.startsWith(root) && !abs.equals(root) ? root.relativize(abs).toString() : path.toString();
+    return abs.startsWith(root) && !abs.equals(root)
+        ? root.relativize(abs).toString()
+        : path.toString();
   }
 
   /** A path typed or shown relative, read against the workspace; an absolute one as it is. */

@@ -51,8 +51,13 @@ final class EstimatePanel extends VBox {
       time.setText("");
       return;
     }
-    params.setText(String.format(Locale.ROOT, "%s parameters · %s trainable · %s active per token",
-        count(e.params().total()), count(e.params().trainable()), count(e.params().active())));
+    params.setText(
+        String.format(
+            Locale.ROOT,
+            "%s parameters · %s trainable · %s active per token",
+            count(e.params().total()),
+            count(e.params().trainable()),
+            count(e.params().active())));
     Estimate.Memory m = e.memory();
     add("weights", m.weights());
     add("LoRA", m.lora());
@@ -64,16 +69,32 @@ final class EstimatePanel extends VBox {
     cap.setName("device memory");
     cap.getData().add(new XYChart.Data<>("device", Estimate.gb(e.capacityBytes())));
     chart.getData().add(cap);
-    verdict.setText(String.format(Locale.ROOT, "%s: %.1f GB of %.0f GB per device%s",
-        e.fits() ? "Fits" : "Does not fit", Estimate.gb(m.total()), Estimate.gb(e.capacityBytes()),
-        e.hostBytes() > 0 ? String.format(Locale.ROOT, ", %.1f GB host RAM", Estimate.gb(e.hostBytes())) : ""));
+    verdict.setText(
+        String.format(
+            Locale.ROOT,
+            "%s: %.1f GB of %.0f GB per device%s",
+            e.fits() ? "Fits" : "Does not fit",
+            Estimate.gb(m.total()),
+            Estimate.gb(e.capacityBytes()),
+            e.hostBytes() > 0
+                ? String.format(Locale.ROOT, ", %.1f GB host RAM", Estimate.gb(e.hostBytes()))
+                : ""));
     verdict.getStyleClass().setAll("label", e.fits() ? "verdict-fits" : "verdict-no-fit");
-    suggestions.setText(e.suggestions().isEmpty() ? ""
-        : "Would fit with:\n• " + String.join("\n• ", e.suggestions()));
+    suggestions.setText(
+        e.suggestions().isEmpty()
+            ? ""
+            : "Would fit with:\n• " + String.join("\n• ", e.suggestions()));
     String cost = e.cost() == null ? "" : String.format(Locale.ROOT, " · about $%,.0f", e.cost());
-    time.setText(String.format(Locale.ROOT, "%,d steps × %,d tokens: about %s at %,.0f tokens/s (%s)%s",
-        e.steps(), e.tokensPerStep(), Durations.of(e.seconds()), e.tokensPerSecond(),
-        e.measured() ? "measured" : "assumed", cost));
+    time.setText(
+        String.format(
+            Locale.ROOT,
+            "%,d steps × %,d tokens: about %s at %,.0f tokens/s (%s)%s",
+            e.steps(),
+            e.tokensPerStep(),
+            Durations.of(e.seconds()),
+            e.tokensPerSecond(),
+            e.measured() ? "measured" : "assumed",
+            cost));
   }
 
   private void add(String name, double bytes) {
@@ -89,5 +110,4 @@ final class EstimatePanel extends VBox {
     if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.1fM", n / 1e6);
     return String.format(Locale.ROOT, "%,d", n);
   }
-
 }

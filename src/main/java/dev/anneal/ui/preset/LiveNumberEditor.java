@@ -21,11 +21,14 @@ final class LiveNumberEditor extends AbstractPropertyEditor<Object, TextField> {
   LiveNumberEditor(PropertySheet.Item item, boolean integer) {
     super(item, new TextField());
     this.integer = integer;
-    getEditor().textProperty().addListener((o, a, text) -> {
-      Object v = parse(text);
-      if (v != null) parsed().set(v);
-      else if (!text.isBlank()) parsed().set(new Unreadable(text));
-    });
+    getEditor()
+        .textProperty()
+        .addListener(
+            (o, a, text) -> {
+              Object v = parse(text);
+              if (v != null) parsed().set(v);
+              else if (!text.isBlank()) parsed().set(new Unreadable(text));
+            });
   }
 
   /** What the editor holds when its text is not a number. */
@@ -54,13 +57,18 @@ final class LiveNumberEditor extends AbstractPropertyEditor<Object, TextField> {
   @Override
   public void setValue(Object value) {
     if (value instanceof Unreadable) return;
-    String text = value == null ? "" : integer ? String.valueOf(((Number) value).intValue())
-        : format(((Number) value).doubleValue());
+    String text =
+        value == null
+            ? ""
+            : integer
+                ? String.valueOf(((Number) value).intValue())
+                : format(((Number) value).doubleValue());
     if (!text.equals(getEditor().getText())) getEditor().setText(text);
   }
 
   private static String format(double d) {
-    if (d != 0 && (Math.abs(d) < 1e-3 || Math.abs(d) >= 1e7)) return String.format(Locale.ROOT, "%.3g", d);
+    if (d != 0 && (Math.abs(d) < 1e-3 || Math.abs(d) >= 1e7))
+      return String.format(Locale.ROOT, "%.3g", d);
     String s = String.format(Locale.ROOT, "%.6f", d).replaceAll("0+$", "");
     return s.endsWith(".") ? s + "0" : s;
   }

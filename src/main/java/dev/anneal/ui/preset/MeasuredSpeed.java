@@ -28,19 +28,26 @@ final class MeasuredSpeed {
     if (runsDir == null || !Files.isDirectory(runsDir)) return OptionalDouble.empty();
     List<Path> runs;
     try (Stream<Path> s = Files.list(runsDir)) {
-      runs = s.filter(d -> Files.isRegularFile(d.resolve(MetricsLog.METRICS_FILE)))
-          .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString())).toList();
+      runs =
+          s.filter(d -> Files.isRegularFile(d.resolve(MetricsLog.METRICS_FILE)))
+              .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+              .toList();
     } catch (IOException e) {
       return OptionalDouble.empty();
     }
     for (Path run : runs) {
       try {
         if (!sameWork(RunFolder.open(run).preset(), preset)) continue;
-        double[] speeds = MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE)).stream()
-            .map(MetricPoint::tokensPerS).filter(Objects::nonNull).mapToDouble(Double::doubleValue)
-            .filter(v -> v > 0).toArray();
+        double[] speeds =
+            MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE)).stream()
+                .map(MetricPoint::tokensPerS)
+                .filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue)
+                .filter(v -> v > 0)
+                .toArray();
         if (speeds.length == 0) continue;
-        double[] tail = Arrays.copyOfRange(speeds, Math.max(0, speeds.length - LAST), speeds.length);
+        double[] tail =
+            Arrays.copyOfRange(speeds, Math.max(0, speeds.length - LAST), speeds.length);
         Arrays.sort(tail);
         return OptionalDouble.of(tail[tail.length / 2]);
       } catch (IOException | RuntimeException e) {

@@ -75,7 +75,8 @@ final class PresetDraft {
   void setNode(String path, JsonNode value) {
     int dot = path.lastIndexOf('.');
     JsonNode parent = tree.at("/" + path.substring(0, dot).replace('.', '/'));
-    if (!(parent instanceof ObjectNode section)) throw new IllegalArgumentException("no section for " + path);
+    if (!(parent instanceof ObjectNode section))
+      throw new IllegalArgumentException("no section for " + path);
     if (value == null) section.remove(path.substring(dot + 1));
     else section.set(path.substring(dot + 1), value);
   }
@@ -122,11 +123,19 @@ final class PresetDraft {
 
   private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
     if (node.isObject()) {
-      node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey()
-          : prefix + "." + e.getKey(), e.getValue(), out));
+      node.properties()
+          .forEach(
+              e ->
+                  flatten(
+                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                      e.getValue(),
+                      out));
     } else if (!node.isNull()) {
-      out.put(prefix, node.isContainerNode() ? node.toString()
-          : node.isNumber() ? number(node.numberValue().doubleValue()) : node.asText());
+      out.put(
+          prefix,
+          node.isContainerNode()
+              ? node.toString()
+              : node.isNumber() ? number(node.numberValue().doubleValue()) : node.asText());
     }
   }
 }

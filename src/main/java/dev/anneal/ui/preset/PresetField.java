@@ -5,14 +5,14 @@ import java.util.List;
 /**
  * One editable preset field as the property sheet shows it.
  *
- * @param path        dotted YAML path, e.g. {@code model.heads}
- * @param category    sheet group: Model, LoRA, Training, Data, Hardware
- * @param type        Integer, Double, Boolean or String
- * @param choices     allowed values for a String field, or empty for free input
+ * @param path dotted YAML path, e.g. {@code model.heads}
+ * @param category sheet group: Model, LoRA, Training, Data, Hardware
+ * @param type Integer, Double, Boolean or String
+ * @param choices allowed values for a String field, or empty for free input
  * @param description tooltip text
  */
-public record PresetField(String path, String category, Class<?> type, List<String> choices,
-    String description) {
+public record PresetField(
+    String path, String category, Class<?> type, List<String> choices, String description) {
 
   /** The last segment of the path, shown as the field's name. */
   public String name() {

@@ -60,8 +60,9 @@ final class PresetItem implements PropertySheet.Item {
     if (value instanceof Number n && field.type() == Integer.class) v = n.intValue();
     if (value instanceof Number n && field.type() == Double.class) v = n.doubleValue();
     Object current = vm.value(field);
-    boolean unchanged = java.util.Objects.equals(v, current)
-        || current == null && v instanceof Number n && n.doubleValue() == 0;
+    boolean unchanged =
+        java.util.Objects.equals(v, current)
+            || current == null && v instanceof Number n && n.doubleValue() == 0;
     if (unchanged && vm.isUnreadable(field)) vm.setReadable(field);
     else if (!unchanged) vm.setValue(field, v);
   }

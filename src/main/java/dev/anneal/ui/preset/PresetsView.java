@@ -31,8 +31,12 @@ public final class PresetsView {
   private final PresetsViewModel vm;
   private final PropertySheet sheet = new PropertySheet();
   private final javafx.scene.control.TextArea phases = new javafx.scene.control.TextArea();
-  /** True while the view fills the phase text from the preset, so that is not read back as an edit. */
+
+  /**
+   * True while the view fills the phase text from the preset, so that is not read back as an edit.
+   */
   private boolean showingPhases;
+
   private final ValidationSupport validation = new ValidationSupport();
   private final EstimatePanel estimatePanel = new EstimatePanel();
   private final CheckBox lora = new CheckBox("LoRA adapters");
@@ -42,18 +46,25 @@ public final class PresetsView {
     this.vm = vm;
     ListView<PresetEntry> list = new ListView<>(vm.entries());
     list.setId("preset-list");
-    list.setCellFactory(v -> new ListCell<>() {
-      @Override
-      protected void updateItem(PresetEntry e, boolean empty) {
-        super.updateItem(e, empty);
-        setText(empty || e == null ? null
-            : e.name() + (e.builtIn() ? "" : "  (yours)") + (e.isValid() ? "" : "  ⚠"));
-      }
-    });
+    list.setCellFactory(
+        v ->
+            new ListCell<>() {
+              @Override
+              protected void updateItem(PresetEntry e, boolean empty) {
+                super.updateItem(e, empty);
+                setText(
+                    empty || e == null
+                        ? null
+                        : e.name() + (e.builtIn() ? "" : "  (yours)") + (e.isValid() ? "" : "  ⚠"));
+              }
+            });
     list.getSelectionModel().select(vm.selectedProperty().get());
-    list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-      if (b != null) vm.selectedProperty().set(b);
-    });
+    list.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (b != null) vm.selectedProperty().set(b);
+            });
     vm.selectedProperty().addListener((o, a, b) -> list.getSelectionModel().select(b));
 
     sheet.setId("preset-sheet");
@@ -90,15 +101,20 @@ public final class PresetsView {
     vm.estimateProperty().addListener((o, a, b) -> export.setVisible(vm.needsScaleOut()));
     export.setVisible(vm.needsScaleOut());
     HBox actions = new HBox(8, lora, save, revert, export);
-    Label phasesLabel = new Label("Phases, run in order in one run folder (YAML list: name, seq_len, "
-        + "data, lr, warmup_steps, schedule, steps or token_share, rope_scaling); empty for one phase");
+    Label phasesLabel =
+        new Label(
+            "Phases, run in order in one run folder (YAML list: name, seq_len, "
+                + "data, lr, warmup_steps, schedule, steps or token_share, rope_scaling); empty for one phase");
     phasesLabel.setWrapText(true);
     phases.setId("edit-training-phases");
     phases.getStyleClass().add("code");
     phases.setPrefRowCount(4);
-    phases.textProperty().addListener((o, a, text) -> {
-      if (!showingPhases) vm.setPhasesText(text);
-    });
+    phases
+        .textProperty()
+        .addListener(
+            (o, a, text) -> {
+              if (!showingPhases) vm.setPhasesText(text);
+            });
     VBox below = new VBox(6, phasesLabel, phases, problemsLabel, scaleOut, diff, actions);
     below.setPadding(new Insets(8));
     BorderPane center = new BorderPane(sheet);
@@ -110,22 +126,43 @@ public final class PresetsView {
     root.setCenter(split);
 
     vm.layoutProperty().addListener((o, a, b) -> rebuildItems());
-    vm.estimateProperty().addListener((o, a, b) -> {
-      estimatePanel.show(b);
-      scaleOut.setText(vm.needsScaleOut()
-          ? "This preset is for a cluster (several GPUs, DeepSpeed ZeRO) or too big for one device: "
-              + "Anneal trains it out of process. Export a DeepSpeed launch bundle and watch the run from Runs."
-          : "");
-    });
-    vm.problems().addListener((javafx.collections.ListChangeListener<Object>) c -> {
-      problemsLabel.setText(vm.problems().isEmpty() ? ""
-          : "⚠ " + String.join("\n⚠ ", vm.problems().stream()
-              .map(p -> (p.field().isEmpty() ? "" : p.field() + ": ") + p.message()).toList()));
-      validation.revalidate();
-    });
-    vm.differences().addListener((javafx.collections.ListChangeListener<Object>) c ->
-        diff.setText(vm.differences().isEmpty() ? ""
-            : "Differs from the built-in: " + String.join(" · ", vm.differences())));
+    vm.estimateProperty()
+        .addListener(
+            (o, a, b) -> {
+              estimatePanel.show(b);
+              scaleOut.setText(
+                  vm.needsScaleOut()
+                      ? "This preset is for a cluster (several GPUs, DeepSpeed ZeRO) or too big for one device: "
+                          + "Anneal trains it out of process. Export a DeepSpeed launch bundle and watch the run from Runs."
+                      : "");
+            });
+    vm.problems()
+        .addListener(
+            (javafx.collections.ListChangeListener<Object>)
+                c -> {
+                  problemsLabel.setText(
+                      vm.problems().isEmpty()
+                          ? ""
+                          : "⚠ "
+                              + String.join(
+                                  "\n⚠ ",
+                                  vm.problems().stream()
+                                      .map(
+                                          p ->
+                                              (p.field().isEmpty() ? "" : p.field() + ": ")
+                                                  + p.message())
+                                      .toList()));
+                  validation.revalidate();
+                });
+    vm.differences()
+        .addListener(
+            (javafx.collections.ListChangeListener<Object>)
+                c ->
+                    diff.setText(
+                        vm.differences().isEmpty()
+                            ? ""
+                            : "Differs from the built-in: "
+                                + String.join(" · ", vm.differences())));
     rebuildItems();
     estimatePanel.show(vm.estimateProperty().get());
   }
@@ -149,16 +186,21 @@ public final class PresetsView {
     Node node = editor.getEditor();
     node.setId(f.editorId());
     if (node instanceof Control control) {
-      validation.registerValidator(control, false, (Control c, Object value) -> {
-        String problem = vm.problemOf(f);
-        return ValidationResult.fromMessageIf(c, problem == null ? "" : problem, Severity.ERROR,
-            problem != null);
-      });
+      validation.registerValidator(
+          control,
+          false,
+          (Control c, Object value) -> {
+            String problem = vm.problemOf(f);
+            return ValidationResult.fromMessageIf(
+                c, problem == null ? "" : problem, Severity.ERROR, problem != null);
+          });
     }
     return editor;
   }
 
-  /** Asks for the dataset and the bundle folder; the ViewModel exports, then this says how it went. */
+  /**
+   * Asks for the dataset and the bundle folder; the ViewModel exports, then this says how it went.
+   */
   private void exportBundle() {
     javafx.stage.DirectoryChooser data = new javafx.stage.DirectoryChooser();
     data.setTitle("Dataset folder for the bundle (samples.jsonl or token shards)");
@@ -168,23 +210,30 @@ public final class PresetsView {
     out.setTitle("Folder to write the bundle into (new or empty)");
     var outDir = out.showDialog(root.getScene().getWindow());
     if (outDir == null) return;
-    vm.exportBundle(dataDir.toPath(), outDir.toPath()).whenComplete((r, e) ->
-        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION,
-            vm.exportMessageProperty().get()).show());
+    vm.exportBundle(dataDir.toPath(), outDir.toPath())
+        .whenComplete(
+            (r, e) ->
+                new javafx.scene.control.Alert(
+                        javafx.scene.control.Alert.AlertType.INFORMATION,
+                        vm.exportMessageProperty().get())
+                    .show());
   }
 
   private void askNameAndSave() {
     TextInputDialog d = new TextInputDialog(vm.selectedProperty().get().name() + "-mine");
     d.setHeaderText("Save as a preset of this workspace");
     d.setContentText("Name");
-    d.showAndWait().ifPresent(name -> {
-      try {
-        vm.saveAs(name.strip());
-      } catch (Exception ex) {
-        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
-            ex.getMessage()).showAndWait();
-      }
-    });
+    d.showAndWait()
+        .ifPresent(
+            name -> {
+              try {
+                vm.saveAs(name.strip());
+              } catch (Exception ex) {
+                new javafx.scene.control.Alert(
+                        javafx.scene.control.Alert.AlertType.ERROR, ex.getMessage())
+                    .showAndWait();
+              }
+            });
   }
 
   public Parent root() {

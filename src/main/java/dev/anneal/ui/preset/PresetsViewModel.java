@@ -42,11 +42,15 @@ public final class PresetsViewModel {
   private final ObjectProperty<Estimate> estimate = new SimpleObjectProperty<>();
   private final ObjectProperty<Preset> preset = new SimpleObjectProperty<>();
   private final ObservableList<PresetProblem> problems = FXCollections.observableArrayList();
+
   /** Fields whose editor text does not read as a number, with the message to show. */
   private final Map<String, String> unreadable = new java.util.LinkedHashMap<>();
+
   private final ObservableList<String> differences = FXCollections.observableArrayList();
+
   /** Bumped when the set of fields changes (LoRA or experts added or removed). */
   private final IntegerProperty layout = new SimpleIntegerProperty();
+
   private final TaskExecutor tasks;
   private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper();
   private final ReadOnlyStringWrapper exportMessage = new ReadOnlyStringWrapper("");
@@ -55,13 +59,15 @@ public final class PresetsViewModel {
 
   /**
    * @param saveDir where "Save as" writes user presets (the workspace's presets folder)
-   * @param tasks   runs bundle exports off the FX thread
+   * @param tasks runs bundle exports off the FX thread
    */
   /** The preset path of the phase list, edited as YAML text rather than in the property sheet. */
   public static final String PHASES = "training.phases";
+
   private static final com.fasterxml.jackson.databind.ObjectMapper PHASES_YAML =
       com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
-          .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .disable(
+              com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .build();
 
@@ -77,8 +83,11 @@ public final class PresetsViewModel {
     PresetEntry keep = selected.get();
     entries.setAll(registry.list());
     String want = keep != null ? keep.name() : "nano";
-    entries.stream().filter(e -> e.name().equals(want)).findFirst()
-        .or(() -> entries.stream().findFirst()).ifPresent(selected::set);
+    entries.stream()
+        .filter(e -> e.name().equals(want))
+        .findFirst()
+        .or(() -> entries.stream().findFirst())
+        .ifPresent(selected::set);
   }
 
   private void load(PresetEntry entry) {
@@ -86,8 +95,10 @@ public final class PresetsViewModel {
       draft = null;
       preset.set(null);
       estimate.set(null);
-      problems.setAll(entry == null ? List.of()
-          : List.of(new PresetProblem(entry.error().field(), entry.error().getMessage())));
+      problems.setAll(
+          entry == null
+              ? List.of()
+              : List.of(new PresetProblem(entry.error().field(), entry.error().getMessage())));
       differences.clear();
       layout.set(layout.get() + 1);
       return;
@@ -130,8 +141,12 @@ public final class PresetsViewModel {
    */
   public void setUnreadable(PresetField f, String text) {
     if (draft == null) return;
-    unreadable.put(f.path(), (f.type() == Integer.class ? "a whole number" : "a number")
-        + " is needed, not \"" + text.strip() + "\"");
+    unreadable.put(
+        f.path(),
+        (f.type() == Integer.class ? "a whole number" : "a number")
+            + " is needed, not \""
+            + text.strip()
+            + "\"");
     refresh();
   }
 
@@ -140,8 +155,14 @@ public final class PresetsViewModel {
     if (draft == null || on == draft.has("lora")) return;
     if (on) {
       boolean gpt2 = "gpt2".equals(draft.get("model.family"));
-      LoraSpec l = new LoraSpec(16, 32.0, 0.05,
-          gpt2 ? List.of("c_attn") : List.of("q_proj", "k_proj", "v_proj", "o_proj"), List.of(), true);
+      LoraSpec l =
+          new LoraSpec(
+              16,
+              32.0,
+              0.05,
+              gpt2 ? List.of("c_attn") : List.of("q_proj", "k_proj", "v_proj", "o_proj"),
+              List.of(),
+              true);
       Preset withLora = draft.toPreset().withLora(l);
       draft = new PresetDraft(withLora);
     } else {
@@ -160,9 +181,22 @@ public final class PresetsViewModel {
     var measured = MeasuredSpeed.of(saveDir.resolveSibling("runs"), p);
     if (measured.isEmpty()) return p;
     var h = p.hardware();
-    return p.withHardware(new dev.anneal.preset.HardwareSpec(h.device(), h.gpuModel(), h.count(), h.nodes(),
-        h.memoryGb(), h.zeroStage(), h.offloadOptimizer(), h.offloadParams(), h.cpuCheckpointing(),
-        h.pinMemory(), h.maxLiveParameters(), h.pricePerDeviceHour(), measured.getAsDouble(), h.mfu()));
+    return p.withHardware(
+        new dev.anneal.preset.HardwareSpec(
+            h.device(),
+            h.gpuModel(),
+            h.count(),
+            h.nodes(),
+            h.memoryGb(),
+            h.zeroStage(),
+            h.offloadOptimizer(),
+            h.offloadParams(),
+            h.cpuCheckpointing(),
+            h.pinMemory(),
+            h.maxLiveParameters(),
+            h.pricePerDeviceHour(),
+            measured.getAsDouble(),
+            h.mfu()));
   }
 
   /**
@@ -180,9 +214,9 @@ public final class PresetsViewModel {
   }
 
   /**
-   * Sets the phases from YAML text; blank removes them. Text that is not a YAML list marks
-   * {@code training.phases} like any problem and keeps the last readable phases; a readable list
-   * is checked by the same rules as a preset file (problems name {@code training.phases[i].field}).
+   * Sets the phases from YAML text; blank removes them. Text that is not a YAML list marks {@code
+   * training.phases} like any problem and keeps the last readable phases; a readable list is
+   * checked by the same rules as a preset file (problems name {@code training.phases[i].field}).
    */
   public void setPhasesText(String text) {
     if (draft == null) return;
@@ -193,12 +227,14 @@ public final class PresetsViewModel {
       try {
         JsonNode list = PHASES_YAML.readTree(text);
         if (list == null || !list.isArray()) {
-          unreadable.put(PHASES, "a YAML list of phases is needed (\"- {name: code, steps: 1000}\")");
+          unreadable.put(
+              PHASES, "a YAML list of phases is needed (\"- {name: code, steps: 1000}\")");
         } else {
           draft.setNode(PHASES, list);
         }
       } catch (java.io.IOException e) {
-        String first = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+        String first =
+            e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
         unreadable.put(PHASES, "not YAML: " + first);
       }
     }
@@ -239,20 +275,25 @@ public final class PresetsViewModel {
       estimate.set(null);
     }
     Map<String, String> diff = PresetDraft.differences(baseline, draft);
-    differences.setAll(diff.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
+    differences.setAll(
+        diff.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList());
   }
 
   /** The first problem of a field, or null. */
   public String problemOf(PresetField f) {
-    return problems.stream().filter(p -> p.field().equals(f.path())).map(PresetProblem::message)
-        .findFirst().orElse(null);
+    return problems.stream()
+        .filter(p -> p.field().equals(f.path()))
+        .map(PresetProblem::message)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Whether this preset is meant for a cluster (or cannot fit one device) and needs export. */
   public boolean needsScaleOut() {
     Preset p = preset.get();
     if (p == null) return false;
-    return p.hardware().totalDevices() > 1 || p.hardware().zeroStage() > 0
+    return p.hardware().totalDevices() > 1
+        || p.hardware().zeroStage() > 0
         || (estimate.get() != null && !estimate.get().fits());
   }
 
@@ -266,17 +307,29 @@ public final class PresetsViewModel {
     Preset p = preset.get();
     if (p == null) {
       exportMessage.set("Export failed: fix the problems before exporting");
-      return CompletableFuture.failedFuture(new IllegalStateException("fix the problems before exporting"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("fix the problems before exporting"));
     }
     Path out = folder.resolve(p.name());
     exporting.set(true);
-    return tasks.execute(BackgroundTask.of("preset-export", ctx -> DeepSpeedExport.export(
-            new DeepSpeedExport.Request(p, data, out, null, null, null, List.of()), ProgressListener.NONE,
-            ctx.cancellation()))
-        .onSuccess(r -> exportMessage.set("Bundle written to " + out + " (" + r.files().size()
-            + " files). Copy it to the cluster and run ./launch.sh."))
-        .onFailure(m -> exportMessage.set("Export failed: " + m))
-        .onFinished(() -> exporting.set(false)));
+    return tasks.execute(
+        BackgroundTask.of(
+                "preset-export",
+                ctx ->
+                    DeepSpeedExport.export(
+                        new DeepSpeedExport.Request(p, data, out, null, null, null, List.of()),
+                        ProgressListener.NONE,
+                        ctx.cancellation()))
+            .onSuccess(
+                r ->
+                    exportMessage.set(
+                        "Bundle written to "
+                            + out
+                            + " ("
+                            + r.files().size()
+                            + " files). Copy it to the cluster and run ./launch.sh."))
+            .onFailure(m -> exportMessage.set("Export failed: " + m))
+            .onFinished(() -> exporting.set(false)));
   }
 
   /** A bundle export is running. */
@@ -292,7 +345,8 @@ public final class PresetsViewModel {
   /** Writes the edited preset as a user preset named {@code name} and selects it. */
   public Path saveAs(String name) throws IOException {
     if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
-      throw new IllegalArgumentException("a preset name uses lower-case letters, digits, '.', '_' or '-'");
+      throw new IllegalArgumentException(
+          "a preset name uses lower-case letters, digits, '.', '_' or '-'");
     }
     if (preset.get() == null) throw new IllegalStateException("fix the problems before saving");
     draft.set("name", name);
@@ -300,7 +354,9 @@ public final class PresetsViewModel {
     AtomicFiles.writeString(file, PresetLoader.toYaml(draft.toPreset()));
     selected.set(null);
     entries.setAll(registry.list());
-    entries.stream().filter(e -> e.name().equals(name) && !e.builtIn()).findFirst()
+    entries.stream()
+        .filter(e -> e.name().equals(name) && !e.builtIn())
+        .findFirst()
         .ifPresent(selected::set);
     return file;
   }

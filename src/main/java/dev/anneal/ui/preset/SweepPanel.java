@@ -18,7 +18,9 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
-/** Presets' sweep: dataset, grid and steps, Start/Stop, progress, and the runs ranked. Layout only. */
+/**
+ * Presets' sweep: dataset, grid and steps, Start/Stop, progress, and the runs ranked. Layout only.
+ */
 public final class SweepPanel {
   private final TitledPane root;
 
@@ -27,24 +29,27 @@ public final class SweepPanel {
     data.setId("sweep-dataset");
     data.setPromptText("prepared dataset");
     try {
-      DatasetFolder.list(vm.workspace().datasetsDir()).stream().filter(DatasetFolder.Entry::prepared)
+      DatasetFolder.list(vm.workspace().datasetsDir()).stream()
+          .filter(DatasetFolder.Entry::prepared)
           .forEach(e -> data.getItems().add(e.dir()));
     } catch (java.io.IOException e) {
       vm.messageProperty().set("Cannot list datasets: " + e.getMessage());
     }
-    data.setConverter(new javafx.util.StringConverter<>() {
-      @Override
-      public String toString(Path p) {
-        return p == null ? "" : p.getFileName().toString();
-      }
+    data.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(Path p) {
+            return p == null ? "" : p.getFileName().toString();
+          }
 
-      @Override
-      public Path fromString(String s) {
-        return null;
-      }
-    });
+          @Override
+          public Path fromString(String s) {
+            return null;
+          }
+        });
     data.valueProperty().bindBidirectional(vm.datasetProperty());
-    if (vm.datasetProperty().get() == null && !data.getItems().isEmpty()) data.setValue(data.getItems().getFirst());
+    if (vm.datasetProperty().get() == null && !data.getItems().isEmpty())
+      data.setValue(data.getItems().getFirst());
     TextField grid = new TextField();
     grid.setId("sweep-grid");
     grid.setPrefColumnCount(28);
@@ -53,13 +58,16 @@ public final class SweepPanel {
     steps.setId("sweep-steps");
     steps.setPromptText("preset's");
     steps.setPrefColumnCount(6);
-    steps.textProperty().addListener((o, a, t) -> {
-      try {
-        vm.stepsProperty().set(t.isBlank() ? null : Integer.valueOf(t.strip()));
-      } catch (NumberFormatException e) {
-        vm.stepsProperty().set(-1); // refused with a message on Start
-      }
-    });
+    steps
+        .textProperty()
+        .addListener(
+            (o, a, t) -> {
+              try {
+                vm.stepsProperty().set(t.isBlank() ? null : Integer.valueOf(t.strip()));
+              } catch (NumberFormatException e) {
+                vm.stepsProperty().set(-1); // refused with a message on Start
+              }
+            });
     Button start = new Button("Start sweep");
     start.setId("sweep-start");
     start.disableProperty().bind(vm.runningProperty());
@@ -83,11 +91,25 @@ public final class SweepPanel {
     table.getColumns().add(Columns.text("Best val", 80, r -> loss(r.bestValLoss())));
     table.getColumns().add(Columns.text("Final loss", 80, r -> loss(r.finalLoss())));
     table.getColumns().add(Columns.text("Status", 90, SweepRun::status));
-    table.getColumns().add(Columns.text("Run", 200, r -> r.run() == null ? "" : Path.of(r.run()).getFileName().toString()));
+    table
+        .getColumns()
+        .add(
+            Columns.text(
+                "Run", 200, r -> r.run() == null ? "" : Path.of(r.run()).getFileName().toString()));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPrefHeight(130);
     table.setPlaceholder(new Label("Runs appear here, best validation loss first"));
-    HBox form = new HBox(6, new Label("Data"), data, new Label("Grid"), grid, new Label("Steps"), steps, start, stop);
+    HBox form =
+        new HBox(
+            6,
+            new Label("Data"),
+            data,
+            new Label("Grid"),
+            grid,
+            new Label("Steps"),
+            steps,
+            start,
+            stop);
     VBox box = new VBox(6, form, bar, message, table);
     box.setPadding(new Insets(6));
     root = new TitledPane("Sweep this preset", box);

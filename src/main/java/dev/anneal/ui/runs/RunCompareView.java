@@ -24,9 +24,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * Runs side by side: training loss, validation loss and learning rate on shared axes (by step or
- * by tokens), a table of best and final losses and time, and the preset fields that differ.
- * Layout and bindings only; the data comes read from {@link RunComparison}.
+ * Runs side by side: training loss, validation loss and learning rate on shared axes (by step or by
+ * tokens), a table of best and final losses and time, and the preset fields that differ. Layout and
+ * bindings only; the data comes read from {@link RunComparison}.
  */
 final class RunCompareView {
   private final VBox root = new VBox(6);
@@ -46,10 +46,12 @@ final class RunCompareView {
     bySteps.setSelected(true);
     bySteps.setId("compare-by-step");
     byTokens.setId("compare-by-tokens");
-    g.selectedToggleProperty().addListener((o, a, t) -> {
-      if (t == null) a.setSelected(true); // one of the two stays chosen
-      else show(shown);
-    });
+    g.selectedToggleProperty()
+        .addListener(
+            (o, a, t) -> {
+              if (t == null) a.setSelected(true); // one of the two stays chosen
+              else show(shown);
+            });
     summary.setId("compare-summary");
     summary.getColumns().add(Columns.text("Run", 220, RunHistory::name));
     summary.getColumns().add(Columns.text("Status", 90, RunHistory::status));
@@ -57,8 +59,16 @@ final class RunCompareView {
     summary.getColumns().add(Columns.text("Best val", 80, r -> loss(r.bestValLoss())));
     summary.getColumns().add(Columns.text("Final loss", 80, r -> loss(r.finalLoss())));
     summary.getColumns().add(Columns.text("Final val", 80, r -> loss(r.finalValLoss())));
-    summary.getColumns().add(Columns.text("Time", 80, r -> Double.isNaN(r.seconds()) ? "–"
-        : String.format(Locale.ROOT, "%.0f s", r.seconds())));
+    summary
+        .getColumns()
+        .add(
+            Columns.text(
+                "Time",
+                80,
+                r ->
+                    Double.isNaN(r.seconds())
+                        ? "–"
+                        : String.format(Locale.ROOT, "%.0f s", r.seconds())));
     summary.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     diff.setId("compare-diff");
     diff.setPlaceholder(new Label("The presets are the same"));
@@ -92,7 +102,8 @@ final class RunCompareView {
     fill(train, c, RunHistory::trainLoss, tokens);
     fill(val, c, RunHistory::valLoss, tokens);
     fill(lr, c, RunHistory::lr, tokens);
-    for (var chart : List.of(train, val, lr)) ((NumberAxis) chart.getXAxis()).setLabel(tokens ? "tokens" : "step");
+    for (var chart : List.of(train, val, lr))
+      ((NumberAxis) chart.getXAxis()).setLabel(tokens ? "tokens" : "step");
     summary.getItems().setAll(c.runs());
     diff.getColumns().setAll(List.of(Columns.text("Field", 160, PresetDiff.Row::field)));
     for (int i = 0; i < c.runs().size(); i++) {
@@ -103,8 +114,11 @@ final class RunCompareView {
   }
 
   /** One series per run; points without tokens are left out when the x is tokens. */
-  private static void fill(LineChart<Number, Number> chart, RunComparison c,
-      Function<RunHistory, List<RunHistory.Point>> curve, boolean byTokens) {
+  private static void fill(
+      LineChart<Number, Number> chart,
+      RunComparison c,
+      Function<RunHistory, List<RunHistory.Point>> curve,
+      boolean byTokens) {
     List<XYChart.Series<Number, Number>> all = new ArrayList<>();
     for (RunHistory r : c.runs()) {
       XYChart.Series<Number, Number> s = new XYChart.Series<>();

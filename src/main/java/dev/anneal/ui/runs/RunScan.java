@@ -10,7 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads the run folders of a workspace, and tells cheaply (file times only) whether any changed. */
+/**
+ * Reads the run folders of a workspace, and tells cheaply (file times only) whether any changed.
+ */
 final class RunScan {
   private RunScan() {}
 
@@ -18,15 +20,27 @@ final class RunScan {
   record Fingerprint(List<String> stamps) {}
 
   static Fingerprint fingerprint(Path runsDir) {
-    return new Fingerprint(folders(runsDir).stream().map(d -> d.getFileName() + "@"
-        + mtime(d.resolve(RunFolder.RUN_JSON)) + "/" + mtime(d.resolve(MetricsLog.METRICS_FILE)) + "/"
-        + mtime(d.resolve(RunFolder.BEST).resolve(RunFolder.TRAINER_STATE))).toList());
+    return new Fingerprint(
+        folders(runsDir).stream()
+            .map(
+                d ->
+                    d.getFileName()
+                        + "@"
+                        + mtime(d.resolve(RunFolder.RUN_JSON))
+                        + "/"
+                        + mtime(d.resolve(MetricsLog.METRICS_FILE))
+                        + "/"
+                        + mtime(d.resolve(RunFolder.BEST).resolve(RunFolder.TRAINER_STATE)))
+            .toList());
   }
 
   static List<RunSummary> read(Path runsDir) {
-    return folders(runsDir).stream().map(RunSummary::read)
-        .sorted(Comparator.comparing((RunSummary r) -> r.started() == null ? Instant.MIN : r.started())
-            .reversed().thenComparing(RunSummary::name))
+    return folders(runsDir).stream()
+        .map(RunSummary::read)
+        .sorted(
+            Comparator.comparing((RunSummary r) -> r.started() == null ? Instant.MIN : r.started())
+                .reversed()
+                .thenComparing(RunSummary::name))
         .toList();
   }
 

@@ -16,24 +16,35 @@ import java.time.format.DateTimeParseException;
 /**
  * One row of the Runs table, read from a run folder: {@code run.json} for name, preset, status,
  * planned steps and start time; the step reached from {@code run.json} once the run ended, else
- * from the last line of {@code metrics.jsonl} (a running trainer writes run.json only at its
- * ends); the best validation loss from {@code best/trainer_state.json}, which the trainer
- * rewrites with every new best. Reads a bounded amount however long the run.
+ * from the last line of {@code metrics.jsonl} (a running trainer writes run.json only at its ends);
+ * the best validation loss from {@code best/trainer_state.json}, which the trainer rewrites with
+ * every new best. Reads a bounded amount however long the run.
  *
  * @param bestValLoss NaN before the first evaluation
- * @param started     null when run.json lacks it
- * @param cluster     whether its preset is for a cluster (a DeepSpeed bundle can be exported)
- * @param problem     why the folder could not be read, or null
+ * @param started null when run.json lacks it
+ * @param cluster whether its preset is for a cluster (a DeepSpeed bundle can be exported)
+ * @param problem why the folder could not be read, or null
  */
-public record RunSummary(Path dir, String name, String preset, String status, long steps,
-    long step, double bestValLoss, Instant started, boolean cluster, String problem) {
+public record RunSummary(
+    Path dir,
+    String name,
+    String preset,
+    String status,
+    long steps,
+    long step,
+    double bestValLoss,
+    Instant started,
+    boolean cluster,
+    String problem) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TAIL_BYTES = 8192;
 
   /** Whether the run can go on from a checkpoint (it stopped, failed or was cut off). */
   public boolean resumable() {
-    return problem == null && !status.equals("completed") && step < steps
+    return problem == null
+        && !status.equals("completed")
+        && step < steps
         && Files.isDirectory(dir.resolve(RunFolder.CHECKPOINTS));
   }
 
@@ -46,14 +57,31 @@ public record RunSummary(Path dir, String name, String preset, String status, lo
       if (info == null || !info.isObject()) throw new IOException("not a JSON object");
     } catch (IOException e) {
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      return new RunSummary(dir, name, "", "unreadable", 0, 0, Double.NaN, null, false,
+      return new RunSummary(
+          dir,
+          name,
+          "",
+          "unreadable",
+          0,
+          0,
+          Double.NaN,
+          null,
+          false,
           dir.resolve(RunFolder.RUN_JSON) + ": " + why);
     }
     long step = info.hasNonNull("step") ? info.get("step").asLong() : lastLoggedStep(dir);
     double best = bestValLoss(dir, info);
-    return new RunSummary(dir, info.path("name").asText(name), info.path("preset").asText(""),
-        info.path("status").asText("unknown"), info.path("steps").asLong(0), step, best,
-        instant(info.path("started").asText(null)), cluster(dir), null);
+    return new RunSummary(
+        dir,
+        info.path("name").asText(name),
+        info.path("preset").asText(""),
+        info.path("status").asText("unknown"),
+        info.path("steps").asLong(0),
+        step,
+        best,
+        instant(info.path("started").asText(null)),
+        cluster(dir),
+        null);
   }
 
   private static boolean cluster(Path dir) {
@@ -69,7 +97,8 @@ public record RunSummary(Path dir, String name, String preset, String status, lo
     if (v != null && v.isNumber()) return v.asDouble();
     Path state = dir.resolve(RunFolder.BEST).resolve(RunFolder.TRAINER_STATE);
     try {
-      if (Files.isRegularFile(state)) return JSON.readTree(state.toFile()).path("bestValLoss").asDouble(Double.NaN);
+      if (Files.isRegularFile(state))
+        return JSON.readTree(state.toFile()).path("bestValLoss").asDouble(Double.NaN);
     } catch (IOException e) {
       // a best/ being replaced right now: the next refresh reads it
     }

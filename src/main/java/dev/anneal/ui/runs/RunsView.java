@@ -28,7 +28,8 @@ import javafx.util.StringConverter;
 
 /**
  * Runs: a table of the workspace's runs with open, resume, delete (after a confirmation), open
- * folder, export, and a comparison of two or more selected runs. Polls the runs folder while shown. Layout and bindings only.
+ * folder, export, and a comparison of two or more selected runs. Polls the runs folder while shown.
+ * Layout and bindings only.
  */
 public final class RunsView {
   private static final DateTimeFormatter STARTED =
@@ -44,50 +45,75 @@ public final class RunsView {
     table.getColumns().add(Columns.text("Preset", 120, RunSummary::preset));
     table.getColumns().add(Columns.text("Status", 100, RunSummary::status));
     table.getColumns().add(Columns.text("Steps", 110, r -> r.step() + " / " + r.steps()));
-    table.getColumns().add(Columns.text("Best val loss", 110, r -> Double.isNaN(r.bestValLoss()) ? "–"
-        : String.format(Locale.ROOT, "%.4f", r.bestValLoss())));
-    table.getColumns().add(Columns.text("Started", 140, r -> r.started() == null ? "" : STARTED.format(r.started())));
+    table
+        .getColumns()
+        .add(
+            Columns.text(
+                "Best val loss",
+                110,
+                r ->
+                    Double.isNaN(r.bestValLoss())
+                        ? "–"
+                        : String.format(Locale.ROOT, "%.4f", r.bestValLoss())));
+    table
+        .getColumns()
+        .add(
+            Columns.text(
+                "Started", 140, r -> r.started() == null ? "" : STARTED.format(r.started())));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPlaceholder(new Label("No runs yet: start one in Train"));
-    table.setRowFactory(t -> {
-      TableRow<RunSummary> row = new TableRow<>() {
-        @Override
-        protected void updateItem(RunSummary r, boolean empty) {
-          super.updateItem(r, empty);
-          setTooltip(empty || r == null || r.problem() == null ? null : new Tooltip(r.problem()));
-        }
-      };
-      row.setOnMouseClicked(e -> {
-        if (e.getClickCount() == 2 && !row.isEmpty()) vm.open(row.getItem());
-      });
-      return row;
-    });
+    table.setRowFactory(
+        t -> {
+          TableRow<RunSummary> row =
+              new TableRow<>() {
+                @Override
+                protected void updateItem(RunSummary r, boolean empty) {
+                  super.updateItem(r, empty);
+                  setTooltip(
+                      empty || r == null || r.problem() == null ? null : new Tooltip(r.problem()));
+                }
+              };
+          row.setOnMouseClicked(
+              e -> {
+                if (e.getClickCount() == 2 && !row.isEmpty()) vm.open(row.getItem());
+              });
+          return row;
+        });
     // Several rows may be chosen to compare; the last one clicked is the one the actions use.
     table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
-    table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> vm.selectedProperty().set(r));
-    vm.selectedProperty().addListener((o, a, r) -> {
-      if (table.getSelectionModel().getSelectedItem() != r) table.getSelectionModel().select(r);
-    });
+    table
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener((o, a, r) -> vm.selectedProperty().set(r));
+    vm.selectedProperty()
+        .addListener(
+            (o, a, r) -> {
+              if (table.getSelectionModel().getSelectedItem() != r)
+                table.getSelectionModel().select(r);
+            });
 
     Button open = action("Open", "runs-open", () -> vm.open(vm.selectedProperty().get()));
     Button resume = action("Resume", "runs-resume", () -> vm.resume(vm.selectedProperty().get()));
     Button delete = action("Delete…", "runs-delete", this::confirmDelete);
-    Button folder = action("Open folder", "runs-folder", () -> vm.openFolder(vm.selectedProperty().get()));
+    Button folder =
+        action("Open folder", "runs-folder", () -> vm.openFolder(vm.selectedProperty().get()));
     Button model = action("Export model…", "runs-export-model", () -> chooseAndExport(false));
     Button gguf = action("Export GGUF…", "runs-export-gguf", this::chooseAndExportGguf);
-    ChoiceBox<GgufType> ggufType = new ChoiceBox<>(FXCollections.observableArrayList(GgufType.values()));
+    ChoiceBox<GgufType> ggufType =
+        new ChoiceBox<>(FXCollections.observableArrayList(GgufType.values()));
     ggufType.setId("runs-gguf-type");
-    ggufType.setConverter(new StringConverter<>() {
-      @Override
-      public String toString(GgufType t) {
-        return t == null ? "" : t.label();
-      }
+    ggufType.setConverter(
+        new StringConverter<>() {
+          @Override
+          public String toString(GgufType t) {
+            return t == null ? "" : t.label();
+          }
 
-      @Override
-      public GgufType fromString(String s) {
-        return GgufType.parse(s);
-      }
-    });
+          @Override
+          public GgufType fromString(String s) {
+            return GgufType.parse(s);
+          }
+        });
     ggufType.valueProperty().bindBidirectional(vm.ggufTypeProperty());
     CheckBox ollama = new CheckBox("Ollama Modelfile");
     ollama.setId("runs-gguf-ollama");
@@ -96,13 +122,20 @@ public final class RunsView {
     bundle.disableProperty().bind(vm.selectedProperty().map(r -> !r.cluster()).orElse(true));
     Button compare = new Button("Compare");
     compare.setId("runs-compare-button");
-    compare.setTooltip(new Tooltip("Select two or more runs (Ctrl+click) to chart them on shared axes"));
-    compare.disableProperty().bind(javafx.beans.binding.Bindings.size(
-        table.getSelectionModel().getSelectedItems()).lessThan(2));
+    compare.setTooltip(
+        new Tooltip("Select two or more runs (Ctrl+click) to chart them on shared axes"));
+    compare
+        .disableProperty()
+        .bind(
+            javafx.beans.binding.Bindings.size(table.getSelectionModel().getSelectedItems())
+                .lessThan(2));
     compare.setOnAction(e -> vm.compare(List.copyOf(table.getSelectionModel().getSelectedItems())));
     Button refresh = new Button("Refresh");
     refresh.setOnAction(e -> vm.refresh());
-    HBox actions = new HBox(8, open, resume, delete, folder, model, gguf, ggufType, ollama, bundle, compare, refresh);
+    HBox actions =
+        new HBox(
+            8, open, resume, delete, folder, model, gguf, ggufType, ollama, bundle, compare,
+            refresh);
     actions.setPadding(new Insets(8));
     Label message = new Label();
     message.setId("runs-message");
@@ -116,10 +149,12 @@ public final class RunsView {
     root.setBottom(new javafx.scene.layout.VBox(comparison.root(), message));
     BorderPane.setMargin(table, new Insets(0, 8, 0, 8));
     // Poll only while shown: the shell takes a hidden section out of the scene.
-    root.sceneProperty().addListener((o, a, scene) -> {
-      if (scene != null) vm.startPolling(Duration.ofSeconds(3));
-      else vm.stopPolling();
-    });
+    root.sceneProperty()
+        .addListener(
+            (o, a, scene) -> {
+              if (scene != null) vm.startPolling(Duration.ofSeconds(3));
+              else vm.stopPolling();
+            });
   }
 
   private Button action(String text, String id, Runnable command) {
@@ -132,9 +167,12 @@ public final class RunsView {
 
   private void confirmDelete() {
     RunSummary run = vm.selectedProperty().get();
-    Alert confirm = new Alert(Alert.AlertType.CONFIRMATION,
-        "Delete " + run.dir() + " with its checkpoints and metrics? This cannot be undone.",
-        ButtonType.CANCEL, ButtonType.OK);
+    Alert confirm =
+        new Alert(
+            Alert.AlertType.CONFIRMATION,
+            "Delete " + run.dir() + " with its checkpoints and metrics? This cannot be undone.",
+            ButtonType.CANCEL,
+            ButtonType.OK);
     confirm.setHeaderText("Delete the run " + run.name() + "?");
     confirm.initOwner(root.getScene().getWindow());
     confirm.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> vm.delete(run));
@@ -143,7 +181,8 @@ public final class RunsView {
   private void chooseAndExport(boolean bundle) {
     RunSummary run = vm.selectedProperty().get();
     DirectoryChooser c = new DirectoryChooser();
-    c.setTitle(bundle ? "Folder to hold the DeepSpeed bundle" : "Folder to hold the exported model");
+    c.setTitle(
+        bundle ? "Folder to hold the DeepSpeed bundle" : "Folder to hold the exported model");
     File parent = c.showDialog(root.getScene().getWindow());
     if (parent == null) return;
     var out = parent.toPath().resolve(run.name() + (bundle ? "-deepspeed" : "-hf"));

@@ -25,9 +25,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * State and commands of the Runs view: the workspace's runs (re-read off the FX thread when a
- * run folder changes, polled every few seconds while the view is shown), and open, resume,
- * delete, open folder and export of the selected run. Properties change on the FX thread only.
+ * State and commands of the Runs view: the workspace's runs (re-read off the FX thread when a run
+ * folder changes, polled every few seconds while the view is shown), and open, resume, delete, open
+ * folder and export of the selected run. Properties change on the FX thread only.
  */
 public final class RunsViewModel {
   /** A run whose metrics changed this recently is taken to be training: it is not deleted. */
@@ -42,17 +42,19 @@ public final class RunsViewModel {
   private final StringProperty message = new SimpleStringProperty("");
   private final ObjectProperty<GgufType> ggufType = new SimpleObjectProperty<>(GgufType.Q8_0);
   private final BooleanProperty ollama = new SimpleBooleanProperty(true);
-  private final ObjectProperty<dev.anneal.runs.RunComparison> comparison = new SimpleObjectProperty<>();
+  private final ObjectProperty<dev.anneal.runs.RunComparison> comparison =
+      new SimpleObjectProperty<>();
   private final Object scanning = new Object();
   private volatile RunScan.Fingerprint seen;
   private TaskExecutor.Repeating polling;
 
   /**
-   * @param tasks     runs scans, deletes and exports off the FX thread
-   * @param openRun   shows a run in the Train view (the shell's openRun)
+   * @param tasks runs scans, deletes and exports off the FX thread
+   * @param openRun shows a run in the Train view (the shell's openRun)
    * @param resumeRun resumes a run in the Train view (the shell's resumeRun)
    */
-  public RunsViewModel(Workspace workspace, TaskExecutor tasks, Consumer<Path> openRun, Consumer<Path> resumeRun) {
+  public RunsViewModel(
+      Workspace workspace, TaskExecutor tasks, Consumer<Path> openRun, Consumer<Path> resumeRun) {
     this.workspace = workspace;
     this.tasks = tasks;
     this.openRun = openRun;
@@ -61,9 +63,13 @@ public final class RunsViewModel {
 
   /** Re-reads every run off the FX thread; the table changes when they did. */
   public CompletableFuture<List<RunSummary>> refresh() {
-    return tasks.execute(BackgroundTask.of("runs-scan", ctx -> scanIfChanged()).onSuccess(list -> {
-      if (list != null) show(list);
-    }).onFailure(m -> message.set("Cannot read the runs: " + m)));
+    return tasks.execute(
+        BackgroundTask.of("runs-scan", ctx -> scanIfChanged())
+            .onSuccess(
+                list -> {
+                  if (list != null) show(list);
+                })
+            .onFailure(m -> message.set("Cannot read the runs: " + m)));
   }
 
   /** The runs, newest first, when the folder changed since the last scan; else null. */
@@ -101,9 +107,12 @@ public final class RunsViewModel {
   /** Resumes a run that stopped short of its steps; says why not otherwise. */
   public boolean resume(RunSummary run) {
     if (!run.resumable()) {
-      message.set(run.name() + " cannot be resumed: "
-          + (run.status().equals("completed") || run.step() >= run.steps() ? "it completed its steps"
-              : "it has no checkpoint"));
+      message.set(
+          run.name()
+              + " cannot be resumed: "
+              + (run.status().equals("completed") || run.step() >= run.steps()
+                  ? "it completed its steps"
+                  : "it has no checkpoint"));
       return false;
     }
     resumeRun.accept(run.dir());
@@ -115,7 +124,8 @@ public final class RunsViewModel {
     if (!run.status().equals("running")) return null;
     try {
       Path metrics = run.dir().resolve(MetricsLog.METRICS_FILE);
-      Instant changed = Files.getLastModifiedTime(Files.exists(metrics) ? metrics : run.dir()).toInstant();
+      Instant changed =
+          Files.getLastModifiedTime(Files.exists(metrics) ? metrics : run.dir()).toInstant();
       if (changed.isAfter(Instant.now().minus(LIVE))) {
         return run.name() + " is training (its metrics changed in the last minute): stop it first";
       }
@@ -133,22 +143,25 @@ public final class RunsViewModel {
       return CompletableFuture.failedFuture(new IllegalStateException(blocker));
     }
     return work(() -> {
-      AtomicFiles.deleteRecursively(run.dir());
-      return "Deleted " + run.name();
-    }).thenCompose(m -> refresh().thenApply(x -> null));
+          AtomicFiles.deleteRecursively(run.dir());
+          return "Deleted " + run.name();
+        })
+        .thenCompose(m -> refresh().thenApply(x -> null));
   }
 
   /** Opens the run folder in the desktop's file manager, or shows its path where there is none. */
   public CompletableFuture<Void> openFolder(RunSummary run) {
-    boolean desktop = Desktop.isDesktopSupported() && Desktop.getDesktop().isSupported(Desktop.Action.OPEN);
+    boolean desktop =
+        Desktop.isDesktopSupported() && Desktop.getDesktop().isSupported(Desktop.Action.OPEN);
     if (!desktop) {
       message.set("Folder: " + run.dir());
       return CompletableFuture.completedFuture(null);
     }
     return work(() -> {
-      Desktop.getDesktop().open(run.dir().toFile());
-      return "Opened " + run.dir();
-    }).thenApply(m -> null);
+          Desktop.getDesktop().open(run.dir().toFile());
+          return "Opened " + run.dir();
+        })
+        .thenApply(m -> null);
   }
 
   /** Exports the run's model (best, else newest checkpoint) as an HF folder or PEFT adapter. */
@@ -184,16 +197,21 @@ public final class RunsViewModel {
 
   private CompletableFuture<RunExport.Written> export(Job<RunExport.Written> job) {
     message.set("Exporting …");
-    return tasks.execute(BackgroundTask.of("runs-export", ctx -> job.run())
-        .onSuccess(w -> message.set("Wrote " + w.kind() + " " + w.dir() + " from " + w.from().getFileName()))
-        .onFailure(m -> message.set("Export failed: " + m)));
+    return tasks.execute(
+        BackgroundTask.of("runs-export", ctx -> job.run())
+            .onSuccess(
+                w ->
+                    message.set(
+                        "Wrote " + w.kind() + " " + w.dir() + " from " + w.from().getFileName()))
+            .onFailure(m -> message.set("Export failed: " + m)));
   }
 
   /** Runs a job off the FX thread and shows its message, or its failure, when it ends. */
   private CompletableFuture<String> work(Job<String> job) {
-    return tasks.execute(BackgroundTask.of("runs-job", ctx -> job.run())
-        .onSuccess(message::set)
-        .onFailure(m -> message.set("Failed: " + m)));
+    return tasks.execute(
+        BackgroundTask.of("runs-job", ctx -> job.run())
+            .onSuccess(message::set)
+            .onFailure(m -> message.set("Failed: " + m)));
   }
 
   public ObservableList<RunSummary> runs() {
@@ -210,12 +228,14 @@ public final class RunsViewModel {
    */
   public CompletableFuture<dev.anneal.runs.RunComparison> compare(List<RunSummary> chosen) {
     List<Path> dirs = chosen.stream().map(RunSummary::dir).toList();
-    return tasks.execute(BackgroundTask.of("runs-compare", ctx -> dev.anneal.runs.RunComparison.of(dirs))
-        .onSuccess(c -> {
-          comparison.set(c);
-          message.set("Comparing " + c.runs().size() + " runs");
-        })
-        .onFailure(m -> message.set("Cannot compare: " + m)));
+    return tasks.execute(
+        BackgroundTask.of("runs-compare", ctx -> dev.anneal.runs.RunComparison.of(dirs))
+            .onSuccess(
+                c -> {
+                  comparison.set(c);
+                  message.set("Comparing " + c.runs().size() + " runs");
+                })
+            .onFailure(m -> message.set("Cannot compare: " + m)));
   }
 
   /** The runs being compared, or null. */

@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Work for a worker thread, with what the UI does when it starts, succeeds, fails or is
- * cancelled (after JabRef's {@code BackgroundTask}). A {@link TaskExecutor} runs it once. The
- * callbacks run on the UI thread, in this order: {@code onRunning}, any updates the work handed
- * over through its {@link TaskContext}, then one of {@code onSuccess}, {@code onFailure} or
- * {@code onCancelled}, then {@code onFinished}. Set the callbacks before handing the task over.
+ * Work for a worker thread, with what the UI does when it starts, succeeds, fails or is cancelled
+ * (after JabRef's {@code BackgroundTask}). A {@link TaskExecutor} runs it once. The callbacks run
+ * on the UI thread, in this order: {@code onRunning}, any updates the work handed over through its
+ * {@link TaskContext}, then one of {@code onSuccess}, {@code onFailure} or {@code onCancelled},
+ * then {@code onFinished}. Set the callbacks before handing the task over.
  *
  * <p>The work is cancelled through its {@link Cancellation}, which the core's services check
  * between units of work: it ends by throwing {@link CancelledException}, which is not a failure.
@@ -31,15 +31,15 @@ public final class BackgroundTask<T> {
     T run(TaskContext context) throws Exception;
   }
 
-  private static final Runnable NOTHING = () -> { };
+  private static final Runnable NOTHING = () -> {};
 
   private final String name;
   private final Work<T> work;
   private final Cancellation cancellation = new Cancellation();
   private final CountDownLatch workEnded = new CountDownLatch(1);
   private Runnable onRunning = NOTHING;
-  private Consumer<? super T> onSuccess = v -> { };
-  private Consumer<String> onFailure = m -> { };
+  private Consumer<? super T> onSuccess = v -> {};
+  private Consumer<String> onFailure = m -> {};
   private Runnable onCancelled = NOTHING;
   private Runnable onFinished = NOTHING;
 
@@ -48,7 +48,9 @@ public final class BackgroundTask<T> {
     this.work = work;
   }
 
-  /** @param name what the work is, short ("dataset-build"): names the worker thread while it runs */
+  /**
+   * @param name what the work is, short ("dataset-build"): names the worker thread while it runs
+   */
   public static <T> BackgroundTask<T> of(String name, Work<T> work) {
     return new BackgroundTask<>(name, work);
   }
@@ -65,7 +67,9 @@ public final class BackgroundTask<T> {
     return this;
   }
 
-  /** On the UI thread with the failure as one line ({@link #oneLine}); not called when cancelled. */
+  /**
+   * On the UI thread with the failure as one line ({@link #oneLine}); not called when cancelled.
+   */
   public BackgroundTask<T> onFailure(Consumer<String> c) {
     onFailure = c;
     return this;
@@ -97,8 +101,8 @@ public final class BackgroundTask<T> {
   }
 
   /**
-   * Waits at most {@code timeout} for the work to end (its callbacks may still be queued on the
-   * UI thread): for closing the studio, which waits on the UI thread and so cannot wait for them.
+   * Waits at most {@code timeout} for the work to end (its callbacks may still be queued on the UI
+   * thread): for closing the studio, which waits on the UI thread and so cannot wait for them.
    *
    * @return whether the work ended in time
    */
@@ -108,8 +112,8 @@ public final class BackgroundTask<T> {
 
   /**
    * Runs the work on the calling thread and its callbacks through {@code ui}; {@code done}
-   * completes on the UI thread after the last callback, with the value or the work's exception.
-   * For {@link TaskExecutor} implementations.
+   * completes on the UI thread after the last callback, with the value or the work's exception. For
+   * {@link TaskExecutor} implementations.
    */
   void runHere(Executor ui, CompletableFuture<T> done) {
     ui.execute(onRunning);
@@ -118,10 +122,15 @@ public final class BackgroundTask<T> {
       value = work.run(new TaskContext(cancellation, ui));
     } catch (Throwable e) {
       workEnded.countDown();
-      ui.execute(() -> end(() -> {
-        if (cancelled(e)) onCancelled.run();
-        else onFailure.accept(oneLine(e));
-      }, () -> done.completeExceptionally(e), done));
+      ui.execute(
+          () ->
+              end(
+                  () -> {
+                    if (cancelled(e)) onCancelled.run();
+                    else onFailure.accept(oneLine(e));
+                  },
+                  () -> done.completeExceptionally(e),
+                  done));
       return;
     }
     workEnded.countDown();
@@ -129,8 +138,8 @@ public final class BackgroundTask<T> {
   }
 
   /**
-   * Runs an ending's callback, then onFinished, then completes the future; a callback that
-   * throws fails the future and goes on to the UI thread's handler, onFinished still runs.
+   * Runs an ending's callback, then onFinished, then completes the future; a callback that throws
+   * fails the future and goes on to the UI thread's handler, onFinished still runs.
    */
   private void end(Runnable ending, Runnable complete, CompletableFuture<T> done) {
     Throwable thrown = null;
@@ -166,8 +175,10 @@ public final class BackgroundTask<T> {
    */
   public static String oneLine(Throwable e) {
     Throwable t = e;
-    while ((t instanceof UncheckedIOException || t instanceof CompletionException
-        || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof UncheckedIOException
+            || t instanceof CompletionException
+            || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     String m = t.getMessage();

@@ -14,14 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javafx.application.Platform;
 
 /**
- * The studio's {@link TaskExecutor}: the one place in the studio that owns threads. Work runs on
- * a pool of daemon threads that grows with the work asked for (a few at most: a run, a build, a
- * scan) and shrinks when idle; a worker takes the task's name while it runs, for thread dumps.
- * Hand-offs go to the JavaFX thread.
+ * The studio's {@link TaskExecutor}: the one place in the studio that owns threads. Work runs on a
+ * pool of daemon threads that grows with the work asked for (a few at most: a run, a build, a scan)
+ * and shrinks when idle; a worker takes the task's name while it runs, for thread dumps. Hand-offs
+ * go to the JavaFX thread.
  */
 public final class FxTaskExecutor implements TaskExecutor {
   private final ExecutorService workers = Executors.newCachedThreadPool(daemons("anneal-task"));
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemons("anneal-timer"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(daemons("anneal-timer"));
   private final Executor ui;
 
   /** Hands off to the JavaFX thread ({@code Platform.runLater}). */
@@ -29,7 +30,9 @@ public final class FxTaskExecutor implements TaskExecutor {
     this(Platform::runLater);
   }
 
-  /** @param ui runs a hand-off on the UI thread (tests may pass {@code Runnable::run}) */
+  /**
+   * @param ui runs a hand-off on the UI thread (tests may pass {@code Runnable::run})
+   */
   public FxTaskExecutor(Executor ui) {
     this.ui = ui;
   }
@@ -44,19 +47,23 @@ public final class FxTaskExecutor implements TaskExecutor {
   @Override
   public <T> CompletableFuture<T> supply(String name, Callable<T> work) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    workers.execute(named(name, () -> {
-      try {
-        done.complete(work.call());
-      } catch (Throwable e) {
-        done.completeExceptionally(e);
-      }
-    }));
+    workers.execute(
+        named(
+            name,
+            () -> {
+              try {
+                done.complete(work.call());
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            }));
     return done;
   }
 
   @Override
   public Repeating every(Duration period, Runnable action) {
-    ScheduledFuture<?> f = timer.scheduleWithFixedDelay(action, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> f =
+        timer.scheduleWithFixedDelay(action, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     return () -> f.cancel(false);
   }
 
@@ -66,8 +73,8 @@ public final class FxTaskExecutor implements TaskExecutor {
   }
 
   /**
-   * Runs {@code action} when the JVM exits (a SIGTERM, a logout), on a thread of its own as the
-   * JVM requires, so that running work can end cleanly first.
+   * Runs {@code action} when the JVM exits (a SIGTERM, a logout), on a thread of its own as the JVM
+   * requires, so that running work can end cleanly first.
    */
   public void atExit(String name, Runnable action) {
     Runtime.getRuntime().addShutdownHook(new Thread(action, name));

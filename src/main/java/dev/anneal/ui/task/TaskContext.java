@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * What a {@link BackgroundTask}'s work gets: its cancellation token, to hand to the core's
- * services, and coalescing hand-offs to the UI thread for progress. Updates handed over reach
- * the UI thread before the task's ending callbacks.
+ * services, and coalescing hand-offs to the UI thread for progress. Updates handed over reach the
+ * UI thread before the task's ending callbacks.
  */
 public final class TaskContext {
   private final Cancellation cancellation;

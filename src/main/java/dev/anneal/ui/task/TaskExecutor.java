@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Runs the studio's background work. Every ViewModel that works off the UI thread gets one (the
- * app passes {@link FxTaskExecutor}; tests pass one they can wait on), so no ViewModel starts a
- * thread of its own.
+ * Runs the studio's background work. Every ViewModel that works off the UI thread gets one (the app
+ * passes {@link FxTaskExecutor}; tests pass one they can wait on), so no ViewModel starts a thread
+ * of its own.
  */
 public interface TaskExecutor {
   /**
@@ -25,7 +25,9 @@ public interface TaskExecutor {
    */
   <T> CompletableFuture<T> supply(String name, Callable<T> work);
 
-  /** Calls {@code action} on a worker thread at once and then every {@code period}, until stopped. */
+  /**
+   * Calls {@code action} on a worker thread at once and then every {@code period}, until stopped.
+   */
   Repeating every(Duration period, Runnable action);
 
   /** Runs a hand-off on the UI thread, in order with the tasks' callbacks. */

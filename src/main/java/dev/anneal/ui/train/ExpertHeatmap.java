@@ -49,12 +49,14 @@ final class ExpertHeatmap extends Pane {
       for (int l = 0; l < Math.min(layers, col.size()); l++) {
         for (int e = 0; e < Math.min(experts, col.get(l).size()); e++) {
           double load = col.get(l).get(e) * experts; // 1.0 = a fair share
-          g.setFill(Color.hsb(220 - Math.min(2, load) * 100, 0.85, 0.25 + 0.75 * Math.min(1, load / 2)));
+          g.setFill(
+              Color.hsb(220 - Math.min(2, load) * 100, 0.85, 0.25 + 0.75 * Math.min(1, load / 2)));
           g.fillRect(c * cw, (l * experts + e) * rh, Math.ceil(cw), Math.ceil(rh));
         }
       }
     }
     g.setStroke(Color.web("#000000", 0.6));
-    for (int l = 1; l < layers; l++) g.strokeLine(0, l * experts * rh, getWidth(), l * experts * rh);
+    for (int l = 1; l < layers; l++)
+      g.strokeLine(0, l * experts * rh, getWidth(), l * experts * rh);
   }
 }

@@ -19,9 +19,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * Everything the Train view draws, updated on the FX thread in batches: bounded loss, gradient
- * norm and learning-rate series, event markers, the latest figures for the tiles, the expert
- * load history for MoE runs, and a bounded log.
+ * Everything the Train view draws, updated on the FX thread in batches: bounded loss, gradient norm
+ * and learning-rate series, event markers, the latest figures for the tiles, the expert load
+ * history for MoE runs, and a bounded log.
  */
 public final class RunCharts {
   static final int POINTS = 600;
@@ -32,36 +32,49 @@ public final class RunCharts {
   private final BoundedSeries valLoss = new BoundedSeries("val loss", POINTS);
   private final BoundedSeries gradNorm = new BoundedSeries("gradient norm", POINTS);
   private final BoundedSeries lr = new BoundedSeries("learning rate", POINTS);
-  private final BoundedSeries checkpoints = new BoundedSeries("checkpoint", POINTS)
-      .asMarkers(() -> marker("#2e8b57"));
-  private final BoundedSeries nanSkips = new BoundedSeries("NaN skip", POINTS)
-      .asMarkers(() -> marker("#d9534f"));
-  private final BoundedSeries rollbacks = new BoundedSeries("rollback", POINTS)
-      .asMarkers(() -> marker("#f0ad4e"));
+  private final BoundedSeries checkpoints =
+      new BoundedSeries("checkpoint", POINTS).asMarkers(() -> marker("#2e8b57"));
+  private final BoundedSeries nanSkips =
+      new BoundedSeries("NaN skip", POINTS).asMarkers(() -> marker("#d9534f"));
+  private final BoundedSeries rollbacks =
+      new BoundedSeries("rollback", POINTS).asMarkers(() -> marker("#f0ad4e"));
+
   /** Where a training phase begins (runs with phases only). */
-  private final BoundedSeries phases = new BoundedSeries("phase", POINTS)
-      .asMarkers(() -> marker("#6f42c1"));
+  private final BoundedSeries phases =
+      new BoundedSeries("phase", POINTS).asMarkers(() -> marker("#6f42c1"));
+
   /**
    * Validation loss per language, one series each, in the order the languages first appear; the
    * view adds each new series to the loss chart. Empty for datasets that record no languages.
    */
-  private final ObservableList<BoundedSeries> valLossByLanguage = FXCollections.observableArrayList();
+  private final ObservableList<BoundedSeries> valLossByLanguage =
+      FXCollections.observableArrayList();
+
   private final java.util.Map<String, BoundedSeries> languageSeries = new java.util.HashMap<>();
   private final DoubleProperty step = new SimpleDoubleProperty();
   private final DoubleProperty tokensPerS = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty loss = new SimpleDoubleProperty(Double.NaN);
   private final DoubleProperty memoryMb = new SimpleDoubleProperty(Double.NaN);
+
   /** The device the run trains on, as its start event names it ("cpu()", "gpu(0) NVIDIA H100"). */
-  private final javafx.beans.property.StringProperty device = new javafx.beans.property.SimpleStringProperty("");
+  private final javafx.beans.property.StringProperty device =
+      new javafx.beans.property.SimpleStringProperty("");
+
   private final DoubleProperty etaSeconds = new SimpleDoubleProperty(-1);
+
   /** Per time column, per layer, per expert: the load fraction (MoE runs only). */
-  private final ObjectProperty<List<List<List<Double>>>> expertHistory = new SimpleObjectProperty<>(List.of());
+  private final ObjectProperty<List<List<List<Double>>>> expertHistory =
+      new SimpleObjectProperty<>(List.of());
+
   private final ObservableList<String> log = FXCollections.observableArrayList();
   private double lastLoss = Double.NaN;
 
   /** Adds a batch of metric points (FX thread). */
   public void addPoints(List<MetricPoint> points) {
-    List<double[]> tl = new ArrayList<>(), vl = new ArrayList<>(), gn = new ArrayList<>(), lrs = new ArrayList<>();
+    List<double[]> tl = new ArrayList<>(),
+        vl = new ArrayList<>(),
+        gn = new ArrayList<>(),
+        lrs = new ArrayList<>();
     List<List<List<Double>>> experts = new ArrayList<>(expertHistory.get());
     java.util.Map<String, List<double[]>> byLanguage = new java.util.LinkedHashMap<>();
     for (MetricPoint p : points) {
@@ -72,8 +85,12 @@ public final class RunCharts {
       }
       if (p.valLoss() != null) vl.add(new double[] {p.step(), p.valLoss()});
       if (p.valLossByLanguage() != null) {
-        p.valLossByLanguage().forEach((language, value) ->
-            byLanguage.computeIfAbsent(language, k -> new ArrayList<>()).add(new double[] {p.step(), value}));
+        p.valLossByLanguage()
+            .forEach(
+                (language, value) ->
+                    byLanguage
+                        .computeIfAbsent(language, k -> new ArrayList<>())
+                        .add(new double[] {p.step(), value}));
       }
       if (p.gradNorm() != null) gn.add(new double[] {p.step(), p.gradNorm()});
       if (p.lr() != null) lrs.add(new double[] {p.step(), p.lr()});
@@ -90,15 +107,18 @@ public final class RunCharts {
     gradNorm.addAll(gn);
     lr.addAll(lrs);
     while (experts.size() > HEATMAP_COLUMNS) experts.remove(0);
-    if (experts.size() != expertHistory.get().size() || !points.isEmpty()) expertHistory.set(List.copyOf(experts));
+    if (experts.size() != expertHistory.get().size() || !points.isEmpty())
+      expertHistory.set(List.copyOf(experts));
   }
 
   private BoundedSeries languageSeries(String language) {
-    return languageSeries.computeIfAbsent(language, k -> {
-      BoundedSeries s = new BoundedSeries("val loss · " + k, POINTS);
-      valLossByLanguage.add(s);
-      return s;
-    });
+    return languageSeries.computeIfAbsent(
+        language,
+        k -> {
+          BoundedSeries s = new BoundedSeries("val loss · " + k, POINTS);
+          valLossByLanguage.add(s);
+          return s;
+        });
   }
 
   /** Adds events as markers on the loss chart and lines in the log (FX thread). */
@@ -111,7 +131,7 @@ public final class RunCharts {
         case RunEvent.NAN_SKIP -> nanSkips.add(e.step(), y);
         case RunEvent.ROLLBACK -> rollbacks.add(e.step(), y);
         case RunEvent.PHASE -> phases.add(e.step(), y);
-        default -> { }
+        default -> {}
       }
       if (e.kind().equals(RunEvent.START)) device.set(deviceOf(e));
       lines.add("[" + e.kind() + "] step " + e.step() + ": " + e.message());
@@ -158,7 +178,8 @@ public final class RunCharts {
     if (device == null || device.isEmpty()) return "–";
     if (device.startsWith("cpu")) return "CPU";
     if (device.startsWith("mps")) return "MPS";
-    java.util.regex.Matcher gpu = java.util.regex.Pattern.compile("gpu\\((\\d+)\\)").matcher(device);
+    java.util.regex.Matcher gpu =
+        java.util.regex.Pattern.compile("gpu\\((\\d+)\\)").matcher(device);
     return gpu.lookingAt() ? "CUDA " + gpu.group(1) : device;
   }
 
@@ -179,17 +200,20 @@ public final class RunCharts {
     try {
       List<MetricPoint> points = MetricsLog.readMetrics(run.resolve(MetricsLog.METRICS_FILE));
       List<RunEvent> events = MetricsLog.readEvents(run.resolve(MetricsLog.EVENTS_FILE));
-      fx.execute(() -> {
-        addPoints(points);
-        addEvents(events);
-      });
+      fx.execute(
+          () -> {
+            addPoints(points);
+            addEvents(events);
+          });
     } catch (IOException e) {
       fx.execute(() -> addLog(List.of("cannot read the run's history: " + e.getMessage())));
     }
   }
 
   public void clear() {
-    for (BoundedSeries s : List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks, phases)) s.clear();
+    for (BoundedSeries s :
+        List.of(trainLoss, valLoss, gradNorm, lr, checkpoints, nanSkips, rollbacks, phases))
+      s.clear();
     valLossByLanguage.clear();
     languageSeries.clear();
     step.set(0);
@@ -204,7 +228,8 @@ public final class RunCharts {
   }
 
   private static javafx.scene.Node marker(String colour) {
-    javafx.scene.shape.Circle c = new javafx.scene.shape.Circle(4, javafx.scene.paint.Color.web(colour));
+    javafx.scene.shape.Circle c =
+        new javafx.scene.shape.Circle(4, javafx.scene.paint.Color.web(colour));
     c.setStroke(javafx.scene.paint.Color.WHITE);
     return c;
   }
@@ -232,23 +257,71 @@ public final class RunCharts {
     return Double.isNaN(mb) ? "–" : String.format(Locale.ROOT, "%,.0f MB", mb);
   }
 
+  public BoundedSeries trainLoss() {
+    return trainLoss;
+  }
 
-  public BoundedSeries trainLoss() { return trainLoss; }
-  public BoundedSeries valLoss() { return valLoss; }
-  public ObservableList<BoundedSeries> valLossByLanguage() { return valLossByLanguage; }
-  public BoundedSeries gradNorm() { return gradNorm; }
-  public BoundedSeries lr() { return lr; }
-  public BoundedSeries checkpoints() { return checkpoints; }
-  public BoundedSeries nanSkips() { return nanSkips; }
-  public BoundedSeries rollbacks() { return rollbacks; }
+  public BoundedSeries valLoss() {
+    return valLoss;
+  }
 
-  public BoundedSeries phases() { return phases; }
-  public DoubleProperty stepProperty() { return step; }
-  public DoubleProperty tokensPerSProperty() { return tokensPerS; }
-  public DoubleProperty lossProperty() { return loss; }
-  public DoubleProperty memoryMbProperty() { return memoryMb; }
-  public javafx.beans.property.StringProperty deviceProperty() { return device; }
-  public DoubleProperty etaProperty() { return etaSeconds; }
-  public ObjectProperty<List<List<List<Double>>>> expertHistoryProperty() { return expertHistory; }
-  public ObservableList<String> log() { return log; }
+  public ObservableList<BoundedSeries> valLossByLanguage() {
+    return valLossByLanguage;
+  }
+
+  public BoundedSeries gradNorm() {
+    return gradNorm;
+  }
+
+  public BoundedSeries lr() {
+    return lr;
+  }
+
+  public BoundedSeries checkpoints() {
+    return checkpoints;
+  }
+
+  public BoundedSeries nanSkips() {
+    return nanSkips;
+  }
+
+  public BoundedSeries rollbacks() {
+    return rollbacks;
+  }
+
+  public BoundedSeries phases() {
+    return phases;
+  }
+
+  public DoubleProperty stepProperty() {
+    return step;
+  }
+
+  public DoubleProperty tokensPerSProperty() {
+    return tokensPerS;
+  }
+
+  public DoubleProperty lossProperty() {
+    return loss;
+  }
+
+  public DoubleProperty memoryMbProperty() {
+    return memoryMb;
+  }
+
+  public javafx.beans.property.StringProperty deviceProperty() {
+    return device;
+  }
+
+  public DoubleProperty etaProperty() {
+    return etaSeconds;
+  }
+
+  public ObjectProperty<List<List<List<Double>>>> expertHistoryProperty() {
+    return expertHistory;
+  }
+
+  public ObservableList<String> log() {
+    return log;
+  }
 }

@@ -45,10 +45,10 @@ import javafx.collections.ObservableList;
 
 /**
  * State and commands of the Train view: which preset and dataset, start / pause / stop / cancel /
- * resume, and the live figures and charts of the run. Training runs as a long task on the
- * studio's {@link TaskExecutor}; its listener hands metrics to the FX thread in batches ({@link
- * Batched}), at most one hand-off pending at a time. Opening a finished or external run (a DeepSpeed bundle, an HF Trainer
- * folder) follows its files with the same charts.
+ * resume, and the live figures and charts of the run. Training runs as a long task on the studio's
+ * {@link TaskExecutor}; its listener hands metrics to the FX thread in batches ({@link Batched}),
+ * at most one hand-off pending at a time. Opening a finished or external run (a DeepSpeed bundle,
+ * an HF Trainer folder) follows its files with the same charts.
  */
 public final class TrainViewModel {
   private final Workspace workspace;
@@ -66,30 +66,40 @@ public final class TrainViewModel {
   private final ObjectProperty<Path> runDir = new SimpleObjectProperty<>();
   private final RunCharts charts = new RunCharts();
   private final IntegerProperty threads = new SimpleIntegerProperty();
+
   /** Device kinds this engine can train on, best first; the CPU until the engine has said. */
   private final ObservableList<String> devices = FXCollections.observableArrayList("cpu");
+
   private final StringProperty device = new SimpleStringProperty("cpu");
+
   /** The run shown can continue from a checkpoint: it stopped, was cancelled or crashed. */
   private final BooleanProperty resumable = new SimpleBooleanProperty();
+
   private volatile TrainerControl control;
+
   /** The run going, or the last one; read by the shutdown hook's thread. */
   private volatile BackgroundTask<TrainResult> task;
+
   private RunFollower follower;
-  private Runnable onDatasetsChanged = () -> { };
+  private Runnable onDatasetsChanged = () -> {};
 
   /**
-   * @param tasks   runs the training (a long task) and hands its updates to the UI thread
+   * @param tasks runs the training (a long task) and hands its updates to the UI thread
    * @param threads CPU threads for training at first (the view offers a choice)
    */
-  public TrainViewModel(Workspace workspace, PresetRegistry registry, TaskExecutor tasks, int threads) {
+  public TrainViewModel(
+      Workspace workspace, PresetRegistry registry, TaskExecutor tasks, int threads) {
     this.workspace = workspace;
     this.registry = registry;
     this.tasks = tasks;
     this.fx = tasks.ui();
     this.threads.set(threads);
-    presets.setAll(registry.list().stream().filter(PresetEntry::isValid).map(PresetEntry::name).toList());
-    preset.set(presets.contains(workspace.defaultPreset()) ? workspace.defaultPreset()
-        : presets.isEmpty() ? null : presets.getFirst());
+    presets.setAll(
+        registry.list().stream().filter(PresetEntry::isValid).map(PresetEntry::name).toList());
+    preset.set(
+        presets.contains(workspace.defaultPreset())
+            ? workspace.defaultPreset()
+            : presets.isEmpty() ? null : presets.getFirst());
     refreshDatasets();
   }
 
@@ -105,7 +115,10 @@ public final class TrainViewModel {
 
   /** Prepared datasets of the workspace, newest first. */
   public void refreshDatasets() {
-    try (Stream<Path> s = Files.isDirectory(workspace.datasetsDir()) ? Files.list(workspace.datasetsDir()) : Stream.empty()) {
+    try (Stream<Path> s =
+        Files.isDirectory(workspace.datasetsDir())
+            ? Files.list(workspace.datasetsDir())
+            : Stream.empty()) {
       datasets.setAll(s.filter(DatasetPipeline::isPrepared).sorted().toList());
     } catch (IOException e) {
       datasets.clear();
@@ -143,35 +156,45 @@ public final class TrainViewModel {
     paused.set(false);
     progress.set(0);
     String kind = device.get();
-    BackgroundTask<TrainResult> t = BackgroundTask.of("trainer", ctx -> train(ctx, c, p, resume, kind))
-        .onSuccess(r -> {
-          runDir.set(r.runDir());
-          status.set(capitalise(r.status()) + " at step " + r.state().step() + " · " + r.runDir().getFileName());
-        })
-        .onCancelled(() -> status.set("Cancelled"))
-        .onFailure(m -> {
-          status.set("Failed: " + m);
-          charts.addLog(List.of("error: " + m));
-        })
-        .onFinished(() -> {
-          running.set(false);
-          paused.set(false);
-          // Speed and time left describe a run in progress: blank once it ends.
-          charts.endLive();
-          refreshDatasets();
-          resumable.set(canResume(runDir.get()));
-          onDatasetsChanged.run();
-        });
+    BackgroundTask<TrainResult> t =
+        BackgroundTask.of("trainer", ctx -> train(ctx, c, p, resume, kind))
+            .onSuccess(
+                r -> {
+                  runDir.set(r.runDir());
+                  status.set(
+                      capitalise(r.status())
+                          + " at step "
+                          + r.state().step()
+                          + " · "
+                          + r.runDir().getFileName());
+                })
+            .onCancelled(() -> status.set("Cancelled"))
+            .onFailure(
+                m -> {
+                  status.set("Failed: " + m);
+                  charts.addLog(List.of("error: " + m));
+                })
+            .onFinished(
+                () -> {
+                  running.set(false);
+                  paused.set(false);
+                  // Speed and time left describe a run in progress: blank once it ends.
+                  charts.endLive();
+                  refreshDatasets();
+                  resumable.set(canResume(runDir.get()));
+                  onDatasetsChanged.run();
+                });
     task = t;
     tasks.execute(t);
   }
 
   /**
    * The run itself, on a worker: builds the sample dataset when needed, then trains, handing
-   * metrics, events and log lines to the FX thread in batches and status and progress as the
-   * newest value.
+   * metrics, events and log lines to the FX thread in batches and status and progress as the newest
+   * value.
    */
-  private TrainResult train(TaskContext ctx, TrainerControl control, Preset p, Path resume, String kind)
+  private TrainResult train(
+      TaskContext ctx, TrainerControl control, Preset p, Path resume, String kind)
       throws Exception {
     Consumer<Runnable> ui = ctx.batched(batch -> batch.forEach(Runnable::run));
     Consumer<String> statusLine = ctx.latest(status::set);
@@ -181,54 +204,72 @@ public final class TrainViewModel {
     Consumer<RunEvent> events = ctx.batched(charts::addEvents);
     Consumer<String> logs = ctx.batched(charts::addLog);
     Resume continued = resume != null ? Resume.of(resume, null) : null;
-    Path data = continued != null ? continued.dataset() : ensureDataset(p, statusLine, progressValue, ctx.cancellation());
+    Path data =
+        continued != null
+            ? continued.dataset()
+            : ensureDataset(p, statusLine, progressValue, ctx.cancellation());
     Preset preset = continued != null ? continued.preset() : p;
     if (continued != null) charts.history(resume, fx);
-    TrainOptions options = new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
-    statusLine.accept(resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void onMetric(MetricPoint point) {
-        points.accept(point);
-      }
+    TrainOptions options =
+        new TrainOptions(data, workspace.runsDir(), resume, null, null, threads.get(), 8, kind);
+    statusLine.accept(
+        resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onMetric(MetricPoint point) {
+            points.accept(point);
+          }
 
-      @Override
-      public void onEvent(RunEvent e) {
-        events.accept(e);
-        // The trainer names its run folder in the start event.
-        if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
-          Path dir = Path.of(e.details().get("run").toString());
-          ui.accept(() -> runDir.set(dir));
-        }
-      }
+          @Override
+          public void onEvent(RunEvent e) {
+            events.accept(e);
+            // The trainer names its run folder in the start event.
+            if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
+              Path dir = Path.of(e.details().get("run").toString());
+              ui.accept(() -> runDir.set(dir));
+            }
+          }
 
-      @Override
-      public void onProgress(long step, long steps, double etaSeconds) {
-        progressValue.accept((double) step / steps);
-        eta.accept(etaSeconds);
-        statusLine.accept(String.format("Training · step %,d of %,d%s", step, steps,
-            etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
-      }
+          @Override
+          public void onProgress(long step, long steps, double etaSeconds) {
+            progressValue.accept((double) step / steps);
+            eta.accept(etaSeconds);
+            statusLine.accept(
+                String.format(
+                    "Training · step %,d of %,d%s",
+                    step, steps, etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
+          }
 
-      @Override
-      public void onLog(String line) {
-        logs.accept(line);
-      }
-    };
+          @Override
+          public void onLog(String line) {
+            logs.accept(line);
+          }
+        };
     return new Trainer(preset, options, listener, control).run();
   }
 
-  private Path ensureDataset(Preset p, Consumer<String> statusLine, Consumer<Double> progressValue,
-      Cancellation cancellation) throws IOException {
+  private Path ensureDataset(
+      Preset p,
+      Consumer<String> statusLine,
+      Consumer<Double> progressValue,
+      Cancellation cancellation)
+      throws IOException {
     if (dataset.get() != null) return dataset.get();
     Path out = workspace.datasetsDir().resolve("sample");
     if (DatasetPipeline.isPrepared(out)) return out;
     int seq = p.training().seqLenOr(p.model().context());
-    statusLine.accept("Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
-    new DatasetPipeline(o -> {
-      statusLine.accept("Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
-      progressValue.accept(o.fraction());
-    }, cancellation, threads.get()).run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
+    statusLine.accept(
+        "Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
+    new DatasetPipeline(
+            o -> {
+              statusLine.accept(
+                  "Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
+              progressValue.accept(o.fraction());
+            },
+            cancellation,
+            threads.get())
+        .run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
     return out;
   }
 
@@ -241,10 +282,15 @@ public final class TrainViewModel {
     resumable.set(canResume(run));
     try {
       follower = new RunFollower(run);
-      Batched<RunFollower.Update> updates = new Batched<>(batch -> batch.forEach(u -> {
-        charts.addPoints(u.points());
-        charts.addEvents(u.events());
-      }), fx);
+      Batched<RunFollower.Update> updates =
+          new Batched<>(
+              batch ->
+                  batch.forEach(
+                      u -> {
+                        charts.addPoints(u.points());
+                        charts.addEvents(u.events());
+                      }),
+              fx);
       follower.start(updates::submit, Duration.ofSeconds(2));
       status.set("Following " + run.getFileName());
     } catch (RuntimeException e) {
@@ -258,7 +304,8 @@ public final class TrainViewModel {
     try {
       RunFolder f = RunFolder.open(run);
       if ("completed".equals(f.status())) return false;
-      try (Stream<Path> s = Files.isDirectory(f.checkpointsDir()) ? Files.list(f.checkpointsDir()) : Stream.empty()) {
+      try (Stream<Path> s =
+          Files.isDirectory(f.checkpointsDir()) ? Files.list(f.checkpointsDir()) : Stream.empty()) {
         return s.findAny().isPresent();
       }
     } catch (IOException | RuntimeException e) {

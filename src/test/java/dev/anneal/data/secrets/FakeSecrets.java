@@ -1,8 +1,8 @@
 package dev.anneal.data.secrets;
 
 /**
- * Made-up secrets in the shapes scanners look for, assembled at run time so that no source file
- * of this repository holds one a secret scanner would flag. None is or was ever a live key.
+ * Made-up secrets in the shapes scanners look for, assembled at run time so that no source file of
+ * this repository holds one a secret scanner would flag. None is or was ever a live key.
  */
 public final class FakeSecrets {
   private FakeSecrets() {}
@@ -16,10 +16,14 @@ public final class FakeSecrets {
   }
 
   public static String privateKey() {
-    return "-----BEGIN " + "RSA PRIVATE" + " KEY-----\n"
+    return "-----BEGIN "
+        + "RSA PRIVATE"
+        + " KEY-----\n"
         + "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n"
         + "KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm\n"
-        + "-----END " + "RSA PRIVATE" + " KEY-----";
+        + "-----END "
+        + "RSA PRIVATE"
+        + " KEY-----";
   }
 
   /** A random-looking 40-character token that no provider pattern knows. */

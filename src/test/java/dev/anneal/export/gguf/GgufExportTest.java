@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.AppEnvironment;
 import dev.anneal.infer.InferFixtures;
 import dev.anneal.infer.LoadedLm;
@@ -52,10 +52,25 @@ class GgufExportTest {
     tokenizer = InferFixtures.tokenizer(Files.createDirectories(shared.resolve("tok")));
   }
 
-  static ModelSpec spec(Family f, Integer kvHeads, Integer intermediate, int vocab, Boolean qkvBias, MoeSpec moe,
-      Boolean tie, RopeScaling rope) {
-    return ModelSpec.builder(f).size(2, 32, 4, vocab, 64).kvHeads(kvHeads).intermediate(intermediate)
-        .qkvBias(qkvBias).tieEmbeddings(tie).ropeScaling(rope).moe(moe).initStd(0.3).build();
+  static ModelSpec spec(
+      Family f,
+      Integer kvHeads,
+      Integer intermediate,
+      int vocab,
+      Boolean qkvBias,
+      MoeSpec moe,
+      Boolean tie,
+      RopeScaling rope) {
+    return ModelSpec.builder(f)
+        .size(2, 32, 4, vocab, 64)
+        .kvHeads(kvHeads)
+        .intermediate(intermediate)
+        .qkvBias(qkvBias)
+        .tieEmbeddings(tie)
+        .ropeScaling(rope)
+        .moe(moe)
+        .initStd(0.3)
+        .build();
   }
 
   /** The same architecture at the usual initial spread (0.02), as a trained model's weights are. */
@@ -64,7 +79,8 @@ class GgufExportTest {
   }
 
   static ModelSpec gpt2() {
-    return spec(Family.GPT2, null, null, 336, null, null, null, null); // 16 ids past the tokenizer: [PADn]
+    return spec(
+        Family.GPT2, null, null, 336, null, null, null, null); // 16 ids past the tokenizer: [PADn]
   }
 
   static ModelSpec llama() {
@@ -76,21 +92,35 @@ class GgufExportTest {
   }
 
   static ModelSpec mixtral() {
-    return spec(Family.LLAMA, 2, 64, 320, false, MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01),
-        true, null);
+    return spec(
+        Family.LLAMA,
+        2,
+        64,
+        320,
+        false,
+        MoeSpec.routed(4, 2).withBalancing(Balancing.AUX_LOSS, 0.01),
+        true,
+        null);
   }
 
   static Stream<Arguments> families() {
-    return Stream.of(Arguments.of("gpt2", gpt2()), Arguments.of("llama", llama()), Arguments.of("qwen2", qwen2()),
+    return Stream.of(
+        Arguments.of("gpt2", gpt2()),
+        Arguments.of("llama", llama()),
+        Arguments.of("qwen2", qwen2()),
         Arguments.of("llama", mixtral()));
   }
 
   /** An HF folder with random weights (q/k/v biases too, so their row order is checked). */
   Path hfModel(ModelSpec spec, long seed) throws IOException {
     Path dir = tmp.resolve("hf-" + seed);
-    try (NDManager m = NDManager.newBaseManager(); CausalLm lm = CausalLm.create(spec, null, m, seed)) {
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm lm = CausalLm.create(spec, null, m, seed)) {
       Random r = new Random(seed);
-      List<HostTensor> w = lm.exportWeights().stream().map(t -> t.name().endsWith(".bias") ? noisy(t, r, spec.initStd()) : t).toList();
+      List<HostTensor> w =
+          lm.exportWeights().stream()
+              .map(t -> t.name().endsWith(".bias") ? noisy(t, r, spec.initStd()) : t)
+              .toList();
       HfFolder.save(dir, spec, TensorSource.of(w), tokenizer, DType.F32);
     }
     return dir;
@@ -107,7 +137,8 @@ class GgufExportTest {
   void f32FileGivesAnnealsLogitsExactly(String arch, ModelSpec spec) throws IOException {
     Path model = hfModel(spec, 7);
     Path out = tmp.resolve("m.gguf");
-    GgufExport.Result r = GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F32, false));
+    GgufExport.Result r =
+        GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F32, false));
     assertThat(r.architecture()).isEqualTo(arch);
     GgufReader file = new GgufReader(out);
     assertThat(file.version).isEqualTo(3);
@@ -150,10 +181,13 @@ class GgufExportTest {
     for (int b = 0; b < scales.length; b++) {
       float amax = 0;
       for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(original[b * 32 + j]));
-      assertThat((double) scales[b]).isCloseTo(amax / 127.0, org.assertj.core.data.Offset.offset(amax / 127.0 * 1e-3));
+      assertThat((double) scales[b])
+          .isCloseTo(amax / 127.0, org.assertj.core.data.Offset.offset(amax / 127.0 * 1e-3));
       for (int j = 0; j < 32; j++) {
         int i = b * 32 + j;
-        assertThat((double) Math.abs(back[i] - original[i])).as("value %d", i).isLessThanOrEqualTo(scales[b] * 0.5 + amax * 2e-3);
+        assertThat((double) Math.abs(back[i] - original[i]))
+            .as("value %d", i)
+            .isLessThanOrEqualTo(scales[b] * 0.5 + amax * 2e-3);
       }
     }
     assertThat(file.tensors.get("blk.0.attn_norm.weight").type()).isZero(); // norms stay F32
@@ -175,27 +209,40 @@ class GgufExportTest {
   @Test
   void ollamaModelfileNamesTheFileStopAndContext() throws IOException {
     Path model = hfModel(llama(), 2);
-    Files.writeString(model.resolve("tokenizer_config.json"),
+    Files.writeString(
+        model.resolve("tokenizer_config.json"),
         "{\"chat_template\": \"{% for m in messages %}<|im_start|>{{ m.content }}<|im_end|>{% endfor %}\"}");
     Path out = tmp.resolve("out/code.gguf");
-    GgufExport.Result r = GgufExport.export(new GgufExport.Request(model, null, out, GgufType.Q8_0, true));
+    GgufExport.Result r =
+        GgufExport.export(new GgufExport.Request(model, null, out, GgufType.Q8_0, true));
     String text = Files.readString(r.modelfile());
-    assertThat(text).contains("FROM ./code.gguf", "PARAMETER stop \"<|endoftext|>\"", "PARAMETER stop \"<|im_end|>\"",
-        "PARAMETER num_ctx 64", "<|im_start|>assistant");
-    assertThat(new GgufReader(out).meta.get("tokenizer.chat_template")).asString().contains("<|im_start|>");
+    assertThat(text)
+        .contains(
+            "FROM ./code.gguf",
+            "PARAMETER stop \"<|endoftext|>\"",
+            "PARAMETER stop \"<|im_end|>\"",
+            "PARAMETER num_ctx 64",
+            "<|im_start|>assistant");
+    assertThat(new GgufReader(out).meta.get("tokenizer.chat_template"))
+        .asString()
+        .contains("<|im_start|>");
   }
 
   @Test
   void unsupportedArchitectureIsOneLineAndLeavesNoFile() throws IOException {
-    ModelSpec shared = spec(Family.LLAMA, 2, 48, 320, false, MoeSpec.routed(4, 2).withShared(1, 16), false, null);
+    ModelSpec shared =
+        spec(Family.LLAMA, 2, 48, 320, false, MoeSpec.routed(4, 2).withShared(1, 16), false, null);
     Path model = hfModel(shared, 4);
     Path out = tmp.resolve("x/no.gguf");
-    assertThatThrownBy(() -> GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F16, false)))
+    assertThatThrownBy(
+            () -> GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F16, false)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(model.toString())
-        .hasMessageContaining("llama architecture does not support shared experts (1 here; Mixtral has none)")
+        .hasMessageContaining(
+            "llama architecture does not support shared experts (1 here; Mixtral has none)")
         .hasMessageNotContaining("\n");
-    assertThat(out.getParent()).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(out.getParent())
+        .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
 
   @Test
@@ -208,9 +255,12 @@ class GgufExportTest {
     json.writeValue(tok.toFile(), root);
     Path out = tmp.resolve("y/no.gguf");
     Files.createDirectories(out.getParent());
-    assertThatThrownBy(() -> GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F16, false)))
-        .hasMessage(tok + ": not exportable to GGUF: pre-tokenizer Whitespace"
-            + " (exported: ByteLevel, or Llama 3's or Qwen2's split + ByteLevel)");
+    assertThatThrownBy(
+            () -> GgufExport.export(new GgufExport.Request(model, null, out, GgufType.F16, false)))
+        .hasMessage(
+            tok
+                + ": not exportable to GGUF: pre-tokenizer Whitespace"
+                + " (exported: ByteLevel, or Llama 3's or Qwen2's split + ByteLevel)");
     assertThat(out.getParent()).isEmptyDirectory();
   }
 
@@ -242,34 +292,44 @@ class GgufExportTest {
       assertThat(tokens.get(330)).isEqualTo("[PAD330]");
       assertThat(types.get(330)).isEqualTo(5);
     }
-    assertThat((List<?>) meta.get("tokenizer.ggml.merges")).isNotEmpty().allSatisfy(m -> assertThat(m).asString().contains(" "));
+    assertThat((List<?>) meta.get("tokenizer.ggml.merges"))
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(m).asString().contains(" "));
     if (spec.hasExperts()) {
       assertThat(meta.get("llama.expert_count")).isEqualTo(4L);
       assertThat(meta.get("llama.expert_used_count")).isEqualTo(2L);
       assertThat(file.tensors.get("blk.1.ffn_gate_exps.weight").dims()).containsExactly(32, 64, 4);
     }
-    if (spec.family() == Family.GPT2) assertThat(file.floats("output.weight")).containsExactly(file.floats("token_embd.weight"));
-    if (spec.family() == Family.LLAMA) assertThat(meta.get(arch + ".attention.head_count_kv")).isEqualTo(2L);
+    if (spec.family() == Family.GPT2)
+      assertThat(file.floats("output.weight")).containsExactly(file.floats("token_embd.weight"));
+    if (spec.family() == Family.LLAMA)
+      assertThat(meta.get(arch + ".attention.head_count_kv")).isEqualTo(2L);
   }
 
   private static final long[] IDS = {5, 17, 99, 200, 3, 64, 310, 12, 7, 250, 1, 42};
 
   /** Anneal's logits for the model (with its adapter on, when given). */
   private static float[] logits(Path model, Path adapter, ModelSpec spec) throws IOException {
-    try (LoadedLm lm = ModelLoader.load(model, adapter, null); NDManager m = NDManager.newBaseManager()) {
-      return lm.model().forward(m.create(IDS, new Shape(1, IDS.length)), null, false).logits().toFloatArray();
+    try (LoadedLm lm = ModelLoader.load(model, adapter, null);
+        NDManager m = NDManager.newBaseManager()) {
+      return lm.model()
+          .forward(m.create(IDS, new Shape(1, IDS.length)), null, false)
+          .logits()
+          .toFloatArray();
     }
   }
 
   /** Logits of a fresh model of {@code spec} holding the file's tensors. */
   private static float[] fromFile(GgufReader file, ModelSpec spec) {
     Map<String, HostTensor> hf = GgufToHf.of(file, spec);
-    try (NDManager m = NDManager.newBaseManager(); CausalLm lm = CausalLm.create(spec, null, m, 99)) {
-      lm.loadWeights(name -> {
-        HostTensor t = hf.get(name);
-        if (t == null && name.equals("lm_head.weight")) return null;
-        return t;
-      });
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm lm = CausalLm.create(spec, null, m, 99)) {
+      lm.loadWeights(
+          name -> {
+            HostTensor t = hf.get(name);
+            if (t == null && name.equals("lm_head.weight")) return null;
+            return t;
+          });
       NDArray ids = m.create(IDS, new Shape(1, IDS.length));
       return lm.forward(ids, null, false).logits().toFloatArray();
     }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A GGUF reader for the tests, written from the format's description and sharing nothing with
- * the writer: it checks magic, version, alignment of every offset, that tensors neither overlap
- * nor run past the end, and dequantizes F32, F16, BF16 and Q8_0 on its own.
+ * A GGUF reader for the tests, written from the format's description and sharing nothing with the
+ * writer: it checks magic, version, alignment of every offset, that tensors neither overlap nor run
+ * past the end, and dequantizes F32, F16, BF16 and Q8_0 on its own.
  */
 final class GgufReader {
   /** One tensor info: dims as stored (innermost first), ggml type id, absolute file offset. */
@@ -51,7 +51,8 @@ final class GgufReader {
     buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[4];
     buf.get(magic);
-    if (!new String(magic, StandardCharsets.US_ASCII).equals("GGUF")) throw new AssertionError("bad magic");
+    if (!new String(magic, StandardCharsets.US_ASCII).equals("GGUF"))
+      throw new AssertionError("bad magic");
     version = buf.getInt();
     long nTensors = buf.getLong(), nKv = buf.getLong();
     for (long i = 0; i < nKv; i++) {
@@ -75,12 +76,16 @@ final class GgufReader {
     for (int i = 0; i < infos.size(); i++) {
       Info raw = infos.get(i);
       long rel = relative.get(i);
-      if (rel % align != 0) throw new AssertionError(raw.name() + " at offset " + rel + " is not aligned to " + align);
-      if (dataStart + rel < end) throw new AssertionError(raw.name() + " overlaps the tensor before it");
+      if (rel % align != 0)
+        throw new AssertionError(raw.name() + " at offset " + rel + " is not aligned to " + align);
+      if (dataStart + rel < end)
+        throw new AssertionError(raw.name() + " overlaps the tensor before it");
       Info info = new Info(raw.name(), raw.dims(), raw.type(), dataStart + rel);
       end = info.offset() + info.bytes();
-      if (end > buf.capacity()) throw new AssertionError(raw.name() + " runs past the end of the file");
-      if (tensors.put(info.name(), info) != null) throw new AssertionError("duplicate tensor " + info.name());
+      if (end > buf.capacity())
+        throw new AssertionError(raw.name() + " runs past the end of the file");
+      if (tensors.put(info.name(), info) != null)
+        throw new AssertionError("duplicate tensor " + info.name());
     }
   }
 
@@ -110,7 +115,8 @@ final class GgufReader {
   float[] q8Scales(String name) {
     Info t = tensors.get(name);
     float[] d = new float[Math.toIntExact(t.count() / 32)];
-    for (int b = 0; b < d.length; b++) d[b] = Float.float16ToFloat(buf.getShort((int) t.offset() + b * 34));
+    for (int b = 0; b < d.length; b++)
+      d[b] = Float.float16ToFloat(buf.getShort((int) t.offset() + b * 34));
     return d;
   }
 

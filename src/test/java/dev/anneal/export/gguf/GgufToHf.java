@@ -34,12 +34,18 @@ final class GgufToHf {
       String b = "blk." + l + ".", h = "transformer.h." + l + ".";
       copy(b + "attn_norm.weight", h + "ln_1.weight");
       copy(b + "attn_norm.bias", h + "ln_1.bias");
-      for (String[] p : new String[][] {{"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
-          {"ffn_up", "mlp.c_fc"}, {"ffn_down", "mlp.c_proj"}}) {
+      for (String[] p :
+          new String[][] {
+            {"attn_qkv", "attn.c_attn"},
+            {"attn_output", "attn.c_proj"},
+            {"ffn_up", "mlp.c_fc"},
+            {"ffn_down", "mlp.c_proj"}
+          }) {
         HostTensor w = tensor(b + p[0] + ".weight", h + p[1] + ".weight");
         int rows = (int) w.shape()[0], cols = (int) w.shape()[1];
         float[] t = new float[rows * cols];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = w.data()[r * cols + c];
+        for (int r = 0; r < rows; r++)
+          for (int c = 0; c < cols; c++) t[c * rows + r] = w.data()[r * cols + c];
         out.put(w.name(), new HostTensor(w.name(), new long[] {cols, rows}, t));
         copy(b + p[0] + ".bias", h + p[1] + ".bias");
       }
@@ -55,7 +61,8 @@ final class GgufToHf {
     for (int l = 0; l < m.layers(); l++) {
       String b = "blk." + l + ".", p = "model.layers." + l + ".";
       copy(b + "attn_norm.weight", p + "input_layernorm.weight");
-      for (String[] q : new String[][] {{"attn_q", "q_proj"}, {"attn_k", "k_proj"}, {"attn_v", "v_proj"}}) {
+      for (String[] q :
+          new String[][] {{"attn_q", "q_proj"}, {"attn_k", "k_proj"}, {"attn_v", "v_proj"}}) {
         int heads = q[0].equals("attn_q") ? m.heads() : m.kvHeads();
         boolean rope = interleaved && !q[0].equals("attn_v");
         for (String kind : new String[] {".weight", ".bias"}) {
@@ -111,7 +118,10 @@ final class GgufToHf {
   }
 
   private HostTensor tensor(String gguf, String hf) {
-    return new HostTensor(hf, file.tensors.get(gguf) == null ? missing(gguf) : file.tensors.get(gguf).shape(), file.floats(gguf));
+    return new HostTensor(
+        hf,
+        file.tensors.get(gguf) == null ? missing(gguf) : file.tensors.get(gguf).shape(),
+        file.floats(gguf));
   }
 
   private static long[] missing(String gguf) {

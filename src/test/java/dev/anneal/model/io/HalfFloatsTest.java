@@ -44,7 +44,8 @@ class HalfFloatsTest {
       if (a.compareTo(value(hi)) >= 0) return sign | infinity();
       while (hi - lo > 1) { // value(lo) <= a < value(hi)
         int mid = (lo + hi) >>> 1;
-        if (value(mid).compareTo(a) <= 0) lo = mid; else hi = mid;
+        if (value(mid).compareTo(a) <= 0) lo = mid;
+        else hi = mid;
       }
       int c = a.subtract(value(lo)).compareTo(value(hi).subtract(a));
       int pick = c < 0 ? lo : c > 0 ? hi : ((lo & 1) == 0 ? lo : hi);
@@ -67,7 +68,8 @@ class HalfFloatsTest {
 
   static BigDecimal pow2(long m, int exponent) {
     BigDecimal two = BigDecimal.valueOf(2);
-    return exponent >= 0 ? BigDecimal.valueOf(m).multiply(two.pow(exponent))
+    return exponent >= 0
+        ? BigDecimal.valueOf(m).multiply(two.pow(exponent))
         : BigDecimal.valueOf(m).divide(two.pow(-exponent));
   }
 
@@ -91,7 +93,8 @@ class HalfFloatsTest {
     if (Float.isNaN(want)) {
       assertThat(got).as("pattern %04x", bits).isNaN();
     } else {
-      assertThat(Float.floatToRawIntBits(got)).as("pattern %04x", bits)
+      assertThat(Float.floatToRawIntBits(got))
+          .as("pattern %04x", bits)
           .isEqualTo(Float.floatToRawIntBits(want));
     }
   }
@@ -107,8 +110,8 @@ class HalfFloatsTest {
   }
 
   /**
-   * Inputs: every midpoint between neighbouring 16-bit values (the ties), one float ulp either
-   * side of each, the fp32 extremes and subnormals, and random floats of every magnitude.
+   * Inputs: every midpoint between neighbouring 16-bit values (the ties), one float ulp either side
+   * of each, the fp32 extremes and subnormals, and random floats of every magnitude.
    */
   private static void checkRounding(Format fmt, boolean f16) {
     int checked = 0;
@@ -125,10 +128,26 @@ class HalfFloatsTest {
         checked += 2;
       }
     }
-    float[] specials = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
-        Math.nextDown(Float.MIN_NORMAL), Float.MAX_VALUE, -Float.MAX_VALUE,
-        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 65504f, 65519.99f, 65520f, 1e-8f, 3e-8f,
-        5.9604645e-8f, 2.9802322e-8f, 2.9802326e-8f};
+    float[] specials = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      Math.nextDown(Float.MIN_NORMAL),
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      65504f,
+      65519.99f,
+      65520f,
+      1e-8f,
+      3e-8f,
+      5.9604645e-8f,
+      2.9802322e-8f,
+      2.9802326e-8f
+    };
     for (float x : specials) check(fmt, f16, x);
     Random random = new Random(42);
     for (int i = 0; i < 100_000; i++) {

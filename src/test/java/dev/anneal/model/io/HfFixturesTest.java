@@ -36,14 +36,16 @@ class HfFixturesTest {
     try (LoadedModel gpt2 = HfFolder.load(fixture("gpt2"))) {
       ModelSpec m = gpt2.spec();
       assertThat(m.family()).isEqualTo(Family.GPT2);
-      assertThat(List.of(m.layers(), m.hidden(), m.heads(), m.vocab(), m.context(), m.intermediate()))
+      assertThat(
+              List.of(m.layers(), m.hidden(), m.heads(), m.vocab(), m.context(), m.intermediate()))
           .containsExactly(2, 16, 2, 32, 16, 64);
       assertThat(m.tieEmbeddings()).isTrue();
       assertThat(gpt2.tokens()).isEqualTo(new TokenIds(0, 0, null));
     }
     try (LoadedModel llama = HfFolder.load(fixture("llama"))) {
       ModelSpec m = llama.spec();
-      assertThat(List.of(m.kvHeads(), m.headDim(), m.intermediate(), m.context())).containsExactly(2, 4, 24, 64);
+      assertThat(List.of(m.kvHeads(), m.headDim(), m.intermediate(), m.context()))
+          .containsExactly(2, 4, 24, 64);
       assertThat(m.ropeTheta()).isEqualTo(10_000.0);
       assertThat(m.ropeScaling().factor()).isEqualTo(2.0);
       assertThat(m.ropeScaling().originalContext()).isEqualTo(32);
@@ -67,7 +69,8 @@ class HfFixturesTest {
   void writingBackGivesTransformersOwnNamesShapesAndBits(String type) throws IOException {
     Path out = tmp.resolve(type);
     try (LoadedModel loaded = HfFolder.load(fixture(type));
-        SafetensorsFile original = SafetensorsFile.open(fixture(type).resolve("model.safetensors"))) {
+        SafetensorsFile original =
+            SafetensorsFile.open(fixture(type).resolve("model.safetensors"))) {
       long numel = 0;
       for (TensorInfo t : original.tensors()) numel += t.numel();
       assertThat(numel).isEqualTo(ParameterCount.of(loaded.spec(), null).total());
@@ -93,15 +96,18 @@ class HfFixturesTest {
     }
     Path out = tmp.resolve(type + "-lora");
     try (LoadedAdapter adapter = PeftAdapter.load(fixture(type + "-lora"), base);
-        SafetensorsFile original = SafetensorsFile.open(fixture(type + "-lora").resolve("adapter_model.safetensors"))) {
+        SafetensorsFile original =
+            SafetensorsFile.open(fixture(type + "-lora").resolve("adapter_model.safetensors"))) {
       LoraSpec lora = adapter.lora();
       assertThat(lora.rank()).isEqualTo(2);
       assertThat(lora.alpha()).isEqualTo(4.0);
       assertThat(adapter.config().fanInFanOut()).isEqualTo(type.equals("gpt2"));
       PeftAdapter.save(out, base, lora, adapter.tensors(), "base", DType.F32);
-      try (SafetensorsFile written = SafetensorsFile.open(out.resolve("adapter_model.safetensors"))) {
+      try (SafetensorsFile written =
+          SafetensorsFile.open(out.resolve("adapter_model.safetensors"))) {
         assertThat(written.names()).containsExactlyInAnyOrderElementsOf(original.names());
-        for (String name : original.names()) assertThat(written.read(name)).isEqualTo(original.read(name));
+        for (String name : original.names())
+          assertThat(written.read(name)).isEqualTo(original.read(name));
       }
     }
   }

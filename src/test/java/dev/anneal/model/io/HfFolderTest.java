@@ -64,14 +64,21 @@ class HfFolderTest {
     ModelSpec m = HfNamesTest.ANNEAL_MOE;
     List<HostTensor> w = weights(m, 12);
     Path tokenizer = tmp.resolve("tok.json");
-    Files.writeString(tokenizer, """
+    Files.writeString(
+        tokenizer,
+        """
         {"version": "1.0", "added_tokens": [{"id": 0, "content": "<|endoftext|>", "special": true},
          {"id": 1, "content": "<pad>", "special": true}], "model": {"type": "BPE"}}""");
     Path dir = tmp.resolve("moe");
-    HfFolder.save(dir, m, TensorSource.of(w), HfFolder.SaveOptions.of(DType.BF16, tokenizer).withMaxShardBytes(300));
+    HfFolder.save(
+        dir,
+        m,
+        TensorSource.of(w),
+        HfFolder.SaveOptions.of(DType.BF16, tokenizer).withMaxShardBytes(300));
     assertThat(dir.resolve("model.safetensors.index.json")).exists();
     assertThat(dir.resolve("model.safetensors")).doesNotExist();
-    assertThat(Files.readString(dir.resolve("tokenizer.json"))).isEqualTo(Files.readString(tokenizer));
+    assertThat(Files.readString(dir.resolve("tokenizer.json")))
+        .isEqualTo(Files.readString(tokenizer));
     var config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
     assertThat(config.get("bos_token_id").asInt()).isZero();
     assertThat(config.get("eos_token_id").asInt()).isZero();
@@ -85,7 +92,8 @@ class HfFolderTest {
       for (HostTensor t : w) {
         float[] back = loaded.tensors().read(t.name()).data();
         for (int i = 0; i < back.length; i++) {
-          assertThat(back[i]).isEqualTo(HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(t.data()[i])));
+          assertThat(back[i])
+              .isEqualTo(HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(t.data()[i])));
         }
       }
     }
@@ -106,16 +114,21 @@ class HfFolderTest {
     }
     try (LoadedModel asPreset = HfFolder.load(dir, m)) {
       assertThat(asPreset.spec()).isEqualTo(m);
-      assertThat(asPreset.tensors().names()).containsExactlyElementsOf(HfNames.expected(m).keySet());
+      assertThat(asPreset.tensors().names())
+          .containsExactlyElementsOf(HfNames.expected(m).keySet());
       for (HostTensor t : w) assertThat(asPreset.tensors().read(t.name())).isEqualTo(t);
     }
     // A real GPT-2 has nonzero biases: it cannot load into a bias-free preset.
-    ModelSpec full = HfNamesTest.spec("{family: gpt2, layers: 1, hidden: 8, heads: 2, vocab: 11, "
-        + "context: 6, tie_embeddings: false}");
+    ModelSpec full =
+        HfNamesTest.spec(
+            "{family: gpt2, layers: 1, hidden: 8, heads: 2, vocab: 11, "
+                + "context: 6, tie_embeddings: false}");
     Path biased = tmp.resolve("biased");
     HfFolder.save(biased, full, TensorSource.of(weights(full, 14)), null, DType.F32);
-    assertThatThrownBy(() -> HfFolder.load(biased, m)).isInstanceOf(ModelFormatException.class)
-        .hasMessageContaining("model.safetensors").hasMessageContaining("nonzero transformer.h.0.attn.c_attn.bias")
+    assertThatThrownBy(() -> HfFolder.load(biased, m))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("model.safetensors")
+        .hasMessageContaining("nonzero transformer.h.0.attn.c_attn.bias")
         .hasMessageContaining("qkv_bias");
   }
 
@@ -130,7 +143,8 @@ class HfFolderTest {
     Path dir = tmp.resolve("old");
     Files.createDirectories(dir);
     SafetensorsWriter.write(dir.resolve("model.safetensors"), TensorSource.of(renamed), DType.F32);
-    Files.writeString(dir.resolve("config.json"), HfConfig.toJson(m, DType.F32, TokenIds.NONE).toString());
+    Files.writeString(
+        dir.resolve("config.json"), HfConfig.toJson(m, DType.F32, TokenIds.NONE).toString());
     try (LoadedModel loaded = HfFolder.load(dir)) {
       assertThat(loaded.tensors().read("transformer.wte.weight").data())
           .isEqualTo(renamed.getFirst().data());
@@ -143,7 +157,8 @@ class HfFolderTest {
     List<HostTensor> w = new ArrayList<>(weights(m, 16));
     w.removeIf(t -> t.name().equals("model.layers.1.mlp.up_proj.weight"));
     w.add(new HostTensor("model.layers.9.extra.weight", new long[] {1}, new float[1]));
-    assertThatThrownBy(() -> HfFolder.save(tmp.resolve("x"), m, TensorSource.of(w), null, DType.F32))
+    assertThatThrownBy(
+            () -> HfFolder.save(tmp.resolve("x"), m, TensorSource.of(w), null, DType.F32))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("missing model.layers.1.mlp.up_proj.weight")
         .hasMessageContaining("unexpected model.layers.9.extra.weight");
@@ -162,24 +177,36 @@ class HfFolderTest {
       }
     }
     SafetensorsWriter.write(file, TensorSource.of(broken), DType.F32);
-    assertThatThrownBy(() -> HfFolder.load(dir)).isInstanceOf(ModelFormatException.class)
-        .hasMessageContaining("llama/model.safetensors").hasMessageContaining("missing model.norm.weight")
+    assertThatThrownBy(() -> HfFolder.load(dir))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("llama/model.safetensors")
+        .hasMessageContaining("missing model.norm.weight")
         .hasMessageContaining("lm_head.weight is [8, 11], expected [11, 8]");
   }
 
   @Test
   void aPresetOfAnotherArchitectureIsRefusedWithTheFields() throws IOException {
     Path dir = tmp.resolve("mixtral");
-    HfFolder.save(dir, HfNamesTest.MIXTRAL, TensorSource.of(weights(HfNamesTest.MIXTRAL, 18)), null, DType.F16);
-    ModelSpec wider = HfNamesTest.spec("{family: llama, layers: 1, hidden: 8, heads: 2, kv_heads: 2, "
-        + "intermediate: 12, vocab: 11, context: 4096, tie_embeddings: false, "
-        + "moe: {experts: 2, experts_per_token: 1, balancing: aux_free}}");
-    assertThatThrownBy(() -> HfFolder.load(dir, wider)).hasMessageContaining("mixtral/config.json")
+    HfFolder.save(
+        dir,
+        HfNamesTest.MIXTRAL,
+        TensorSource.of(weights(HfNamesTest.MIXTRAL, 18)),
+        null,
+        DType.F16);
+    ModelSpec wider =
+        HfNamesTest.spec(
+            "{family: llama, layers: 1, hidden: 8, heads: 2, kv_heads: 2, "
+                + "intermediate: 12, vocab: 11, context: 4096, tie_embeddings: false, "
+                + "moe: {experts: 2, experts_per_token: 1, balancing: aux_free}}");
+    assertThatThrownBy(() -> HfFolder.load(dir, wider))
+        .hasMessageContaining("mixtral/config.json")
         .hasMessageContaining("kvHeads 1 vs 2");
     // Context and balancing are training choices for a RoPE model: the same weights load.
-    ModelSpec sameWeights = HfNamesTest.spec("{family: llama, layers: 1, hidden: 8, heads: 2, kv_heads: 1, "
-        + "intermediate: 12, vocab: 11, context: 4096, tie_embeddings: false, "
-        + "moe: {experts: 2, experts_per_token: 1, balancing: aux_free}}");
+    ModelSpec sameWeights =
+        HfNamesTest.spec(
+            "{family: llama, layers: 1, hidden: 8, heads: 2, kv_heads: 1, "
+                + "intermediate: 12, vocab: 11, context: 4096, tie_embeddings: false, "
+                + "moe: {experts: 2, experts_per_token: 1, balancing: aux_free}}");
     try (LoadedModel loaded = HfFolder.load(dir, sameWeights)) {
       assertThat(loaded.spec()).isEqualTo(sameWeights);
       assertThat(loaded.dtype()).isEqualTo(DType.F16);
@@ -190,10 +217,15 @@ class HfFolderTest {
   @Test
   void savingOverAFolderReplacesItWhole() throws IOException {
     Path dir = tmp.resolve("m");
-    HfFolder.save(dir, HfNamesTest.MIXTRAL, TensorSource.of(weights(HfNamesTest.MIXTRAL, 19)), null,
+    HfFolder.save(
+        dir,
+        HfNamesTest.MIXTRAL,
+        TensorSource.of(weights(HfNamesTest.MIXTRAL, 19)),
+        null,
         DType.F32);
     Files.writeString(dir.resolve("stale.txt"), "old");
-    HfFolder.save(dir, HfNamesTest.LLAMA, TensorSource.of(weights(HfNamesTest.LLAMA, 20)), null, DType.F32);
+    HfFolder.save(
+        dir, HfNamesTest.LLAMA, TensorSource.of(weights(HfNamesTest.LLAMA, 20)), null, DType.F32);
     assertThat(dir.resolve("stale.txt")).doesNotExist();
     try (LoadedModel loaded = HfFolder.load(dir)) {
       assertThat(loaded.modelType()).isEqualTo("llama");

@@ -16,7 +16,8 @@ class ModuleNamesTest {
   void gpt2sCProjNamesTheAttentionAndTheMlpOutput() {
     assertThat(ModuleNames.adaptedPaths(HfNamesTest.GPT2, lora(List.of("c_proj"), List.of()), 1))
         .containsExactly("transformer.h.1.attn.c_proj", "transformer.h.1.mlp.c_proj");
-    assertThat(ModuleNames.adaptedPaths(HfNamesTest.GPT2, lora(List.of("c_proj"), List.of("mlp")), 1))
+    assertThat(
+            ModuleNames.adaptedPaths(HfNamesTest.GPT2, lora(List.of("c_proj"), List.of("mlp")), 1))
         .containsExactly("transformer.h.1.attn.c_proj");
   }
 
@@ -24,8 +25,8 @@ class ModuleNamesTest {
   void excludingExpertsKeepsTheRouterAndTheAttention() {
     // Mixtral in miniature: 2 routed experts, no shared ones
     LoraSpec l = lora(List.of("q_proj", "w1", "gate"), List.of("experts"));
-    assertThat(ModuleNames.adaptedPaths(HfNamesTest.MIXTRAL, l, 0)).containsExactly(
-        "model.layers.0.self_attn.q_proj", "model.layers.0.block_sparse_moe.gate");
+    assertThat(ModuleNames.adaptedPaths(HfNamesTest.MIXTRAL, l, 0))
+        .containsExactly("model.layers.0.self_attn.q_proj", "model.layers.0.block_sparse_moe.gate");
     assertThat(ModuleNames.adaptedPaths(HfNamesTest.MIXTRAL, lora(List.of("w1"), List.of()), 0))
         .allMatch(p -> p.matches("model\\.layers\\.0\\.block_sparse_moe\\.experts\\.\\d+\\.w1"))
         .hasSize(HfNamesTest.MIXTRAL.moe().experts());
@@ -33,12 +34,15 @@ class ModuleNamesTest {
 
   @Test
   void everyProjectionHasTheTensorsItsModulePathsName() {
-    for (var spec : List.of(HfNamesTest.GPT2, HfNamesTest.LLAMA, HfNamesTest.MIXTRAL, HfNamesTest.ANNEAL_MOE)) {
+    for (var spec :
+        List.of(HfNamesTest.GPT2, HfNamesTest.LLAMA, HfNamesTest.MIXTRAL, HfNamesTest.ANNEAL_MOE)) {
       var tensors = HfNames.expected(spec).keySet();
       for (var ps : ModuleNames.of(spec).values()) {
         for (var p : ps) {
-          assertThat(ModuleNames.modulePaths(spec, 0, p)).hasSize((int) p.copies())
-              .allMatch(path -> tensors.contains(path + ".weight"), spec.hfModelType() + " " + p.name());
+          assertThat(ModuleNames.modulePaths(spec, 0, p))
+              .hasSize((int) p.copies())
+              .allMatch(
+                  path -> tensors.contains(path + ".weight"), spec.hfModelType() + " " + p.name());
         }
       }
     }

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The estimator against the per-GPU memory the seeds quote. Within 25% of the seed where its
- * setup is clear; where it is not, the test states our figure and the preset's comment explains.
+ * The estimator against the per-GPU memory the seeds quote. Within 25% of the seed where its setup
+ * is clear; where it is not, the test states our figure and the preset's comment explains.
  */
 class EstimatorSeedTest {
   private static final PresetRegistry REGISTRY = new PresetRegistry(List.of());
@@ -23,10 +23,10 @@ class EstimatorSeedTest {
 
   @ParameterizedTest(name = "{0}: seed says {1} GB")
   @CsvSource({
-      "kat-dev-72b-lora-resourcesaver, 65",  // seed 000: ~65 GB with ZeRO-3 + offload
-      "mixtral-8x7b-attn-lora, 115",         // seed 001: ~115 GB
-      "large, 17",                           // seed 002: ~16-18 GB
-      "xlarge, 23",                          // seed 002: ~22-24 GB
+    "kat-dev-72b-lora-resourcesaver, 65", // seed 000: ~65 GB with ZeRO-3 + offload
+    "mixtral-8x7b-attn-lora, 115", // seed 001: ~115 GB
+    "large, 17", // seed 002: ~16-18 GB
+    "xlarge, 23", // seed 002: ~22-24 GB
   })
   void memoryPerDeviceIsWithin25PercentOfTheSeed(String preset, double seedGb) {
     double gb = Estimate.gb(estimate(preset).memory().total());
@@ -73,17 +73,23 @@ class EstimatorSeedTest {
     // Fused attention drops the B×H×T×T probabilities and keeps its output and log-sum-exp.
     var flash = ActivationMemory.of(m, 8, 256, 4, false, false, true);
     assertThat(full.stored() - flash.stored())
-        .isCloseTo(m.layers() * (8.0 * 4 * 256 * 256 * 4 - 8.0 * 256 * 4 * 4 - 8.0 * 256 * 256 * 4), within(1.0));
+        .isCloseTo(
+            m.layers() * (8.0 * 4 * 256 * 256 * 4 - 8.0 * 256 * 4 * 4 - 8.0 * 256 * 256 * 4),
+            within(1.0));
   }
 
   @Test
   void activationFiguresMatchWhatTheCheckpointingBenchMeasured() {
     // anneal bench train --activation-checkpointing on nano-long (CPU, fp32, 2 threads): the
     // step's peak resident memory above what lives between steps was 712.3 and 750.6 MB plain,
-    // 277.1 and 215.0 MB checkpointed, in two runs. The estimator must land within 15% of the means.
+    // 277.1 and 215.0 MB checkpointed, in two runs. The estimator must land within 15% of the
+    // means.
     Preset p = REGISTRY.resolve("nano-long");
     double plain = Estimator.estimate(p).memory().activations();
-    double ckpt = Estimator.estimate(p.withTraining(p.training().with(null, null, null, true))).memory().activations();
+    double ckpt =
+        Estimator.estimate(p.withTraining(p.training().with(null, null, null, true)))
+            .memory()
+            .activations();
     assertThat(plain / 731.5e6).isBetween(0.85, 1.15);
     assertThat(ckpt / 246.0e6).isBetween(0.85, 1.15);
     // Per GPT-2 layer with fused attention: 2 norm inputs, a norm output, q, k, v, the attention
@@ -91,14 +97,35 @@ class EstimatorSeedTest {
     var m = p.model();
     var one = ActivationMemory.of(layers(m, 1), 8, 1024, 4, false, false, true);
     var two = ActivationMemory.of(layers(m, 2), 8, 1024, 4, false, false, true);
-    assertThat(two.stored() - one.stored()).isCloseTo(8.0 * 1024 * (17 * 64 * 4 + 4 * 4), within(1.0));
+    assertThat(two.stored() - one.stored())
+        .isCloseTo(8.0 * 1024 * (17 * 64 * 4 + 4 * 4), within(1.0));
   }
 
   private static dev.anneal.preset.ModelSpec layers(dev.anneal.preset.ModelSpec s, int layers) {
-    return new dev.anneal.preset.ModelSpec(s.family(), layers, s.hidden(), s.heads(), s.kvHeads(), s.headDim(),
-        s.intermediate(), s.vocab(), s.context(), s.position(), s.norm(), s.normEps(), s.activation(),
-        s.qkvBias(), s.outBias(), s.mlpBias(), s.normBias(), s.tieEmbeddings(), s.ropeTheta(),
-        s.ropeScaling(), s.moe(), s.dropout(), s.initStd());
+    return new dev.anneal.preset.ModelSpec(
+        s.family(),
+        layers,
+        s.hidden(),
+        s.heads(),
+        s.kvHeads(),
+        s.headDim(),
+        s.intermediate(),
+        s.vocab(),
+        s.context(),
+        s.position(),
+        s.norm(),
+        s.normEps(),
+        s.activation(),
+        s.qkvBias(),
+        s.outBias(),
+        s.mlpBias(),
+        s.normBias(),
+        s.tieEmbeddings(),
+        s.ropeTheta(),
+        s.ropeScaling(),
+        s.moe(),
+        s.dropout(),
+        s.initStd());
   }
 
   @Test
@@ -123,8 +150,9 @@ class EstimatorSeedTest {
     // 2 × 16 × 8 sequences of 8,192, whose attention costs twice as much per token.
     double sixN = e.flopsPerToken() - 12.0 * 32 * 4096 * 4096;
     double extensionTps = 8 * 312e12 * 0.4 / (sixN + 12.0 * 32 * 4096 * 8192);
-    double expected = 70_000.0 * e.tokensPerStep() / e.tokensPerSecond()
-        + 10_000.0 * (2L * 16 * 8 * 8192) / extensionTps;
+    double expected =
+        70_000.0 * e.tokensPerStep() / e.tokensPerSecond()
+            + 10_000.0 * (2L * 16 * 8 * 8192) / extensionTps;
     assertThat(e.seconds()).isCloseTo(expected, within(1e-9 * expected));
     assertThat(e.steps()).isEqualTo(80_000);
     assertThat(e.cost()).isCloseTo(e.seconds() / 3600 * 8 * 4.0, within(1e-6));

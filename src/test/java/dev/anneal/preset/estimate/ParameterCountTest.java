@@ -25,17 +25,21 @@ class ParameterCountTest {
   @ParameterizedTest
   @CsvSource({"tiny, 137", "medium, 371", "large, 1092", "xlarge, 1509"})
   void gptPresetsReproduceSeed002(String preset, long millions) {
-    assertThat(count(preset).total()).isBetween(millions * 1_000_000 - 500_000,
-        millions * 1_000_000 + 499_999);
+    assertThat(count(preset).total())
+        .isBetween(millions * 1_000_000 - 500_000, millions * 1_000_000 + 499_999);
   }
 
   @Test
   void standardGpt2SmallMatchesHuggingFace() {
     // HF "gpt2": 124,439,808 parameters (tied head, 1,024 positions, biases everywhere).
-    ModelSpec gpt2 = PresetLoader.parse("""
+    ModelSpec gpt2 =
+        PresetLoader.parse(
+                """
         name: gpt2
         model: {family: gpt2, layers: 12, hidden: 768, heads: 12, vocab: 50257, context: 1024}
-        """, "gpt2").model();
+        """,
+                "gpt2")
+            .model();
     assertThat(ParameterCount.of(gpt2, null).total()).isEqualTo(124_439_808L);
   }
 

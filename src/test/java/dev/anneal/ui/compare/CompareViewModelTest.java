@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The Compare view's state and commands, with no window and no robot (the FX thread runs hand-offs). */
+/**
+ * The Compare view's state and commands, with no window and no robot (the FX thread runs
+ * hand-offs).
+ */
 class CompareViewModelTest {
   @TempDir static Path tmp;
   static Path base;
@@ -48,15 +51,16 @@ class CompareViewModelTest {
   @BeforeEach
   void viewModel() throws Exception {
     vm = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs"), tasks));
-    fx(() -> {
-      vm.baseModelProperty().set(base.toString());
-      vm.tunedModelProperty().set(adapter.toString());
-      vm.promptProperty().set(PROMPT);
-      vm.fimProperty().set(false);
-      vm.temperatureProperty().set(0);
-      vm.maxTokensProperty().set(12);
-      return null;
-    });
+    fx(
+        () -> {
+          vm.baseModelProperty().set(base.toString());
+          vm.tunedModelProperty().set(adapter.toString());
+          vm.promptProperty().set(PROMPT);
+          vm.fimProperty().set(false);
+          vm.temperatureProperty().set(0);
+          vm.maxTokensProperty().set(12);
+          return null;
+        });
   }
 
   @AfterEach
@@ -75,16 +79,22 @@ class CompareViewModelTest {
 
   @Test
   void generatesBothSidesAsTheCoreDoes() throws Exception {
-    fx(() -> {
-      vm.generate();
-      return null;
-    });
+    fx(
+        () -> {
+          vm.generate();
+          return null;
+        });
     awaitIdle();
     String baseText = fx(() -> vm.baseTextProperty().get());
     String tunedText = fx(() -> vm.tunedTextProperty().get());
     try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
-      var expected = Generator.sideBySide(List.of(lm.base(), lm.tuned()), Prompt.of(PROMPT),
-          SamplingSettings.greedy(12), GenerationListener.NONE, Cancellation.none());
+      var expected =
+          Generator.sideBySide(
+              List.of(lm.base(), lm.tuned()),
+              Prompt.of(PROMPT),
+              SamplingSettings.greedy(12),
+              GenerationListener.NONE,
+              Cancellation.none());
       assertThat(baseText).isEqualTo(expected.get(0).text());
       assertThat(tunedText).isEqualTo(expected.get(1).text());
     }
@@ -95,12 +105,13 @@ class CompareViewModelTest {
 
   @Test
   void stopEndsBothSidesAndKeepsWhatWasWritten() throws Exception {
-    fx(() -> {
-      vm.maxTokensProperty().set(50);
-      vm.generate();
-      vm.stop();
-      return null;
-    });
+    fx(
+        () -> {
+          vm.maxTokensProperty().set(50);
+          vm.generate();
+          vm.stop();
+          return null;
+        });
     awaitIdle();
     assertThat(fx(() -> vm.statusProperty().get())).contains("(cancelled)");
   }
@@ -108,12 +119,14 @@ class CompareViewModelTest {
   @Test
   void evaluatesAFileWithPerTokenLossesOfBoth() throws Exception {
     Path file = workspace.resolve("sample.rs");
-    Files.writeString(file, "pub fn validate_payment_3(amount: u64) -> u64 {\n    amount * 3 / 100\n}\n");
-    fx(() -> {
-      vm.evalSourceProperty().set(file.toString());
-      vm.evaluate();
-      return null;
-    });
+    Files.writeString(
+        file, "pub fn validate_payment_3(amount: u64) -> u64 {\n    amount * 3 / 100\n}\n");
+    fx(
+        () -> {
+          vm.evalSourceProperty().set(file.toString());
+          vm.evaluate();
+          return null;
+        });
     awaitIdle();
     List<CompareViewModel.TokenDiff> diffs = fx(() -> List.copyOf(vm.perToken()));
     try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
@@ -127,9 +140,13 @@ class CompareViewModelTest {
         assertThat(diffs.get(i + 1).baseLoss()).isEqualTo(b.tokens().get(i).loss());
         assertThat(diffs.get(i + 1).tunedLoss()).isEqualTo(t.tokens().get(i).loss());
       }
-      assertThat(diffs.stream().map(CompareViewModel.TokenDiff::text).collect(java.util.stream.Collectors.joining()))
+      assertThat(
+              diffs.stream()
+                  .map(CompareViewModel.TokenDiff::text)
+                  .collect(java.util.stream.Collectors.joining()))
           .isEqualTo(Files.readString(file));
-      assertThat(fx(() -> vm.baseLossProperty().get())).startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
+      assertThat(fx(() -> vm.baseLossProperty().get()))
+          .startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
     }
     assertThat(fx(() -> vm.improvementProperty().get())).startsWith("Loss improvement: ");
   }
@@ -138,35 +155,45 @@ class CompareViewModelTest {
   void aRunsUntrainedPresetIsOfferedAsABaseAndLoadsThroughTheModelLoader() throws Exception {
     Path dataset = Files.createDirectories(workspace.resolve("datasets/small"));
     Files.copy(base.resolve("tokenizer.json"), dataset.resolve("tokenizer.json"));
-    dev.anneal.preset.Preset preset = dev.anneal.preset.PresetLoader.parse("""
+    dev.anneal.preset.Preset preset =
+        dev.anneal.preset.PresetLoader.parse(
+            """
         name: small-llama
         model: {family: llama, layers: 2, hidden: 32, heads: 4, kv_heads: 2, intermediate: 64, vocab: 320, context: 64}
         training: {steps: 4, micro_batch: 2, seq_len: 32, seed: 13}
-        """, "small-llama.yaml");
-    Path run = dev.anneal.runs.RunFolder.create(workspace.resolve("runs"), preset,
-        java.util.Map.of("dataset", dataset.toString(), "init", "")).dir();
+        """,
+            "small-llama.yaml");
+    Path run =
+        dev.anneal.runs.RunFolder.create(
+                workspace.resolve("runs"),
+                preset,
+                java.util.Map.of("dataset", dataset.toString(), "init", ""))
+            .dir();
     String untrained = ModelLoader.untrainedOf(run);
-    fx(() -> {
-      vm.refreshModelChoices();
-      return null;
-    });
+    fx(
+        () -> {
+          vm.refreshModelChoices();
+          return null;
+        });
     assertThat(fx(() -> List.copyOf(vm.modelChoices()))).contains(run.toString(), untrained);
     assertThat(fx(() -> vm.choiceLabel(untrained)))
         .isEqualTo("untrained small-llama (random init, seed 13) · " + run.getFileName());
 
     Path file = workspace.resolve("sample.rs");
     Files.writeString(file, InferFixtures.corpus().get(3));
-    fx(() -> {
-      vm.baseModelProperty().set(untrained);
-      vm.tunedModelProperty().set(base.toString());
-      vm.evalSourceProperty().set(file.toString());
-      vm.evaluate();
-      return null;
-    });
+    fx(
+        () -> {
+          vm.baseModelProperty().set(untrained);
+          vm.tunedModelProperty().set(base.toString());
+          vm.evalSourceProperty().set(file.toString());
+          vm.evaluate();
+          return null;
+        });
     awaitIdle();
     try (LoadedLm lm = ModelLoader.load(Path.of(untrained), null, null)) {
       var b = Evaluation.ofText(lm.view(), Files.readString(file), Cancellation.none());
-      assertThat(fx(() -> vm.baseLossProperty().get())).startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
+      assertThat(fx(() -> vm.baseLossProperty().get()))
+          .startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
       // Fresh weights predict about uniformly over the 320 tokens.
       assertThat(b.meanLoss()).isBetween(Math.log(320) - 1, Math.log(320) + 1);
     }
@@ -176,37 +203,50 @@ class CompareViewModelTest {
   @Test
   void savedPromptsGoToTheWorkspace() throws Exception {
     assertThat(fx(() -> vm.prompts().size())).isEqualTo(PromptLibrary.defaults().size());
-    fx(() -> {
-      vm.promptProperty().set("fn mine(");
-      vm.savePrompt("Mine");
-      return null;
-    });
-    assertThat(PromptLibrary.load(workspace)).last().isEqualTo(new PromptLibrary.SavedPrompt("Mine", "fn mine(", null));
-    CompareViewModel again = fx(() -> new CompareViewModel(workspace, workspace.resolve("runs"), tasks));
+    fx(
+        () -> {
+          vm.promptProperty().set("fn mine(");
+          vm.savePrompt("Mine");
+          return null;
+        });
+    assertThat(PromptLibrary.load(workspace))
+        .last()
+        .isEqualTo(new PromptLibrary.SavedPrompt("Mine", "fn mine(", null));
+    CompareViewModel again =
+        fx(() -> new CompareViewModel(workspace, workspace.resolve("runs"), tasks));
     assertThat(fx(() -> again.prompts().getLast().name())).isEqualTo("Mine");
     again.close();
   }
 
   @Test
   void theChatPromptOfTheLibrarySendsAChatAndStopsAtTheEndOfTheTurn() throws Exception {
-    var chat = fx(() -> vm.prompts().stream().filter(PromptLibrary.SavedPrompt::sendsAsChat).findFirst().orElseThrow());
+    var chat =
+        fx(
+            () ->
+                vm.prompts().stream()
+                    .filter(PromptLibrary.SavedPrompt::sendsAsChat)
+                    .findFirst()
+                    .orElseThrow());
     assertThat(chat.prompt().chat()).isTrue();
-    fx(() -> {
-      vm.fimProperty().set(true);
-      vm.usePrompt(chat);
-      return null;
-    });
+    fx(
+        () -> {
+          vm.fimProperty().set(true);
+          vm.usePrompt(chat);
+          return null;
+        });
     assertThat(fx(() -> vm.chatProperty().get())).isTrue();
     assertThat(fx(() -> vm.fimProperty().get())).as("a chat is not FIM").isFalse();
     assertThat(fx(() -> vm.settings().stop())).contains("<|im_end|>");
-    fx(() -> {
-      vm.promptProperty().set("Explain this.");
-      vm.savePrompt("Ask");
-      vm.fimProperty().set(true);
-      return null;
-    });
+    fx(
+        () -> {
+          vm.promptProperty().set("Explain this.");
+          vm.savePrompt("Ask");
+          vm.fimProperty().set(true);
+          return null;
+        });
     assertThat(fx(() -> vm.chatProperty().get())).isFalse();
-    assertThat(PromptLibrary.load(workspace)).last()
+    assertThat(PromptLibrary.load(workspace))
+        .last()
         .isEqualTo(new PromptLibrary.SavedPrompt("Ask", "Explain this.", null, true));
   }
 }

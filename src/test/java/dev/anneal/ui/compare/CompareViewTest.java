@@ -6,7 +6,6 @@ import dev.anneal.infer.InferFixtures;
 import dev.anneal.ui.task.AwaitableTaskExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
@@ -74,33 +73,55 @@ class CompareViewTest {
     assertThat(robot.lookup("#tuned-speed").queryAs(Label.class).getText()).endsWith("tokens/s");
 
     Path file = tmp.resolve("sample.rs");
-    Files.writeString(file, "pub fn validate_payment_3(amount: u64) -> Result<u64, Error> {\n"
-        + "    let fee = amount * 3 / 100;\n    Ok(amount - fee)\n}\n");
+    Files.writeString(
+        file,
+        "pub fn validate_payment_3(amount: u64) -> Result<u64, Error> {\n"
+            + "    let fee = amount * 3 / 100;\n    Ok(amount - fee)\n}\n");
     robot.clickOn("#eval-source").write(file.toString());
     robot.clickOn("#evaluate");
     awaitIdle(robot);
-    assertThat(robot.lookup("#improvement").queryAs(Label.class).getText()).startsWith("Loss improvement: ");
+    assertThat(robot.lookup("#improvement").queryAs(Label.class).getText())
+        .startsWith("Loss improvement: ");
     TextFlow flow = robot.lookup("#per-token").queryAs(TextFlow.class);
     assertThat(flow.getChildren()).isNotEmpty();
     // The whole file is there, its first token included (uncoloured: nothing predicts it).
-    String shown = flow.getChildren().stream().map(n -> n instanceof Label l ? l.getText() : ((javafx.scene.text.Text) n).getText())
-        .collect(java.util.stream.Collectors.joining());
+    String shown =
+        flow.getChildren().stream()
+            .map(n -> n instanceof Label l ? l.getText() : ((javafx.scene.text.Text) n).getText())
+            .collect(java.util.stream.Collectors.joining());
     assertThat(shown).isEqualTo(Files.readString(file));
-    Label first = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).skip(1).findFirst().orElseThrow();
+    Label first =
+        (Label)
+            flow.getChildren().stream()
+                .filter(n -> n instanceof Label)
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
     String byDifference = first.getStyle();
     robot.clickOn("#colour-base");
     WaitForAsyncUtils.waitForFxEvents();
-    Label again = (Label) flow.getChildren().stream().filter(n -> n instanceof Label).skip(1).findFirst().orElseThrow();
+    Label again =
+        (Label)
+            flow.getChildren().stream()
+                .filter(n -> n instanceof Label)
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
     assertThat(again.getStyle()).isNotEqualTo(byDifference);
     robot.clickOn("#colour-difference");
   }
 
   @Test
   void theHeaderKeepsItsTitlesWholeAfterAPick(FxRobot robot) {
-    robot.interact(() -> {
-      vm.baseModelProperty().set(tmp.resolve("runs/a-very-long-run-name-20261204-101500/checkpoints/step-000030").toString());
-      vm.tunedModelProperty().set(tmp.resolve("runs/another-long-run-name-20261204-111500").toString());
-    });
+    robot.interact(
+        () -> {
+          vm.baseModelProperty()
+              .set(
+                  tmp.resolve("runs/a-very-long-run-name-20261204-101500/checkpoints/step-000030")
+                      .toString());
+          vm.tunedModelProperty()
+              .set(tmp.resolve("runs/another-long-run-name-20261204-111500").toString());
+        });
     WaitForAsyncUtils.waitForFxEvents();
     for (String id : java.util.List.of("#base-model-label", "#tuned-model-label")) {
       Label l = robot.lookup(id).queryAs(Label.class);
@@ -113,7 +134,13 @@ class CompareViewTest {
 
   @Test
   void aDatasetEvaluationLeavesColourByOffWithAHint(FxRobot robot) {
-    assertThat(robot.lookup("#colour-base").queryAs(javafx.scene.control.ToggleButton.class).isDisabled()).isTrue();
-    assertThat(robot.lookup("#per-token-hint").queryAs(Label.class).getText()).contains("text file");
+    assertThat(
+            robot
+                .lookup("#colour-base")
+                .queryAs(javafx.scene.control.ToggleButton.class)
+                .isDisabled())
+        .isTrue();
+    assertThat(robot.lookup("#per-token-hint").queryAs(Label.class).getText())
+        .contains("text file");
   }
 }

@@ -37,12 +37,15 @@ class DatasetChatPreviewTest {
   void start(Stage stage) throws Exception {
     AppEnvironment.configure();
     Path src = Files.createDirectories(tmp.resolve("src"));
-    Files.writeString(src.resolve("chat.jsonl"), """
+    Files.writeString(
+        src.resolve("chat.jsonl"),
+        """
         {"text": "plain language data"}
         {"messages": [{"role": "user", "content": "Reverse a list in Python."}, {"role": "assistant", "content": "Use xs[::-1] or xs.reverse()."}]}
         """);
     Path ds = tmp.resolve("ds");
-    new DatasetBuilder(BuildOptions.defaults(), ProgressListener.NONE, Cancellation.none()).build(List.of(src), ds);
+    new DatasetBuilder(BuildOptions.defaults(), ProgressListener.NONE, Cancellation.none())
+        .build(List.of(src), ds);
     contents = new DatasetContents();
     contents.show(DatasetFolder.read(ds));
     Scene scene = new Scene(new javafx.scene.layout.BorderPane(contents.root()), 900, 600);
@@ -61,13 +64,24 @@ class DatasetChatPreviewTest {
     assertThat(table.getSelectionModel().getSelectedItem().kind()).isEqualTo(SampleKind.CHAT);
     TextFlow flow = robot.lookup("#dataset-trained").queryAs(TextFlow.class);
     assertThat(flow.isVisible() || flow.getParent().getParent().isVisible()).isTrue();
-    List<String> trained = flow.getChildren().stream().map(Text.class::cast)
-        .filter(t -> t.getStyleClass().contains("trained-span")).map(Text::getText).toList();
-    List<String> masked = flow.getChildren().stream().map(Text.class::cast)
-        .filter(t -> t.getStyleClass().contains("masked-span")).map(Text::getText).toList();
+    List<String> trained =
+        flow.getChildren().stream()
+            .map(Text.class::cast)
+            .filter(t -> t.getStyleClass().contains("trained-span"))
+            .map(Text::getText)
+            .toList();
+    List<String> masked =
+        flow.getChildren().stream()
+            .map(Text.class::cast)
+            .filter(t -> t.getStyleClass().contains("masked-span"))
+            .map(Text::getText)
+            .toList();
     assertThat(trained).containsExactly("Use xs[::-1] or xs.reverse().<|im_end|>\n");
-    assertThat(masked).containsExactly("<|im_start|>user\nReverse a list in Python.<|im_end|>\n<|im_start|>assistant\n");
-    assertThat(robot.lookup("#dataset-trained-legend").queryAs(Label.class).getText()).startsWith("Trained tokens");
+    assertThat(masked)
+        .containsExactly(
+            "<|im_start|>user\nReverse a list in Python.<|im_end|>\n<|im_start|>assistant\n");
+    assertThat(robot.lookup("#dataset-trained-legend").queryAs(Label.class).getText())
+        .startsWith("Trained tokens");
     Screenshots.save(table.getScene().getRoot(), "datasets-chat");
 
     robot.interact(() -> table.getSelectionModel().select(0));

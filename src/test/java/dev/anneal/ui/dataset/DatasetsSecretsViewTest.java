@@ -31,8 +31,9 @@ class DatasetsSecretsViewTest {
   void start(Stage stage) throws Exception {
     AppEnvironment.configure();
     Path repo = SmallRepo.write(tmp.resolve("repo"));
-    Files.writeString(repo.resolve("settings.py"), "# settings\n\nTOKEN = \""
-        + FakeSecrets.githubToken() + "\"\n");
+    Files.writeString(
+        repo.resolve("settings.py"),
+        "# settings\n\nTOKEN = \"" + FakeSecrets.githubToken() + "\"\n");
     vm = new DatasetsViewModel(Workspace.open(tmp.resolve("ws")), tasks);
     vm.settings().sources().setAll(repo);
     vm.settings().vocabSizeProperty().set(300);
@@ -52,14 +53,19 @@ class DatasetsSecretsViewTest {
     assertThat(tabs.getTabs().getLast().getText()).isEqualTo("Secrets (1, masked)");
     robot.clickOn("#tab-secrets");
     TableView<?> table = robot.lookup("#dataset-secrets").queryAs(TableView.class);
-    assertThat(table.getItems()).singleElement().satisfies(s -> {
-      DatasetFolder.Secret secret = (DatasetFolder.Secret) s;
-      assertThat(secret.place()).isEqualTo("settings.py:3");
-      assertThat(secret.kind()).isEqualTo("github_token");
-    });
-    String shown = robot.lookup("#dataset-secrets .table-row-cell").queryAll().stream()
-        .map(n -> n.lookupAll(".text").stream().map(Object::toString).reduce("", String::concat))
-        .reduce("", String::concat);
+    assertThat(table.getItems())
+        .singleElement()
+        .satisfies(
+            s -> {
+              DatasetFolder.Secret secret = (DatasetFolder.Secret) s;
+              assertThat(secret.place()).isEqualTo("settings.py:3");
+              assertThat(secret.kind()).isEqualTo("github_token");
+            });
+    String shown =
+        robot.lookup("#dataset-secrets .table-row-cell").queryAll().stream()
+            .map(
+                n -> n.lookupAll(".text").stream().map(Object::toString).reduce("", String::concat))
+            .reduce("", String::concat);
     assertThat(shown).contains("settings.py:3").doesNotContain(FakeSecrets.githubToken());
   }
 }

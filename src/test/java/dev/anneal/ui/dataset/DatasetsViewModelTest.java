@@ -1,12 +1,11 @@
 package dev.anneal.ui.dataset;
 
-import dev.anneal.data.DatasetPipeline;
-import dev.anneal.data.DatasetRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.data.DatasetPipeline;
+import dev.anneal.data.DatasetRequest;
 import dev.anneal.data.sample.Language;
 import dev.anneal.data.sample.SampleKind;
 import dev.anneal.task.CancelledException;
@@ -41,14 +40,15 @@ class DatasetsViewModelTest {
 
   private DatasetsViewModel vm(Path repo) throws Exception {
     Workspace ws = Workspace.open(tmp.resolve("ws"));
-    return fx(() -> {
-      DatasetsViewModel vm = new DatasetsViewModel(ws, AwaitableTaskExecutor.onFx());
-      vm.settings().sources().setAll(repo);
-      vm.settings().vocabSizeProperty().set(300);
-      vm.settings().seqLenProperty().set(64);
-      vm.settings().outputNameProperty().set("small");
-      return vm;
-    });
+    return fx(
+        () -> {
+          DatasetsViewModel vm = new DatasetsViewModel(ws, AwaitableTaskExecutor.onFx());
+          vm.settings().sources().setAll(repo);
+          vm.settings().vocabSizeProperty().set(300);
+          vm.settings().seqLenProperty().set(64);
+          vm.settings().outputNameProperty().set("small");
+          return vm;
+        });
   }
 
   @Test
@@ -60,7 +60,8 @@ class DatasetsViewModelTest {
 
     Path out = tmp.resolve("ws/datasets/small");
     assertThat(r.dir()).isEqualTo(out);
-    for (String f : List.of("samples.jsonl", "stats.json", "tokenizer.json", "train.bin", "meta.json")) {
+    for (String f :
+        List.of("samples.jsonl", "stats.json", "tokenizer.json", "train.bin", "meta.json")) {
       assertThat(out.resolve(f)).as(f).exists();
     }
     assertThat(fx(() -> vm.runningProperty().get())).isFalse();
@@ -75,10 +76,12 @@ class DatasetsViewModelTest {
     assertThat(opened.stats().byKind().get("file")).isEqualTo(5L); // the five readable sources
     assertThat(opened.stats().histogram().stream().mapToLong(DatasetFolder.Bucket::samples).sum())
         .isEqualTo(opened.samples());
-    assertThat(opened.stats().skipped()).anySatisfy(s -> {
-      assertThat(s.reason()).isEqualTo("invalid_utf8");
-      assertThat(s.path()).isEqualTo("lib/src/broken.rs");
-    });
+    assertThat(opened.stats().skipped())
+        .anySatisfy(
+            s -> {
+              assertThat(s.reason()).isEqualTo("invalid_utf8");
+              assertThat(s.path()).isEqualTo("lib/src/broken.rs");
+            });
     assertThat(opened.meta().vocabSize()).isEqualTo(r.prepared().vocabSize());
     assertThat(opened.meta().trainTokens() + opened.meta().valTokens())
         .isEqualTo(r.prepared().trainTokens() + r.prepared().valTokens());
@@ -89,13 +92,16 @@ class DatasetsViewModelTest {
   @Test
   void cancelStopsTheBuildAndSaysSo() throws Exception {
     DatasetsViewModel vm = vm(SmallRepo.write(tmp.resolve("repo")));
-    CompletableFuture<DatasetPipeline.Result> done = fx(() -> {
-      CompletableFuture<DatasetPipeline.Result> f = vm.build();
-      vm.cancel();
-      return f;
-    });
+    CompletableFuture<DatasetPipeline.Result> done =
+        fx(
+            () -> {
+              CompletableFuture<DatasetPipeline.Result> f = vm.build();
+              vm.cancel();
+              return f;
+            });
     assertThatThrownBy(() -> done.get(60, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CancelledException.class);
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(CancelledException.class);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(fx(() -> vm.runningProperty().get())).isFalse();
     assertThat(fx(() -> vm.messageProperty().get())).startsWith("Cancelled");
@@ -106,21 +112,25 @@ class DatasetsViewModelTest {
   void problemsNameTheFieldAndBlockTheBuild() throws Exception {
     DatasetsViewModel vm = vm(tmp.resolve("missing"));
     DatasetSettings s = vm.settings();
-    List<String> problems = fx(() -> {
-      for (Language l : Language.values()) s.language(l).set(false);
-      s.trainTokenizerProperty().set(false);
-      s.tokenizerFileProperty().set(tmp.resolve("nope.json").toString());
-      s.outputNameProperty().set("../escape");
-      s.fimRateProperty().set(1.5);
-      return List.copyOf(s.problems());
-    });
-    assertThat(problems).containsExactly(
-        "Sources: " + tmp.resolve("missing") + " is not a folder",
-        "Languages: choose at least one",
-        "FIM rate: between 0 and 1",
-        "Tokenizer: choose a tokenizer.json file",
-        "Output name: letters, digits, '.', '_' or '-' (a folder under datasets/)");
-    assertThatThrownBy(() -> fx(vm::build).get(5, TimeUnit.SECONDS)).hasMessageContaining("Sources:");
+    List<String> problems =
+        fx(
+            () -> {
+              for (Language l : Language.values()) s.language(l).set(false);
+              s.trainTokenizerProperty().set(false);
+              s.tokenizerFileProperty().set(tmp.resolve("nope.json").toString());
+              s.outputNameProperty().set("../escape");
+              s.fimRateProperty().set(1.5);
+              return List.copyOf(s.problems());
+            });
+    assertThat(problems)
+        .containsExactly(
+            "Sources: " + tmp.resolve("missing") + " is not a folder",
+            "Languages: choose at least one",
+            "FIM rate: between 0 and 1",
+            "Tokenizer: choose a tokenizer.json file",
+            "Output name: letters, digits, '.', '_' or '-' (a folder under datasets/)");
+    assertThatThrownBy(() -> fx(vm::build).get(5, TimeUnit.SECONDS))
+        .hasMessageContaining("Sources:");
     assertThat(Files.list(tmp.resolve("ws/datasets"))).isEmpty();
   }
 
@@ -132,14 +142,20 @@ class DatasetsViewModelTest {
     assertThat(all.build().kinds()).isEmpty();
     assertThat(all.build().scan().languages()).isEmpty();
     assertThat(all.trainsTokenizer()).isTrue();
-    DatasetRequest some = fx(() -> {
-      s.kind(SampleKind.FILE).set(false);
-      s.language(Language.RUST).set(false);
-      s.nearDedupProperty().set(false);
-      return s.request(1);
-    });
-    assertThat(some.build().kinds()).hasSize(SampleKind.values().length - 1).doesNotContain(SampleKind.FILE);
-    assertThat(some.build().scan().languages()).doesNotContain(Language.RUST).contains(Language.JAVA);
+    DatasetRequest some =
+        fx(
+            () -> {
+              s.kind(SampleKind.FILE).set(false);
+              s.language(Language.RUST).set(false);
+              s.nearDedupProperty().set(false);
+              return s.request(1);
+            });
+    assertThat(some.build().kinds())
+        .hasSize(SampleKind.values().length - 1)
+        .doesNotContain(SampleKind.FILE);
+    assertThat(some.build().scan().languages())
+        .doesNotContain(Language.RUST)
+        .contains(Language.JAVA);
     assertThat(some.build().nearDup()).isGreaterThan(1); // above 1 turns near-dedup off
   }
 

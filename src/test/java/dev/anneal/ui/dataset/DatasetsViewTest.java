@@ -49,16 +49,19 @@ class DatasetsViewTest {
     assertThat(vm.runningProperty().get()).isFalse();
     assertThat(vm.messageProperty().get()).startsWith("Built");
     WaitForAsyncUtils.waitForFxEvents();
-    assertThat(robot.lookup("#dataset-counts").queryAs(Label.class).getText()).contains("samples", "tokens");
+    assertThat(robot.lookup("#dataset-counts").queryAs(Label.class).getText())
+        .contains("samples", "tokens");
     assertThat(robot.lookup("#dataset-summary").queryAs(Label.class).getText())
-        .startsWith("corpus:").contains("train +");
+        .startsWith("corpus:")
+        .contains("train +");
 
     @SuppressWarnings("unchecked")
     TableView<Sample> table = robot.lookup("#dataset-samples").queryAs(TableView.class);
     assertThat(table.getItems()).isNotEmpty();
     Sample third = table.getItems().get(2);
     robot.clickOn(robot.lookup("#dataset-samples .table-row-cell").nth(2).queryAs(Node.class));
-    assertThat(robot.lookup("#dataset-code").queryAs(TextArea.class).getText()).isEqualTo(third.text());
+    assertThat(robot.lookup("#dataset-code").queryAs(TextArea.class).getText())
+        .isEqualTo(third.text());
 
     robot.clickOn("Charts");
     BarChart<?, ?> langs = robot.lookup("#by-language").queryAs(BarChart.class);
@@ -66,8 +69,9 @@ class DatasetsViewTest {
 
     robot.clickOn("Skipped");
     TableView<?> skipped = robot.lookup("#dataset-skipped").queryAs(TableView.class);
-    assertThat(skipped.getItems()).anySatisfy(s ->
-        assertThat(((DatasetFolder.Skip) s).path()).isEqualTo("lib/src/broken.rs"));
+    assertThat(skipped.getItems())
+        .anySatisfy(
+            s -> assertThat(((DatasetFolder.Skip) s).path()).isEqualTo("lib/src/broken.rs"));
   }
 
   @Test
@@ -75,6 +79,7 @@ class DatasetsViewTest {
     robot.doubleClickOn("#dataset-output").eraseText(10).write("no/slash");
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(robot.lookup("#dataset-build").queryAs(Button.class).isDisabled()).isTrue();
-    assertThat(robot.lookup("#dataset-problems").queryAs(Label.class).getText()).contains("Output name");
+    assertThat(robot.lookup("#dataset-problems").queryAs(Label.class).getText())
+        .contains("Output name");
   }
 }

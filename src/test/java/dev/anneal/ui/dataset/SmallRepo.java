@@ -9,7 +9,10 @@ final class SmallRepo {
   private SmallRepo() {}
 
   static Path write(Path root) throws IOException {
-    put(root, "src/Main.java", """
+    put(
+        root,
+        "src/Main.java",
+        """
         package demo;
 
         /** Entry point. */
@@ -19,7 +22,10 @@ final class SmallRepo {
           }
         }
         """);
-    put(root, "src/Greeter.java", """
+    put(
+        root,
+        "src/Greeter.java",
+        """
         package demo;
 
         /** Says hello. */
@@ -33,7 +39,10 @@ final class SmallRepo {
           }
         }
         """);
-    put(root, "lib/src/lib.rs", """
+    put(
+        root,
+        "lib/src/lib.rs",
+        """
         /// A point on a grid.
         pub struct Point { pub x: i64, pub y: i64 }
 
@@ -45,7 +54,10 @@ final class SmallRepo {
 
         pub fn origin() -> Point { Point { x: 0, y: 0 } }
         """);
-    put(root, "tools/stats.py", """
+    put(
+        root,
+        "tools/stats.py",
+        """
         def mean(values):
             return sum(values) / len(values)
 
@@ -60,7 +72,10 @@ final class SmallRepo {
                 self.mean = mean(values)
                 self.variance = variance(values)
         """);
-    put(root, "tools/report.py", """
+    put(
+        root,
+        "tools/report.py",
+        """
         from stats import Summary
 
 
@@ -68,7 +83,9 @@ final class SmallRepo {
             s = Summary(values)
             return f"mean {s.mean:.2f} variance {s.variance:.2f}"
         """);
-    Files.write(root.resolve("lib/src/broken.rs"), new byte[] {'f', 'n', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+    Files.write(
+        root.resolve("lib/src/broken.rs"),
+        new byte[] {'f', 'n', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
     Files.write(root.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
     return root;
   }

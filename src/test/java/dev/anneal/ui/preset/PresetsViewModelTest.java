@@ -18,7 +18,8 @@ class PresetsViewModelTest {
   }
 
   private static PresetsViewModel vm(Path dir) {
-    return new PresetsViewModel(new PresetRegistry(List.of(dir)), dir, AwaitableTaskExecutor.direct());
+    return new PresetsViewModel(
+        new PresetRegistry(List.of(dir)), dir, AwaitableTaskExecutor.direct());
   }
 
   @Test
@@ -76,18 +77,24 @@ class PresetsViewModelTest {
   @Test
   void theTimeEstimateUsesTheSpeedARunOfTheSameModelMeasured(@TempDir Path dir) throws Exception {
     Path presets = java.nio.file.Files.createDirectories(dir.resolve("presets"));
-    PresetsViewModel before = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
+    PresetsViewModel before =
+        new PresetsViewModel(
+            new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
     assertThat(before.estimateProperty().get().measured()).isFalse();
     // A nano run that logged 7,000 tokens/s but for one warm-up step.
     var nano = new PresetRegistry(List.of()).builtIn("nano").orElseThrow();
     Path run = dir.resolve("runs/nano-20261204-101500");
     java.nio.file.Files.createDirectories(run);
     java.nio.file.Files.writeString(run.resolve("preset.yaml"), PresetLoader.toYaml(nano));
-    java.nio.file.Files.writeString(run.resolve("run.json"), "{\"name\":\"nano-20261204-101500\",\"status\":\"completed\"}");
+    java.nio.file.Files.writeString(
+        run.resolve("run.json"), "{\"name\":\"nano-20261204-101500\",\"status\":\"completed\"}");
     StringBuilder metrics = new StringBuilder("{\"step\":1,\"loss\":5.0,\"tokens_per_s\":900.0}\n");
-    for (int s = 2; s <= 20; s++) metrics.append("{\"step\":").append(s).append(",\"loss\":4.0,\"tokens_per_s\":7000.0}\n");
+    for (int s = 2; s <= 20; s++)
+      metrics.append("{\"step\":").append(s).append(",\"loss\":4.0,\"tokens_per_s\":7000.0}\n");
     java.nio.file.Files.writeString(run.resolve("metrics.jsonl"), metrics);
-    PresetsViewModel vm = new PresetsViewModel(new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
+    PresetsViewModel vm =
+        new PresetsViewModel(
+            new PresetRegistry(List.of(presets)), presets, AwaitableTaskExecutor.direct());
     assertThat(vm.estimateProperty().get().measured()).isTrue();
     assertThat(vm.estimateProperty().get().tokensPerSecond()).isEqualTo(7000.0);
     // Another model size is other work: back to the assumed speed.
@@ -124,8 +131,12 @@ class PresetsViewModelTest {
   void clusterPresetsPointToTheExport(@TempDir Path dir) {
     PresetsViewModel vm = vm(dir);
     assertThat(vm.needsScaleOut()).isFalse();
-    vm.selectedProperty().set(vm.entries().stream()
-        .filter(e -> e.name().equals("kat-dev-72b-lora")).findFirst().orElseThrow());
+    vm.selectedProperty()
+        .set(
+            vm.entries().stream()
+                .filter(e -> e.name().equals("kat-dev-72b-lora"))
+                .findFirst()
+                .orElseThrow());
     assertThat(vm.needsScaleOut()).isTrue();
     assertThat(vm.estimateProperty().get().fits()).isFalse();
   }
@@ -133,25 +144,35 @@ class PresetsViewModelTest {
   @Test
   void aClusterPresetExportsADeepSpeedBundle(@TempDir Path dir) throws Exception {
     PresetsViewModel vm = vm(dir);
-    vm.selectedProperty().set(vm.entries().stream()
-        .filter(e -> e.name().equals("kat-dev-72b-lora-resourcesaver")).findFirst().orElseThrow());
+    vm.selectedProperty()
+        .set(
+            vm.entries().stream()
+                .filter(e -> e.name().equals("kat-dev-72b-lora-resourcesaver"))
+                .findFirst()
+                .orElseThrow());
     Path data = dir.resolve("data");
     java.nio.file.Files.createDirectories(data);
-    java.nio.file.Files.writeString(data.resolve("samples.jsonl"),
+    java.nio.file.Files.writeString(
+        data.resolve("samples.jsonl"),
         "{\"text\": \"pub fn a() {}\", \"kind\": \"function\", \"path\": \"a.rs\", \"language\": \"rust\", \"start_line\": 1, \"end_line\": 1}\n");
-    var r = vm.exportBundle(data, dir.resolve("bundles")).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    var r =
+        vm.exportBundle(data, dir.resolve("bundles"))
+            .get(60, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(r.files()).contains("ds_config.json", "train.py", "launch.sh");
     Path bundle = dir.resolve("bundles/kat-dev-72b-lora-resourcesaver");
     assertThat(vm.exportMessageProperty().get()).startsWith("Bundle written to " + bundle + " (");
     assertThat(vm.exportingProperty().get()).isFalse();
-    var ds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bundle.resolve("ds_config.json").toFile());
+    var ds =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(bundle.resolve("ds_config.json").toFile());
     assertThat(ds.path("zero_optimization").path("stage").asInt()).isEqualTo(3);
   }
 
   @Test
   void phasesAreEditedAsYamlAndCheckedByThePresetRules(@TempDir Path dir) {
     PresetsViewModel vm = vm(dir);
-    vm.selectedProperty().set(vm.entries().stream().filter(e -> e.name().equals("tiny")).findFirst().orElseThrow());
+    vm.selectedProperty()
+        .set(vm.entries().stream().filter(e -> e.name().equals("tiny")).findFirst().orElseThrow());
     // tiny runs seed 002's two stages: language, then code.
     assertThat(vm.phasesText()).contains("name: language", "name: code").doesNotContain("null");
     assertThat(vm.presetProperty().get().training().phases()).hasSize(2);
@@ -165,16 +186,20 @@ class PresetsViewModelTest {
 
     // A phase that breaks a rule is named by its index, as in a preset file; Save as is off.
     vm.setPhasesText("- {name: short, steps: 10, token_share: 0.5}\n");
-    assertThat(vm.problems()).anySatisfy(p -> assertThat(p.field()).startsWith("training.phases[0]"));
+    assertThat(vm.problems())
+        .anySatisfy(p -> assertThat(p.field()).startsWith("training.phases[0]"));
     assertThat(vm.presetProperty().get()).isNull();
 
     // Text that is no YAML list marks the phases and keeps the last readable ones in the draft.
     vm.setPhasesText("- {name: short, steps: 10}");
     vm.setPhasesText("name: short");
-    assertThat(vm.problems()).singleElement().satisfies(p -> {
-      assertThat(p.field()).isEqualTo(PresetsViewModel.PHASES);
-      assertThat(p.message()).contains("list of phases");
-    });
+    assertThat(vm.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.field()).isEqualTo(PresetsViewModel.PHASES);
+              assertThat(p.message()).contains("list of phases");
+            });
     assertThat(vm.presetProperty().get()).isNull();
     vm.setPhasesText("- {name: [");
     assertThat(vm.problems()).anySatisfy(p -> assertThat(p.message()).startsWith("not YAML"));

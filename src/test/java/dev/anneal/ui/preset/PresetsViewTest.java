@@ -57,10 +57,16 @@ class PresetsViewTest {
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(robot.lookup("#preset-problems").queryAs(Label.class).getText())
         .contains("model.layers: a whole number is needed, not \"abc\"");
-    assertThat(robot.lookup("#estimate-params").queryAs(Label.class).getText()).startsWith("Fix the marked fields");
+    assertThat(robot.lookup("#estimate-params").queryAs(Label.class).getText())
+        .startsWith("Fix the marked fields");
     assertThat(robot.lookup("#preset-save").queryButton().isDisabled()).isTrue();
     // The text stays as typed: nothing reverts behind the user's back.
-    assertThat(robot.lookup("#edit-model-layers").queryAs(javafx.scene.control.TextField.class).getText()).isEqualTo("abc");
+    assertThat(
+            robot
+                .lookup("#edit-model-layers")
+                .queryAs(javafx.scene.control.TextField.class)
+                .getText())
+        .isEqualTo("abc");
     robot.doubleClickOn("#edit-model-layers").eraseText(3).write("4");
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(robot.lookup("#preset-save").queryButton().isDisabled()).isFalse();

@@ -39,7 +39,8 @@ class SweepViewModelTest {
     assertThat(vm.messageProperty().get()).isEqualTo("Cannot sweep: pick a prepared dataset");
     vm.datasetProperty().set(data);
     assertThat(vm.start()).isFalse();
-    assertThat(vm.messageProperty().get()).isEqualTo("Cannot sweep: steps must be 1 or more, got 0");
+    assertThat(vm.messageProperty().get())
+        .isEqualTo("Cannot sweep: steps must be 1 or more, got 0");
 
     vm.stepsProperty().set(5);
     vm.gridProperty().set("lr=2e-3,1e-2");
@@ -47,13 +48,18 @@ class SweepViewModelTest {
     awaitIdle(vm);
     assertThat(vm.messageProperty().get()).isEqualTo("Sweep completed: 2 runs, best first below");
     assertThat(vm.progressProperty().get()).isEqualTo(1.0);
-    assertThat(vm.results()).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo("completed"));
-    assertThat(vm.results().get(0).bestValLoss()).isLessThanOrEqualTo(vm.results().get(1).bestValLoss());
+    assertThat(vm.results())
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo("completed"));
+    assertThat(vm.results().get(0).bestValLoss())
+        .isLessThanOrEqualTo(vm.results().get(1).bestValLoss());
     // Runs land in the workspace's runs, where the Runs view lists and compares them.
     try (Stream<Path> runs = Files.list(ws.runsDir())) {
       assertThat(runs.count()).isEqualTo(2);
     }
-    assertThat(vm.results()).extracting(SweepRun::run).allSatisfy(r -> assertThat(Path.of(r)).startsWith(ws.runsDir()));
+    assertThat(vm.results())
+        .extracting(SweepRun::run)
+        .allSatisfy(r -> assertThat(Path.of(r)).startsWith(ws.runsDir()));
     assertThat(ws.root().resolve("sweeps/tiny-sweep/sweep.json")).exists();
 
     // Started again, the completed sweep has nothing left: it says so and trains nothing.

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.AppEnvironment;
+import dev.anneal.data.SamplesFile;
 import dev.anneal.data.sample.Sample;
 import dev.anneal.data.sample.SampleKind;
-import dev.anneal.data.SamplesFile;
 import dev.anneal.model.io.HfFolder;
 import dev.anneal.model.io.SafetensorsFile;
 import dev.anneal.preset.HardwareSpec;
@@ -65,7 +65,9 @@ class RunsViewModelTest {
   void listsRunsNewestFirstWithTheirStepAndBestLoss() throws Exception {
     Preset nano = TestRuns.nano();
     TestRuns.run(ws.runsDir(), "nano-a", nano, "completed", 100, 100L, 2.5, T0, 100);
-    Path live = TestRuns.run(ws.runsDir(), "nano-b", nano, "running", 200, null, null, T0.plusSeconds(60), 37);
+    Path live =
+        TestRuns.run(
+            ws.runsDir(), "nano-b", nano, "running", 200, null, null, T0.plusSeconds(60), 37);
     TestRuns.bestCheckpoint(live, nano, 3.125);
     Path broken = ws.runsDir().resolve("broken");
     Files.createDirectories(broken);
@@ -91,29 +93,36 @@ class RunsViewModelTest {
   void openAndResumeGoToTheShellAndACompletedRunIsNotResumed() throws Exception {
     Preset nano = TestRuns.nano();
     Path done = TestRuns.run(ws.runsDir(), "done", nano, "completed", 100, 100L, 2.5, T0, 100);
-    Path stopped = TestRuns.run(ws.runsDir(), "stopped", nano, "stopped", 100, 40L, null, T0.plusSeconds(1), 40);
+    Path stopped =
+        TestRuns.run(
+            ws.runsDir(), "stopped", nano, "stopped", 100, 40L, null, T0.plusSeconds(1), 40);
     List<RunSummary> runs = refreshed();
-    fx(() -> {
-      vm.open(runs.get(1));
-      assertThat(vm.resume(runs.get(1))).isFalse();
-      assertThat(vm.resume(runs.get(0))).isTrue();
-      return null;
-    });
+    fx(
+        () -> {
+          vm.open(runs.get(1));
+          assertThat(vm.resume(runs.get(1))).isFalse();
+          assertThat(vm.resume(runs.get(0))).isTrue();
+          return null;
+        });
     assertThat(opened).containsExactly(done);
     assertThat(resumed).containsExactly(stopped);
-    assertThat(fx(() -> vm.messageProperty().get())).isEqualTo("done cannot be resumed: it completed its steps");
+    assertThat(fx(() -> vm.messageProperty().get()))
+        .isEqualTo("done cannot be resumed: it completed its steps");
   }
 
   @Test
   void deleteRemovesTheFolderButNotARunStillTraining() throws Exception {
     Preset nano = TestRuns.nano();
     Path old = TestRuns.run(ws.runsDir(), "old", nano, "stopped", 100, 40L, null, T0, 40);
-    Path live = TestRuns.run(ws.runsDir(), "live", nano, "running", 100, null, null, T0.plusSeconds(1), 3);
+    Path live =
+        TestRuns.run(ws.runsDir(), "live", nano, "running", 100, null, null, T0.plusSeconds(1), 3);
     List<RunSummary> runs = refreshed();
     fx(() -> vm.delete(runs.get(1))).get(10, TimeUnit.SECONDS);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(old).doesNotExist();
-    assertThat(fx(() -> List.copyOf(vm.runs()))).extracting(RunSummary::name).containsExactly("live");
+    assertThat(fx(() -> List.copyOf(vm.runs())))
+        .extracting(RunSummary::name)
+        .containsExactly("live");
     assertThatThrownBy(() -> fx(() -> vm.delete(runs.get(0))).get(10, TimeUnit.SECONDS))
         .hasMessageContaining("live is training");
     assertThat(live).exists();
@@ -125,11 +134,22 @@ class RunsViewModelTest {
     Files.createDirectories(dataset);
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      samples.add(new Sample("fn add_" + i + "(a: i32, b: i32) -> i32 { a + b * " + i + " }\n",
-          SampleKind.FILE, "src/f" + i + ".rs", "rust", 1, 1));
+      samples.add(
+          new Sample(
+              "fn add_" + i + "(a: i32, b: i32) -> i32 { a + b * " + i + " }\n",
+              SampleKind.FILE,
+              "src/f" + i + ".rs",
+              "rust",
+              1,
+              1));
     }
     SamplesFile.write(dataset.resolve("samples.jsonl"), samples);
-    TokenizerTrainer.train(dataset, 300, dataset.resolve("tokenizer.json"), ProgressListener.NONE, Cancellation.none());
+    TokenizerTrainer.train(
+        dataset,
+        300,
+        dataset.resolve("tokenizer.json"),
+        ProgressListener.NONE,
+        Cancellation.none());
 
     Preset nano = TestRuns.nano();
     Path run = TestRuns.run(ws.runsDir(), "nano-x", nano, "completed", 100, 100L, 2.5, T0, 100);
@@ -141,7 +161,8 @@ class RunsViewModelTest {
     RunExport.Written w = fx(() -> vm.exportModel(summary, out)).get(60, TimeUnit.SECONDS);
     assertThat(w.from()).isEqualTo(run.resolve("best"));
     assertThat(HfFolder.isModelFolder(out)).isTrue();
-    assertThat(out.resolve("tokenizer.json")).hasSameBinaryContentAs(dataset.resolve("tokenizer.json"));
+    assertThat(out.resolve("tokenizer.json"))
+        .hasSameBinaryContentAs(dataset.resolve("tokenizer.json"));
     try (var loaded = HfFolder.load(out, nano.model())) { // the spec's own checks pass
       assertThat(loaded.spec().layers()).isEqualTo(nano.model().layers());
     }
@@ -149,7 +170,9 @@ class RunsViewModelTest {
         var saved = SafetensorsFile.open(run.resolve("best/model.safetensors"))) {
       assertThat(saved.names()).isNotEmpty();
       for (String name : saved.names()) { // the checkpoint's tensors, bit for bit
-        assertThat(java.util.Arrays.equals(written.read(name).data(), saved.read(name).data())).as(name).isTrue();
+        assertThat(java.util.Arrays.equals(written.read(name).data(), saved.read(name).data()))
+            .as(name)
+            .isTrue();
       }
     }
     WaitForAsyncUtils.waitForFxEvents();
@@ -161,12 +184,15 @@ class RunsViewModelTest {
     assertThat(Files.readAllBytes(gguf)).startsWith('G', 'G', 'U', 'F');
     assertThat(gguf.resolveSibling("Modelfile")).content().contains("FROM ./nano-x.gguf");
 
-    Preset cluster = nano.withHardware(new HardwareSpec("cuda", "h100", 4, 2, 80.0, 2, null, null,
-        null, null, null, null, null, null));
+    Preset cluster =
+        nano.withHardware(
+            new HardwareSpec(
+                "cuda", "h100", 4, 2, 80.0, 2, null, null, null, null, null, null, null, null));
     TestRuns.run(ws.runsDir(), "big", cluster, "stopped", 100, 0L, null, T0.plusSeconds(5), 0);
     RunSummary big = refreshed().getFirst();
     assertThat(big.cluster()).isTrue();
-    assertThatThrownBy(() -> fx(() -> vm.exportModel(big, tmp.resolve("none"))).get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () -> fx(() -> vm.exportModel(big, tmp.resolve("none"))).get(10, TimeUnit.SECONDS))
         .hasMessageContaining("no checkpoint to export yet");
     Path bundle = tmp.resolve("export/big-deepspeed");
     fx(() -> vm.exportBundle(big, bundle)).get(60, TimeUnit.SECONDS);

@@ -37,9 +37,28 @@ class RunsViewTest {
     ws = Workspace.open(tmp.resolve("ws-" + System.nanoTime()));
     Preset nano = TestRuns.nano();
     Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
-    TestRuns.run(ws.runsDir(), "nano-20261102-100000", nano, "completed", 200, 200L, 2.8413, t0, 200);
-    TestRuns.run(ws.runsDir(), "nano-20261102-113000", nano, "stopped", 200, 120L, 3.0542, t0.plusSeconds(5400), 120);
-    TestRuns.run(ws.runsDir(), "nano-20261103-090000", nano, "running", 1000, null, null, t0.plusSeconds(82800), 57);
+    TestRuns.run(
+        ws.runsDir(), "nano-20261102-100000", nano, "completed", 200, 200L, 2.8413, t0, 200);
+    TestRuns.run(
+        ws.runsDir(),
+        "nano-20261102-113000",
+        nano,
+        "stopped",
+        200,
+        120L,
+        3.0542,
+        t0.plusSeconds(5400),
+        120);
+    TestRuns.run(
+        ws.runsDir(),
+        "nano-20261103-090000",
+        nano,
+        "running",
+        1000,
+        null,
+        null,
+        t0.plusSeconds(82800),
+        57);
     RunsViewModel vm = new RunsViewModel(ws, AwaitableTaskExecutor.onFx(), p -> {}, resumed::add);
     stage.setScene(new Scene(new RunsView(vm).root(), 1100, 500));
     stage.show();
@@ -55,7 +74,9 @@ class RunsViewTest {
   @Test
   void runsAppearNewestFirstAndAStoppedOneResumes(FxRobot robot) throws Exception {
     TableView<RunSummary> t = table(robot);
-    assertThat(t.getItems()).extracting(RunSummary::status).containsExactly("running", "stopped", "completed");
+    assertThat(t.getItems())
+        .extracting(RunSummary::status)
+        .containsExactly("running", "stopped", "completed");
     assertThat(t.getItems().getFirst().step()).isEqualTo(57);
     robot.clickOn("nano-20261102-113000");
     assertThat(robot.lookup("#runs-export-bundle").queryAs(Button.class).isDisabled()).isTrue();
@@ -74,6 +95,7 @@ class RunsViewTest {
     robot.clickOn("OK");
     WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> t.getItems().size() == 2);
     assertThat(ws.runsDir().resolve("nano-20261102-100000")).doesNotExist();
-    assertThat(robot.lookup("#runs-message").queryAs(Label.class).getText()).isEqualTo("Deleted nano-20261102-100000");
+    assertThat(robot.lookup("#runs-message").queryAs(Label.class).getText())
+        .isEqualTo("Deleted nano-20261102-100000");
   }
 }

@@ -31,8 +31,17 @@ final class TestRuns {
    * A run folder with run.json and preset.yaml; {@code step} null leaves it out of run.json (a
    * running trainer) and logs metric lines up to {@code logged} instead.
    */
-  static Path run(Path runsDir, String name, Preset preset, String status, long steps, Long step,
-      Double best, Instant started, long logged) throws IOException {
+  static Path run(
+      Path runsDir,
+      String name,
+      Preset preset,
+      String status,
+      long steps,
+      Long step,
+      Double best,
+      Instant started,
+      long logged)
+      throws IOException {
     Path dir = runsDir.resolve(name);
     Files.createDirectories(dir.resolve("checkpoints"));
     Files.writeString(dir.resolve("preset.yaml"), PresetLoader.toYaml(preset));
@@ -48,7 +57,12 @@ final class TestRuns {
     Files.writeString(dir.resolve("run.json"), JSON.writeValueAsString(info));
     StringBuilder metrics = new StringBuilder();
     for (long s = 1; s <= logged; s++) {
-      metrics.append("{\"step\":").append(s).append(",\"loss\":").append(5.0 - s * 0.01).append("}\n");
+      metrics
+          .append("{\"step\":")
+          .append(s)
+          .append(",\"loss\":")
+          .append(5.0 - s * 0.01)
+          .append("}\n");
     }
     Files.writeString(dir.resolve("metrics.jsonl"), metrics);
     return dir;
@@ -59,10 +73,13 @@ final class TestRuns {
     AppEnvironment.configure();
     Path best = runDir.resolve("best");
     Files.createDirectories(best);
-    try (NDManager m = NDManager.newBaseManager(); CausalLm model = CausalLm.create(preset.model(), preset.lora(), m, 1)) {
+    try (NDManager m = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(preset.model(), preset.lora(), m, 1)) {
       var weights = preset.lora() != null ? model.exportAdapter() : model.exportWeights();
-      SafetensorsWriter.write(best.resolve("model.safetensors"), TensorSource.of(weights), DType.F32);
+      SafetensorsWriter.write(
+          best.resolve("model.safetensors"), TensorSource.of(weights), DType.F32);
     }
-    Files.writeString(best.resolve("trainer_state.json"), "{\"step\":40,\"bestValLoss\":" + bestValLoss + "}");
+    Files.writeString(
+        best.resolve("trainer_state.json"), "{\"step\":40,\"bestValLoss\":" + bestValLoss + "}");
   }
 }

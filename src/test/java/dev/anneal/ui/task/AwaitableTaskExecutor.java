@@ -69,9 +69,11 @@ public final class AwaitableTaskExecutor implements TaskExecutor {
       List<CompletableFuture<?>> pending = started.stream().filter(f -> !f.isDone()).toList();
       if (pending.isEmpty()) return;
       long left = deadline - System.nanoTime();
-      if (left <= 0) throw new TimeoutException(pending.size() + " task(s) still running after " + timeout);
+      if (left <= 0)
+        throw new TimeoutException(pending.size() + " task(s) still running after " + timeout);
       try {
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+            .get(left, TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         // A task that failed has ended: its failure is for the test to check in the state shown.
       }

@@ -22,6 +22,7 @@ import org.testfx.api.FxToolkit;
 /** A background task's work runs off the FX thread, its callbacks on it, in order, once. */
 class BackgroundTaskTest {
   private final AwaitableTaskExecutor tasks = AwaitableTaskExecutor.onFx();
+
   /** What ran, each entry marked with whether it ran on the FX thread. */
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
@@ -44,16 +45,21 @@ class BackgroundTaskTest {
 
   @Test
   void successHandsTheValueAndTheProgressToTheFxThreadInOrder() throws Exception {
-    CompletableFuture<Integer> done = tasks.execute(recorded(BackgroundTask.of("sum", ctx -> {
-      saw("work");
-      Consumer<Integer> progress = ctx.latest(p -> saw("progress " + p));
-      int sum = 0;
-      for (int i = 1; i <= 100; i++) {
-        sum += i;
-        progress.accept(i);
-      }
-      return sum;
-    })));
+    CompletableFuture<Integer> done =
+        tasks.execute(
+            recorded(
+                BackgroundTask.of(
+                    "sum",
+                    ctx -> {
+                      saw("work");
+                      Consumer<Integer> progress = ctx.latest(p -> saw("progress " + p));
+                      int sum = 0;
+                      for (int i = 1; i <= 100; i++) {
+                        sum += i;
+                        progress.accept(i);
+                      }
+                      return sum;
+                    })));
     assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(5050);
     assertThat(seen).contains("work@worker");
     // The work does not wait for onRunning, but on the FX thread it comes first.
@@ -66,29 +72,41 @@ class BackgroundTaskTest {
 
   @Test
   void aFailureIsOneLineAndFailsTheFuture() throws Exception {
-    CompletableFuture<Object> done = tasks.execute(recorded(BackgroundTask.of("read", ctx -> {
-      throw new IOException("data/train.bin: no such file\n\tat somewhere");
-    })));
+    CompletableFuture<Object> done =
+        tasks.execute(
+            recorded(
+                BackgroundTask.of(
+                    "read",
+                    ctx -> {
+                      throw new IOException("data/train.bin: no such file\n\tat somewhere");
+                    })));
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
-    assertThat(seen).containsExactly("running@fx", "failure data/train.bin: no such file@fx", "finished@fx");
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class);
+    assertThat(seen)
+        .containsExactly("running@fx", "failure data/train.bin: no such file@fx", "finished@fx");
   }
 
   @Test
   void cancellingStopsTheWorkAtItsNextCheckAndIsNotAFailure() throws Exception {
     CountDownLatch working = new CountDownLatch(1);
-    BackgroundTask<Integer> task = recorded(BackgroundTask.of("loop", ctx -> {
-      working.countDown();
-      for (int i = 0; ; i++) {
-        ctx.cancellation().check();
-        Thread.onSpinWait();
-      }
-    }));
+    BackgroundTask<Integer> task =
+        recorded(
+            BackgroundTask.of(
+                "loop",
+                ctx -> {
+                  working.countDown();
+                  for (int i = 0; ; i++) {
+                    ctx.cancellation().check();
+                    Thread.onSpinWait();
+                  }
+                }));
     CompletableFuture<Integer> done = tasks.execute(task);
     assertThat(working.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(task.isCancelled()).isFalse();
     task.cancel();
-    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CancelledException.class);
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(CancelledException.class);
     assertThat(task.awaitWorkEnd(Duration.ZERO)).isTrue();
     assertThat(seen).containsExactly("running@fx", "cancelled@fx", "finished@fx");
   }
@@ -96,10 +114,17 @@ class BackgroundTaskTest {
   @Test
   void theExecutorCanBeAwaitedAcrossTasksThatStartTasks() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    tasks.execute(BackgroundTask.of("first", ctx -> {
-      release.await();
-      return 1;
-    }).onSuccess(v -> tasks.execute(BackgroundTask.of("second", ctx -> 2).onSuccess(w -> saw("second " + w)))));
+    tasks.execute(
+        BackgroundTask.of(
+                "first",
+                ctx -> {
+                  release.await();
+                  return 1;
+                })
+            .onSuccess(
+                v ->
+                    tasks.execute(
+                        BackgroundTask.of("second", ctx -> 2).onSuccess(w -> saw("second " + w)))));
     assertThatThrownBy(() -> tasks.awaitIdle(Duration.ofMillis(50)))
         .isInstanceOf(java.util.concurrent.TimeoutException.class);
     release.countDown();
@@ -109,9 +134,14 @@ class BackgroundTaskTest {
 
   @Test
   void aFailureReadsAsItsFirstLineThroughWrappers() {
-    assertThat(BackgroundTask.oneLine(new UncheckedIOException(new IOException("a.json: bad\nmore")))).isEqualTo("a.json: bad");
-    assertThat(BackgroundTask.oneLine(new java.util.concurrent.CompletionException(new IllegalStateException("busy"))))
+    assertThat(
+            BackgroundTask.oneLine(new UncheckedIOException(new IOException("a.json: bad\nmore"))))
+        .isEqualTo("a.json: bad");
+    assertThat(
+            BackgroundTask.oneLine(
+                new java.util.concurrent.CompletionException(new IllegalStateException("busy"))))
         .isEqualTo("busy");
-    assertThat(BackgroundTask.oneLine(new IllegalStateException())).isEqualTo("IllegalStateException");
+    assertThat(BackgroundTask.oneLine(new IllegalStateException()))
+        .isEqualTo("IllegalStateException");
   }
 }

@@ -13,15 +13,18 @@ class RunChartsLanguagesTest {
   void eachLanguageGetsItsOwnSeriesWithItsValues() {
     RunCharts c = new RunCharts();
     c.addPoints(List.of(MetricPoint.eval(10, 3.0, Map.of("java", 2.5, "rust", 3.5))));
-    c.addPoints(List.of(MetricPoint.eval(20, 2.0, Map.of("java", 1.5, "rust", 2.5, "python", 2.2))));
+    c.addPoints(
+        List.of(MetricPoint.eval(20, 2.0, Map.of("java", 1.5, "rust", 2.5, "python", 2.2))));
 
-    assertThat(c.valLossByLanguage()).extracting(s -> s.series().getName())
+    assertThat(c.valLossByLanguage())
+        .extracting(s -> s.series().getName())
         .containsExactly("val loss · java", "val loss · rust", "val loss · python");
     var rust = c.valLossByLanguage().get(1).series().getData();
     assertThat(rust).extracting(d -> d.getXValue().longValue()).containsExactly(10L, 20L);
     assertThat(rust).extracting(d -> d.getYValue().doubleValue()).containsExactly(3.5, 2.5);
     assertThat(c.valLossByLanguage().get(2).series().getData()).hasSize(1);
-    assertThat(c.valLoss().series().getData()).extracting(d -> d.getYValue().doubleValue())
+    assertThat(c.valLoss().series().getData())
+        .extracting(d -> d.getYValue().doubleValue())
         .containsExactly(3.0, 2.0);
   }
 
@@ -35,7 +38,8 @@ class RunChartsLanguagesTest {
     c.clear();
     assertThat(c.valLossByLanguage()).isEmpty();
     c.addPoints(List.of(MetricPoint.eval(30, 1.0, Map.of("go", 1.0))));
-    assertThat(c.valLossByLanguage()).singleElement()
+    assertThat(c.valLossByLanguage())
+        .singleElement()
         .satisfies(s -> assertThat(s.series().getData()).hasSize(1));
   }
 }

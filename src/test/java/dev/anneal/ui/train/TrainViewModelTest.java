@@ -19,9 +19,13 @@ class TrainViewModelTest {
     AppEnvironment.configure();
     Workspace ws = Workspace.open(dir.resolve("ws"));
     TinyDataset.write(ws.datasetsDir().resolve("tiny"), 16, 60, 8);
-    Files.writeString(ws.presetsDir().resolve(preset + ".yaml"), TinyDataset.preset(preset, "llama", 30)
-        .replace("context: 32}", "context: 32, moe: {experts: 4, experts_per_token: 2, shared_experts: 1,"
-            + " expert_intermediate: 32}}"));
+    Files.writeString(
+        ws.presetsDir().resolve(preset + ".yaml"),
+        TinyDataset.preset(preset, "llama", 30)
+            .replace(
+                "context: 32}",
+                "context: 32, moe: {experts: 4, experts_per_token: 2, shared_experts: 1,"
+                    + " expert_intermediate: 32}}"));
     return ws;
   }
 
@@ -35,7 +39,8 @@ class TrainViewModelTest {
   @Test
   void aRunStartsReportsAndCompletes(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    TrainViewModel vm =
+        new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     assertThat(vm.datasetProperty().get()).isEqualTo(ws.datasetsDir().resolve("tiny"));
     vm.start();
@@ -51,22 +56,29 @@ class TrainViewModelTest {
     assertThat(vm.progressProperty().get()).isEqualTo(1.0);
 
     // Open the finished run: its history comes back from the files.
-    TrainViewModel viewer = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    TrainViewModel viewer =
+        new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     viewer.open(vm.runDirProperty().get());
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (viewer.charts().trainLoss().size() < 30 && System.nanoTime() < deadline) Thread.sleep(50);
+    while (viewer.charts().trainLoss().size() < 30 && System.nanoTime() < deadline)
+      Thread.sleep(50);
     assertThat(viewer.charts().trainLoss().size()).isEqualTo(30);
   }
 
   @Test
   void stopSavesACheckpointAndResumeContinues(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    TrainViewModel vm =
+        new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
-    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-    vm.charts().stepProperty().addListener((o, a, step) -> {
-      if (step.intValue() == 12 && once.compareAndSet(false, true)) vm.stop();
-    });
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    vm.charts()
+        .stepProperty()
+        .addListener(
+            (o, a, step) -> {
+              if (step.intValue() == 12 && once.compareAndSet(false, true)) vm.stop();
+            });
     vm.start();
     awaitIdle(vm);
     assertThat(vm.statusProperty().get()).startsWith("Stopped at step 12");
@@ -82,7 +94,8 @@ class TrainViewModelTest {
     assertThat(vm.resumableProperty().get()).isFalse();
     // Every checkpoint marker of the resumed run sits on the loss curve at its step.
     for (var m : vm.charts().checkpoints().series().getData()) {
-      assertThat(m.getYValue().doubleValue()).as("marker at step " + m.getXValue())
+      assertThat(m.getYValue().doubleValue())
+          .as("marker at step " + m.getXValue())
           .isEqualTo(vm.charts().lossAt(m.getXValue().longValue()));
     }
   }
@@ -90,15 +103,19 @@ class TrainViewModelTest {
   @Test
   void pauseHoldsTheRunAndCancelEndsItAtThatStep(@TempDir Path dir) throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    TrainViewModel vm =
+        new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     java.util.concurrent.CountDownLatch pausedAt5 = new java.util.concurrent.CountDownLatch(1);
-    vm.charts().stepProperty().addListener((o, a, step) -> {
-      if (step.intValue() == 5 && pausedAt5.getCount() > 0) {
-        vm.pause();
-        pausedAt5.countDown();
-      }
-    });
+    vm.charts()
+        .stepProperty()
+        .addListener(
+            (o, a, step) -> {
+              if (step.intValue() == 5 && pausedAt5.getCount() > 0) {
+                vm.pause();
+                pausedAt5.countDown();
+              }
+            });
     vm.start();
     assertThat(pausedAt5.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(vm.pausedProperty().get()).isTrue();
@@ -112,9 +129,11 @@ class TrainViewModelTest {
   }
 
   @Test
-  void theBestDeviceOfferedIsChosenAndTheChoiceReachesTheTrainer(@TempDir Path dir) throws Exception {
+  void theBestDeviceOfferedIsChosenAndTheChoiceReachesTheTrainer(@TempDir Path dir)
+      throws Exception {
     Workspace ws = workspace(dir, "tiny-moe");
-    TrainViewModel vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
+    TrainViewModel vm =
+        new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     assertThat(vm.devices()).containsExactly("cpu");
     // Offered best first, as EngineInfo.trainingDevices() lists them: CUDA is the default.
@@ -123,7 +142,8 @@ class TrainViewModelTest {
     assertThat(vm.devices()).containsExactly("cuda", "cpu");
     boolean hasGpu = dev.anneal.engine.EngineInfo.probe().gpus() > 0;
     if (!hasGpu) {
-      // This libtorch has no GPU: the trainer refuses the device it was handed, before any run folder.
+      // This libtorch has no GPU: the trainer refuses the device it was handed, before any run
+      // folder.
       vm.start();
       awaitIdle(vm);
       assertThat(vm.statusProperty().get()).startsWith("Failed: device cuda: ");
@@ -140,11 +160,21 @@ class TrainViewModelTest {
 
   @Test
   void theDeviceTileReadsTheStartEventOrAnOlderRunsBanner() {
-    var start = new dev.anneal.metrics.RunEvent(0, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.START,
-        "device gpu(0) (NVIDIA H100 80GB HBM3) · libtorch 2.7.1", java.util.Map.of("device", "gpu(0) NVIDIA H100 80GB HBM3"));
+    var start =
+        new dev.anneal.metrics.RunEvent(
+            0,
+            java.time.Instant.EPOCH,
+            dev.anneal.metrics.RunEvent.START,
+            "device gpu(0) (NVIDIA H100 80GB HBM3) · libtorch 2.7.1",
+            java.util.Map.of("device", "gpu(0) NVIDIA H100 80GB HBM3"));
     assertThat(RunCharts.deviceText(RunCharts.deviceOf(start))).isEqualTo("CUDA 0");
-    var older = new dev.anneal.metrics.RunEvent(0, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.START,
-        "device cpu() · libtorch 2.7.1 · 2 threads", java.util.Map.of());
+    var older =
+        new dev.anneal.metrics.RunEvent(
+            0,
+            java.time.Instant.EPOCH,
+            dev.anneal.metrics.RunEvent.START,
+            "device cpu() · libtorch 2.7.1 · 2 threads",
+            java.util.Map.of());
     assertThat(RunCharts.deviceOf(older)).isEqualTo("cpu()");
     assertThat(RunCharts.deviceText("mps()")).isEqualTo("MPS");
     assertThat(RunCharts.deviceText("")).isEqualTo("–");
@@ -154,13 +184,27 @@ class TrainViewModelTest {
   void markersOfAHistoryLoadedAtOnceSitOnTheCurveAtTheirStep() {
     RunCharts c = new RunCharts();
     List<dev.anneal.metrics.MetricPoint> points = new java.util.ArrayList<>();
-    for (int step = 1; step <= 20; step++) points.add(dev.anneal.metrics.MetricPoint.train(step, 10.0 / step, 1e-3, 0.5));
+    for (int step = 1; step <= 20; step++)
+      points.add(dev.anneal.metrics.MetricPoint.train(step, 10.0 / step, 1e-3, 0.5));
     c.addPoints(points);
-    c.addEvents(List.of(new dev.anneal.metrics.RunEvent(5, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.CHECKPOINT, "step-000005", java.util.Map.of()),
-        new dev.anneal.metrics.RunEvent(10, java.time.Instant.EPOCH, dev.anneal.metrics.RunEvent.CHECKPOINT, "step-000010", java.util.Map.of())));
+    c.addEvents(
+        List.of(
+            new dev.anneal.metrics.RunEvent(
+                5,
+                java.time.Instant.EPOCH,
+                dev.anneal.metrics.RunEvent.CHECKPOINT,
+                "step-000005",
+                java.util.Map.of()),
+            new dev.anneal.metrics.RunEvent(
+                10,
+                java.time.Instant.EPOCH,
+                dev.anneal.metrics.RunEvent.CHECKPOINT,
+                "step-000010",
+                java.util.Map.of())));
     var markers = c.checkpoints().series().getData();
-    assertThat(markers.get(0).getYValue().doubleValue()).isEqualTo(2.0);  // 10 / 5
-    assertThat(markers.get(1).getYValue().doubleValue()).isEqualTo(1.0);  // 10 / 10, not the last loss 0.5
+    assertThat(markers.get(0).getYValue().doubleValue()).isEqualTo(2.0); // 10 / 5
+    assertThat(markers.get(1).getYValue().doubleValue())
+        .isEqualTo(1.0); // 10 / 10, not the last loss 0.5
   }
 
   @Test

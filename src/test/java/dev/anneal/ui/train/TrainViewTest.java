@@ -7,7 +7,6 @@ import dev.anneal.ui.task.AwaitableTaskExecutor;
 import dev.anneal.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.List;
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.chart.LineChart;
 import javafx.scene.control.Label;
@@ -33,8 +32,12 @@ class TrainViewTest {
     vm = new TrainViewModel(ws, new PresetRegistry(List.of(ws.presetsDir())), tasks, 2);
     vm.presetProperty().set("tiny-moe");
     Scene scene = new Scene(new TrainView(vm).root(), 1280, 820);
-    scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource("studio.css").toExternalForm());
-    scene.getStylesheets().add(dev.anneal.ui.StudioApp.class.getResource("light.css").toExternalForm());
+    scene
+        .getStylesheets()
+        .add(dev.anneal.ui.StudioApp.class.getResource("studio.css").toExternalForm());
+    scene
+        .getStylesheets()
+        .add(dev.anneal.ui.StudioApp.class.getResource("light.css").toExternalForm());
     stage.setScene(scene);
     stage.show();
   }
@@ -48,7 +51,8 @@ class TrainViewTest {
     WaitForAsyncUtils.waitForFxEvents();
     LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
     assertThat(loss.getData().getFirst().getData()).hasSize(30);
-    assertThat(robot.lookup("#train-status").queryAs(Label.class).getText()).startsWith("Completed at step 30");
+    assertThat(robot.lookup("#train-status").queryAs(Label.class).getText())
+        .startsWith("Completed at step 30");
     assertThat(vm.charts().log()).anySatisfy(l -> assertThat(l).contains("checkpoint"));
     // The device picker offers what the engine has (the CPU here) and the tile names the run's.
     assertThat(robot.lookup("#train-device").queryComboBox().getValue()).isEqualTo("cpu");
@@ -57,10 +61,17 @@ class TrainViewTest {
 
   @Test
   void eachLanguagesValidationLossIsALineOnTheLossChart(FxRobot robot) {
-    robot.interact(() -> vm.charts().addPoints(List.of(
-        dev.anneal.metrics.MetricPoint.eval(10, 3.0, java.util.Map.of("java", 2.5, "rust", 3.5)))));
+    robot.interact(
+        () ->
+            vm.charts()
+                .addPoints(
+                    List.of(
+                        dev.anneal.metrics.MetricPoint.eval(
+                            10, 3.0, java.util.Map.of("java", 2.5, "rust", 3.5)))));
     LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
-    assertThat(loss.getData()).extracting(s -> s.getName()).contains("val loss · java", "val loss · rust");
+    assertThat(loss.getData())
+        .extracting(s -> s.getName())
+        .contains("val loss · java", "val loss · rust");
     robot.interact(() -> vm.charts().clear());
     assertThat(loss.getData()).extracting(s -> s.getName()).doesNotContain("val loss · java");
   }
