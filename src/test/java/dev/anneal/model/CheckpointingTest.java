@@ -203,29 +203,6 @@ class CheckpointingTest extends ModelTestBase {
   }
 
   private static ModelSpec withDropout(ModelSpec s, double dropout) {
-    return new ModelSpec(
-        s.family(),
-        s.layers(),
-        s.hidden(),
-        s.heads(),
-        s.kvHeads(),
-        s.headDim(),
-        s.intermediate(),
-        s.vocab(),
-        s.context(),
-        s.position(),
-        s.norm(),
-        s.normEps(),
-        s.activation(),
-        s.qkvBias(),
-        s.outBias(),
-        s.mlpBias(),
-        s.normBias(),
-        s.tieEmbeddings(),
-        s.ropeTheta(),
-        s.ropeScaling(),
-        s.moe(),
-        dropout,
-        s.initStd());
+    return s.toBuilder().dropout(dropout).build();
   }
 }

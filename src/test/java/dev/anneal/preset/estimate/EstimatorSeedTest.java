@@ -102,30 +102,7 @@ class EstimatorSeedTest {
   }
 
   private static dev.anneal.preset.ModelSpec layers(dev.anneal.preset.ModelSpec s, int layers) {
-    return new dev.anneal.preset.ModelSpec(
-        s.family(),
-        layers,
-        s.hidden(),
-        s.heads(),
-        s.kvHeads(),
-        s.headDim(),
-        s.intermediate(),
-        s.vocab(),
-        s.context(),
-        s.position(),
-        s.norm(),
-        s.normEps(),
-        s.activation(),
-        s.qkvBias(),
-        s.outBias(),
-        s.mlpBias(),
-        s.normBias(),
-        s.tieEmbeddings(),
-        s.ropeTheta(),
-        s.ropeScaling(),
-        s.moe(),
-        s.dropout(),
-        s.initStd());
+    return s.toBuilder().layers(layers).build();
   }
 
   @Test
