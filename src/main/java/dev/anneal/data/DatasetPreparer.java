@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,7 +205,18 @@ public final class DatasetPreparer {
       AtomicFiles.writeBytes(p.dir().resolve(VAL_LANGUAGES), ids);
       AtomicFiles.writeString(
           p.dir().resolve(TokenShards.META),
-          JSON.writeValueAsString(meta(s, p, train, val, names)) + "\n");
+          JSON.writeValueAsString(
+                  PreparedMeta.of(
+                      s,
+                      p.o(),
+                      p.fim(),
+                      p.eos(),
+                      p.pad(),
+                      p.tok().bosId(),
+                      train.padding(),
+                      val.padding(),
+                      names))
+              + "\n");
       return s;
     }
   }
@@ -363,83 +373,5 @@ public final class DatasetPreparer {
   private static void copyTokenizer(Path from, Path to) throws IOException {
     if (Files.exists(to) && Files.isSameFile(from, to)) return;
     AtomicFiles.writeBytes(to, Files.readAllBytes(from));
-  }
-
-  private static Map<String, Object> meta(
-      Summary s, Plan p, ShardWriter train, ShardWriter val, List<String> valLanguages) {
-    PrepareOptions o = p.o();
-    int[] fim = p.fim();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", "anneal-token-shards/1");
-    m.put("vocab_size", s.vocabSize());
-    m.put("dtype", s.dtype());
-    m.put("byte_order", "little");
-    m.put("seq_len", s.seqLen());
-    m.put("train_tokens", s.trainTokens());
-    m.put("val_tokens", s.valTokens());
-    m.put("train_documents", s.trainDocuments());
-    m.put("val_documents", s.valDocuments());
-    m.put("train_sequences", s.trainTokens() / s.seqLen());
-    m.put("val_sequences", s.valTokens() / s.seqLen());
-    m.put("padding_tokens", Map.of("train", train.padding(), "val", val.padding()));
-    m.put("eos_id", p.eos());
-    m.put("pad_id", p.pad());
-    m.put("bos_id", p.tok().bosId());
-    m.put("tokenizer", "tokenizer.json");
-    m.put("tokenizer_sha256", s.tokenizerSha256());
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("rate", o.fimRate());
-    f.put("spm_rate", o.fimSpmRate());
-    f.put("documents", s.fimDocuments());
-    f.put("seed", o.seed());
-    if (fim != null) {
-      f.put("prefix_id", fim[0]);
-      f.put("middle_id", fim[1]);
-      f.put("suffix_id", fim[2]);
-    }
-    f.put("psm", "<fim_prefix> prefix <fim_suffix> suffix <fim_middle> middle");
-    f.put("spm", "<fim_prefix> <fim_suffix> suffix <fim_middle> prefix middle");
-    m.put("fim", f);
-    m.put(
-        "split",
-        Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
-    m.put(
-        "document_index",
-        Map.of(
-            "train",
-            "train.docs.bin",
-            "val",
-            "val.docs.bin",
-            "format",
-            "int64 little-endian start offset (in tokens) of each document; each document ends with eos_id; pad_id fills the last sequence"));
-    m.put("loss_mask", lossMask(s.lossMask()));
-    m.put(
-        "val_languages",
-        Map.of(
-            "file",
-            VAL_LANGUAGES,
-            "names",
-            valLanguages,
-            "format",
-            "uint8 per document of val.docs.bin, in its order: the index of the document's language in names"));
-    return m;
-  }
-
-  /** meta.json's {@code loss_mask}: null when every token but the padding trains. */
-  private static Map<String, Object> lossMask(LossMask l) {
-    if (l == null) return null;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("train", "train.mask.bin");
-    m.put("val", "val.mask.bin");
-    m.put(
-        "format",
-        "uint8 per token of the shard: 1 where the token is a target that carries loss "
-            + "(assistant turns of chat documents, every token of other documents and their eos), 0 "
-            + "where it is not (prompts, template markers, the eos of chat documents, padding)");
-    m.put("chat_template", l.chatTemplate());
-    m.put("chat_documents", l.chatDocuments());
-    m.put("trained_tokens", Map.of("train", l.trainTrained(), "val", l.valTrained()));
-    m.put("masked_tokens", Map.of("train", l.trainMasked(), "val", l.valMasked()));
-    return m;
   }
 }

@@ -89,7 +89,25 @@ public final class DevicePeak {
    * @param tf32 whether fp32 products run on TF32 tensor cores (read back from libtorch)
    * @param gpuName the driver's name for the GPU, or null (a CPU, or no nvidia-smi)
    */
-  public record RunSetup(boolean tf32, String gpuName, Peak peak) {}
+  public record RunSetup(boolean tf32, String gpuName, Peak peak) {
+    /**
+     * A run's first log line: device, libtorch, CPU threads, precision and the peak its MFU divides
+     * by.
+     */
+    public String banner(Device device, String libtorch, int threads, String precision) {
+      return String.format(
+          Locale.ROOT,
+          "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
+          device,
+          gpuName == null ? "" : " (" + gpuName + ")",
+          libtorch,
+          device.isGpu() ? "" : " · " + threads + " threads",
+          precision,
+          tf32 ? " · TF32 fp32 matmuls" : "",
+          peak.flops() / 1e12,
+          peak.source());
+    }
+  }
 
   /** Turns TF32 on where it applies and finds the peak, for a run in {@code precision}. */
   public static RunSetup setUp(Device device, String precision) {

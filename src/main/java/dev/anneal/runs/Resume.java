@@ -25,4 +25,24 @@ public record Resume(RunFolder run, Preset preset, Path dataset) {
     String d = run.get("dataset");
     return new Resume(run, p, d == null || d.isBlank() ? null : run.resolveRecorded(d));
   }
+
+  /**
+   * Whether {@code run} is a run folder that did not complete and has a checkpoint to continue
+   * from.
+   */
+  public static boolean possible(Path run) {
+    if (run == null || !RunFolder.isRunFolder(run)) return false;
+    try {
+      RunFolder f = RunFolder.open(run);
+      if ("completed".equals(f.status())) return false;
+      try (java.util.stream.Stream<Path> s =
+          java.nio.file.Files.isDirectory(f.checkpointsDir())
+              ? java.nio.file.Files.list(f.checkpointsDir())
+              : java.util.stream.Stream.empty()) {
+        return s.findAny().isPresent();
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
 }

@@ -87,4 +87,47 @@ public final class OutOfMemory extends RuntimeException {
             kept),
         cause);
   }
+
+  /**
+   * Saves the state reached as a checkpoint unless the latest one is already of this step, and says
+   * where it is and how to continue.
+   */
+  static String keepState(
+      TrainerState state,
+      CheckpointStore checkpoints,
+      dev.anneal.model.CausalLm model,
+      AdamW optimizer,
+      dev.anneal.runs.RunFolder run)
+      throws java.io.IOException {
+    if (state.step() == 0) return "no step had finished, so there is no checkpoint";
+    java.nio.file.Path last = checkpoints.latest().orElse(null);
+    boolean current = last != null && last.equals(checkpoints.folder(state.step()));
+    java.nio.file.Path dir = current ? last : checkpoints.save(model, optimizer, state);
+    return "the run is saved at step "
+        + state.step()
+        + " ("
+        + run.dir().relativize(dir)
+        + "): continue with anneal train --resume "
+        + run.dir();
+  }
+
+  /** The error for a step of phase {@code ph}: a run in phases names the phase's own fields. */
+  static OutOfMemory inPhase(
+      Device device,
+      dev.anneal.preset.PhasePlan plan,
+      dev.anneal.preset.PhasePlan.Phase ph,
+      boolean checkpointing,
+      String kept,
+      Throwable cause) {
+    String fields = plan.phased() ? "training.phases[" + ph.index() + "]." : "training.";
+    return of(
+        device,
+        fields,
+        ph.microBatch(),
+        ph.accumulation(),
+        ph.seqLen(),
+        checkpointing,
+        kept,
+        cause);
+  }
 }

@@ -1,6 +1,8 @@
 package dev.anneal.train;
 
 import dev.anneal.data.TokenShards;
+import java.util.List;
+import java.util.function.LongToIntFunction;
 
 /** Adapts the dataset's memory-mapped shards to the trainer's {@link TokenStream}. */
 public final class TokenStreams {
@@ -8,61 +10,43 @@ public final class TokenStreams {
 
   /** The validation split, with its documents' languages when the dataset recorded them. */
   public static TokenStream val(TokenShards shards) {
-    TokenStream plain = of(shards.val());
-    return new TokenStream() {
-      @Override
-      public long length() {
-        return plain.length();
-      }
-
-      @Override
-      public void read(long start, int[] dst) {
-        plain.read(start, dst);
-      }
-
-      @Override
-      public long documentAt(long position) {
-        return plain.documentAt(position);
-      }
-
-      @Override
-      public boolean trained(long position) {
-        return plain.trained(position);
-      }
-
-      @Override
-      public java.util.List<String> languages() {
-        return shards.valLanguageNames();
-      }
-
-      @Override
-      public int languageAt(long position) {
-        return shards.valLanguageAt(position);
-      }
-    };
+    return new ShardStream(shards.val(), shards.valLanguageNames(), shards::valLanguageAt);
   }
 
   public static TokenStream of(TokenShards.Shard shard) {
-    return new TokenStream() {
-      @Override
-      public long length() {
-        return shard.length();
-      }
+    return new ShardStream(shard, List.of(), position -> -1);
+  }
 
-      @Override
-      public void read(long start, int[] dst) {
-        shard.read(start, dst);
-      }
+  /**
+   * One shard as a stream; {@code languages} is empty (and {@code languageAt} -1) for a split that
+   * records no languages.
+   */
+  private record ShardStream(
+      TokenShards.Shard shard, List<String> languages, LongToIntFunction language)
+      implements TokenStream {
+    @Override
+    public long length() {
+      return shard.length();
+    }
 
-      @Override
-      public long documentAt(long position) {
-        return shard.documentAt(position);
-      }
+    @Override
+    public void read(long start, int[] dst) {
+      shard.read(start, dst);
+    }
 
-      @Override
-      public boolean trained(long position) {
-        return shard.trained(position);
-      }
-    };
+    @Override
+    public long documentAt(long position) {
+      return shard.documentAt(position);
+    }
+
+    @Override
+    public boolean trained(long position) {
+      return shard.trained(position);
+    }
+
+    @Override
+    public int languageAt(long position) {
+      return language.applyAsInt(position);
+    }
   }
 }

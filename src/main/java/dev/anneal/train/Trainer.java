@@ -18,7 +18,6 @@ import dev.anneal.preset.PhasePlan;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.TrainingSpec;
 import dev.anneal.preset.estimate.Estimator;
-import dev.anneal.runs.Resume;
 import dev.anneal.runs.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -97,38 +96,11 @@ public final class Trainer {
     if (asked != null && asked.note() != null) {
       throw new IllegalArgumentException("device " + options.device() + ": " + asked.note());
     }
-    PhasePlan plan = PhasePlan.of(p);
-    Map<Integer, Path> phaseData =
-        PhaseInputs.resolve(plan, options.dataset(), options.phaseData());
-    RunFolder run;
-    if (options.resume() != null) {
-      Resume resume = Resume.of(options.resume(), options.steps());
-      run = resume.run();
-      p = resume.preset();
-      if (options.steps() != null && !p.training().phases().isEmpty()) {
-        throw new IllegalArgumentException(
-            run.dir()
-                + " trains in phases, whose steps are fixed"
-                + " when it starts: --steps cannot change them on resume");
-      }
-      plan = PhasePlan.of(p);
-      Map<String, Path> recorded = new java.util.HashMap<>();
-      run.getMap("phase_data").forEach((k, v) -> recorded.put(k, Path.of(v)));
-      recorded.putAll(options.phaseData());
-      phaseData = PhaseInputs.resolve(plan, options.dataset(), recorded);
-    } else {
-      run =
-          RunFolder.create(
-              options.runsDir(),
-              p,
-              Map.of(
-                  "dataset",
-                  options.dataset().toString(),
-                  "init",
-                  options.init() == null ? "" : options.init().toString(),
-                  "phase_data",
-                  PhaseInputs.recorded(plan, phaseData, options.dataset())));
-    }
+    RunStart start = RunStart.open(p, options);
+    RunFolder run = start.run();
+    PhasePlan plan = start.plan();
+    Map<Integer, Path> phaseData = start.phaseData();
+    p = start.preset();
     // The run ends after its last phase; without phases that is training.steps, as before.
     if (plan.phased())
       p = p.withTraining(p.training().withSteps(Math.toIntExact(plan.totalSteps())));
@@ -140,19 +112,9 @@ public final class Trainer {
     if (precision.note() != null) listener.onLog("note: " + precision.note());
     DevicePeak.RunSetup setup = DevicePeak.setUp(device.device(), precision.precision());
     String gpuName = setup.gpuName();
-    DevicePeak.Peak peak = setup.peak();
     String banner =
-        String.format(
-            Locale.ROOT,
-            "device %s%s · libtorch %s%s · %s%s · MFU of %.1f TFLOP/s (%s)",
-            device.device(),
-            gpuName == null ? "" : " (" + gpuName + ")",
-            engine.getVersion(),
-            device.device().isGpu() ? "" : " · " + JniUtils.getNumThreads() + " threads",
-            precision.label(),
-            setup.tf32() ? " · TF32 fp32 matmuls" : "",
-            peak.flops() / 1e12,
-            peak.source());
+        setup.banner(
+            device.device(), engine.getVersion(), JniUtils.getNumThreads(), precision.label());
     listener.onLog(banner);
 
     try (PhaseInputs inputs = new PhaseInputs(plan, phaseData, t.seed(), options.evalBatches());
@@ -182,9 +144,9 @@ public final class Trainer {
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       TrainingStep trainingStep =
           new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
-      // Attention's share of the FLOPs grows with the sequence: each phase has its own figure.
-      double flopsPerToken = Estimator.estimate(p).flopsPerToken();
-      double peakFlops = peak.flops();
+      // Attention's share of the FLOPs grows with the sequence: set on entering each phase.
+      double flopsPerToken = 0;
+      double peakFlops = setup.peak().flops();
       run.update("running", Map.of("device", banner, "steps", t.steps()));
       emit(
           log,
@@ -335,11 +297,12 @@ public final class Trainer {
                       .epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
                   memory.peakBytes(),
                   ProcessMemory.residentBytes(),
-                  cost(p, state));
+                  state.cost(p.hardware()));
           log.write(point);
           listener.onMetric(point);
-          listener.onLog(Metrics.line(point, t.steps(), eta(state, t)));
-          listener.onProgress(state.step(), t.steps(), eta(state, t));
+          double eta = state.etaSeconds(t.steps());
+          listener.onLog(Metrics.line(point, t.steps(), eta));
+          listener.onProgress(state.step(), t.steps(), eta);
           intervalTokens = 0;
           intervalStart = System.nanoTime();
         }
@@ -417,33 +380,9 @@ public final class Trainer {
       MetricsLog log,
       RunFolder run)
       throws IOException {
-    String kept;
-    if (state.step() == 0) {
-      kept = "no step had finished, so there is no checkpoint";
-    } else {
-      Path last = checkpoints.latest().orElse(null);
-      boolean current = last != null && last.equals(checkpoints.folder(state.step()));
-      Path dir = current ? last : checkpoints.save(model, optimizer, state);
-      kept =
-          "the run is saved at step "
-              + state.step()
-              + " ("
-              + run.dir().relativize(dir)
-              + "): continue with anneal train --resume "
-              + run.dir();
-    }
-    // A run in phases names the phase's own fields: that is where its batch and length are set.
-    String fields = plan.phased() ? "training.phases[" + ph.index() + "]." : "training.";
+    String kept = OutOfMemory.keepState(state, checkpoints, model, optimizer, run);
     OutOfMemory oom =
-        OutOfMemory.of(
-            device,
-            fields,
-            ph.microBatch(),
-            ph.accumulation(),
-            ph.seqLen(),
-            p.training().activationCheckpointing(),
-            kept,
-            cause);
+        OutOfMemory.inPhase(device, plan, ph, p.training().activationCheckpointing(), kept, cause);
     emit(log, RunEvent.of(state.step(), RunEvent.STOP, oom.getMessage()));
     return oom;
   }
@@ -451,15 +390,5 @@ public final class Trainer {
   private void emit(MetricsLog log, RunEvent event) throws IOException {
     log.write(event);
     listener.onEvent(event);
-  }
-
-  private static double eta(TrainerState s, TrainingSpec t) {
-    if (s.step() == 0) return -1;
-    return s.elapsedSeconds() / s.step() * (t.steps() - s.step());
-  }
-
-  private static Double cost(Preset p, TrainerState s) {
-    Double price = p.hardware().pricePerDeviceHour();
-    return price == null ? null : s.elapsedSeconds() / 3600 * p.hardware().totalDevices() * price;
   }
 }

@@ -127,4 +127,16 @@ public record TrainerState(
         restored.phase,
         restored.phaseStep);
   }
+
+  /** Seconds left to {@code steps} at the average pace so far; -1 before the first step. */
+  double etaSeconds(long steps) {
+    if (step == 0) return -1;
+    return elapsedSeconds / step * (steps - step);
+  }
+
+  /** What the time so far cost on {@code h}'s devices; null without a price per device hour. */
+  Double cost(dev.anneal.preset.HardwareSpec h) {
+    Double price = h.pricePerDeviceHour();
+    return price == null ? null : elapsedSeconds / 3600 * h.totalDevices() * price;
+  }
 }

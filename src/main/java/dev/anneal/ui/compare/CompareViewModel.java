@@ -4,13 +4,11 @@ import dev.anneal.infer.EvalResult;
 import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.Generator;
 import dev.anneal.infer.Improvement;
-import dev.anneal.infer.ModelLoader;
 import dev.anneal.infer.ModelPair;
 import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
-import dev.anneal.runs.RunFolder;
 import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.train.ValSplitLoss;
 import dev.anneal.ui.fx.WorkspacePaths;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -98,8 +95,7 @@ public final class CompareViewModel implements AutoCloseable {
   private final ObservableList<SavedPrompt> prompts = FXCollections.observableArrayList();
   private final ObservableList<String> modelChoices = FXCollections.observableArrayList();
 
-  /** How choices that are not folders read in the pickers (untrained presets). */
-  private final java.util.Map<String, String> labels = new java.util.HashMap<>();
+  private final ModelChoices choices;
 
   /** The generation or evaluation running, or the last one. */
   private volatile BackgroundTask<?> current;
@@ -119,6 +115,7 @@ public final class CompareViewModel implements AutoCloseable {
     this.workspace = workspace;
     this.runsDir = runsDir;
     this.tasks = tasks;
+    this.choices = new ModelChoices(workspace, runsDir);
     chat.addListener(
         (o, was, on) -> {
           if (on) fim.set(false);
@@ -139,69 +136,17 @@ public final class CompareViewModel implements AutoCloseable {
 
   /** The workspace's run folders, newest first, for the model pickers. */
   public void refreshModelChoices() {
-    List<String> runs = new ArrayList<>();
-    if (Files.isDirectory(runsDir)) {
-      try (Stream<Path> s = Files.list(runsDir)) {
-        s.filter(RunFolder::isRunFolder)
-            .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
-            .forEach(
-                p -> {
-                  runs.add(p.toString());
-                  runs.addAll(checkpoints(p));
-                  untrained(p).ifPresent(runs::add);
-                });
-      } catch (IOException e) {
-        status.set("Cannot list " + runsDir + ": " + e.getMessage());
-      }
-    }
-    modelChoices.setAll(runs);
-  }
-
-  /**
-   * The run's preset before training ({@code untrained:RUN}, random init from its seed) as a base
-   * to compare the run against; none for a LoRA run, whose untrained adapter changes nothing.
-   */
-  private java.util.Optional<String> untrained(Path run) {
     try {
-      dev.anneal.preset.Preset p = RunFolder.open(run).preset();
-      if (p.usesLora()) return java.util.Optional.empty();
-      String choice = ModelLoader.untrainedOf(run);
-      labels.put(choice, ModelLoader.untrainedLabel(p) + " · " + run.getFileName());
-      return java.util.Optional.of(choice);
-    } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
-    }
-  }
-
-  /** A run's checkpoint folders, newest first: any of them can be compared, not only the best. */
-  private static List<String> checkpoints(Path run) {
-    Path dir = run.resolve(RunFolder.CHECKPOINTS);
-    if (!Files.isDirectory(dir)) return List.of();
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory)
-          .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
-          .map(Path::toString)
-          .toList();
+      modelChoices.setAll(choices.list());
     } catch (IOException e) {
-      return List.of();
+      status.set("Cannot list " + runsDir + ": " + e.getMessage());
+      modelChoices.clear();
     }
   }
 
-  /**
-   * How a model choice reads in the pickers: a path inside the runs folder relative to it ({@code
-   * nano-20261204-101500/checkpoints/step-000030}), so the run's name is what shows.
-   */
+  /** How a model choice reads in the pickers (see {@link ModelChoices#label}). */
   public String choiceLabel(String choice) {
-    if (choice == null) return "";
-    if (labels.containsKey(choice)) return labels.get(choice);
-    try {
-      Path p = Path.of(choice);
-      return p.startsWith(runsDir) && !p.equals(runsDir)
-          ? runsDir.relativize(p).toString()
-          : WorkspacePaths.shown(workspace, p);
-    } catch (RuntimeException e) {
-      return choice;
-    }
+    return choices.label(choice);
   }
 
   /** A file or folder as the evaluation field shows it: relative inside the workspace. */
@@ -216,15 +161,8 @@ public final class CompareViewModel implements AutoCloseable {
     return text;
   }
 
-  /**
-   * A model as typed or chosen: {@code untrained:RUN} as it is, a relative path inside the
-   * workspace.
-   */
   private Path modelPath(String text) {
-    if (ModelLoader.untrainedRun(text) != null) return Path.of(text);
-    if (Path.of(text).isAbsolute()) return Path.of(text);
-    Path inRuns = runsDir.resolve(text);
-    return Files.exists(inRuns) ? inRuns : WorkspacePaths.resolve(workspace, text);
+    return choices.path(text);
   }
 
   public void usePrompt(SavedPrompt p) {

@@ -1,7 +1,6 @@
 package dev.anneal.ui.train;
 
 import dev.anneal.data.DatasetPipeline;
-import dev.anneal.data.DatasetRequest;
 import dev.anneal.metrics.Durations;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.RunEvent;
@@ -10,8 +9,6 @@ import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetEntry;
 import dev.anneal.preset.PresetRegistry;
 import dev.anneal.runs.Resume;
-import dev.anneal.runs.RunFolder;
-import dev.anneal.task.Cancellation;
 import dev.anneal.train.TrainOptions;
 import dev.anneal.train.TrainResult;
 import dev.anneal.train.Trainer;
@@ -181,7 +178,7 @@ public final class TrainViewModel {
                   // Speed and time left describe a run in progress: blank once it ends.
                   charts.endLive();
                   refreshDatasets();
-                  resumable.set(canResume(runDir.get()));
+                  resumable.set(Resume.possible(runDir.get()));
                   onDatasetsChanged.run();
                 });
     task = t;
@@ -207,7 +204,10 @@ public final class TrainViewModel {
     Path data =
         continued != null
             ? continued.dataset()
-            : ensureDataset(p, statusLine, progressValue, ctx.cancellation());
+            : dataset.get() != null
+                ? dataset.get()
+                : SampleDataset.ensure(
+                    workspace, p, threads.get(), statusLine, progressValue, ctx.cancellation());
     Preset preset = continued != null ? continued.preset() : p;
     if (continued != null) charts.history(resume, fx);
     TrainOptions options =
@@ -215,62 +215,22 @@ public final class TrainViewModel {
     statusLine.accept(
         resume != null ? "Resuming " + resume.getFileName() : "Starting " + preset.name());
     TrainingListener listener =
-        new TrainingListener() {
-          @Override
-          public void onMetric(MetricPoint point) {
-            points.accept(point);
-          }
-
-          @Override
-          public void onEvent(RunEvent e) {
-            events.accept(e);
-            // The trainer names its run folder in the start event.
-            if (e.kind().equals(RunEvent.START) && e.details().get("run") != null) {
-              Path dir = Path.of(e.details().get("run").toString());
-              ui.accept(() -> runDir.set(dir));
-            }
-          }
-
-          @Override
-          public void onProgress(long step, long steps, double etaSeconds) {
-            progressValue.accept((double) step / steps);
-            eta.accept(etaSeconds);
-            statusLine.accept(
-                String.format(
-                    "Training · step %,d of %,d%s",
-                    step, steps, etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
-          }
-
-          @Override
-          public void onLog(String line) {
-            logs.accept(line);
-          }
-        };
-    return new Trainer(preset, options, listener, control).run();
-  }
-
-  private Path ensureDataset(
-      Preset p,
-      Consumer<String> statusLine,
-      Consumer<Double> progressValue,
-      Cancellation cancellation)
-      throws IOException {
-    if (dataset.get() != null) return dataset.get();
-    Path out = workspace.datasetsDir().resolve("sample");
-    if (DatasetPipeline.isPrepared(out)) return out;
-    int seq = p.training().seqLenOr(p.model().context());
-    statusLine.accept(
-        "Building the sample dataset from " + workspace.sources().size() + " source folder(s)…");
-    new DatasetPipeline(
-            o -> {
+        new RunListener(
+            points,
+            events,
+            dir -> ui.accept(() -> runDir.set(dir)),
+            (step, steps, etaSeconds) -> {
+              progressValue.accept((double) step / steps);
+              eta.accept(etaSeconds);
               statusLine.accept(
-                  "Building the sample dataset · " + o.stepName() + " · " + o.detail().stage());
-              progressValue.accept(o.fraction());
+                  String.format(
+                      "Training · step %,d of %,d%s",
+                      step,
+                      steps,
+                      etaSeconds < 0 ? "" : " · " + Durations.of(etaSeconds) + " left"));
             },
-            cancellation,
-            threads.get())
-        .run(DatasetRequest.forModel(workspace.sources(), out, p.model().vocab(), seq));
-    return out;
+            logs);
+    return new Trainer(preset, options, listener, control).run();
   }
 
   /** Shows a run's history and, when it is still growing (another process), follows it. */
@@ -279,7 +239,7 @@ public final class TrainViewModel {
     stopFollowing();
     charts.clear();
     runDir.set(run);
-    resumable.set(canResume(run));
+    resumable.set(Resume.possible(run));
     try {
       follower = new RunFollower(run);
       Batched<RunFollower.Update> updates =
@@ -295,21 +255,6 @@ public final class TrainViewModel {
       status.set("Following " + run.getFileName());
     } catch (RuntimeException e) {
       status.set("Cannot open " + run + ": " + e.getMessage());
-    }
-  }
-
-  /** A run that did not complete and has a checkpoint to continue from. */
-  static boolean canResume(Path run) {
-    if (run == null || !RunFolder.isRunFolder(run)) return false;
-    try {
-      RunFolder f = RunFolder.open(run);
-      if ("completed".equals(f.status())) return false;
-      try (Stream<Path> s =
-          Files.isDirectory(f.checkpointsDir()) ? Files.list(f.checkpointsDir()) : Stream.empty()) {
-        return s.findAny().isPresent();
-      }
-    } catch (IOException | RuntimeException e) {
-      return false;
     }
   }
 
