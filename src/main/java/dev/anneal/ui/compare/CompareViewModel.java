@@ -1,7 +1,6 @@
 package dev.anneal.ui.compare;
 
 import dev.anneal.infer.EvalResult;
-import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.Generator;
 import dev.anneal.infer.Improvement;
 import dev.anneal.infer.ModelPair;
@@ -10,14 +9,11 @@ import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
 import dev.anneal.tokenizer.ChatTemplate;
-import dev.anneal.train.ValSplitLoss;
 import dev.anneal.ui.fx.WorkspacePaths;
 import dev.anneal.ui.task.BackgroundTask;
 import dev.anneal.ui.task.TaskExecutor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -289,41 +285,7 @@ public final class CompareViewModel implements AutoCloseable {
                   Consumer<String> progress = ctx.latest(status::set);
                   ModelPair models = models(base, tuned);
                   Path path = WorkspacePaths.resolve(workspace, source);
-                  EvalResult b, t;
-                  if (Files.isDirectory(path)) {
-                    progress.accept(
-                        "Evaluating the base model on "
-                            + path.getFileName()
-                            + "'s val split (1 of 2)…");
-                    b = ValSplitLoss.of(models.base(), path);
-                    progress.accept(
-                        "Evaluating the tuned model on "
-                            + path.getFileName()
-                            + "'s val split (2 of 2)…");
-                    t = ValSplitLoss.of(models.tuned(), path);
-                  } else {
-                    if (!Files.isRegularFile(path))
-                      throw new IOException(path + ": no such file or dataset folder");
-                    String text = Files.readString(path);
-                    b = Evaluation.ofText(models.base(), text, ctx.cancellation());
-                    t = Evaluation.ofText(models.tuned(), text, ctx.cancellation());
-                  }
-                  List<TokenDiff> diffs = new ArrayList<>();
-                  boolean comparable =
-                      models.sameTokenizer() && b.tokens().size() == t.tokens().size();
-                  if (comparable) {
-                    // The first token has no loss but is part of the text: shown uncoloured.
-                    String first = Evaluation.firstPiece(models.base(), b);
-                    if (!first.isEmpty()) diffs.add(new TokenDiff(first, Double.NaN, Double.NaN));
-                    for (int i = 0; i < b.tokens().size(); i++) {
-                      diffs.add(
-                          new TokenDiff(
-                              b.tokens().get(i).token(),
-                              b.tokens().get(i).loss(),
-                              t.tokens().get(i).loss()));
-                    }
-                  }
-                  return new Evaluated(b, t, diffs, comparable);
+                  return PairEvaluation.of(models, path, progress, ctx.cancellation());
                 })
             .onSuccess(
                 e -> {
@@ -338,9 +300,6 @@ public final class CompareViewModel implements AutoCloseable {
                               : " (different tokenizers: no per-token difference)"));
                 }));
   }
-
-  private record Evaluated(
-      EvalResult base, EvalResult tuned, List<TokenDiff> diffs, boolean comparable) {}
 
   /**
    * Runs a generation or an evaluation; a failure or a cancel ends it with one line in the status.
