@@ -143,27 +143,42 @@ public final class CausalLm implements AutoCloseable {
    * @param training dropout on, and the switch auxiliary loss computed
    */
   public ForwardResult forward(NDArray ids, NDArray docIds, boolean training) {
-    int t = checkIds(ids);
-    NDManager m = ids.getManager();
-    ForwardPass pass =
-        new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
-    pass.fusedAttention = fusedAttention;
-    pass.causalOnly = docIds == null;
-    return run(ids, pass);
+    return run(ids, fullPass(ids, docIds, training));
+  }
+
+  /**
+   * A training forward to the next-token loss. The head and the loss run in chunks of rows with
+   * their gradient made on the way ({@link HeadLoss}), so the (B, T, V) logits never exist whole;
+   * differentiating the loss gives the gradients of {@code LmLoss.crossEntropy(forward(ids, docIds,
+   * true).logits(), targets, mask)}.
+   *
+   * @param ids (B, T) int64 token ids; its manager receives every intermediate
+   * @param docIds (B, T) int64 document ids, or null (as {@link #forward(NDArray, NDArray,
+   *     boolean)})
+   * @param targets (B, T) int64 next-token ids
+   * @param mask (B, T) weight of each position (nonzero where it counts), or null to count all
+   * @return the loss in place of the logits, with the switch loss and the routing
+   */
+  public TrainingLoss trainingLoss(NDArray ids, NDArray docIds, NDArray targets, NDArray mask) {
+    ForwardPass pass = fullPass(ids, docIds, true);
+    NDArray loss = headLoss(decoder.lastHidden(ids, pass), pass, targets, mask);
+    return new TrainingLoss(loss, pass.auxLoss(), List.copyOf(pass.routing));
   }
 
   /**
    * A training forward and backward with activation checkpointing: the blocks run once without
    * keeping their activations and again, one at a time, for the backward ({@link Checkpointing}).
    * The gradients it leaves on the trainable parameters (added to what is there, as a backward
-   * does) equal those of {@code backward(objective(forward(ids, docIds, true).logits()) + auxWeight
-   * · auxLoss)}; dropout draws the same masks in both runs of a block.
+   * does) equal those of {@code backward(objective(trainingLoss(ids, docIds, targets, mask).loss())
+   * + auxWeight · auxLoss)}; dropout draws the same masks in both runs of a block.
    *
    * @param ids (B, T) int64 token ids; its manager receives what outlives a block
    * @param docIds (B, T) int64 document ids, or null (as {@link #forward(NDArray, NDArray,
    *     boolean)})
+   * @param targets (B, T) int64 next-token ids
+   * @param mask (B, T) weight of each position, or null to count all
    * @param gc the open gradient collector (recording on)
-   * @param objective logits (B, T, V) → the scalar to differentiate; arrays it keeps must be
+   * @param objective the loss (a scalar) → the scalar to differentiate; arrays it keeps must be
    *     attached elsewhere, the rest is closed after the head's backward
    * @param auxWeight scalar weighting the MoE switch loss as the objective weights the loss
    * @return per MoE layer, what its router did (once, from the first run)
@@ -171,17 +186,39 @@ public final class CausalLm implements AutoCloseable {
   public List<LayerRouting> backwardCheckpointed(
       NDArray ids,
       NDArray docIds,
+      NDArray targets,
+      NDArray mask,
       GradientCollector gc,
       UnaryOperator<NDArray> objective,
       NDArray auxWeight) {
+    ForwardPass pass = fullPass(ids, docIds, true);
+    boolean dropout = spec.dropout() > 0 || (lora != null && lora.dropout() > 0);
+    return Checkpointing.run(
+        decoder,
+        pass,
+        ids,
+        gc,
+        x -> objective.apply(headLoss(x, pass, targets, mask)),
+        auxWeight,
+        dropout,
+        lora == null);
+  }
+
+  private ForwardPass fullPass(NDArray ids, NDArray docIds, boolean training) {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
     ForwardPass pass =
-        new ForwardPass(m, true, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+        new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
-    boolean dropout = spec.dropout() > 0 || (lora != null && lora.dropout() > 0);
-    return Checkpointing.run(decoder, pass, ids, gc, objective, auxWeight, dropout, lora == null);
+    return pass;
+  }
+
+  /** The last block's output (B, T, C) → the mean next-token loss, through the final norm. */
+  private NDArray headLoss(NDArray x, ForwardPass pass, NDArray targets, NDArray mask) {
+    NDArray w = decoder.headWeight();
+    long rows = HeadLoss.chunkRows(w.getShape().get(0));
+    return HeadLoss.loss(decoder.finalNorm(x), w, targets, mask, pass, rows);
   }
 
   /**

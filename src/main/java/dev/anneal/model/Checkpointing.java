@@ -39,8 +39,9 @@ final class Checkpointing {
   private Checkpointing() {}
 
   /**
-   * @param objective logits (B, T, V) → the scalar to differentiate; whatever it keeps must be
-   *     attached to a manager of the caller's, the rest is closed after its backward
+   * @param objective the last block's output (B, T, C) → the scalar to differentiate (the head, the
+   *     loss and its weighting); whatever it keeps must be attached to a manager of the caller's,
+   *     the rest is closed after its backward
    * @param auxWeight scalar multiplying each block's switch loss before it is differentiated
    * @param dropout some dropout is active in this model: seed each block's generator
    * @param embeddingsTrain the embedding tables take gradients (not under LoRA)
@@ -76,8 +77,7 @@ final class Checkpointing {
     List<LayerRouting> routing = List.copyOf(pass.routing);
 
     pass.recomputing = true;
-    NDArray g =
-        gradientOfInput(pass, inputs.removeLast(), x -> objective.apply(decoder.head(x, pass)), gc);
+    NDArray g = gradientOfInput(pass, inputs.removeLast(), objective, gc);
     for (int l = decoder.layers() - 1; l >= 0; l--) {
       int layer = l;
       NDArray above = g;

@@ -19,17 +19,30 @@ interface Decoder {
   /** Block {@code layer}: (B, T, C) → (B, T, C). */
   NDArray block(int layer, NDArray x, ForwardPass pass);
 
+  /** The last block's output (B, T, C) → the head's input (B, T, C): the final norm. */
+  NDArray finalNorm(NDArray x);
+
+  /** The head's weight [V, C] (the token embedding when tied). */
+  NDArray headWeight();
+
   /** The last block's output (B, T, C) → float32 logits (B, T, V): final norm and head. */
-  NDArray head(NDArray x, ForwardPass pass);
+  default NDArray head(NDArray x, ForwardPass pass) {
+    return pass.float32(pass.linear(finalNorm(x), headWeight(), null));
+  }
 
   /** The whole forward, each block's intermediates scoped to it ({@link ForwardPass#block}). */
   default NDArray logits(NDArray ids, ForwardPass pass) {
+    return head(lastHidden(ids, pass), pass);
+  }
+
+  /** The forward up to the last block's output (B, T, C), before the final norm. */
+  default NDArray lastHidden(NDArray ids, ForwardPass pass) {
     NDArray x = embed(ids, pass);
     for (int l = 0; l < layers(); l++) {
       int layer = l;
       x = pass.block(x, in -> block(layer, in, pass));
     }
-    return head(x, pass);
+    return x;
   }
 
   /** Every projection of every block, for LoRA switching and merging. */

@@ -51,8 +51,13 @@ final class Gpt2Decoder implements Decoder {
   }
 
   @Override
-  public NDArray head(NDArray x, ForwardPass pass) {
-    return pass.float32(pass.linear(lnF.forward(x), head, null));
+  public NDArray finalNorm(NDArray x) {
+    return lnF.forward(x);
+  }
+
+  @Override
+  public NDArray headWeight() {
+    return head;
   }
 
   @Override

@@ -53,8 +53,13 @@ final class LlamaDecoder implements Decoder {
   }
 
   @Override
-  public NDArray head(NDArray x, ForwardPass pass) {
-    return pass.float32(pass.linear(norm.forward(x), head, null));
+  public NDArray finalNorm(NDArray x) {
+    return norm.forward(x);
+  }
+
+  @Override
+  public NDArray headWeight() {
+    return head;
   }
 
   @Override

@@ -31,38 +31,54 @@ public final class LmLoss {
     Shape shape = logits.getShape();
     long v = shape.get(shape.dimension() - 1);
     long rows = shape.size() / v;
-    NDArray x = logits.stopGradient(); // shares storage: nothing below is recorded
-    NDArray p = x.softmax(-1); // becomes G in place
+    NDArray weight = mask == null ? null : mask.reshape(rows).toType(logits.getDataType(), false);
+    // stopGradient shares storage: nothing below is recorded.
+    Rows r = rows(logits.stopGradient().reshape(rows, v), targets.reshape(rows), weight);
+    NDArray count =
+        weight == null
+            ? logits.getManager().full(new Shape(), (float) rows, logits.getDataType())
+            : weight.sum().maximum(1f);
+    NDArray surrogate = logits.reshape(-1).dot(r.gradient().reshape(-1)); // ∂/∂logits = G
+    return surrogate.sub(surrogate.stopGradient()).div(count).add(r.nll().sum().div(count));
+  }
+
+  /**
+   * A block of rows' losses and the unscaled gradient of their sum: the piece {@link #crossEntropy}
+   * and the chunked head ({@link HeadLoss}) share.
+   *
+   * @param nll (n) −log p(target)·w
+   * @param gradient (n, V) (softmax − onehot(target))·w, the gradient of Σ nll with respect to the
+   *     logits
+   */
+  record Rows(NDArray nll, NDArray gradient) {}
+
+  /**
+   * @param x (n, V) float32 logits, not recorded
+   * @param targets (n) int64 token ids; entries under a zero weight may hold anything ≥ 0
+   * @param weight (n) each row's weight (float), or null for all ones
+   */
+  static Rows rows(NDArray x, NDArray targets, NDArray weight) {
+    long v = x.getShape().get(1);
+    long n = x.getShape().get(0);
+    NDArray p = x.softmax(-1); // becomes the gradient in place
     NDArray target = targets.expandDims(-1);
-    NDArray pTarget = p.gather(target, -1).squeeze(-1); // (B, T)
+    NDArray pTarget = p.gather(target, -1).squeeze(-1); // (n)
     // log Σ exp(x) = max x − log max p: the largest probability is at least 1/V, so its log is
     // exact to float precision, where log p(target) would underflow for a far-off target.
     NDArray logSumExp = x.max(new int[] {-1}).sub(p.max(new int[] {-1}).log());
-    NDArray nll = logSumExp.sub(x.gather(target, -1).squeeze(-1)); // (B, T)
-    NDArray value;
-    NDArray count;
-    NDArray weight;
-    if (mask == null) {
-      count = logits.getManager().full(new Shape(), (float) rows, logits.getDataType());
-      weight = null;
-      value = nll.mean();
-    } else {
-      weight = mask.toType(logits.getDataType(), false);
-      count = weight.sum().maximum(1f);
-      value = nll.mul(weight).sum().div(count);
+    NDArray nll = logSumExp.sub(x.gather(target, -1).squeeze(-1));
+    if (weight != null) {
+      nll = nll.mul(weight);
       p.muli(weight.expandDims(-1)); // a zero-weight row's gradient is exactly zero
     }
     // G[row, target] −= weight: put (p·w)(target) − w at the rows' flat positions.
     NDArray flatIndex =
-        logits
-            .getManager()
-            .arange(0L, rows * v, v, DataType.INT64)
-            .add(targets.flatten().toType(DataType.INT64, false));
+        x.getManager()
+            .arange(0L, n * v, v, DataType.INT64)
+            .add(targets.toType(DataType.INT64, false));
     NDArray picked = weight == null ? pTarget.sub(1f) : pTarget.mul(weight).sub(weight);
-    NDArray g = p.reshape(-1); // a view: the put below writes p
-    g.set(new NDIndex("{}", flatIndex), picked.flatten());
-    NDArray surrogate = logits.reshape(-1).dot(g); // ∂/∂logits = g
-    return surrogate.sub(surrogate.stopGradient()).div(count).add(value);
+    p.reshape(-1).set(new NDIndex("{}", flatIndex), picked); // a view: the put writes p
+    return new Rows(nll, p);
   }
 
   /**

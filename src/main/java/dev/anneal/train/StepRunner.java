@@ -9,9 +9,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.anneal.model.CausalLm;
-import dev.anneal.model.ForwardResult;
 import dev.anneal.model.LayerRouting;
-import dev.anneal.model.LmLoss;
+import dev.anneal.model.TrainingLoss;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,9 +88,10 @@ final class StepRunner {
                 model.backwardCheckpointed(
                     ids,
                     docs,
+                    targets,
+                    mask,
                     gc,
-                    logits -> {
-                      NDArray loss = LmLoss.crossEntropy(logits, targets, mask);
+                    loss -> {
                       kept[0] = loss.stopGradient();
                       kept[0].attach(mb); // outlives the head's manager
                       return clamped(loss, kept[0], mb).mul(weight);
@@ -99,8 +99,8 @@ final class StepRunner {
                     weight));
             value = kept[0];
           } else {
-            ForwardResult r = model.forward(ids, docs, true);
-            NDArray loss = LmLoss.crossEntropy(r.logits(), targets, mask);
+            TrainingLoss r = model.trainingLoss(ids, docs, targets, mask);
+            NDArray loss = r.loss();
             value = loss.stopGradient();
             loss = clamped(loss, value, mb);
             if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
