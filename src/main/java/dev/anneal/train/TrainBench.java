@@ -9,6 +9,7 @@ import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.FusedAdamW;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.engine.MixedPrecision;
+import dev.anneal.engine.NativeTrim;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.Preset;
@@ -131,6 +132,7 @@ public final class TrainBench {
         List<Long> quarters = new ArrayList<>();
         double[] ms = new double[steps];
         StackSampler sampler2 = new StackSampler(Thread.currentThread());
+        NativeTrim nativeTrim = new NativeTrim();
         long warmupPeak = 0;
         long stepBaseline = 0;
         boolean peakReset = false;
@@ -159,7 +161,7 @@ public final class TrainBench {
             else trainingStep.update(out, t.lr(), m);
           }
           if (s >= warmup) ms[s - warmup] = (System.nanoTime() - t0) / 1e6;
-          if (s % 20 == 0) dev.anneal.engine.NativeMemory.trim(); // as the trainer does
+          nativeTrim.afterStep(s + 1); // as the trainer does
           int done = s - warmup + 1;
           if (done > 0 && done % Math.max(1, steps / 4) == 0 && quarters.size() < 4) {
             quarters.add(ProcessMemory.residentBytes());

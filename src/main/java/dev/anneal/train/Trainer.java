@@ -8,7 +8,7 @@ import dev.anneal.engine.DeviceMemory;
 import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.Devices;
 import dev.anneal.engine.MixedPrecision;
-import dev.anneal.engine.NativeMemory;
+import dev.anneal.engine.NativeTrim;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
@@ -167,6 +167,7 @@ public final class Trainer {
       double lastLoss = Double.NaN;
       long intervalTokens = 0;
       long intervalStart = System.nanoTime();
+      NativeTrim nativeTrim = new NativeTrim();
       while (state.step() < t.steps()) {
         long waitStart = System.nanoTime();
         TrainerControl.Request go = control.awaitGo();
@@ -263,8 +264,7 @@ public final class Trainer {
               state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
         }
         lastLoss = out.loss();
-        if (state.step() % 20 == 0)
-          NativeMemory.trim(); // keeps resident memory flat (NativeMemory)
+        nativeTrim.afterStep(state.step()); // keeps resident memory flat (NativeMemory)
         intervalTokens += out.tokens();
         StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
         if (crossed != null) {
