@@ -59,11 +59,12 @@ final class BenchTrainCommand implements Callable<Integer> {
   int threads = 2;
 
   @Option(
-      names = "--no-java-share",
+      names = "--java-share",
       negatable = true,
-      defaultValue = "true",
       description =
-          "Sample the stack to measure the Java share (default on; off for clean memory figures).")
+          "Sample the main thread's stack to measure the share of the step spent in Java (default"
+              + " off: the sampling thread competes with the step for the cores, so the timings"
+              + " then describe something users do not run).")
   boolean javaShare;
 
   @Option(

@@ -40,6 +40,8 @@ public final class CausalLm implements AutoCloseable {
   private boolean routerFrozen;
   private boolean bf16Matmuls;
   private boolean fusedAttention = FusedAttention.available();
+  private WeightCasts weightCasts;
+  private boolean gradientsDefined;
 
   private CausalLm(
       ModelSpec spec,
@@ -204,11 +206,29 @@ public final class CausalLm implements AutoCloseable {
         lora == null);
   }
 
+  /**
+   * Opens one optimizer step's bf16 weight copies ({@link WeightCasts}): until it is closed, the
+   * training forwards multiply by copies made once, and their backwards leave the gradients on
+   * them; call {@link WeightCasts#flushGradients} after each micro batch's backward. Null when the
+   * matrix products are float32.
+   *
+   * @param step the step's manager; the copies live in it until closed
+   */
+  public WeightCasts castWeightsOncePerStep(NDManager step) {
+    if (!bf16Matmuls) return null;
+    if (weightCasts != null) throw new IllegalStateException("a step's weight casts are open");
+    List<NDArray> all = params.values().stream().map(Param::array).toList();
+    weightCasts = new WeightCasts(all, step, !gradientsDefined, () -> weightCasts = null);
+    gradientsDefined = true;
+    return weightCasts;
+  }
+
   private ForwardPass fullPass(NDArray ids, NDArray docIds, boolean training) {
     int t = checkIds(ids);
     NDManager m = ids.getManager();
     ForwardPass pass =
         new ForwardPass(m, training, 0, ForwardPass.mask(m, docIds, 0, t), null, bf16Matmuls);
+    if (training) pass.weightCasts = weightCasts;
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     return pass;
@@ -311,6 +331,7 @@ public final class CausalLm implements AutoCloseable {
   }
 
   private void updateTrainable() {
+    gradientsDefined = false;
     for (Param p : params.values()) p.array().setRequiresGradient(trainable(p));
   }
 

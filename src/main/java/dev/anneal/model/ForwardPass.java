@@ -45,6 +45,9 @@ final class ForwardPass {
 
   private final Map<NDArray, NDArray> bf16Copies = new IdentityHashMap<>();
 
+  /** The open training step's weight copies (bf16 passes of a step), or null. */
+  WeightCasts weightCasts;
+
   /** Attention through libtorch's fused kernel ({@link Attention}); full forwards only. */
   boolean fusedAttention;
 
@@ -110,14 +113,19 @@ final class ForwardPass {
   /** x·Wᵀ + b, x (..., in), w [out, in], b [out] or null → (..., out); bf16 in a bf16 pass. */
   NDArray linear(NDArray x, NDArray w, NDArray b) {
     if (!bf16) return Ops.linear(x, w, b);
-    return Ops.linear(bf16(x), bf16(w), b == null ? null : bf16(b));
+    return Ops.linear(bf16(x), weight(w), b == null ? null : weight(b));
+  }
+
+  /** A weight in bfloat16: the step's copy where the step casts once, else a cast made now. */
+  NDArray weight(NDArray w) {
+    return weightCasts != null && weightCasts.holds(w) ? weightCasts.of(w) : bf16(w);
   }
 
   /** As {@link #linear} for a weight stored [in, out] (GPT-2's Conv1D). */
   NDArray linearInOut(NDArray x, NDArray wInOut, NDArray b) {
     // Cast the stored (contiguous) weight and transpose the copy: casting the transposed view
     // instead is a strided copy, measured 10-20× slower than a contiguous one.
-    NDArray w = bf16 ? bf16(wInOut) : wInOut;
+    NDArray w = bf16 ? weight(wInOut) : wInOut;
     return linear(x, own(w.transpose()), b);
   }
 

@@ -47,7 +47,10 @@ final class HeadLoss {
     DataType type = h.getDataType(); // float32, or float64 in gradient checks
     NDManager m = pass.manager;
     NDArray hIn = down(h.stopGradient().reshape(n, c), pass.bf16, m);
-    NDArray wIn = down(pass.own(w.stopGradient()), pass.bf16, m);
+    NDArray wIn =
+        pass.bf16 && pass.weightCasts != null && pass.weightCasts.holds(w)
+            ? pass.weightCasts.detached(w) // dW reaches w by the surrogate below
+            : down(pass.own(w.stopGradient()), pass.bf16, m);
     NDArray tokens = targets.reshape(n);
     NDArray weight = mask == null ? null : mask.reshape(n).toType(type, false);
     NDArray dW = w.hasGradient() ? m.zeros(new Shape(v, c), type) : null;

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.anneal.model.CausalLm;
 import dev.anneal.model.LayerRouting;
 import dev.anneal.model.TrainingLoss;
+import dev.anneal.model.WeightCasts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,54 +68,59 @@ final class StepRunner {
     // batch with three trained targets weigh as much as one with three hundred).
     long counted = 0;
     for (Batch b : micro) counted += b.countedTokens();
-    for (Batch b : micro) {
-      NDArray share =
-          step.full(
-              new Shape(), counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
-      try (NDManager mb = step.newSubManager()) {
-        Shape shape = new Shape(b.rows(), b.cols());
-        NDArray ids = mb.create(b.ids(), shape);
-        NDArray targets = mb.create(b.targets(), shape);
-        NDArray docs = b.docIdsFor(mb);
-        NDArray mask = mb.create(b.mask(), shape);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray value;
-          if (checkpointing) {
-            // The same loss as below, differentiated in pieces: the head's part here, each
-            // block's switch loss (weighted alike) when the block is recomputed.
-            NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
-            NDArray[] kept = new NDArray[1];
-            routing.addAll(
-                model.backwardCheckpointed(
-                    ids,
-                    docs,
-                    targets,
-                    mask,
-                    gc,
-                    loss -> {
-                      kept[0] = loss.stopGradient();
-                      kept[0].attach(mb); // outlives the head's manager
-                      return clamped(loss, kept[0], mb).mul(weight);
-                    },
-                    weight));
-            value = kept[0];
-          } else {
-            TrainingLoss r = model.trainingLoss(ids, docs, targets, mask);
-            NDArray loss = r.loss();
-            value = loss.stopGradient();
-            loss = clamped(loss, value, mb);
-            if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-            if (distort != 1f) loss = loss.mul(mb.full(new Shape(), distort));
-            gc.backward(loss.mul(share));
-            routing.addAll(r.routing());
+    try (WeightCasts casts = model.castWeightsOncePerStep(step)) {
+      for (Batch b : micro) {
+        NDArray share =
+            step.full(
+                new Shape(),
+                counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
+        try (NDManager mb = step.newSubManager()) {
+          Shape shape = new Shape(b.rows(), b.cols());
+          NDArray ids = mb.create(b.ids(), shape);
+          NDArray targets = mb.create(b.targets(), shape);
+          NDArray docs = b.docIdsFor(mb);
+          NDArray mask = mb.create(b.mask(), shape);
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray value;
+            if (checkpointing) {
+              // The same loss as below, differentiated in pieces: the head's part here, each
+              // block's switch loss (weighted alike) when the block is recomputed.
+              NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
+              NDArray[] kept = new NDArray[1];
+              routing.addAll(
+                  model.backwardCheckpointed(
+                      ids,
+                      docs,
+                      targets,
+                      mask,
+                      gc,
+                      loss -> {
+                        kept[0] = loss.stopGradient();
+                        kept[0].attach(mb); // outlives the head's manager
+                        return clamped(loss, kept[0], mb).mul(weight);
+                      },
+                      weight));
+              value = kept[0];
+              if (casts != null) casts.flushGradients();
+            } else {
+              TrainingLoss r = model.trainingLoss(ids, docs, targets, mask);
+              NDArray loss = r.loss();
+              value = loss.stopGradient();
+              loss = clamped(loss, value, mb);
+              if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+              if (distort != 1f) loss = loss.mul(mb.full(new Shape(), distort));
+              gc.backward(loss.mul(share));
+              if (casts != null) casts.flushGradients();
+              routing.addAll(r.routing());
+            }
+            if (distort != 1f) value = value.mul(mb.full(new Shape(), distort));
+            value = value.mul(share);
+            value.attach(step);
+            lossSum = lossSum == null ? value : lossSum.add(value);
           }
-          if (distort != 1f) value = value.mul(mb.full(new Shape(), distort));
-          value = value.mul(share);
-          value.attach(step);
-          lossSum = lossSum == null ? value : lossSum.add(value);
         }
+        tokens += (long) b.rows() * b.cols();
       }
-      tokens += (long) b.rows() * b.cols();
     }
     Map<String, NDArray> grads = gradients(step);
     NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
