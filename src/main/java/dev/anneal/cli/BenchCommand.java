@@ -119,6 +119,11 @@ final class BenchCommand {
               buildSecs,
               threads,
               run == 1 ? ", cold JVM" : "");
+          StringBuilder stages = new StringBuilder("  stages:");
+          builder
+              .lastStageSeconds()
+              .forEach((k, v) -> stages.append(String.format(" %s %.2f s,", k, v)));
+          out.println(stages.substring(0, stages.length() - 1));
         }
         t = System.nanoTime();
         builder.write(ds, built);

@@ -52,11 +52,17 @@ public final class DatasetBuilder {
   private final BuildOptions options;
   private final ProgressListener listener;
   private final Cancellation cancel;
+  private final StageTimes times = new StageTimes();
 
   public DatasetBuilder(BuildOptions options, ProgressListener listener, Cancellation cancel) {
     this.options = options;
     this.listener = listener;
     this.cancel = cancel;
+  }
+
+  /** Seconds per stage of the last {@link #collect} or {@link #build} on this builder. */
+  public java.util.Map<String, Double> lastStageSeconds() {
+    return times.seconds();
   }
 
   /** Samples and their stats, before anything is written. */
@@ -77,6 +83,7 @@ public final class DatasetBuilder {
   /** As {@link #collect(List)}, never reading {@code out} (a dataset folder inside a source). */
   private Built collect(List<Path> roots, Path out) throws IOException {
     if (roots.isEmpty()) throw new IllegalArgumentException("no source folder given");
+    times.start();
     ScanReport report = new ScanReport();
     SourceScanner scanner = new SourceScanner(options.scan(), cancel, report, out);
     List<SourceScanner.Candidate> files = new ArrayList<>();
@@ -87,7 +94,9 @@ public final class DatasetBuilder {
           new Progress("scan", files.size(), -1, Map.of("files", (long) files.size()), -1));
     }
     files.sort((a, b) -> a.rel().compareTo(b.rel()));
+    times.lap("scan");
     List<List<Sample>> perFile = extractAll(files, report);
+    times.lap("read+secrets+extract");
     Map<String, Long> filtered = new TreeMap<>();
     List<Sample> all = new ArrayList<>();
     long bytes = 0;
@@ -112,11 +121,13 @@ public final class DatasetBuilder {
               + report.filesSkipped()
               + ")");
     }
+    times.lap("filter");
     listener.onProgress(
         new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
-    Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel);
+    Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel, times);
     DatasetStats stats =
         DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report, options.secrets());
+    times.lap("stats");
     listener.onProgress(
         new Progress(
             "dedup", all.size(), all.size(), Map.of("samples", (long) dedup.kept().size()), 0));

@@ -4,10 +4,7 @@ import dev.anneal.data.sample.Sample;
 import dev.anneal.data.sample.SampleKind;
 import dev.anneal.task.Cancellation;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -59,92 +56,358 @@ public final class Deduplicator {
   }
 
   public Result run(List<Sample> samples, Cancellation cancel) {
-    ExactKey[] keys = new ExactKey[samples.size()];
-    IntStream.range(0, samples.size()).parallel().forEach(i -> keys[i] = exactKey(samples.get(i)));
-    Set<ExactKey> seen = new HashSet<>();
-    List<Sample> unique = new ArrayList<>(samples.size());
-    long exact = 0;
-    for (int i = 0; i < keys.length; i++) {
-      if (seen.add(keys[i])) unique.add(samples.get(i));
-      else exact++;
-    }
-    if (threshold > 1.0) return new Result(unique, exact, 0);
-    cancel.check();
-    long[][] sigs = new long[unique.size()][];
-    long[][] bandKeys = new long[unique.size()][];
-    IntStream.range(0, unique.size())
+    return run(samples, cancel, new StageTimes());
+  }
+
+  /** As {@link #run(List, Cancellation)}, charging each pass to {@code times}. */
+  Result run(List<Sample> samples, Cancellation cancel, StageTimes times) {
+    int n = samples.size();
+    boolean nearOn = threshold <= 1.0;
+    long[] exactKeys = new long[2 * n];
+    Signatures sigs = nearOn ? new Signatures(n, bands) : null;
+    // One parallel pass reads each text for both keys: its exact key and, unless near-dedup is
+    // off, its signature, fingerprint and band keys (wasted only on the few exact duplicates).
+    IntStream.range(0, n)
         .parallel()
         .forEach(
             i -> {
               if (i % 256 == 0) cancel.check();
-              Sample s = unique.get(i);
-              sigs[i] = MinHash.signature(s.text(), bodyStart(s));
-              bandKeys[i] = bandKeys(sigs[i]);
+              Sample s = samples.get(i);
+              int body = bodyStart(s);
+              exactKey(s.text(), body, exactKeys, 2 * i);
+              if (sigs != null) sigs.compute(i, s.text(), body, rows);
             });
-    boolean[] dropped = new boolean[unique.size()];
-    // Kinds never compare with each other, so each kind's pass runs on its own thread.
-    Map<SampleKind, List<Integer>> byKind = new java.util.EnumMap<>(SampleKind.class);
-    for (int i = 0; i < unique.size(); i++) {
-      byKind.computeIfAbsent(unique.get(i).kind(), k -> new ArrayList<>()).add(i);
-    }
-    int[] compared = new int[unique.size()]; // per candidate, the sample it was last compared with
+    times.lap("exact keys+minhash");
+    int[] unique = firstOfEachExactKey(samples, exactKeys);
+    long exact = n - unique.length;
+    times.lap("exact dedup");
+    if (!nearOn) return new Result(pick(samples, unique, null), exact, 0);
+    cancel.check();
+    boolean[] dropped = new boolean[n];
+    // Kinds never compare with each other: each kind has its own buckets and pass.
+    int[][] kinds = byKind(samples, unique);
+    Buckets[] buckets = new Buckets[kinds.length];
+    for (int k = 0; k < kinds.length; k++) buckets[k] = Buckets.of(kinds[k], sigs.bandKeys, bands);
+    int[] compared = new int[n]; // per candidate, the sample it was last compared with
     java.util.Arrays.fill(compared, -1);
     // Each pass touches only its own kind's entries of dropped[] and compared[].
-    byKind.values().parallelStream()
-        .forEach(indices -> nearPass(indices, sigs, bandKeys, dropped, compared, cancel));
-    List<Sample> kept = new ArrayList<>();
-    long near = 0;
-    for (int i = 0; i < unique.size(); i++) {
-      if (dropped[i]) near++;
-      else kept.add(unique.get(i));
-    }
-    return new Result(kept, exact, near);
+    IntStream.range(0, kinds.length)
+        .parallel()
+        .forEach(k -> nearPass(kinds[k], buckets[k], sigs, dropped, compared, cancel));
+    times.lap("near dedup");
+    List<Sample> kept = pick(samples, unique, dropped);
+    return new Result(kept, exact, unique.length - kept.size());
   }
 
-  /** Each band's bucket key: its rows' signature entries mixed, seeded with the band's number. */
-  private long[] bandKeys(long[] sig) {
-    long[] out = new long[bands];
-    for (int b = 0; b < bands; b++) {
-      long h = b;
-      for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sig[b * rows + r]);
-      out[b] = h;
-    }
+  /** {@code samples} at {@code indices}, less those {@code dropped}. */
+  private static List<Sample> pick(List<Sample> samples, int[] indices, boolean[] dropped) {
+    List<Sample> out = new ArrayList<>(indices.length);
+    for (int i : indices) if (dropped == null || !dropped[i]) out.add(samples.get(i));
     return out;
   }
 
-  /** Marks near-duplicates among {@code indices} (one kind, in input order). */
+  /** The indices, in order, of the samples whose kind and exact key no earlier sample has. */
+  private static int[] firstOfEachExactKey(List<Sample> samples, long[] keys) {
+    int n = samples.size();
+    int capacity = Integer.highestOneBit(Math.max(2, n)) * 4;
+    int mask = capacity - 1;
+    long[] table = new long[2 * capacity];
+    int[] kindOf = new int[capacity]; // the kind's ordinal + 1; 0 marks an empty slot
+    int[] out = new int[n];
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      long h1 = keys[2 * i];
+      long h2 = keys[2 * i + 1];
+      int kind = samples.get(i).kind().ordinal() + 1;
+      int slot = (int) (h1 ^ (h2 >>> 32)) & mask;
+      boolean seen = false;
+      while (kindOf[slot] != 0) {
+        if (kindOf[slot] == kind && table[2 * slot] == h1 && table[2 * slot + 1] == h2) {
+          seen = true;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (seen) continue;
+      kindOf[slot] = kind;
+      table[2 * slot] = h1;
+      table[2 * slot + 1] = h2;
+      out[count++] = i;
+    }
+    return java.util.Arrays.copyOf(out, count);
+  }
+
+  /**
+   * {@code indices} split by their sample's kind, each in order; kinds without samples left out.
+   */
+  private static int[][] byKind(List<Sample> samples, int[] indices) {
+    SampleKind[] all = SampleKind.values();
+    int[] sizes = new int[all.length];
+    for (int i : indices) sizes[samples.get(i).kind().ordinal()]++;
+    int[][] out = new int[all.length][];
+    for (int k = 0; k < all.length; k++) out[k] = new int[sizes[k]];
+    int[] fill = new int[all.length];
+    for (int i : indices) {
+      int k = samples.get(i).kind().ordinal();
+      out[k][fill[k]++] = i;
+    }
+    return java.util.Arrays.stream(out).filter(a -> a.length > 0).toArray(int[][]::new);
+  }
+
+  /**
+   * Every sample's signature, a byte of each entry (16 longs, for a cheap first comparison) and its
+   * band keys, in flat blocks of {@value #BLOCK} samples: few large arrays the collector does not
+   * copy, instead of a small array per sample.
+   */
+  static final class Signatures {
+    static final int BLOCK_BITS = 12;
+    static final int BLOCK = 1 << BLOCK_BITS;
+    static final int P = MinHash.PERMUTATIONS;
+    static final int FP = P / 8;
+    final long[][] sigs;
+    final long[][] fps;
+    final long[] bandKeys;
+    final int bands;
+
+    Signatures(int n, int bands) {
+      int blocks = (n + BLOCK - 1) >>> BLOCK_BITS;
+      sigs = new long[blocks][];
+      fps = new long[blocks][];
+      for (int b = 0; b < blocks; b++) {
+        int size = Math.min(BLOCK, n - (b << BLOCK_BITS));
+        sigs[b] = new long[size * P];
+        fps[b] = new long[size * FP];
+      }
+      this.bands = bands;
+      this.bandKeys = new long[Math.multiplyExact(n, bands)];
+    }
+
+    void compute(int i, String text, int from, int rows) {
+      long[] sig = sigs[i >>> BLOCK_BITS];
+      int at = (i & (BLOCK - 1)) * P;
+      MinHash.signature(text, from, sig, at);
+      long[] fp = fps[i >>> BLOCK_BITS];
+      int f = (i & (BLOCK - 1)) * FP;
+      for (int w = 0; w < FP; w++) {
+        long packed = 0;
+        for (int k = 0; k < 8; k++) packed |= (sig[at + 8 * w + k] & 0xFF) << (8 * k);
+        fp[f + w] = packed;
+      }
+      // Each band's bucket key: its rows' signature entries mixed, seeded with the band's number.
+      for (int b = 0; b < bands; b++) {
+        long h = b;
+        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sig[at + b * rows + r]);
+        bandKeys[i * bands + b] = h;
+      }
+    }
+
+    /**
+     * Whether at most {@code allowed} entries of the signatures of {@code i} and {@code j} differ,
+     * as {@link MinHash#atLeast}. Entries whose low bytes differ differ, so the fingerprints alone
+     * turn most pairs down, reading 128 bytes of each instead of 1 KB.
+     */
+    boolean atMostDiffer(int i, int j, int allowed) {
+      long[] fi = fps[i >>> BLOCK_BITS];
+      long[] fj = fps[j >>> BLOCK_BITS];
+      int oi = (i & (BLOCK - 1)) * FP;
+      int oj = (j & (BLOCK - 1)) * FP;
+      int differ = 0;
+      for (int w = 0; w < FP; w++) {
+        long x = fi[oi + w] ^ fj[oj + w];
+        // The top bit of each byte of x that is not zero, counted.
+        long t = (((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x) & 0x8080808080808080L;
+        differ += Long.bitCount(t);
+        if (differ > allowed) return false;
+      }
+      long[] si = sigs[i >>> BLOCK_BITS];
+      long[] sj = sigs[j >>> BLOCK_BITS];
+      int ai = (i & (BLOCK - 1)) * P;
+      int aj = (j & (BLOCK - 1)) * P;
+      differ = 0;
+      for (int k = 0; k < P; k++) {
+        if (si[ai + k] != sj[aj + k] && ++differ > allowed) return false;
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Marks near-duplicates among {@code indices} (one kind, in input order): a sample is compared
+   * with the newest {@value #MAX_COMPARISONS} kept samples of each of its bands' buckets, and joins
+   * those buckets when it is kept.
+   */
   private void nearPass(
-      List<Integer> indices,
-      long[][] sigs,
-      long[][] bandKeys,
+      int[] indices,
+      Buckets buckets,
+      Signatures sigs,
       boolean[] dropped,
       int[] compared,
       Cancellation cancel) {
-    LshBuckets buckets = new LshBuckets();
-    int[] mine = new int[bands];
-    int seen = 0;
-    for (int i : indices) {
-      if (++seen % 1024 == 0) cancel.check();
-      int touched = 0;
+    int[] bucketOf = buckets.bucketOf;
+    int[] start = buckets.start;
+    int[] members = buckets.members;
+    int[] fill = new int[buckets.count()];
+    int allowed = MinHash.PERMUTATIONS - (int) Math.ceil(threshold * MinHash.PERMUTATIONS);
+    for (int p = 0; p < indices.length; p++) {
+      if ((p + 1) % 1024 == 0) cancel.check();
+      int i = indices[p];
+      int base = p * bands;
       boolean dup = false;
       for (int b = 0; b < bands && !dup; b++) {
-        int bucket = buckets.bucket(bandKeys[i][b]);
-        int size = buckets.size(bucket);
+        int bucket = bucketOf[base + b];
+        if (bucket < 0) continue; // a bucket of this sample alone: nothing to compare with
+        int size = fill[bucket];
+        int first = start[bucket];
         // Boilerplate fills some buckets with many distinct samples; comparing with only the
         // newest few keeps the pass linear, at a small cost in recall in such buckets.
         for (int k = size - 1; k >= Math.max(0, size - MAX_COMPARISONS); k--) {
-          int j = buckets.get(bucket, k);
+          int j = members[first + k];
           if (compared[j] == i) continue; // already compared through another band
           compared[j] = i;
-          if (MinHash.atLeast(sigs[i], sigs[j], threshold)) {
+          if (sigs.atMostDiffer(i, j, allowed)) {
             dup = true;
             break;
           }
         }
-        mine[touched++] = bucket;
       }
-      if (dup) dropped[i] = true;
-      else for (int t = 0; t < touched; t++) buckets.add(mine[t], i);
+      if (dup) {
+        dropped[i] = true;
+        continue;
+      }
+      for (int b = 0; b < bands; b++) {
+        int bucket = bucketOf[base + b];
+        if (bucket >= 0) members[start[bucket] + fill[bucket]++] = i;
+      }
+    }
+  }
+
+  /**
+   * The LSH buckets of one kind's samples, found before the pass: samples whose band keys are equal
+   * share a bucket (whatever their bands). Only buckets of two or more entries get an id, since a
+   * bucket of one compares nothing; each has room for all its entries, in {@code members} from
+   * {@code start[id]}. The keys are cut by their top bits into parts of a few thousand, grouped in
+   * parallel with a small table each.
+   *
+   * @param bucketOf per entry (position × bands + band), its bucket id, or -1 when alone
+   */
+  record Buckets(int[] bucketOf, int[] start, int[] members) {
+    int count() {
+      return start.length - 1;
+    }
+
+    static Buckets of(int[] indices, long[] bandKeys, int bands) {
+      int entries = indices.length * bands;
+      int partBits = 0;
+      while (partBits < 16 && (entries >>> partBits) > 8192) partBits++;
+      int parts = 1 << partBits;
+      int shift = 64 - partBits;
+      // Counting sort of the entries by their key's top bits, each part in entry order.
+      int[] partStart = new int[parts + 1];
+      for (int p = 0; p < indices.length; p++) {
+        int keys = indices[p] * bands;
+        for (int b = 0; b < bands; b++) partStart[part(bandKeys[keys + b], shift) + 1]++;
+      }
+      for (int q = 0; q < parts; q++) partStart[q + 1] += partStart[q];
+      int[] order = new int[entries];
+      int[] next = java.util.Arrays.copyOf(partStart, parts);
+      for (int p = 0; p < indices.length; p++) {
+        int keys = indices[p] * bands;
+        for (int b = 0; b < bands; b++)
+          order[next[part(bandKeys[keys + b], shift)]++] = p * bands + b;
+      }
+      int[] bucketOf = new int[entries];
+      int[] sizes = new int[entries]; // per part, from the part's start: its buckets' sizes
+      int[] bucketsIn = new int[parts];
+      IntStream.range(0, parts)
+          .parallel()
+          .forEach(
+              q ->
+                  bucketsIn[q] =
+                      group(
+                          order,
+                          partStart[q],
+                          partStart[q + 1],
+                          indices,
+                          bandKeys,
+                          bands,
+                          bucketOf,
+                          sizes));
+      // Part q's local ids 0.. become base[q]..; sizes to each bucket's first member slot.
+      int total = 0;
+      for (int q = 0; q < parts; q++) total += bucketsIn[q];
+      int[] start = new int[total + 1];
+      int[] base = new int[parts];
+      int id = 0;
+      for (int q = 0; q < parts; q++) {
+        base[q] = id;
+        for (int g = 0; g < bucketsIn[q]; g++, id++)
+          start[id + 1] = start[id] + sizes[partStart[q] + g];
+      }
+      for (int q = 0; q < parts; q++) {
+        for (int o = partStart[q]; o < partStart[q + 1]; o++) {
+          int e = order[o];
+          if (bucketOf[e] >= 0) bucketOf[e] += base[q];
+        }
+      }
+      return new Buckets(bucketOf, start, new int[start[total]]);
+    }
+
+    private static int part(long key, int shift) {
+      return shift == 64 ? 0 : (int) (key >>> shift);
+    }
+
+    /**
+     * Groups the entries {@code order[from..to)} by key: each entry of a key seen twice or more
+     * gets that key's local id (numbered in order of first entry), every other -1. Writes the sizes
+     * of the local buckets from {@code sizes[from]} and returns how many there are.
+     */
+    private static int group(
+        int[] order,
+        int from,
+        int to,
+        int[] indices,
+        long[] bandKeys,
+        int bands,
+        int[] bucketOf,
+        int[] sizes) {
+      int n = to - from;
+      if (n == 0) return 0;
+      int capacity = Integer.highestOneBit(Math.max(2, n)) * 4;
+      int mask = capacity - 1;
+      long[] keys = new long[capacity];
+      int[] firstOf = new int[capacity]; // per slot, the first entry's offset + 1; 0 when empty
+      int[] slotOf = new int[n];
+      int[] count = new int[capacity];
+      for (int o = from; o < to; o++) {
+        int e = order[o];
+        long key = bandKeys[indices[e / bands] * bands + e % bands];
+        int slot = (int) MinHash.mix(key) & mask;
+        while (firstOf[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
+        if (firstOf[slot] == 0) {
+          firstOf[slot] = o - from + 1;
+          keys[slot] = key;
+        }
+        count[slot]++;
+        slotOf[o - from] = slot;
+      }
+      int[] idOf = new int[capacity];
+      java.util.Arrays.fill(idOf, -1);
+      int ids = 0;
+      for (int o = from; o < to; o++) {
+        int slot = slotOf[o - from];
+        int e = order[o];
+        if (count[slot] < 2) {
+          bucketOf[e] = -1;
+          continue;
+        }
+        if (idOf[slot] < 0) {
+          idOf[slot] = ids;
+          sizes[from + ids] = count[slot];
+          ids++;
+        }
+        bucketOf[e] = idOf[slot];
+      }
+      return ids;
     }
   }
 
@@ -155,17 +418,16 @@ public final class Deduplicator {
     return nl < 0 ? 0 : nl + 1;
   }
 
-  /** A sample's kind and a 128-bit hash of its normalised text. */
-  record ExactKey(SampleKind kind, long h1, long h2) {}
-
-  /** The text with every whitespace run made one space, hashed to 128 bits. */
-  static ExactKey exactKey(Sample s) {
-    String t = s.text();
+  /**
+   * The text from {@code from} on with every whitespace run made one space, hashed to 128 bits in
+   * {@code out[at]} and {@code out[at + 1]}.
+   */
+  static void exactKey(String t, int from, long[] out, int at) {
     long h1 = 0x84222325CBF29CE4L;
     long h2 = 0x1B3L;
     boolean space = false;
     boolean started = false;
-    for (int i = bodyStart(s), n = t.length(); i < n; i++) {
+    for (int i = from, n = t.length(); i < n; i++) {
       char c = t.charAt(i);
       if (c <= ' ') {
         space = started;
@@ -180,6 +442,7 @@ public final class Deduplicator {
       h1 = (h1 ^ c) * 0x100000001B3L;
       h2 = (h2 + c) * 0x9E3779B97F4A7C15L;
     }
-    return new ExactKey(s.kind(), MinHash.mix(h1), MinHash.mix(h2 ^ h1));
+    out[at] = MinHash.mix(h1);
+    out[at + 1] = MinHash.mix(h2 ^ h1);
   }
 }

@@ -39,65 +39,92 @@ final class MinHash {
 
   /** The signature of the shingles of {@code text} from offset {@code from} on. */
   static long[] signature(String text, int from) {
-    long[] words = words(text, from);
-    int count = Math.max(1, words.length - SHINGLE + 1);
+    long[] sig = new long[PERMUTATIONS];
+    signature(text, from, sig, 0);
+    return sig;
+  }
+
+  /** Per thread, the arrays one signature works in, kept between signatures. */
+  private static final class Scratch {
+    char[] chars = new char[4096];
+    long[] words = new long[1024];
+    long[] shingles = new long[1024];
+    final long[] filled = new long[PERMUTATIONS];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * As {@link #signature(String, int)}, written to {@code out[at .. at + PERMUTATIONS)}; allocates
+   * nothing once the thread's scratch arrays have grown to the text.
+   */
+  static void signature(String text, int from, long[] out, int at) {
+    Scratch scratch = SCRATCH.get();
+    int n = words(text, from, scratch);
+    long[] words = scratch.words;
+    int count = Math.max(1, n - SHINGLE + 1);
+    if (scratch.shingles.length < count)
+      scratch.shingles = new long[Math.max(count, 2 * scratch.shingles.length)];
+    long[] shingles = scratch.shingles;
     // Shingle s mixes in words s .. s+4 in turn (fewer when the text has under 5 words). Word-
     // outer, shingle-inner gives the same hashes and vectorises over the shingles.
-    long[] shingles = new long[count];
-    java.util.Arrays.fill(shingles, 0x9E3779B97F4A7C15L);
+    java.util.Arrays.fill(shingles, 0, count, 0x9E3779B97F4A7C15L);
     for (int k = 0; k < SHINGLE; k++) {
-      int upto = Math.min(count, words.length - k);
+      int upto = Math.min(count, n - k);
       for (int s = 0; s < upto; s++) shingles[s] = mix(shingles[s] ^ words[s + k]);
     }
-    long[] sig = new long[PERMUTATIONS];
-    java.util.Arrays.fill(sig, Long.MAX_VALUE);
     if (count >= ONE_PERMUTATION_FROM) {
-      onePermutation(shingles, sig);
+      onePermutation(shingles, count, out, at, scratch.filled);
     } else {
-      permute(shingles, sig);
+      permute(shingles, count, out, at);
     }
-    return sig;
   }
 
   /**
    * Each permutation's minimum over all shingles. Permutation-outer keeps the running minimum in a
    * register and vectorises over the shingles, twice as fast as shingle-outer.
    */
-  private static void permute(long[] shingles, long[] sig) {
+  private static void permute(long[] shingles, int count, long[] sig, int at) {
     for (int i = 0; i < PERMUTATIONS; i++) {
       long a = A[i];
       long b = B[i];
       long min = Long.MAX_VALUE;
-      for (long h : shingles)
-        min = Math.min(min, (a * h + b) >>> 1); // multiply-shift: a cheap universal permutation
-      sig[i] = min;
+      for (int s = 0; s < count; s++)
+        min =
+            Math.min(
+                min, (a * shingles[s] + b) >>> 1); // multiply-shift: a cheap universal permutation
+      sig[at + i] = min;
     }
   }
 
-  private static void onePermutation(long[] shingles, long[] sig) {
-    for (long h : shingles) {
+  private static void onePermutation(long[] shingles, int count, long[] out, int at, long[] sig) {
+    java.util.Arrays.fill(sig, Long.MAX_VALUE);
+    for (int s = 0; s < count; s++) {
+      long h = shingles[s];
       int bin = (int) (h >>> BIN_SHIFT);
       sig[bin] = Math.min(sig[bin], h & VALUE_MASK);
     }
-    densify(sig);
+    densify(sig, out, at);
     for (int i = 0; i < PERMUTATIONS; i++)
-      sig[i] = -1 - sig[i]; // negative: never equals a classic value
+      out[at + i] = -1 - out[at + i]; // negative: never equals a classic value
   }
 
-  /** Fills each empty bin from the next non-empty one (circularly), offset by the distance. */
-  private static void densify(long[] sig) {
+  /**
+   * Writes {@code sig} to {@code out} from {@code at}, each empty bin filled from the next
+   * non-empty one (circularly), offset by the distance; all empty when all are.
+   */
+  private static void densify(long[] sig, long[] out, int at) {
     int n = sig.length;
+    System.arraycopy(sig, 0, out, at, n);
     int anyFull = -1;
     for (int i = 0; i < n; i++) if (sig[i] != Long.MAX_VALUE) anyFull = i;
     if (anyFull < 0) return;
-    long[] filled = sig.clone();
     for (int i = 0; i < n; i++) {
       if (sig[i] != Long.MAX_VALUE) continue;
       int d = 1;
       while (sig[(i + d) % n] == Long.MAX_VALUE) d++;
-      filled[i] = sig[(i + d) % n] + d * ROTATION;
+      out[at + i] = sig[(i + d) % n] + d * ROTATION;
     }
-    System.arraycopy(filled, 0, sig, 0, n);
   }
 
   /** Estimated Jaccard similarity: the share of equal signature entries. */
@@ -118,13 +145,17 @@ final class MinHash {
   }
 
   /**
-   * FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on.
+   * FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on,
+   * into {@code scratch.words}; returns how many.
    */
-  private static long[] words(String text, int from) {
-    char[] cs = new char[text.length() - from]; // a char[] loop skips String.charAt's checks
+  private static int words(String text, int from, Scratch scratch) {
+    int len = text.length() - from;
+    if (scratch.chars.length < len)
+      scratch.chars = new char[Math.max(len, 2 * scratch.chars.length)];
+    char[] cs = scratch.chars; // a char[] loop skips String.charAt's checks
     text.getChars(from, text.length(), cs, 0);
-    int len = cs.length;
-    long[] out = new long[Math.max(16, len / 4)];
+    long[] out = scratch.words;
+    if (out.length < len) scratch.words = out = new long[Math.max(len, 2 * out.length)];
     int n = 0;
     int i = 0;
     while (i < len) {
@@ -140,10 +171,9 @@ final class MinHash {
         h = (h ^ c) * 0x100000001B3L;
         i++;
       }
-      if (n == out.length) out = java.util.Arrays.copyOf(out, n * 2);
       out[n++] = h;
     }
-    return java.util.Arrays.copyOf(out, n);
+    return n;
   }
 
   private static final boolean[] ASCII_WORD = new boolean[128];
