@@ -36,13 +36,17 @@ final class SourceReader {
     for (int i = 0; i < probe; i++) if (bytes[i] == 0) return new Read(null, SkipReason.BINARY);
     String text;
     try {
+      // ASCII is valid UTF-8 that decodes byte for byte: the common case skips the decoder's
+      // buffer and its copy.
       text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
+          isAscii(bytes)
+              ? new String(bytes, StandardCharsets.ISO_8859_1)
+              : StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(bytes))
+                  .toString();
     } catch (CharacterCodingException e) {
       return new Read(null, SkipReason.INVALID_UTF8);
     }
@@ -56,6 +60,13 @@ final class SourceReader {
     return new Read(text, null);
   }
 
+  /** Whether every byte is below 0x80. */
+  static boolean isAscii(byte[] bytes) {
+    int bits = 0;
+    for (byte b : bytes) bits |= b; // vectorises; a set top bit makes it negative
+    return bits >= 0;
+  }
+
   /** A generator's marker in the first five lines. */
   static boolean isGenerated(String text) {
     int end = 0;
@@ -67,7 +78,8 @@ final class SourceReader {
   /** Lines a person would not write: over 300 characters on average, in a file over 1 KB. */
   static boolean isMinified(String text) {
     if (text.length() < 1024) return false;
-    long lines = text.chars().filter(ch -> ch == '\n').count() + 1;
+    long lines = 1;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
     return text.length() / lines > 300;
   }
 }

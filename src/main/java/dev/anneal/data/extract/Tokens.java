@@ -1,6 +1,5 @@
 package dev.anneal.data.extract;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -80,10 +79,12 @@ final class Tokens {
   void matchBrackets() {
     match = new int[size];
     Arrays.fill(match, -1);
-    ArrayDeque<Integer> stack = new ArrayDeque<>();
+    int[] stack = new int[16]; // the open brackets, innermost last
+    int depth = 0;
     for (int i = 0; i < size; i++) {
       if (type[i] == OPEN) {
-        stack.push(i);
+        if (depth == stack.length) stack = Arrays.copyOf(stack, 2 * depth);
+        stack[depth++] = i;
       } else if (type[i] == CLOSE) {
         char want =
             switch (ch(i)) {
@@ -91,19 +92,17 @@ final class Tokens {
               case ']' -> '[';
               default -> '{';
             };
-        if (stack.stream().noneMatch(o -> ch(o) == want)) continue;
-        while (!stack.isEmpty()) {
-          int o = stack.pop();
-          if (ch(o) == want) {
-            match[o] = i;
-            match[i] = o;
-            break;
-          }
-          match[o] = i; // an unclosed inner opener ends where its outer one does
-        }
+        int opener = depth - 1;
+        while (opener >= 0 && ch(stack[opener]) != want) opener--;
+        if (opener < 0) continue;
+        // An unclosed inner opener ends where its outer one does.
+        while (depth > opener + 1) match[stack[--depth]] = i;
+        int o = stack[--depth];
+        match[o] = i;
+        match[i] = o;
       }
     }
-    while (!stack.isEmpty()) match[stack.pop()] = Math.max(0, size - 1);
+    while (depth > 0) match[stack[--depth]] = Math.max(0, size - 1);
   }
 
   /** Index after the group opened at {@code i}, or after {@code i} when it is not an opener. */

@@ -10,6 +10,14 @@ package dev.anneal.data.sample;
 public final class TokenEstimate {
   private TokenEstimate() {}
 
+  /** Per ASCII char, its class below: 1 letter, digit or '_', 2 punctuation, 3 space. */
+  private static final byte[] ASCII_CLASS = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++)
+      ASCII_CLASS[c] = (byte) (Character.isLetterOrDigit(c) || c == '_' ? 1 : c <= ' ' ? 3 : 2);
+  }
+
   public static int of(CharSequence s) {
     int pieces = 0;
     int bytes = 0;
@@ -17,7 +25,7 @@ public final class TokenEstimate {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-      int cls = Character.isLetterOrDigit(c) || c == '_' ? 1 : c <= ' ' ? 3 : 2;
+      int cls = c < 128 ? ASCII_CLASS[c] : Character.isLetterOrDigit(c) ? 1 : 2;
       if (cls != prev && !(prev == 3 && cls != 3)) pieces++;
       prev = cls;
     }
