@@ -95,22 +95,19 @@ public final class DatasetBuilder {
     }
     files.sort((a, b) -> a.rel().compareTo(b.rel()));
     times.lap("scan");
-    List<List<Sample>> perFile = extractAll(files, report);
-    times.lap("read+secrets+extract");
+    List<Extracted> perFile = extractAll(files, report);
+    times.lap("read+secrets+extract+filter");
     Map<String, Long> filtered = new TreeMap<>();
     List<Sample> all = new ArrayList<>();
     long bytes = 0;
     long read = 0;
     for (int i = 0; i < files.size(); i++) {
-      List<Sample> samples = perFile.get(i);
-      if (samples == null) continue;
+      Extracted e = perFile.get(i);
+      if (e == null) continue;
       read++;
       bytes += files.get(i).size();
-      for (Sample s : samples) {
-        String why = options.keeps(s.kind()) ? options.quality().reject(s) : "kind_not_selected";
-        if (why == null) all.add(s);
-        else filtered.merge(why, 1L, Long::sum);
-      }
+      all.addAll(e.kept());
+      for (String why : e.rejected()) filtered.merge(why, 1L, Long::sum);
     }
     if (all.isEmpty()) {
       throw new IOException(
@@ -121,7 +118,7 @@ public final class DatasetBuilder {
               + report.filesSkipped()
               + ")");
     }
-    times.lap("filter");
+    times.lap("gather");
     listener.onProgress(
         new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
     Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel, times);
@@ -165,8 +162,13 @@ public final class DatasetBuilder {
         file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
   }
 
-  /** Reads and extracts every file on a pool; a null entry is a file skipped while reading. */
-  private List<List<Sample>> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
+  /** One file's samples that pass the filters, and why each of the others was dropped. */
+  private record Extracted(List<Sample> kept, List<String> rejected) {}
+
+  /**
+   * Reads, extracts and filters every file on a pool; a null entry is a file skipped while reading.
+   */
+  private List<Extracted> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
       throws IOException {
     ExecutorService pool = Workers.pool(options.threads(), "anneal-extract");
     long total = files.stream().mapToLong(SourceScanner.Candidate::size).sum();
@@ -175,16 +177,18 @@ public final class DatasetBuilder {
     AtomicLong samples = new AtomicLong();
     long t0 = System.nanoTime();
     try {
-      List<Future<List<Sample>>> futures = new ArrayList<>(files.size());
+      List<Future<Extracted>> futures = new ArrayList<>(files.size());
       for (SourceScanner.Candidate c : files) {
         futures.add(
             pool.submit(
                 () -> {
                   cancel.check();
-                  List<Sample> out = extractOne(c, report);
+                  Extracted out = filter(extractOne(c, report));
                   long d = doneFiles.incrementAndGet();
                   long bytes = doneBytes.addAndGet(c.size());
-                  long s = samples.addAndGet(out == null ? 0 : out.size());
+                  long s =
+                      samples.addAndGet(
+                          out == null ? 0 : out.kept().size() + out.rejected().size());
                   double secs = (System.nanoTime() - t0) / 1e9;
                   double eta = bytes > 0 ? secs * (total - bytes) / bytes : -1;
                   listener.onProgress(
@@ -197,8 +201,8 @@ public final class DatasetBuilder {
                   return out;
                 }));
       }
-      List<List<Sample>> out = new ArrayList<>(files.size());
-      for (Future<List<Sample>> f : futures) out.add(f.get());
+      List<Extracted> out = new ArrayList<>(files.size());
+      for (Future<Extracted> f : futures) out.add(f.get());
       return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -211,6 +215,19 @@ public final class DatasetBuilder {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The samples of the kinds selected that pass the quality filter; null for null. */
+  private Extracted filter(List<Sample> samples) {
+    if (samples == null) return null;
+    List<Sample> kept = new ArrayList<>(samples.size());
+    List<String> rejected = new ArrayList<>();
+    for (Sample s : samples) {
+      String why = options.keeps(s.kind()) ? options.quality().reject(s) : "kind_not_selected";
+      if (why == null) kept.add(s);
+      else rejected.add(why);
+    }
+    return new Extracted(kept, rejected);
   }
 
   private List<Sample> extractOne(SourceScanner.Candidate c, ScanReport report) {

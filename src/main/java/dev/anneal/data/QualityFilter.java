@@ -14,6 +14,12 @@ import dev.anneal.data.sample.SampleKind;
 public record QualityFilter(int maxLineLength, double minAlphanumeric) {
   public static final QualityFilter DEFAULT = new QualityFilter(1000, 0.25);
 
+  private static final boolean[] ASCII_ALNUM = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) ASCII_ALNUM[c] = Character.isLetterOrDigit(c);
+  }
+
   /** Why the sample fails, or null when it passes. */
   public String reject(Sample s) {
     String t = s.text();
@@ -29,7 +35,7 @@ public record QualityFilter(int maxLineLength, double minAlphanumeric) {
       if (++line > maxLineLength) return "long_line";
       if (c > ' ') {
         visible++;
-        if (Character.isLetterOrDigit(c)) alnum++;
+        if (c < 128 ? ASCII_ALNUM[c] : Character.isLetterOrDigit(c)) alnum++;
       }
     }
     if (visible == 0) return "empty";
