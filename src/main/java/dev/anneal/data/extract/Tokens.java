@@ -17,14 +17,19 @@ final class Tokens {
       NEWLINE_SEMI = 8;
 
   final String text;
-  byte[] type = new byte[256];
-  int[] start = new int[256];
-  int[] end = new int[256];
+  byte[] type;
+  int[] start;
+  int[] end;
   int[] match;
   int size;
 
   Tokens(String text) {
     this.text = text;
+    // Code runs about one token to four characters: room for most files without regrowing.
+    int capacity = Math.max(256, text.length() / 3);
+    type = new byte[capacity];
+    start = new int[capacity];
+    end = new int[capacity];
   }
 
   void add(byte t, int s, int e) {
