@@ -64,7 +64,7 @@ public final class Deduplicator {
     int n = samples.size();
     boolean nearOn = threshold <= 1.0;
     long[] exactKeys = new long[2 * n];
-    Signatures sigs = nearOn ? new Signatures(n, bands) : null;
+    Signatures sigs = nearOn ? new Signatures(samples, bands) : null;
     // One parallel pass reads each text for both keys: its exact key and, unless near-dedup is
     // off, its signature, fingerprint and band keys (wasted only on the few exact duplicates).
     IntStream.range(0, n)
@@ -88,13 +88,14 @@ public final class Deduplicator {
     int[][] kinds = byKind(samples, unique);
     Buckets[] buckets = new Buckets[kinds.length];
     for (int k = 0; k < kinds.length; k++) buckets[k] = Buckets.of(kinds[k], sigs.bandKeys, bands);
+    times.lap("lsh buckets");
     int[] compared = new int[n]; // per candidate, the sample it was last compared with
     java.util.Arrays.fill(compared, -1);
     // Each pass touches only its own kind's entries of dropped[] and compared[].
     IntStream.range(0, kinds.length)
         .parallel()
         .forEach(k -> nearPass(kinds[k], buckets[k], sigs, dropped, compared, cancel));
-    times.lap("near dedup");
+    times.lap("near pass");
     List<Sample> kept = pick(samples, unique, dropped);
     return new Result(kept, exact, unique.length - kept.size());
   }
@@ -155,79 +156,78 @@ public final class Deduplicator {
   }
 
   /**
-   * Every sample's signature, a byte of each entry (16 longs, for a cheap first comparison) and its
-   * band keys, in flat blocks of {@value #BLOCK} samples: few large arrays the collector does not
-   * copy, instead of a small array per sample.
+   * Every sample's band keys and a byte of each signature entry (16 longs, 128 bytes), in flat
+   * arrays. Full signatures are not kept: entries whose bytes differ differ, so the bytes alone
+   * turn down nearly every pair that is not a duplicate, and the few pairs they let through have
+   * both signatures computed again from their texts. That spares a kilobyte per sample held through
+   * the pass (a quarter of a gigabyte for the 50 MB benchmark).
    */
   static final class Signatures {
-    static final int BLOCK_BITS = 12;
-    static final int BLOCK = 1 << BLOCK_BITS;
     static final int P = MinHash.PERMUTATIONS;
     static final int FP = P / 8;
-    final long[][] sigs;
-    final long[][] fps;
+    private static final ThreadLocal<long[]> SIG = ThreadLocal.withInitial(() -> new long[P]);
+    final List<Sample> samples;
+    final long[] fps;
     final long[] bandKeys;
     final int bands;
 
-    Signatures(int n, int bands) {
-      int blocks = (n + BLOCK - 1) >>> BLOCK_BITS;
-      sigs = new long[blocks][];
-      fps = new long[blocks][];
-      for (int b = 0; b < blocks; b++) {
-        int size = Math.min(BLOCK, n - (b << BLOCK_BITS));
-        sigs[b] = new long[size * P];
-        fps[b] = new long[size * FP];
-      }
+    Signatures(List<Sample> samples, int bands) {
+      int n = samples.size();
+      this.samples = samples;
+      this.fps = new long[Math.multiplyExact(n, FP)];
       this.bands = bands;
       this.bandKeys = new long[Math.multiplyExact(n, bands)];
     }
 
     void compute(int i, String text, int from, int rows) {
-      long[] sig = sigs[i >>> BLOCK_BITS];
-      int at = (i & (BLOCK - 1)) * P;
-      MinHash.signature(text, from, sig, at);
-      long[] fp = fps[i >>> BLOCK_BITS];
-      int f = (i & (BLOCK - 1)) * FP;
+      long[] sig = SIG.get();
+      MinHash.signature(text, from, sig, 0);
+      int f = i * FP;
       for (int w = 0; w < FP; w++) {
         long packed = 0;
-        for (int k = 0; k < 8; k++) packed |= (sig[at + 8 * w + k] & 0xFF) << (8 * k);
-        fp[f + w] = packed;
+        for (int k = 0; k < 8; k++) packed |= (sig[8 * w + k] & 0xFF) << (8 * k);
+        fps[f + w] = packed;
       }
       // Each band's bucket key: its rows' signature entries mixed, seeded with the band's number.
       for (int b = 0; b < bands; b++) {
         long h = b;
-        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sig[at + b * rows + r]);
+        for (int r = 0; r < rows; r++) h = MinHash.mix(h ^ sig[b * rows + r]);
         bandKeys[i * bands + b] = h;
       }
     }
 
     /**
      * Whether at most {@code allowed} entries of the signatures of {@code i} and {@code j} differ,
-     * as {@link MinHash#atLeast}. Entries whose low bytes differ differ, so the fingerprints alone
-     * turn most pairs down, reading 128 bytes of each instead of 1 KB.
+     * as {@link MinHash#atLeast}; {@code a} and {@code b} are room for the two signatures, and
+     * {@code aHolds[0]} is the sample whose signature {@code a} holds (-1 for none), so that one
+     * sample compared with several is computed once.
      */
-    boolean atMostDiffer(int i, int j, int allowed) {
-      long[] fi = fps[i >>> BLOCK_BITS];
-      long[] fj = fps[j >>> BLOCK_BITS];
-      int oi = (i & (BLOCK - 1)) * FP;
-      int oj = (j & (BLOCK - 1)) * FP;
+    boolean atMostDiffer(int i, int j, int allowed, long[] a, long[] b, int[] aHolds) {
+      int oi = i * FP;
+      int oj = j * FP;
       int differ = 0;
       for (int w = 0; w < FP; w++) {
-        long x = fi[oi + w] ^ fj[oj + w];
+        long x = fps[oi + w] ^ fps[oj + w];
         // The top bit of each byte of x that is not zero, counted.
         long t = (((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x) & 0x8080808080808080L;
         differ += Long.bitCount(t);
         if (differ > allowed) return false;
       }
-      long[] si = sigs[i >>> BLOCK_BITS];
-      long[] sj = sigs[j >>> BLOCK_BITS];
-      int ai = (i & (BLOCK - 1)) * P;
-      int aj = (j & (BLOCK - 1)) * P;
+      if (aHolds[0] != i) {
+        signature(i, a);
+        aHolds[0] = i;
+      }
+      signature(j, b);
       differ = 0;
       for (int k = 0; k < P; k++) {
-        if (si[ai + k] != sj[aj + k] && ++differ > allowed) return false;
+        if (a[k] != b[k] && ++differ > allowed) return false;
       }
       return true;
+    }
+
+    private void signature(int i, long[] out) {
+      Sample s = samples.get(i);
+      MinHash.signature(s.text(), bodyStart(s), out, 0);
     }
   }
 
@@ -248,6 +248,9 @@ public final class Deduplicator {
     int[] members = buckets.members;
     int[] fill = new int[buckets.count()];
     int allowed = MinHash.PERMUTATIONS - (int) Math.ceil(threshold * MinHash.PERMUTATIONS);
+    long[] sigI = new long[MinHash.PERMUTATIONS];
+    long[] sigJ = new long[MinHash.PERMUTATIONS];
+    int[] sigIHolds = {-1};
     for (int p = 0; p < indices.length; p++) {
       if ((p + 1) % 1024 == 0) cancel.check();
       int i = indices[p];
@@ -264,7 +267,7 @@ public final class Deduplicator {
           int j = members[first + k];
           if (compared[j] == i) continue; // already compared through another band
           compared[j] = i;
-          if (sigs.atMostDiffer(i, j, allowed)) {
+          if (sigs.atMostDiffer(i, j, allowed, sigI, sigJ, sigIHolds)) {
             dup = true;
             break;
           }
@@ -309,11 +312,16 @@ public final class Deduplicator {
       }
       for (int q = 0; q < parts; q++) partStart[q + 1] += partStart[q];
       int[] order = new int[entries];
+      long[] sorted = new long[entries]; // the keys in that order, read in sequence
       int[] next = java.util.Arrays.copyOf(partStart, parts);
       for (int p = 0; p < indices.length; p++) {
         int keys = indices[p] * bands;
-        for (int b = 0; b < bands; b++)
-          order[next[part(bandKeys[keys + b], shift)]++] = p * bands + b;
+        for (int b = 0; b < bands; b++) {
+          long key = bandKeys[keys + b];
+          int o = next[part(key, shift)]++;
+          order[o] = p * bands + b;
+          sorted[o] = key;
+        }
       }
       int[] bucketOf = new int[entries];
       int[] sizes = new int[entries]; // per part, from the part's start: its buckets' sizes
@@ -323,15 +331,7 @@ public final class Deduplicator {
           .forEach(
               q ->
                   bucketsIn[q] =
-                      group(
-                          order,
-                          partStart[q],
-                          partStart[q + 1],
-                          indices,
-                          bandKeys,
-                          bands,
-                          bucketOf,
-                          sizes));
+                      group(order, sorted, partStart[q], partStart[q + 1], bucketOf, sizes));
       // Part q's local ids 0.. become base[q]..; sizes to each bucket's first member slot.
       int total = 0;
       for (int q = 0; q < parts; q++) total += bucketsIn[q];
@@ -357,19 +357,13 @@ public final class Deduplicator {
     }
 
     /**
-     * Groups the entries {@code order[from..to)} by key: each entry of a key seen twice or more
-     * gets that key's local id (numbered in order of first entry), every other -1. Writes the sizes
-     * of the local buckets from {@code sizes[from]} and returns how many there are.
+     * Groups the entries {@code order[from..to)}, whose keys are {@code sorted[from..to)}, by key:
+     * each entry of a key seen twice or more gets that key's local id (numbered in order of first
+     * entry), every other -1. Writes the sizes of the local buckets from {@code sizes[from]} and
+     * returns how many there are.
      */
     private static int group(
-        int[] order,
-        int from,
-        int to,
-        int[] indices,
-        long[] bandKeys,
-        int bands,
-        int[] bucketOf,
-        int[] sizes) {
+        int[] order, long[] sorted, int from, int to, int[] bucketOf, int[] sizes) {
       int n = to - from;
       if (n == 0) return 0;
       int capacity = Integer.highestOneBit(Math.max(2, n)) * 4;
@@ -379,8 +373,7 @@ public final class Deduplicator {
       int[] slotOf = new int[n];
       int[] count = new int[capacity];
       for (int o = from; o < to; o++) {
-        int e = order[o];
-        long key = bandKeys[indices[e / bands] * bands + e % bands];
+        long key = sorted[o];
         int slot = (int) MinHash.mix(key) & mask;
         while (firstOf[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
         if (firstOf[slot] == 0) {
