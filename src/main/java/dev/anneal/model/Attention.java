@@ -3,6 +3,7 @@ package dev.anneal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.anneal.engine.FusedAttention;
+import dev.anneal.engine.LibtorchSoftmax;
 
 /**
  * Scaled dot-product attention with grouped-query heads: libtorch's fused kernel where it can be
@@ -53,12 +54,24 @@ final class Attention {
     }
     NDArray qs = Ops.scale(q, 1.0 / Math.sqrt(d)).reshape(b, hkv, g * t, d);
     NDArray scores = pass.matMul(qs, k.transpose(0, 1, 3, 2)).reshape(b, hkv, g, t, s);
-    NDArray p =
-        pass.float32(mask == null ? scores : scores.add(mask))
-            .softmax(-1)
-            .reshape(b, hkv, g * t, s);
+    NDArray p = probabilities(scores, mask, pass).reshape(b, hkv, g * t, s);
     p = pass.dropout(p, dropout);
     return pass.matMul(p, v).reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, h * d);
+  }
+
+  /**
+   * softmax(scores + mask) over the keys. In a bf16 pass the scores come out of a bf16 product, and
+   * the masked add, the softmax (libtorch's kernel sums each row in float32) and its backward stay
+   * in bf16: the probabilities are rounded to bf16 for p·v in any case. The float32 detour (the add
+   * writing float32, a float32 softmax, the cast down, and each of those again in the backward)
+   * moved three times the bytes of the (B, H, T, S) scores per layer and direction.
+   */
+  private static NDArray probabilities(NDArray scores, NDArray mask, ForwardPass pass) {
+    if (pass.bf16 && LibtorchSoftmax.available()) {
+      NDArray masked = mask == null ? scores : pass.bf16(scores).add(pass.bf16(mask));
+      return LibtorchSoftmax.lastAxis(pass.bf16(masked), pass.manager);
+    }
+    return pass.float32(mask == null ? scores : scores.add(mask)).softmax(-1);
   }
 
   /** (B, T, N·D) → (B, N, T, D). */

@@ -173,6 +173,7 @@ public final class TrainBench {
         double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
+        System.err.println("STEPS " + Arrays.toString(sorted));
         long peakDevice = memory.peakBytes();
         long stepPeak = peakReset ? ProcessMemory.peakResidentBytes() : -1;
         double estimated = Estimator.estimate(preset).memory().activations();
