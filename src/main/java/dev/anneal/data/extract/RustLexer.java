@@ -99,18 +99,24 @@ final class RustLexer {
    */
   private static int prefixedLiteral(String s, int i, int e) {
     int n = s.length();
-    if (e >= n) return 0;
-    String p = s.substring(i, e);
+    if (e >= n || e - i > 2) return 0; // every prefix is one or two letters
+    char first = s.charAt(i);
+    boolean one = e - i == 1;
+    boolean b = one && first == 'b';
+    boolean c = one && first == 'c';
+    boolean r = one && first == 'r';
+    boolean br = !one && first == 'b' && s.charAt(i + 1) == 'r';
+    boolean cr = !one && first == 'c' && s.charAt(i + 1) == 'r';
     char next = s.charAt(e);
-    if ((p.equals("b") || p.equals("c")) && next == '"') return stringEnd(s, e + 1);
-    if (p.equals("b") && next == '\'') {
+    if ((b || c) && next == '"') return stringEnd(s, e + 1);
+    if (b && next == '\'') {
       int f = e + 1;
       if (f < n && s.charAt(f) == '\\') f += 2;
       else f++;
       while (f < n && s.charAt(f) != '\'' && s.charAt(f) != '\n') f++;
       return Math.min(n, f + 1);
     }
-    if ((p.equals("r") || p.equals("br") || p.equals("cr")) && (next == '"' || next == '#')) {
+    if ((r || br || cr) && (next == '"' || next == '#')) {
       int hashes = 0;
       int f = e;
       while (f < n && s.charAt(f) == '#') {
