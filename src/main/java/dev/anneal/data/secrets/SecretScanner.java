@@ -80,8 +80,14 @@ public final class SecretScanner {
       List.of("pass", "pwd", "secret", "api", "access", "auth", "private", "client");
   private static final boolean[] NAME_FIRST = new boolean[128];
 
+  /** Per pair of lower-case ASCII chars (first × 128 + second), whether a name starts so. */
+  private static final boolean[] NAME_PAIR = new boolean[128 * 128];
+
   static {
-    for (String w : NAME_STARTS) NAME_FIRST[w.charAt(0)] = true;
+    for (String w : NAME_STARTS) {
+      NAME_FIRST[w.charAt(0)] = true;
+      NAME_PAIR[w.charAt(0) * 128 + w.charAt(1)] = true;
+    }
   }
 
   /** A quoted string that may be a key no rule knows: 32+ characters of a key alphabet. */
@@ -156,7 +162,9 @@ public final class SecretScanner {
     Matcher m = null;
     int from = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
-      if (i < from || !startsWithAnyIgnoringAsciiCase(text, i, NAME_STARTS)) continue;
+      if (i < from
+          || !startsLikeAName(text, i)
+          || !startsWithAnyIgnoringAsciiCase(text, i, NAME_STARTS)) continue;
       if (m == null) m = ASSIGNED.matcher(text);
       m.region(i, n);
       if (!m.lookingAt()) continue;
@@ -164,6 +172,17 @@ public final class SecretScanner {
       if (isPlaceholder(text.substring(m.start(1), m.end(1)))) continue;
       addUnlessMasked(found, text, m.start(1), m.end(1), "password");
     }
+  }
+
+  /**
+   * Whether the first two chars at {@code at} are, in any case, those of one of {@link
+   * #NAME_STARTS} (all three letters or more): a cheap test that rules out most places.
+   */
+  private static boolean startsLikeAName(String text, int at) {
+    if (at + 1 >= text.length()) return false;
+    int c = text.charAt(at) | 0x20;
+    int d = text.charAt(at + 1) | 0x20;
+    return c < 128 && d < 128 && NAME_PAIR[c * 128 + d];
   }
 
   /**
