@@ -18,7 +18,20 @@ public final class TokenEstimate {
       ASCII_CLASS[c] = (byte) (Character.isLetterOrDigit(c) || c == '_' ? 1 : c <= ' ' ? 3 : 2);
   }
 
+  /**
+   * Per previous class × 4 + class, 1 where a new piece starts: at a change of class, except that
+   * whitespace joins the piece that follows it.
+   */
+  private static final int[] NEW_PIECE = new int[16];
+
+  static {
+    for (int prev = 0; prev < 4; prev++)
+      for (int cls = 1; cls < 4; cls++)
+        NEW_PIECE[prev * 4 + cls] = cls != prev && !(prev == 3 && cls != 3) ? 1 : 0;
+  }
+
   public static int of(CharSequence s) {
+    if (s instanceof String str) return of(str); // String.charAt inlines; the interface may not
     int pieces = 0;
     int bytes = 0;
     int prev = 0; // 0 none, 1 letter/digit, 2 punctuation, 3 space
@@ -26,7 +39,28 @@ public final class TokenEstimate {
       char c = s.charAt(i);
       bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
       int cls = c < 128 ? ASCII_CLASS[c] : Character.isLetterOrDigit(c) ? 1 : 2;
-      if (cls != prev && !(prev == 3 && cls != 3)) pieces++;
+      pieces += NEW_PIECE[prev * 4 + cls];
+      prev = cls;
+    }
+    return Math.max(pieces, (bytes + 3) / 4);
+  }
+
+  /** As {@link #of(CharSequence)}, without a branch per character on ASCII text. */
+  public static int of(String s) {
+    int pieces = 0;
+    int bytes = 0;
+    int prev = 0;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      int cls;
+      if (c < 0x80) {
+        bytes++;
+        cls = ASCII_CLASS[c];
+      } else {
+        bytes += c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        cls = Character.isLetterOrDigit(c) ? 1 : 2;
+      }
+      pieces += NEW_PIECE[prev * 4 + cls];
       prev = cls;
     }
     return Math.max(pieces, (bytes + 3) / 4);
