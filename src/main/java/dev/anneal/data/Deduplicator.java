@@ -362,29 +362,46 @@ public final class Deduplicator {
      * entry), every other -1. Writes the sizes of the local buckets from {@code sizes[from]} and
      * returns how many there are.
      */
+    /** Per thread, the table {@link #group} works in, left empty after each part. */
+    private static final class Table {
+      long[] keys = new long[0];
+      int[] count = new int[0]; // 0 marks an empty slot
+      int[] idOf = new int[0]; // -1 until the slot's bucket has an id
+      int[] slotOf = new int[0];
+
+      void fit(int n, int capacity) {
+        if (keys.length < capacity) {
+          keys = new long[capacity];
+          count = new int[capacity];
+          idOf = new int[capacity];
+          java.util.Arrays.fill(idOf, -1);
+        }
+        if (slotOf.length < n) slotOf = new int[Math.max(n, 2 * slotOf.length)];
+      }
+    }
+
+    private static final ThreadLocal<Table> TABLE = ThreadLocal.withInitial(Table::new);
+
     private static int group(
         int[] order, long[] sorted, int from, int to, int[] bucketOf, int[] sizes) {
       int n = to - from;
       if (n == 0) return 0;
       int capacity = Integer.highestOneBit(Math.max(2, n)) * 4;
       int mask = capacity - 1;
-      long[] keys = new long[capacity];
-      int[] firstOf = new int[capacity]; // per slot, the first entry's offset + 1; 0 when empty
-      int[] slotOf = new int[n];
-      int[] count = new int[capacity];
+      Table table = TABLE.get();
+      table.fit(n, capacity);
+      long[] keys = table.keys;
+      int[] count = table.count;
+      int[] idOf = table.idOf;
+      int[] slotOf = table.slotOf;
       for (int o = from; o < to; o++) {
         long key = sorted[o];
         int slot = (int) MinHash.mix(key) & mask;
-        while (firstOf[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
-        if (firstOf[slot] == 0) {
-          firstOf[slot] = o - from + 1;
-          keys[slot] = key;
-        }
+        while (count[slot] != 0 && keys[slot] != key) slot = (slot + 1) & mask;
+        keys[slot] = key;
         count[slot]++;
         slotOf[o - from] = slot;
       }
-      int[] idOf = new int[capacity];
-      java.util.Arrays.fill(idOf, -1);
       int ids = 0;
       for (int o = from; o < to; o++) {
         int slot = slotOf[o - from];
@@ -399,6 +416,10 @@ public final class Deduplicator {
           ids++;
         }
         bucketOf[e] = idOf[slot];
+      }
+      for (int k = 0; k < n; k++) {
+        count[slotOf[k]] = 0;
+        idOf[slotOf[k]] = -1;
       }
       return ids;
     }
