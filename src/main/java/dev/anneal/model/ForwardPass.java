@@ -36,10 +36,12 @@ final class ForwardPass {
 
   /**
    * Matrix products in bfloat16, as PyTorch's CPU autocast runs them: a product's inputs are cast
-   * down (each tensor once per pass) and its result stays bf16 until an op that needs float32 —
-   * adding it to the float32 residual stream or the float32 mask promotes it by libtorch's rules;
-   * softmaxes, norms and the loss get float32 through {@link #float32}. Weights, their gradients
-   * and the optimizer stay float32: the casts are differentiable and carry gradients back up.
+   * down (each tensor once per pass; weights once per optimizer step through {@link #weightCasts})
+   * and its result stays bf16 until an op that needs float32 — adding it to the float32 residual
+   * stream promotes it by libtorch's rules; norms and the loss get float32 through {@link
+   * #float32}. Attention's probabilities stay bf16 (see {@link Attention}). Weights, their
+   * gradients and the optimizer stay float32: the casts are differentiable and carry gradients back
+   * up.
    */
   final boolean bf16;
 
