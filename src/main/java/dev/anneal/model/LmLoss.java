@@ -10,12 +10,13 @@ import ai.djl.ndarray.types.Shape;
  * classes neither take (B, T, V) nor a mask). Mean over counted tokens, in nats.
  *
  * <p>The gradient is made in the forward, as the fused kernels of PyTorch's CUDA and Liger do:
- * ∂loss/∂logits = w·(softmax − onehot(target)) / Σw is one full-vocabulary tensor G, computed from
- * one softmax with no graph. Autograd gets it through a surrogate {@code dot(logits, G)} whose
- * value is cancelled out, so the backward is one scaled copy of G. Composing log-softmax and gather
- * instead keeps the log-probabilities for the backward, zero-fills a vocabulary-wide tensor to
- * scatter the picked gradient into, and evaluates the exponential twice (forward, then
- * log-softmax's backward): three full (B, T, V) tensors and two passes of exp against one and one.
+ * ∂loss/∂logits = w·(softmax − onehot(target)) / Σw is one full-vocabulary tensor G, the
+ * exponential of one log-softmax, made with no graph. Autograd gets it through a surrogate {@code
+ * dot(logits, G)} whose value is cancelled out, so the backward is one scaled copy of G. Composing
+ * log-softmax and gather under autograd instead keeps the log-probabilities for the backward,
+ * zero-fills a vocabulary-wide tensor to scatter the picked gradient into, and evaluates the
+ * exponential again in log-softmax's backward. The training step goes further and never holds the
+ * whole of G ({@link HeadLoss}).
  */
 public final class LmLoss {
   private LmLoss() {}
@@ -60,13 +61,14 @@ public final class LmLoss {
   static Rows rows(NDArray x, NDArray targets, NDArray weight) {
     long v = x.getShape().get(1);
     long n = x.getShape().get(0);
-    NDArray p = x.softmax(-1); // becomes the gradient in place
+    // log-softmax, then its exponential: the log-probability of a far-off target stays exact
+    // where p(target) itself would underflow float32, and both passes are vectorised and parallel
+    // (a row's max with its index, the other way to the log-sum-exp, is neither).
+    NDArray logP = x.logSoftmax(-1);
     NDArray target = targets.expandDims(-1);
-    NDArray pTarget = p.gather(target, -1).squeeze(-1); // (n)
-    // log Σ exp(x) = max x − log max p: the largest probability is at least 1/V, so its log is
-    // exact to float precision, where log p(target) would underflow for a far-off target.
-    NDArray logSumExp = x.max(new int[] {-1}).sub(p.max(new int[] {-1}).log());
-    NDArray nll = logSumExp.sub(x.gather(target, -1).squeeze(-1));
+    NDArray nll = logP.gather(target, -1).squeeze(-1).neg(); // (n)
+    NDArray p = logP.exp(); // becomes the gradient in place
+    NDArray pTarget = nll.neg().exp();
     if (weight != null) {
       nll = nll.mul(weight);
       p.muli(weight.expandDims(-1)); // a zero-weight row's gradient is exactly zero
