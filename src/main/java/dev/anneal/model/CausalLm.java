@@ -168,6 +168,24 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
+   * Each position's loss −log p(target) for evaluation: a full forward without dropout, the head in
+   * chunks of rows ({@link HeadLoss}), so no (B, T, V) logits are held; equal to {@code
+   * LmLoss.tokenLosses(forward(ids, docIds, false).logits(), targets)}.
+   *
+   * @param ids (B, T) int64 token ids; its manager receives every intermediate
+   * @param docIds (B, T) int64 document ids, or null
+   * @param targets (B, T) int64 next-token ids
+   * @return (B, T) float32
+   */
+  public NDArray tokenLosses(NDArray ids, NDArray docIds, NDArray targets) {
+    ForwardPass pass = fullPass(ids, docIds, false);
+    NDArray x = decoder.lastHidden(ids, pass);
+    NDArray w = decoder.headWeight();
+    return HeadLoss.tokenLosses(
+        decoder.finalNorm(x), w, targets, pass, HeadLoss.chunkRows(w.getShape().get(0)));
+  }
+
+  /**
    * A training forward and backward with activation checkpointing: the blocks run once without
    * keeping their activations and again, one at a time, for the backward ({@link Checkpointing}).
    * The gradients it leaves on the trainable parameters (added to what is there, as a backward

@@ -81,6 +81,37 @@ final class HeadLoss {
     return surrogate.sub(surrogate.stopGradient()).add(nllSum.div(count));
   }
 
+  /**
+   * Each position's −log p(target) through the head in chunks of rows, for evaluation: nothing
+   * recorded, no gradient made, and no (B·T, V) logits held whole.
+   *
+   * @param h (B, T, C) the head's input (after the final norm)
+   * @param w [V, C] the head's weight
+   * @param targets (B, T) int64 next-token ids
+   * @return (B, T) float32
+   */
+  static NDArray tokenLosses(
+      NDArray h, NDArray w, NDArray targets, ForwardPass pass, long chunkRows) {
+    long c = h.getShape().get(2);
+    long n = h.getShape().size() / c;
+    NDManager m = pass.manager;
+    NDArray hIn = down(h.stopGradient().reshape(n, c), pass.bf16, m);
+    NDArray wIn = down(pass.own(w.stopGradient()), pass.bf16, m);
+    NDArray tokens = targets.reshape(n, 1);
+    NDList parts = new NDList();
+    for (long s = 0; s < n; s += chunkRows) {
+      NDIndex rows = new NDIndex("{}:{}", s, Math.min(n, s + chunkRows));
+      try (NDManager chunk = m.newSubManager()) {
+        NDArray x = up(Ops.linear(in(chunk, hIn.get(rows)), wIn, null), chunk); // (rows, V)
+        NDArray nll = x.logSoftmax(-1).gather(in(chunk, tokens.get(rows)), -1).neg();
+        NDArray part = nll.toType(DataType.FLOAT32, false);
+        part.attach(m);
+        parts.add(part);
+      }
+    }
+    return NDArrays.concat(parts).reshape(targets.getShape());
+  }
+
   private static NDArray in(NDManager manager, NDArray a) {
     a.attach(manager);
     return a;

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.model.CausalLm;
-import dev.anneal.model.LmLoss;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,17 +63,18 @@ public final class Evaluator {
           long from = (long) i * val.rows();
           Batch b = val.sequential(from);
           Shape shape = new Shape(b.rows(), b.cols());
-          NDArray logits = model.forward(m.create(b.ids(), shape), b.docIdsFor(m), false).logits();
           NDArray targets = m.create(b.targets(), shape);
           NDArray mask = m.create(b.mask(), shape);
+          // The head in chunks of rows: a batch's (B, T, V) logits are never held whole.
+          NDArray losses = model.tokenLosses(m.create(b.ids(), shape), b.docIdsFor(m), targets);
+          NDArray masked = losses.mul(mask); // (B, T)
           double n = b.countedTokens();
-          sum += LmLoss.crossEntropy(logits, targets, mask).getFloat() * n;
+          sum += masked.sum().div(mask.sum().maximum(1f)).getFloat() * n;
           count += n;
           if (langSums != null) {
             NDArray byLanguage =
                 oneHot(val.sequentialLanguages(from), languages.size(), m); // (B·T, L)
-            NDArray weighted =
-                LmLoss.tokenLosses(logits, targets).mul(mask).reshape(1, -1); // (1, B·T)
+            NDArray weighted = masked.reshape(1, -1); // (1, B·T)
             langSums.addi(weighted.matMul(byLanguage).reshape(-1));
             langCounts.addi(mask.reshape(1, -1).matMul(byLanguage).reshape(-1));
           }

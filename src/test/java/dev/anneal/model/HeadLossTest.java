@@ -90,6 +90,36 @@ class HeadLossTest extends ModelTestBase {
     }
   }
 
+  @Test
+  void evaluationLossesInChunksEqualThoseOfTheWholeLogits() {
+    for (ModelSpec spec : new ModelSpec[] {TinyModels.gpt2(), TinyModels.llama()}) {
+      try (CausalLm lm = CausalLm.create(spec, null, m, 3, DataType.FLOAT64);
+          NDManager step = m.newSubManager()) {
+        NDArray ids = TinyModels.ids(step, 4, 2, 9);
+        NDArray targets = TinyModels.ids(step, 5, 2, 9);
+        double[] whole =
+            doubles(LmLoss.tokenLosses(lm.forward(ids, null, false).logits(), targets));
+        double[] model = doubles(lm.tokenLosses(ids, null, targets));
+        assertThat(model).hasSize(whole.length);
+        for (int i = 0; i < whole.length; i++) {
+          assertThat(model[i])
+              .as("%s position %d", spec.family(), i)
+              .isCloseTo(whole[i], within(1e-5));
+        }
+        // Rows split into uneven chunks give the same losses.
+        ForwardPass pass = new ForwardPass(step, false, 0, null, null, false);
+        NDArray h = step.randomNormal(new Shape(2, 9, C), DataType.FLOAT64);
+        NDArray w = step.randomNormal(new Shape(V, C), DataType.FLOAT64);
+        NDArray tg = step.randomInteger(0, V, new Shape(2, 9), DataType.INT64);
+        double[] composed = doubles(LmLoss.tokenLosses(Ops.linear(h, w, null), tg));
+        double[] chunked = doubles(HeadLoss.tokenLosses(h, w, tg, pass, 5));
+        for (int i = 0; i < composed.length; i++) {
+          assertThat(chunked[i]).as("chunked position %d", i).isCloseTo(composed[i], within(1e-6));
+        }
+      }
+    }
+  }
+
   private interface Loss {
     NDArray of(NDArray ids, NDArray[] targetsAndMask);
   }
