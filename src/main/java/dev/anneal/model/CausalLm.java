@@ -35,9 +35,8 @@ public final class CausalLm implements AutoCloseable {
   private final LoraSpec lora;
   private final NDManager manager;
   private final Decoder decoder;
-  private final Map<String, Param> params;
+  private final ModelTensors tensors;
   private final DataType dtype;
-  private boolean routerFrozen;
   private boolean bf16Matmuls;
   private boolean fusedAttention = FusedAttention.available();
   private WeightCasts weightCasts;
@@ -55,8 +54,7 @@ public final class CausalLm implements AutoCloseable {
     this.lora = lora;
     this.manager = manager;
     this.decoder = decoder;
-    this.params = params;
-    updateTrainable();
+    this.tensors = new ModelTensors(params, lora);
   }
 
   /**
@@ -163,7 +161,7 @@ public final class CausalLm implements AutoCloseable {
    */
   public TrainingLoss trainingLoss(NDArray ids, NDArray docIds, NDArray targets, NDArray mask) {
     ForwardPass pass = fullPass(ids, docIds, true);
-    NDArray loss = headLoss(decoder.lastHidden(ids, pass), pass, targets, mask);
+    NDArray loss = HeadLoss.loss(decoder, decoder.lastHidden(ids, pass), targets, mask, pass);
     return new TrainingLoss(loss, pass.auxLoss(), List.copyOf(pass.routing));
   }
 
@@ -179,10 +177,7 @@ public final class CausalLm implements AutoCloseable {
    */
   public NDArray tokenLosses(NDArray ids, NDArray docIds, NDArray targets) {
     ForwardPass pass = fullPass(ids, docIds, false);
-    NDArray x = decoder.lastHidden(ids, pass);
-    NDArray w = decoder.headWeight();
-    return HeadLoss.tokenLosses(
-        decoder.finalNorm(x), w, targets, pass, HeadLoss.chunkRows(w.getShape().get(0)));
+    return HeadLoss.tokenLosses(decoder, decoder.lastHidden(ids, pass), targets, pass);
   }
 
   /**
@@ -218,7 +213,7 @@ public final class CausalLm implements AutoCloseable {
         pass,
         ids,
         gc,
-        x -> objective.apply(headLoss(x, pass, targets, mask)),
+        x -> objective.apply(HeadLoss.loss(decoder, x, targets, mask, pass)),
         auxWeight,
         dropout,
         lora == null);
@@ -235,8 +230,8 @@ public final class CausalLm implements AutoCloseable {
   public WeightCasts castWeightsOncePerStep(NDManager step) {
     if (!bf16Matmuls) return null;
     if (weightCasts != null) throw new IllegalStateException("a step's weight casts are open");
-    List<NDArray> all = params.values().stream().map(Param::array).toList();
-    weightCasts = new WeightCasts(all, step, !gradientsDefined, () -> weightCasts = null);
+    weightCasts =
+        new WeightCasts(tensors.arrays(), step, !gradientsDefined, () -> weightCasts = null);
     gradientsDefined = true;
     return weightCasts;
   }
@@ -250,13 +245,6 @@ public final class CausalLm implements AutoCloseable {
     pass.fusedAttention = fusedAttention;
     pass.causalOnly = docIds == null;
     return pass;
-  }
-
-  /** The last block's output (B, T, C) → the mean next-token loss, through the final norm. */
-  private NDArray headLoss(NDArray x, ForwardPass pass, NDArray targets, NDArray mask) {
-    NDArray w = decoder.headWeight();
-    long rows = HeadLoss.chunkRows(w.getShape().get(0));
-    return HeadLoss.loss(decoder.finalNorm(x), w, targets, mask, pass, rows);
   }
 
   /**
@@ -304,7 +292,7 @@ public final class CausalLm implements AutoCloseable {
    * holds.
    */
   public LinkedHashMap<String, NDArray> baseParameters() {
-    return select(Param.Kind.BASE, Param.Kind.BUFFER);
+    return tensors.select(Param.Kind.BASE, Param.Kind.BUFFER);
   }
 
   /**
@@ -312,7 +300,7 @@ public final class CausalLm implements AutoCloseable {
    * M.lora_B.weight}).
    */
   public LinkedHashMap<String, NDArray> loraParameters() {
-    return select(Param.Kind.LORA);
+    return tensors.select(Param.Kind.LORA);
   }
 
   /**
@@ -320,52 +308,27 @@ public final class CausalLm implements AutoCloseable {
    * router).
    */
   public LinkedHashMap<String, NDArray> trainableParameters() {
-    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
-    params.values().stream().filter(this::trainable).forEach(p -> out.put(p.name(), p.array()));
-    return out;
+    return tensors.trainable();
   }
 
   /** Every tensor with its kind. */
   public List<Param> params() {
-    return List.copyOf(params.values());
-  }
-
-  private boolean trainable(Param p) {
-    if (lora != null) return p.kind() == Param.Kind.LORA;
-    if (p.kind() != Param.Kind.BASE) return false;
-    return !(routerFrozen && isRouterWeight(p.name()));
-  }
-
-  private static boolean isRouterWeight(String name) {
-    return name.endsWith(".block_sparse_moe.gate.weight");
+    return tensors.all();
   }
 
   /**
    * Keeps the MoE routers out of (or back in) training; they are always frozen under LoRA's base.
    */
   public void setRouterFrozen(boolean frozen) {
-    routerFrozen = frozen;
-    updateTrainable();
-  }
-
-  private void updateTrainable() {
-    gradientsDefined = false;
-    for (Param p : params.values()) p.array().setRequiresGradient(trainable(p));
-  }
-
-  private LinkedHashMap<String, NDArray> select(Param.Kind... kinds) {
-    LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
-    for (Param p : params.values()) {
-      if (List.of(kinds).contains(p.kind())) out.put(p.name(), p.array());
-    }
-    return out;
+    tensors.setRouterFrozen(frozen);
+    gradientsDefined = false; // a newly trainable weight may have none yet
   }
 
   /**
    * The base weights and buffers as fp32 host tensors under HF names (merged adapters included).
    */
   public List<HostTensor> exportWeights() {
-    return TensorTransfer.export(kinds(Param.Kind.BASE, Param.Kind.BUFFER));
+    return TensorTransfer.export(tensors.kinds(Param.Kind.BASE, Param.Kind.BUFFER));
   }
 
   /**
@@ -373,7 +336,7 @@ public final class CausalLm implements AutoCloseable {
    * base_model.model.}.
    */
   public List<HostTensor> exportAdapter() {
-    return TensorTransfer.export(kinds(Param.Kind.LORA));
+    return TensorTransfer.export(tensors.kinds(Param.Kind.LORA));
   }
 
   /**
@@ -383,17 +346,14 @@ public final class CausalLm implements AutoCloseable {
    * @throws IllegalArgumentException naming the first missing or mis-shaped tensor
    */
   public void loadWeights(Function<String, HostTensor> source) {
-    TensorTransfer.load(kinds(Param.Kind.BASE, Param.Kind.BUFFER), source, Function.identity());
+    TensorTransfer.load(
+        tensors.kinds(Param.Kind.BASE, Param.Kind.BUFFER), source, Function.identity());
   }
 
   /** Replaces the adapters, asked for by {@code M.lora_A.weight} names; as {@link #loadWeights}. */
   public void loadAdapter(Function<String, HostTensor> source) {
     if (lora == null) throw new IllegalStateException("this model has no LoRA adapters");
-    TensorTransfer.load(kinds(Param.Kind.LORA), source, Function.identity());
-  }
-
-  private List<Param> kinds(Param.Kind... kinds) {
-    return params.values().stream().filter(p -> List.of(kinds).contains(p.kind())).toList();
+    TensorTransfer.load(tensors.kinds(Param.Kind.LORA), source, Function.identity());
   }
 
   /**

@@ -47,10 +47,7 @@ final class HeadLoss {
     DataType type = h.getDataType(); // float32, or float64 in gradient checks
     NDManager m = pass.manager;
     NDArray hIn = down(h.stopGradient().reshape(n, c), pass.bf16, m);
-    NDArray wIn =
-        pass.bf16 && pass.weightCasts != null && pass.weightCasts.holds(w)
-            ? pass.weightCasts.detached(w) // dW reaches w by the surrogate below
-            : down(pass.own(w.stopGradient()), pass.bf16, m);
+    NDArray wIn = weightIn(w, pass); // dW reaches w by the surrogate below
     NDArray tokens = targets.reshape(n);
     NDArray weight = mask == null ? null : mask.reshape(n).toType(type, false);
     NDArray dW = w.hasGradient() ? m.zeros(new Shape(v, c), type) : null;
@@ -96,7 +93,7 @@ final class HeadLoss {
     long n = h.getShape().size() / c;
     NDManager m = pass.manager;
     NDArray hIn = down(h.stopGradient().reshape(n, c), pass.bf16, m);
-    NDArray wIn = down(pass.own(w.stopGradient()), pass.bf16, m);
+    NDArray wIn = weightIn(w, pass);
     NDArray tokens = targets.reshape(n, 1);
     NDList parts = new NDList();
     for (long s = 0; s < n; s += chunkRows) {
@@ -110,6 +107,29 @@ final class HeadLoss {
       }
     }
     return NDArrays.concat(parts).reshape(targets.getShape());
+  }
+
+  /** The training loss from the last block's output (B, T, C), through the decoder's head. */
+  static NDArray loss(Decoder decoder, NDArray x, NDArray targets, NDArray mask, ForwardPass pass) {
+    NDArray w = decoder.headWeight();
+    return loss(decoder.finalNorm(x), w, targets, mask, pass, chunkRows(w.getShape().get(0)));
+  }
+
+  /** Per-position losses from the last block's output (B, T, C), through the decoder's head. */
+  static NDArray tokenLosses(Decoder decoder, NDArray x, NDArray targets, ForwardPass pass) {
+    NDArray w = decoder.headWeight();
+    return tokenLosses(decoder.finalNorm(x), w, targets, pass, chunkRows(w.getShape().get(0)));
+  }
+
+  /**
+   * The head's weight as the chunks multiply by it, not recorded: the step's bf16 copy where the
+   * step casts once ({@link WeightCasts}), else a cast (or the weight itself) made now.
+   */
+  private static NDArray weightIn(NDArray w, ForwardPass pass) {
+    if (pass.bf16 && pass.weightCasts != null && pass.weightCasts.holds(w)) {
+      return pass.weightCasts.detached(w);
+    }
+    return down(pass.own(w.stopGradient()), pass.bf16, pass.manager);
   }
 
   private static NDArray in(NDManager manager, NDArray a) {

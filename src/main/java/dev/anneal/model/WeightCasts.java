@@ -86,22 +86,22 @@ public final class WeightCasts implements AutoCloseable {
    * clears the copy's. Call after each micro batch's backward.
    */
   public void flushGradients() {
-    for (var e : copies.entrySet()) {
-      NDArray copy = e.getValue();
-      if (!copy.hasGradient()) continue;
-      try (NDManager scratch = manager.newSubManager()) {
+    try (NDManager scratch = manager.newSubManager()) {
+      for (var e : copies.entrySet()) {
+        NDArray copy = e.getValue();
+        if (!copy.hasGradient()) continue;
         NDArray g = copy.getGradient();
         g.attach(scratch);
         NDArray target = e.getKey().getGradient();
         target.attach(scratch); // a handle on the weight's gradient, not the gradient itself
         target.addi(LibtorchCast.toFloat32(g, scratch));
+        // The same storage as a new leaf without a gradient: the next micro batch starts from none.
+        NDArray fresh = copy.stopGradient();
+        fresh.attach(manager);
+        fresh.setRequiresGradient(true);
+        copy.close();
+        e.setValue(fresh);
       }
-      // The same storage as a new leaf without a gradient: the next micro batch starts from none.
-      NDArray fresh = copy.stopGradient();
-      fresh.attach(manager);
-      fresh.setRequiresGradient(true);
-      copy.close();
-      e.setValue(fresh);
     }
   }
 

@@ -56,7 +56,7 @@ public final class Evaluator {
       NDArray langCounts = languages.isEmpty() ? null : acc.zeros(new Shape(languages.size()));
       // One batch's tensors at a time: each batch's manager closes before the next batch starts
       // (holding every batch until the end held the whole split's activations: gigabytes).
-      double sum = 0;
+      NDArray sum = acc.zeros(new Shape()); // Σ batch mean × counted tokens, read once
       double count = 0;
       for (int i = 0; i < batches; i++) {
         try (NDManager m = parent.newSubManager()) {
@@ -69,7 +69,7 @@ public final class Evaluator {
           NDArray losses = model.tokenLosses(m.create(b.ids(), shape), b.docIdsFor(m), targets);
           NDArray masked = losses.mul(mask); // (B, T)
           double n = b.countedTokens();
-          sum += masked.sum().div(mask.sum().maximum(1f)).getFloat() * n;
+          sum.addi(masked.sum().div(mask.sum().maximum(1f)).mul((float) n));
           count += n;
           if (langSums != null) {
             NDArray byLanguage =
@@ -88,7 +88,8 @@ public final class Evaluator {
           if (counts[l] > 0) byLanguage.put(languages.get(l), (double) sums[l] / counts[l]);
         }
       }
-      return new Measured(count == 0 ? Double.NaN : sum / count, (long) count, byLanguage);
+      return new Measured(
+          count == 0 ? Double.NaN : sum.getFloat() / count, (long) count, byLanguage);
     }
   }
 
