@@ -102,6 +102,7 @@ record BundleData(Path dir, String format, List<String> files, Integer seqLen, L
         Files.createLink(to, from);
         done += Files.size(from);
       } catch (IOException | UnsupportedOperationException noLink) {
+        // No hard link here (another device, a file system without links): copy the bytes.
         try (InputStream in = Files.newInputStream(from);
             OutputStream out = Files.newOutputStream(to)) {
           for (int n; (n = in.read(buf)) > 0; ) {

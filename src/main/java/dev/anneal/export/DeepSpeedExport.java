@@ -166,10 +166,9 @@ public final class DeepSpeedExport {
   }
 
   private static void makeExecutable(Path file) throws IOException {
-    try {
+    // Windows has no POSIX permissions; the launcher is run through bash there anyway.
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Windows: the launcher is run through bash anyway.
     }
   }
 
