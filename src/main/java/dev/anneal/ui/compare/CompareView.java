@@ -1,7 +1,8 @@
 package dev.anneal.ui.compare;
 
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
-import dev.anneal.ui.compare.CompareViewModel.ColourBy;
+import dev.anneal.ui.compare.CompareEvaluation.ColourBy;
+import dev.anneal.ui.compare.CompareEvaluation.TokenDiff;
 import java.io.File;
 import javafx.beans.property.Property;
 import javafx.beans.property.StringProperty;
@@ -31,7 +32,10 @@ import javafx.scene.text.TextFlow;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
-/** The Compare view: layout and bindings over {@link CompareViewModel}. */
+/**
+ * The Compare view: layout and bindings over {@link CompareViewModel} and its parts, the sampling
+ * form and the evaluation pane.
+ */
 public final class CompareView {
   private final BorderPane root = new BorderPane();
   private final CompareViewModel vm;
@@ -128,6 +132,7 @@ public final class CompareView {
   }
 
   private Node promptRow() {
+    CompareSampling sampling = vm.sampling();
     ComboBox<SavedPrompt> library = new ComboBox<>(vm.prompts());
     library.setId("prompt-library");
     library.setPromptText("Prompt library");
@@ -135,7 +140,7 @@ public final class CompareView {
     library.setButtonCell(new NameCell());
     library.setOnAction(
         e -> {
-          if (library.getValue() != null) vm.usePrompt(library.getValue());
+          if (library.getValue() != null) sampling.usePrompt(library.getValue());
         });
     TextField name = new TextField();
     name.setPromptText("name");
@@ -144,27 +149,27 @@ public final class CompareView {
     save.setOnAction(e -> vm.savePrompt(name.getText()));
     CheckBox fim = new CheckBox("Fill in the middle");
     fim.setId("fim");
-    fim.selectedProperty().bindBidirectional(vm.fimProperty());
+    fim.selectedProperty().bindBidirectional(sampling.fimProperty());
     CheckBox chat = new CheckBox("Chat");
     chat.setId("chat");
     chat.setTooltip(
         new javafx.scene.control.Tooltip(
             "Send the prompt as a user's message through the model's chat template"));
-    chat.selectedProperty().bindBidirectional(vm.chatProperty());
+    chat.selectedProperty().bindBidirectional(sampling.chatProperty());
     HBox tools = new HBox(8, library, name, save, fim, chat);
     tools.setAlignment(Pos.CENTER_LEFT);
 
     TextArea prompt = monospace(new TextArea());
     prompt.setId("prompt");
     prompt.setPrefRowCount(4);
-    prompt.textProperty().bindBidirectional(vm.promptProperty());
+    prompt.textProperty().bindBidirectional(sampling.promptProperty());
     TextArea suffix = monospace(new TextArea());
     suffix.setId("suffix");
     suffix.setPrefRowCount(4);
     suffix.setPromptText("text after the hole (FIM)");
-    suffix.textProperty().bindBidirectional(vm.suffixProperty());
-    suffix.visibleProperty().bind(vm.fimProperty());
-    suffix.managedProperty().bind(vm.fimProperty());
+    suffix.textProperty().bindBidirectional(sampling.suffixProperty());
+    suffix.visibleProperty().bind(sampling.fimProperty());
+    suffix.managedProperty().bind(sampling.fimProperty());
     HBox texts = new HBox(8, prompt, suffix);
     HBox.setHgrow(prompt, Priority.ALWAYS);
     HBox.setHgrow(suffix, Priority.ALWAYS);
@@ -172,28 +177,29 @@ public final class CompareView {
   }
 
   private Node settings() {
+    CompareSampling sampling = vm.sampling();
     Spinner<Double> temperature = new Spinner<>(0.0, 5.0, 0.7, 0.1);
-    bind(temperature, vm.temperatureProperty().asObject());
+    bind(temperature, sampling.temperatureProperty().asObject());
     Spinner<Integer> topK = new Spinner<>(0, 100_000, 50, 5);
-    bind(topK, vm.topKProperty().asObject());
+    bind(topK, sampling.topKProperty().asObject());
     Spinner<Double> topP = new Spinner<>(0.01, 1.0, 0.95, 0.05);
-    bind(topP, vm.topPProperty().asObject());
+    bind(topP, sampling.topPProperty().asObject());
     Spinner<Double> penalty = new Spinner<>(0.5, 3.0, 1.0, 0.05);
-    bind(penalty, vm.repetitionPenaltyProperty().asObject());
+    bind(penalty, sampling.repetitionPenaltyProperty().asObject());
     Spinner<Integer> maxTokens = new Spinner<>(1, 8192, 128, 16);
     maxTokens.setId("max-tokens");
-    bind(maxTokens, vm.maxTokensProperty().asObject());
+    bind(maxTokens, sampling.maxTokensProperty().asObject());
     TextField stop = new TextField();
     stop.setPromptText("stop texts, | between");
-    stop.textProperty().bindBidirectional(vm.stopProperty());
+    stop.textProperty().bindBidirectional(sampling.stopProperty());
     TextField seed = new TextField();
     seed.setPrefColumnCount(6);
-    seed.setText(Long.toString(vm.seedProperty().get()));
+    seed.setText(Long.toString(sampling.seedProperty().get()));
     seed.textProperty()
         .addListener(
             (o, a, b) -> {
               try {
-                vm.seedProperty().set(Long.parseLong(b.strip()));
+                sampling.seedProperty().set(Long.parseLong(b.strip()));
               } catch (NumberFormatException e) {
                 // keep the last valid seed while the person types
               }
@@ -251,21 +257,22 @@ public final class CompareView {
   }
 
   private Node evaluation() {
+    CompareEvaluation evaluation = vm.evaluation();
     TextField source = new TextField();
     source.setId("eval-source");
     source.setPromptText("a dataset folder (val split) or a text file");
-    source.textProperty().bindBidirectional(vm.evalSourceProperty());
+    source.textProperty().bindBidirectional(evaluation.sourceProperty());
     Button dataset = new Button("Dataset…");
     dataset.setOnAction(
         e -> {
           File dir = new DirectoryChooser().showDialog(root.getScene().getWindow());
-          if (dir != null) vm.evalSourceProperty().set(vm.shown(dir.toPath()));
+          if (dir != null) evaluation.sourceProperty().set(evaluation.shown(dir.toPath()));
         });
     Button file = new Button("File…");
     file.setOnAction(
         e -> {
           File f = new FileChooser().showOpenDialog(root.getScene().getWindow());
-          if (f != null) vm.evalSourceProperty().set(vm.shown(f.toPath()));
+          if (f != null) evaluation.sourceProperty().set(evaluation.shown(f.toPath()));
         });
     Button evaluate = new Button("Evaluate");
     evaluate.setId("evaluate");
@@ -276,9 +283,9 @@ public final class CompareView {
     HBox.setHgrow(source, Priority.ALWAYS);
 
     GridPane figures = new GridPane(12, 2);
-    figures.addRow(0, new Label("Base"), bound("base-loss", vm.baseLossProperty()));
-    figures.addRow(1, new Label("Tuned"), bound("tuned-loss", vm.tunedLossProperty()));
-    Label improvement = bound("improvement", vm.improvementProperty());
+    figures.addRow(0, new Label("Base"), bound("base-loss", evaluation.baseLossProperty()));
+    figures.addRow(1, new Label("Tuned"), bound("tuned-loss", evaluation.tunedLossProperty()));
+    Label improvement = bound("improvement", evaluation.improvementProperty());
     improvement.setStyle("-fx-font-weight: bold;");
 
     ToggleGroup group = new ToggleGroup();
@@ -294,10 +301,10 @@ public final class CompareView {
               });
       b.setId("colour-" + by.name().toLowerCase(java.util.Locale.ROOT));
       b.setToggleGroup(group);
-      b.setSelected(vm.colourByProperty().get() == by);
-      b.setOnAction(e -> vm.colourByProperty().set(by));
+      b.setSelected(evaluation.colourByProperty().get() == by);
+      b.setOnAction(e -> evaluation.colourByProperty().set(by));
       // Colours need per-token losses: a text file has them, a dataset's val split only a mean.
-      b.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(vm.perToken()));
+      b.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(evaluation.perToken()));
       colours.getChildren().add(b);
     }
     TextFlow flow = new TextFlow();
@@ -311,12 +318,12 @@ public final class CompareView {
     hint.setWrapText(true);
     Runnable redraw =
         () -> {
-          if (vm.perToken().isEmpty()) flow.getChildren().setAll(hint);
-          else PerTokenText.fill(flow, vm.perToken(), vm.colourByProperty().get());
+          if (evaluation.perToken().isEmpty()) flow.getChildren().setAll(hint);
+          else PerTokenText.fill(flow, evaluation.perToken(), evaluation.colourByProperty().get());
         };
     redraw.run();
-    vm.perToken().addListener((ListChangeListener<CompareViewModel.TokenDiff>) c -> redraw.run());
-    vm.colourByProperty().addListener((o, a, b) -> redraw.run());
+    evaluation.perToken().addListener((ListChangeListener<TokenDiff>) c -> redraw.run());
+    evaluation.colourByProperty().addListener((o, a, b) -> redraw.run());
     ScrollPane scroll = new ScrollPane(flow);
     scroll.setFitToWidth(true);
     scroll.setPrefViewportHeight(140);

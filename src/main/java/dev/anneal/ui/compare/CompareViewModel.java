@@ -1,62 +1,35 @@
 package dev.anneal.ui.compare;
 
-import dev.anneal.infer.EvalResult;
 import dev.anneal.infer.Generator;
-import dev.anneal.infer.Improvement;
 import dev.anneal.infer.ModelPair;
 import dev.anneal.infer.Prompt;
 import dev.anneal.infer.PromptLibrary;
 import dev.anneal.infer.PromptLibrary.SavedPrompt;
 import dev.anneal.infer.SamplingSettings;
-import dev.anneal.tokenizer.ChatTemplate;
 import dev.anneal.ui.fx.WorkspacePaths;
 import dev.anneal.ui.task.BackgroundTask;
 import dev.anneal.ui.task.TaskExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.IntegerProperty;
-import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * State and commands of the Compare view: two models, one prompt and one set of settings,
- * side-by-side streaming generation, and the loss of both on a val split or a file with the
- * per-token view. Models load and run as background tasks, one at a time; tokens come back to the
- * FX thread in batches, the status as its newest line.
+ * State and commands of the Compare view: two models, one prompt and one set of settings (the
+ * {@link CompareSampling} form, with the workspace's prompt library), side-by-side streaming
+ * generation, and the loss of both on a val split or a file with the per-token view (the {@link
+ * CompareEvaluation} pane). Models load and run as background tasks, one at a time; tokens come
+ * back to the FX thread in batches, the status as its newest line.
  */
 public final class CompareViewModel implements AutoCloseable {
-  /** What the per-token text is coloured by. */
-  public enum ColourBy {
-    BASE,
-    TUNED,
-    DIFFERENCE
-  }
-
-  /** One predicted token with both models' losses (nats). */
-  /** A token's text and both losses; NaN losses for the first token, which nothing predicts. */
-  public record TokenDiff(String text, double baseLoss, double tunedLoss) {
-    /** Negative where tuning helped. */
-    public double delta() {
-      return tunedLoss - baseLoss;
-    }
-  }
-
   private record Piece(int side, String text, double tokensPerSecond) {}
 
   private final Path workspace;
@@ -64,17 +37,6 @@ public final class CompareViewModel implements AutoCloseable {
   private final TaskExecutor tasks;
   private final StringProperty baseModel = new SimpleStringProperty("");
   private final StringProperty tunedModel = new SimpleStringProperty("");
-  private final StringProperty prompt = new SimpleStringProperty("");
-  private final StringProperty suffix = new SimpleStringProperty("");
-  private final BooleanProperty fim = new SimpleBooleanProperty(false);
-  private final BooleanProperty chat = new SimpleBooleanProperty(false);
-  private final DoubleProperty temperature = new SimpleDoubleProperty(0.7);
-  private final IntegerProperty topK = new SimpleIntegerProperty(50);
-  private final DoubleProperty topP = new SimpleDoubleProperty(0.95);
-  private final DoubleProperty repetitionPenalty = new SimpleDoubleProperty(1.0);
-  private final IntegerProperty maxTokens = new SimpleIntegerProperty(128);
-  private final StringProperty stop = new SimpleStringProperty("");
-  private final LongProperty seed = new SimpleLongProperty(42);
   private final StringProperty baseText = new SimpleStringProperty("");
   private final StringProperty tunedText = new SimpleStringProperty("");
   private final StringProperty baseSpeed = new SimpleStringProperty("");
@@ -82,16 +44,12 @@ public final class CompareViewModel implements AutoCloseable {
   private final StringProperty status =
       new SimpleStringProperty("Choose a base and a tuned model.");
   private final BooleanProperty busy = new SimpleBooleanProperty(false);
-  private final StringProperty evalSource = new SimpleStringProperty("");
-  private final StringProperty baseLoss = new SimpleStringProperty("–");
-  private final StringProperty tunedLoss = new SimpleStringProperty("–");
-  private final StringProperty improvement = new SimpleStringProperty("");
-  private final ObjectProperty<ColourBy> colourBy = new SimpleObjectProperty<>(ColourBy.DIFFERENCE);
-  private final ObservableList<TokenDiff> perToken = FXCollections.observableArrayList();
   private final ObservableList<SavedPrompt> prompts = FXCollections.observableArrayList();
   private final ObservableList<String> modelChoices = FXCollections.observableArrayList();
 
   private final ModelChoices choices;
+  private final CompareSampling sampling = new CompareSampling();
+  private final CompareEvaluation evaluation;
 
   /** The generation or evaluation running, or the last one. */
   private volatile BackgroundTask<?> current;
@@ -112,14 +70,7 @@ public final class CompareViewModel implements AutoCloseable {
     this.runsDir = runsDir;
     this.tasks = tasks;
     this.choices = new ModelChoices(workspace, runsDir);
-    chat.addListener(
-        (o, was, on) -> {
-          if (on) fim.set(false);
-        });
-    fim.addListener(
-        (o, was, on) -> {
-          if (on) chat.set(false);
-        });
+    this.evaluation = new CompareEvaluation(workspace);
     try {
       prompts.setAll(PromptLibrary.load(workspace));
     } catch (IOException e) {
@@ -127,7 +78,7 @@ public final class CompareViewModel implements AutoCloseable {
       status.set(e.getMessage());
     }
     refreshModelChoices();
-    if (!prompts.isEmpty()) usePrompt(prompts.getFirst());
+    if (!prompts.isEmpty()) sampling.usePrompt(prompts.getFirst());
   }
 
   /** The workspace's run folders, newest first, for the model pickers. */
@@ -145,11 +96,6 @@ public final class CompareViewModel implements AutoCloseable {
     return choices.label(choice);
   }
 
-  /** A file or folder as the evaluation field shows it: relative inside the workspace. */
-  public String shown(Path p) {
-    return WorkspacePaths.shown(workspace, p);
-  }
-
   /** The choice a picker's text names: one whose label it is, else the text itself (a path). */
   public String choiceOf(String text) {
     if (text == null) return "";
@@ -161,13 +107,6 @@ public final class CompareViewModel implements AutoCloseable {
     return choices.path(text);
   }
 
-  public void usePrompt(SavedPrompt p) {
-    prompt.set(p.text());
-    chat.set(p.sendsAsChat());
-    fim.set(p.suffix() != null);
-    suffix.set(p.suffix() == null ? "" : p.suffix());
-  }
-
   /** Saves the current prompt under a name in the workspace's prompt library. */
   public void savePrompt(String name) {
     if (name == null || name.isBlank()) {
@@ -175,37 +114,11 @@ public final class CompareViewModel implements AutoCloseable {
       return;
     }
     try {
-      prompts.setAll(
-          PromptLibrary.save(
-              workspace,
-              new SavedPrompt(
-                  name.strip(),
-                  prompt.get(),
-                  fim.get() ? suffix.get() : null,
-                  chat.get() ? Boolean.TRUE : null)));
+      prompts.setAll(PromptLibrary.save(workspace, sampling.saved(name.strip())));
       status.set("Saved prompt “" + name.strip() + "”.");
     } catch (IOException e) {
       status.set(e.getMessage());
     }
-  }
-
-  public SamplingSettings settings() {
-    List<String> stops =
-        stop.get().isEmpty()
-            ? List.of()
-            : Arrays.stream(stop.get().split("\\|")).map(s -> s.replace("\\n", "\n")).toList();
-    if (chat.get() && !stops.contains(ChatTemplate.IM_END)) {
-      stops = new java.util.ArrayList<>(stops);
-      stops.add(ChatTemplate.IM_END); // the end of the assistant's turn in the default template
-    }
-    return new SamplingSettings(
-        temperature.get(),
-        topK.get(),
-        topP.get(),
-        repetitionPenalty.get(),
-        maxTokens.get(),
-        stops,
-        seed.get());
   }
 
   /** Generates from both models side by side; texts and speeds stream into the panes. */
@@ -213,15 +126,12 @@ public final class CompareViewModel implements AutoCloseable {
     if (busy.get()) return;
     SamplingSettings s;
     try {
-      s = settings();
+      s = sampling.settings();
     } catch (IllegalArgumentException e) {
       status.set(e.getMessage());
       return;
     }
-    Prompt p =
-        chat.get()
-            ? Prompt.chat(prompt.get())
-            : fim.get() ? Prompt.fim(prompt.get(), suffix.get()) : Prompt.of(prompt.get());
+    Prompt p = sampling.toPrompt();
     String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
     baseText.set("");
     tunedText.set("");
@@ -262,21 +172,18 @@ public final class CompareViewModel implements AutoCloseable {
   }
 
   /**
-   * Loss of both models on {@link #evalSourceProperty()}: a prepared dataset folder (its val split)
-   * or a text file (with the per-token view).
+   * Loss of both models on {@link CompareEvaluation#sourceProperty()}: a prepared dataset folder
+   * (its val split) or a text file (with the per-token view).
    */
   public void evaluate() {
     if (busy.get()) return;
-    String source = evalSource.get().strip();
+    String source = evaluation.sourceProperty().get().strip();
     String base = baseModel.get().strip(), tuned = tunedModel.get().strip();
     if (source.isEmpty()) {
       status.set("Choose a dataset folder (its val split) or a text file to evaluate on.");
       return;
     }
-    perToken.clear();
-    baseLoss.set("–");
-    tunedLoss.set("–");
-    improvement.set("");
+    evaluation.clear();
     begin("Evaluating…");
     start(
         BackgroundTask.of(
@@ -289,15 +196,8 @@ public final class CompareViewModel implements AutoCloseable {
                 })
             .onSuccess(
                 e -> {
-                  showEval(e.base(), e.tuned(), e.diffs());
-                  status.set(
-                      String.format(
-                          Locale.ROOT,
-                          "Evaluated %,d tokens%s.",
-                          e.base().counted(),
-                          e.comparable() || e.base().tokens().isEmpty()
-                              ? ""
-                              : " (different tokenizers: no per-token difference)"));
+                  evaluation.show(e);
+                  status.set(CompareEvaluation.summary(e));
                 }));
   }
 
@@ -311,19 +211,6 @@ public final class CompareViewModel implements AutoCloseable {
             task.onFailure(status::set)
                 .onCancelled(() -> status.set("Cancelled."))
                 .onFinished(() -> busy.set(false)));
-  }
-
-  private void showEval(EvalResult b, EvalResult t, List<TokenDiff> diffs) {
-    baseLoss.set(
-        String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", b.meanLoss(), b.perplexity()));
-    tunedLoss.set(
-        String.format(Locale.ROOT, "loss %.4f · perplexity %.3f", t.meanLoss(), t.perplexity()));
-    improvement.set(
-        "Loss improvement: "
-            + Improvement.format(Improvement.percent(b.meanLoss(), t.meanLoss()))
-            + " · Perplexity improvement: "
-            + Improvement.format(Improvement.percent(b.perplexity(), t.perplexity())));
-    perToken.setAll(diffs);
   }
 
   /** The loaded pair for these paths, loading (and closing the old one) when they changed. */
@@ -374,57 +261,22 @@ public final class CompareViewModel implements AutoCloseable {
             }));
   }
 
+  /** The prompt and the settings both models generate with. */
+  public CompareSampling sampling() {
+    return sampling;
+  }
+
+  /** The evaluation pane: its source, both losses and the per-token view. */
+  public CompareEvaluation evaluation() {
+    return evaluation;
+  }
+
   public StringProperty baseModelProperty() {
     return baseModel;
   }
 
   public StringProperty tunedModelProperty() {
     return tunedModel;
-  }
-
-  public StringProperty promptProperty() {
-    return prompt;
-  }
-
-  public StringProperty suffixProperty() {
-    return suffix;
-  }
-
-  public BooleanProperty fimProperty() {
-    return fim;
-  }
-
-  /** The prompt is a user's message sent through the model's chat template (not with FIM). */
-  public BooleanProperty chatProperty() {
-    return chat;
-  }
-
-  public DoubleProperty temperatureProperty() {
-    return temperature;
-  }
-
-  public IntegerProperty topKProperty() {
-    return topK;
-  }
-
-  public DoubleProperty topPProperty() {
-    return topP;
-  }
-
-  public DoubleProperty repetitionPenaltyProperty() {
-    return repetitionPenalty;
-  }
-
-  public IntegerProperty maxTokensProperty() {
-    return maxTokens;
-  }
-
-  public StringProperty stopProperty() {
-    return stop;
-  }
-
-  public LongProperty seedProperty() {
-    return seed;
   }
 
   public StringProperty baseTextProperty() {
@@ -449,30 +301,6 @@ public final class CompareViewModel implements AutoCloseable {
 
   public BooleanProperty busyProperty() {
     return busy;
-  }
-
-  public StringProperty evalSourceProperty() {
-    return evalSource;
-  }
-
-  public StringProperty baseLossProperty() {
-    return baseLoss;
-  }
-
-  public StringProperty tunedLossProperty() {
-    return tunedLoss;
-  }
-
-  public StringProperty improvementProperty() {
-    return improvement;
-  }
-
-  public ObjectProperty<ColourBy> colourByProperty() {
-    return colourBy;
-  }
-
-  public ObservableList<TokenDiff> perToken() {
-    return perToken;
   }
 
   public ObservableList<SavedPrompt> prompts() {

@@ -5,7 +5,7 @@ import dev.anneal.infer.Evaluation;
 import dev.anneal.infer.ModelPair;
 import dev.anneal.task.Cancellation;
 import dev.anneal.train.ValSplitLoss;
-import dev.anneal.ui.compare.CompareViewModel.TokenDiff;
+import dev.anneal.ui.compare.CompareEvaluation.TokenDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.anneal.ui.compare;
 
-import dev.anneal.ui.compare.CompareViewModel.ColourBy;
-import dev.anneal.ui.compare.CompareViewModel.TokenDiff;
+import dev.anneal.ui.compare.CompareEvaluation.ColourBy;
+import dev.anneal.ui.compare.CompareEvaluation.TokenDiff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

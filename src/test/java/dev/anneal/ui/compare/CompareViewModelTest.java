@@ -55,10 +55,10 @@ class CompareViewModelTest {
         () -> {
           vm.baseModelProperty().set(base.toString());
           vm.tunedModelProperty().set(adapter.toString());
-          vm.promptProperty().set(PROMPT);
-          vm.fimProperty().set(false);
-          vm.temperatureProperty().set(0);
-          vm.maxTokensProperty().set(12);
+          vm.sampling().promptProperty().set(PROMPT);
+          vm.sampling().fimProperty().set(false);
+          vm.sampling().temperatureProperty().set(0);
+          vm.sampling().maxTokensProperty().set(12);
           return null;
         });
   }
@@ -107,7 +107,7 @@ class CompareViewModelTest {
   void stopEndsBothSidesAndKeepsWhatWasWritten() throws Exception {
     fx(
         () -> {
-          vm.maxTokensProperty().set(50);
+          vm.sampling().maxTokensProperty().set(50);
           vm.generate();
           vm.stop();
           return null;
@@ -123,12 +123,12 @@ class CompareViewModelTest {
         file, "pub fn validate_payment_3(amount: u64) -> u64 {\n    amount * 3 / 100\n}\n");
     fx(
         () -> {
-          vm.evalSourceProperty().set(file.toString());
+          vm.evaluation().sourceProperty().set(file.toString());
           vm.evaluate();
           return null;
         });
     awaitIdle();
-    List<CompareViewModel.TokenDiff> diffs = fx(() -> List.copyOf(vm.perToken()));
+    List<CompareEvaluation.TokenDiff> diffs = fx(() -> List.copyOf(vm.evaluation().perToken()));
     try (LoadedLm lm = ModelLoader.load(base, adapter, null)) {
       var b = Evaluation.ofText(lm.base(), Files.readString(file), Cancellation.none());
       var t = Evaluation.ofText(lm.tuned(), Files.readString(file), Cancellation.none());
@@ -142,13 +142,14 @@ class CompareViewModelTest {
       }
       assertThat(
               diffs.stream()
-                  .map(CompareViewModel.TokenDiff::text)
+                  .map(CompareEvaluation.TokenDiff::text)
                   .collect(java.util.stream.Collectors.joining()))
           .isEqualTo(Files.readString(file));
-      assertThat(fx(() -> vm.baseLossProperty().get()))
+      assertThat(fx(() -> vm.evaluation().baseLossProperty().get()))
           .startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
     }
-    assertThat(fx(() -> vm.improvementProperty().get())).startsWith("Loss improvement: ");
+    assertThat(fx(() -> vm.evaluation().improvementProperty().get()))
+        .startsWith("Loss improvement: ");
   }
 
   @Test
@@ -185,19 +186,19 @@ class CompareViewModelTest {
         () -> {
           vm.baseModelProperty().set(untrained);
           vm.tunedModelProperty().set(base.toString());
-          vm.evalSourceProperty().set(file.toString());
+          vm.evaluation().sourceProperty().set(file.toString());
           vm.evaluate();
           return null;
         });
     awaitIdle();
     try (LoadedLm lm = ModelLoader.load(Path.of(untrained), null, null)) {
       var b = Evaluation.ofText(lm.view(), Files.readString(file), Cancellation.none());
-      assertThat(fx(() -> vm.baseLossProperty().get()))
+      assertThat(fx(() -> vm.evaluation().baseLossProperty().get()))
           .startsWith(String.format(java.util.Locale.ROOT, "loss %.4f", b.meanLoss()));
       // Fresh weights predict about uniformly over the 320 tokens.
       assertThat(b.meanLoss()).isBetween(Math.log(320) - 1, Math.log(320) + 1);
     }
-    assertThat(fx(() -> vm.perToken().size())).isGreaterThan(10);
+    assertThat(fx(() -> vm.evaluation().perToken().size())).isGreaterThan(10);
   }
 
   @Test
@@ -205,7 +206,7 @@ class CompareViewModelTest {
     assertThat(fx(() -> vm.prompts().size())).isEqualTo(PromptLibrary.defaults().size());
     fx(
         () -> {
-          vm.promptProperty().set("fn mine(");
+          vm.sampling().promptProperty().set("fn mine(");
           vm.savePrompt("Mine");
           return null;
         });
@@ -230,21 +231,21 @@ class CompareViewModelTest {
     assertThat(chat.prompt().chat()).isTrue();
     fx(
         () -> {
-          vm.fimProperty().set(true);
-          vm.usePrompt(chat);
+          vm.sampling().fimProperty().set(true);
+          vm.sampling().usePrompt(chat);
           return null;
         });
-    assertThat(fx(() -> vm.chatProperty().get())).isTrue();
-    assertThat(fx(() -> vm.fimProperty().get())).as("a chat is not FIM").isFalse();
-    assertThat(fx(() -> vm.settings().stop())).contains("<|im_end|>");
+    assertThat(fx(() -> vm.sampling().chatProperty().get())).isTrue();
+    assertThat(fx(() -> vm.sampling().fimProperty().get())).as("a chat is not FIM").isFalse();
+    assertThat(fx(() -> vm.sampling().settings().stop())).contains("<|im_end|>");
     fx(
         () -> {
-          vm.promptProperty().set("Explain this.");
+          vm.sampling().promptProperty().set("Explain this.");
           vm.savePrompt("Ask");
-          vm.fimProperty().set(true);
+          vm.sampling().fimProperty().set(true);
           return null;
         });
-    assertThat(fx(() -> vm.chatProperty().get())).isFalse();
+    assertThat(fx(() -> vm.sampling().chatProperty().get())).isFalse();
     assertThat(PromptLibrary.load(workspace))
         .last()
         .isEqualTo(new PromptLibrary.SavedPrompt("Ask", "Explain this.", null, true));

@@ -49,9 +49,9 @@ class CompareViewTest {
     vm = new CompareViewModel(tmp, tmp.resolve("runs"), tasks);
     vm.baseModelProperty().set(base.toString());
     vm.tunedModelProperty().set(adapter.toString());
-    vm.maxTokensProperty().set(40);
+    vm.sampling().maxTokensProperty().set(40);
     // The tiny test models have a context of 64 tokens: a short prompt leaves room to generate.
-    vm.promptProperty().set("// Payment processing\npub fn validate_payment_method");
+    vm.sampling().promptProperty().set("// Payment processing\npub fn validate_payment_method");
     stage.setScene(new Scene(new CompareView(vm).root(), 1280, 820));
     stage.show();
   }
