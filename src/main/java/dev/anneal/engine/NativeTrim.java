@@ -4,11 +4,12 @@ import java.util.function.LongSupplier;
 
 /**
  * When to give freed native memory back to the system during training ({@link NativeMemory#trim}):
- * only once resident memory has crept a quarter (at least 64 MB) above what it was after the last
- * trim. Trimming on a fixed count instead costs every time: the step after a trim faults its
- * tensors' pages in afresh, measured on the nano preset as one step of about 540 ms against 170 ms
- * around it, a tenth of the time when it came every 20 steps. A run whose memory holds still now
- * trims once, at its first check.
+ * only when resident memory has crept a quarter (at least 64 MB) above the steady level it held at
+ * an earlier look, as after an evaluation's temporaries. A trim is not free: the steps after it
+ * fault their tensors' pages in afresh, measured on the nano preset as one step of 350–540 ms
+ * against 150–170 ms around it. So the level is read at a look, not right after a trim: the trimmed
+ * reading is below what the very next step takes again, and measuring creep from it trimmed every
+ * 20 steps. A run whose memory holds still never trims.
  */
 public final class NativeTrim {
   /** Steps between two looks at resident memory. */
@@ -17,7 +18,10 @@ public final class NativeTrim {
   private static final long MIN_CREEP = 64L << 20;
   private final LongSupplier resident;
   private final Runnable trim;
-  private long afterTrim = -1;
+
+  /** The resident level at the look that set it; -1 until a look sets it (first, after a trim). */
+  private long level = -1;
+
   private int trims;
 
   /** Reads this process's resident memory and trims glibc's heap. */
@@ -35,10 +39,12 @@ public final class NativeTrim {
     if (step % EVERY != 0) return;
     long now = resident.getAsLong();
     if (now <= 0) return; // no /proc: nothing to go by
-    if (afterTrim < 0 || now > afterTrim + Math.max(MIN_CREEP, afterTrim / 4)) {
+    if (level < 0) {
+      level = now;
+    } else if (now > level + Math.max(MIN_CREEP, level / 4)) {
       trim.run();
       trims++;
-      afterTrim = resident.getAsLong();
+      level = -1; // the next look, steps later, reads the steady level anew
     }
   }
 

@@ -137,12 +137,16 @@ public final class TrainBench {
         long stepBaseline = 0;
         boolean peakReset = false;
         for (int s = 0; s < warmup + steps; s++) {
-          if (s == warmup) {
+          if (s == Math.max(0, warmup - 1)) {
             // Between steps only weights, gradients and optimizer moments live: the baseline the
             // measured steps' peak is taken against, with freed heap returned to the system first.
+            // One step before the measured ones: the step after a trim faults its pages in again
+            // (twice a step's time on the nano preset), which the trainer's steps do not.
             warmupPeak = ProcessMemory.peakResidentBytes();
             dev.anneal.engine.NativeMemory.trim();
             stepBaseline = ProcessMemory.residentBytes();
+          }
+          if (s == warmup) {
             peakReset = ProcessMemory.resetPeak();
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();

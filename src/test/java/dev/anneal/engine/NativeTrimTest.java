@@ -4,41 +4,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The trim rule: once at the first look, then only after resident memory crept a quarter. */
+/**
+ * The trim rule: the level read at a look, a trim only when memory crept a quarter past it, and the
+ * level read anew at the look after a trim. The fake process below behaves as a trainer does: a
+ * trim lowers the reading, and the next step takes the memory back.
+ */
 class NativeTrimTest {
+  private long steady;
   private long rss;
 
+  private NativeTrim guard() {
+    return new NativeTrim(() -> rss, () -> rss = steady * 2 / 3);
+  }
+
+  /** A step: the process is back at its steady level. */
+  private void step(NativeTrim guard, long step) {
+    rss = steady;
+    guard.afterStep(step);
+  }
+
   @Test
-  void trimsOnceWhileMemoryHoldsStillAndAgainWhenItCreeps() {
-    rss = 1_000L << 20;
-    NativeTrim guard = new NativeTrim(() -> rss, () -> rss = 800L << 20);
-    for (long step = 1; step <= 19; step++) guard.afterStep(step);
-    assertThat(guard.trims()).as("nothing before the first look").isZero();
-    guard.afterStep(20);
+  void memoryThatHoldsStillIsNeverTrimmed() {
+    steady = 1_000L << 20;
+    NativeTrim guard = guard();
+    for (long s = 1; s <= 400; s++) step(guard, s);
+    assertThat(guard.trims()).isZero();
+  }
+
+  @Test
+  void creepOfAQuarterTrimsOnceAndTheLevelIsReadAgainAtTheNextLook() {
+    steady = 1_000L << 20;
+    NativeTrim guard = guard();
+    for (long s = 1; s <= 20; s++) step(guard, s); // the first look reads the level
+    steady = 1_240L << 20; // within a quarter
+    for (long s = 21; s <= 60; s++) step(guard, s);
+    assertThat(guard.trims()).isZero();
+
+    steady = 1_260L << 20; // past 1,000 MB + 250 MB
+    for (long s = 61; s <= 79; s++) step(guard, s);
+    assertThat(guard.trims()).as("only at a look, every 20 steps").isZero();
+    step(guard, 80);
     assertThat(guard.trims()).isEqualTo(1);
 
-    rss = 900L << 20; // below 800 MB + a quarter
-    for (long step = 21; step <= 200; step++) guard.afterStep(step);
-    assertThat(guard.trims()).as("memory within a quarter of the last trim").isEqualTo(1);
-
-    rss = 1_001L << 20; // past 800 MB + 200 MB
-    guard.afterStep(219);
-    assertThat(guard.trims()).as("only every 20 steps").isEqualTo(1);
-    guard.afterStep(220);
-    assertThat(guard.trims()).isEqualTo(2);
+    // The trimmed reading (840 MB) is not the level: the next steps take 1,260 MB again, and
+    // measuring creep from 840 MB would trim at every look.
+    for (long s = 81; s <= 400; s++) step(guard, s);
+    assertThat(guard.trims()).isEqualTo(1);
   }
 
   @Test
   void aSmallProcessWaitsFor64MegabytesOfCreep() {
-    rss = 100L << 20;
-    NativeTrim guard = new NativeTrim(() -> rss, () -> {});
-    guard.afterStep(20);
-    rss = 160L << 20; // +60 MB: more than a quarter, less than 64 MB
-    guard.afterStep(40);
+    steady = 100L << 20;
+    NativeTrim guard = guard();
+    step(guard, 20);
+    steady = 160L << 20; // +60 MB: more than a quarter, less than 64 MB
+    step(guard, 40);
+    assertThat(guard.trims()).isZero();
+    steady = 170L << 20;
+    step(guard, 60);
     assertThat(guard.trims()).isEqualTo(1);
-    rss = 170L << 20;
-    guard.afterStep(60);
-    assertThat(guard.trims()).isEqualTo(2);
   }
 
   @Test
