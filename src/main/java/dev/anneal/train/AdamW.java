@@ -70,6 +70,20 @@ public final class AdamW implements AutoCloseable {
     this.stateManager = manager;
   }
 
+  /**
+   * Makes every parameter's moments now, zero, as the first update would make them. Call before the
+   * first step: made lazily in that update, they land in native memory among the activations every
+   * step then allocates and frees, and on the nano preset (2-core VM, transparent huge pages)
+   * reading them took 15–27 ms every second or third step against 1.0–1.5 ms when made before the
+   * first step (one step's fused AdamW 20–45 ms against 2–3 ms; tokens/s +10 % in that pair).
+   */
+  public void allocateState(Map<String, NDArray> params) {
+    for (var e : params.entrySet()) {
+      m.computeIfAbsent(e.getKey(), k -> zerosLike(e.getValue()));
+      v.computeIfAbsent(e.getKey(), k -> zerosLike(e.getValue()));
+    }
+  }
+
   /** Updates every parameter in place from its gradient. */
   public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
     step++;

@@ -125,6 +125,7 @@ public final class TrainBench {
               t.weightDecay(),
               DecayPolicy.decayed(params.keySet(), false),
               root.newSubManager())) {
+        opt.allocateState(params); // as the trainer does
         TrainingStep trainingStep =
             new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
         long rssAfterWarmup = 0;

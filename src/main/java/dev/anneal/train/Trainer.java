@@ -133,6 +133,7 @@ public final class Trainer {
               t.weightDecay(),
               DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()),
               root.newSubManager());
+      optimizer.allocateState(params);
       CheckpointStore checkpoints = new CheckpointStore(run.dir(), t.keepLast());
       TrainerState state = TrainerState.start(t.seed());
       if (options.resume() != null && checkpoints.latest().isPresent()) {

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** AdamW and clipping against the formulas, computed independently in double precision here. */
 class OptimizerMathTest {
@@ -27,9 +27,9 @@ class OptimizerMathTest {
     AppEnvironment.configure();
   }
 
-  @ParameterizedTest(name = "fused kernel: {0}")
-  @ValueSource(booleans = {true, false})
-  void adamWMatchesTheReferenceUpdateOverSeveralSteps(boolean fused) {
+  @ParameterizedTest(name = "fused kernel: {0}, moments made before the first step: {1}")
+  @CsvSource({"true,false", "false,false", "true,true", "false,true"})
+  void adamWMatchesTheReferenceUpdateOverSeveralSteps(boolean fused, boolean allocatedFirst) {
     if (fused)
       assumeTrue(FusedAdamW.available(), "PyTorch's fused AdamW is called on Linux x86-64 only");
     double b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1;
@@ -48,6 +48,11 @@ class OptimizerMathTest {
       params.put("w.bias", manager.create(toFloat(q), new Shape(n)));
       try (AdamW opt =
           new AdamW(b1, b2, eps, wd, Set.of("w.weight"), manager.newSubManager(), fused)) {
+        if (allocatedFirst) {
+          opt.allocateState(params);
+          assertThat(opt.state()).hasSize(4);
+          opt.state().forEach((k, a) -> assertThat(a.toFloatArray()).as(k).containsOnly(0f));
+        }
         for (int t = 1; t <= 4; t++) {
           double lr = 1e-2 * t;
           double[] g = new double[n], gq = new double[n];
