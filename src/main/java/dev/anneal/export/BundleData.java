@@ -102,19 +102,44 @@ record BundleData(Path dir, String format, List<String> files, Integer seqLen, L
         Files.createLink(to, from);
         done += Files.size(from);
       } catch (IOException | UnsupportedOperationException noLink) {
-        // No hard link here (another device, a file system without links): copy the bytes.
-        try (InputStream in = Files.newInputStream(from);
-            OutputStream out = Files.newOutputStream(to)) {
-          for (int n; (n = in.read(buf)) > 0; ) {
-            out.write(buf, 0, n);
-            done += n;
-            cancel.check();
-            if (done % (64 << 20) < n) listener.onProgress(progress(done, total, copied));
-          }
+        // No hard link here (another device, a file system without links): copy the bytes. If the
+        // copy fails too, its error carries why the link was refused.
+        try {
+          done = copyBytes(from, to, buf, done, total, copied, listener, cancel);
+        } catch (IOException copyFailed) {
+          copyFailed.addSuppressed(noLink);
+          throw copyFailed;
         }
       }
       listener.onProgress(progress(done, total, ++copied));
     }
+  }
+
+  /**
+   * Copies {@code from} to {@code to} through {@code buf}, reporting progress every 64 MB.
+   *
+   * @return {@code done} plus the bytes copied
+   */
+  private static long copyBytes(
+      Path from,
+      Path to,
+      byte[] buf,
+      long done,
+      long total,
+      int copied,
+      ProgressListener listener,
+      Cancellation cancel)
+      throws IOException {
+    try (InputStream in = Files.newInputStream(from);
+        OutputStream out = Files.newOutputStream(to)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+        done += n;
+        cancel.check();
+        if (done % (64 << 20) < n) listener.onProgress(progress(done, total, copied));
+      }
+    }
+    return done;
   }
 
   private static Progress progress(long done, long total, int files) {

@@ -56,7 +56,7 @@ public final class Evaluator {
       NDArray langCounts = languages.isEmpty() ? null : acc.zeros(new Shape(languages.size()));
       // One batch's tensors at a time: each batch's manager closes before the next batch starts
       // (holding every batch until the end held the whole split's activations: gigabytes).
-      NDArray sum = acc.zeros(new Shape()); // Σ batch mean × counted tokens, read once
+      NDArray sum = acc.zeros(new Shape()); // Σ loss over the counted targets, read once
       double count = 0;
       for (int i = 0; i < batches; i++) {
         try (NDManager m = parent.newSubManager()) {
@@ -68,9 +68,8 @@ public final class Evaluator {
           // The head in chunks of rows: a batch's (B, T, V) logits are never held whole.
           NDArray losses = model.tokenLosses(m.create(b.ids(), shape), b.docIdsFor(m), targets);
           NDArray masked = losses.mul(mask); // (B, T)
-          double n = b.countedTokens();
-          sum.addi(masked.sum().div(mask.sum().maximum(1f)).mul((float) n));
-          count += n;
+          sum.addi(masked.sum()); // the mask is 1 where a target counts, 0 elsewhere
+          count += b.countedTokens();
           if (langSums != null) {
             NDArray byLanguage =
                 oneHot(val.sequentialLanguages(from), languages.size(), m); // (B·T, L)

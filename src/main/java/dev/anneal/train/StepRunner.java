@@ -70,54 +70,12 @@ final class StepRunner {
     for (Batch b : micro) counted += b.countedTokens();
     try (WeightCasts casts = model.castWeightsOncePerStep(step)) {
       for (Batch b : micro) {
-        NDArray share =
-            step.full(
-                new Shape(),
-                counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted);
+        float share = counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted;
         try (NDManager mb = step.newSubManager()) {
-          Shape shape = new Shape(b.rows(), b.cols());
-          NDArray ids = mb.create(b.ids(), shape);
-          NDArray targets = mb.create(b.targets(), shape);
-          NDArray docs = b.docIdsFor(mb);
-          NDArray mask = mb.create(b.mask(), shape);
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray value;
-            if (checkpointing) {
-              // The same loss as below, differentiated in pieces: the head's part here, each
-              // block's switch loss (weighted alike) when the block is recomputed.
-              NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
-              NDArray[] kept = new NDArray[1];
-              routing.addAll(
-                  model.backwardCheckpointed(
-                      ids,
-                      docs,
-                      targets,
-                      mask,
-                      gc,
-                      loss -> {
-                        kept[0] = loss.stopGradient();
-                        kept[0].attach(mb); // outlives the head's manager
-                        return clamped(loss, kept[0], mb).mul(weight);
-                      },
-                      weight));
-              value = kept[0];
-              if (casts != null) casts.flushGradients();
-            } else {
-              TrainingLoss r = model.trainingLoss(ids, docs, targets, mask);
-              NDArray loss = r.loss();
-              value = loss.stopGradient();
-              loss = clamped(loss, value, mb);
-              if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
-              if (distort != 1f) loss = loss.mul(mb.full(new Shape(), distort));
-              gc.backward(loss.mul(share));
-              if (casts != null) casts.flushGradients();
-              routing.addAll(r.routing());
-            }
-            if (distort != 1f) value = value.mul(mb.full(new Shape(), distort));
-            value = value.mul(share);
-            value.attach(step);
-            lossSum = lossSum == null ? value : lossSum.add(value);
-          }
+          NDArray value = passes(b, step.full(new Shape(), share), distort, mb, routing);
+          if (casts != null) casts.flushGradients();
+          value.attach(step);
+          lossSum = lossSum == null ? value : lossSum.add(value);
         }
         tokens += (long) b.rows() * b.cols();
       }
@@ -126,6 +84,56 @@ final class StepRunner {
     NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
     float[] read = NDArrays.stack(new NDList(lossSum, norm.reshape(new Shape()))).toFloatArray();
     return new Outcome(read[0], read[1], tokens, average(routing));
+  }
+
+  /**
+   * Forward and backward of one micro batch, its loss weighted by {@code share} (its part of the
+   * step's counted targets) and by the test seam's {@code distort}; the gradients land on the
+   * parameters (or the step's weight copies), the routing statistics in {@code routing}.
+   *
+   * @return the micro batch's loss times share and distort, detached, owned by {@code mb}
+   */
+  private NDArray passes(
+      Batch b, NDArray share, float distort, NDManager mb, List<LayerRouting> routing) {
+    Shape shape = new Shape(b.rows(), b.cols());
+    NDArray ids = mb.create(b.ids(), shape);
+    NDArray targets = mb.create(b.targets(), shape);
+    NDArray docs = b.docIdsFor(mb);
+    NDArray mask = mb.create(b.mask(), shape);
+    NDArray value;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      if (checkpointing) {
+        // The same loss as below, differentiated in pieces: the head's part here, each block's
+        // switch loss (weighted alike) when the block is recomputed.
+        NDArray weight = distort != 1f ? share.mul(mb.full(new Shape(), distort)) : share;
+        NDArray[] kept = new NDArray[1];
+        routing.addAll(
+            model.backwardCheckpointed(
+                ids,
+                docs,
+                targets,
+                mask,
+                gc,
+                loss -> {
+                  kept[0] = loss.stopGradient();
+                  kept[0].attach(mb); // outlives the head's manager
+                  return clamped(loss, kept[0], mb).mul(weight);
+                },
+                weight));
+        value = kept[0];
+      } else {
+        TrainingLoss r = model.trainingLoss(ids, docs, targets, mask);
+        NDArray loss = r.loss();
+        value = loss.stopGradient();
+        loss = clamped(loss, value, mb);
+        if (r.auxLoss() != null) loss = loss.add(r.auxLoss());
+        if (distort != 1f) loss = loss.mul(mb.full(new Shape(), distort));
+        gc.backward(loss.mul(share));
+        routing.addAll(r.routing());
+      }
+    }
+    if (distort != 1f) value = value.mul(mb.full(new Shape(), distort));
+    return value.mul(share);
   }
 
   /**

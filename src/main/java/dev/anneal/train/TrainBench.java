@@ -117,15 +117,7 @@ public final class TrainBench {
       // Measuring aid: -Danneal.attention=composed times the matmul-composed attention instead.
       if ("composed".equals(System.getProperty("anneal.attention"))) model.useFusedAttention(false);
       var params = model.trainableParameters();
-      try (AdamW opt =
-          new AdamW(
-              t.beta1(),
-              t.beta2(),
-              t.eps(),
-              t.weightDecay(),
-              DecayPolicy.decayed(params.keySet(), false),
-              root.newSubManager())) {
-        opt.allocateState(params); // as the trainer does
+      try (AdamW opt = AdamW.forRun(t, params, root.newSubManager())) {
         TrainingStep trainingStep =
             new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
         long rssAfterWarmup = 0;
@@ -178,7 +170,6 @@ public final class TrainBench {
         double tps = (double) steps * t.accumulation() * t.microBatch() * seq / (totalMs / 1000);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        System.err.println("STEPS " + Arrays.toString(sorted));
         long peakDevice = memory.peakBytes();
         long stepPeak = peakReset ? ProcessMemory.peakResidentBytes() : -1;
         double estimated = Estimator.estimate(preset).memory().activations();

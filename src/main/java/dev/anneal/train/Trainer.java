@@ -125,15 +125,7 @@ public final class Trainer {
       CausalLm model = Initialisation.model(p, options.init(), root);
       model.useBf16Matmuls(precision.bf16());
       Map<String, NDArray> params = model.trainableParameters();
-      AdamW optimizer =
-          new AdamW(
-              t.beta1(),
-              t.beta2(),
-              t.eps(),
-              t.weightDecay(),
-              DecayPolicy.decayed(params.keySet(), t.decayEmbeddings()),
-              root.newSubManager());
-      optimizer.allocateState(params);
+      AdamW optimizer = AdamW.forRun(t, params, root.newSubManager());
       CheckpointStore checkpoints = new CheckpointStore(run.dir(), t.keepLast());
       TrainerState state = TrainerState.start(t.seed());
       if (options.resume() != null && checkpoints.latest().isPresent()) {
