@@ -2,28 +2,18 @@ package dev.anneal.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.anneal.data.extract.Extraction;
 import dev.anneal.data.sample.Sample;
-import dev.anneal.data.secrets.SecretFinding;
-import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.io.AtomicFiles;
 import dev.anneal.task.Cancellation;
-import dev.anneal.task.CancelledException;
 import dev.anneal.task.Progress;
 import dev.anneal.task.ProgressListener;
-import dev.anneal.task.Workers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds a dataset folder from source folders: scan, read and extract in parallel, filter,
@@ -86,26 +76,21 @@ public final class DatasetBuilder {
     times.start();
     ScanReport report = new ScanReport();
     SourceScanner scanner = new SourceScanner(options.scan(), cancel, report, out);
-    List<SourceScanner.Candidate> files = new ArrayList<>();
-    for (Path root : roots) {
-      String prefix = roots.size() > 1 ? root.toAbsolutePath().normalize().getFileName() + "/" : "";
-      files.addAll(scanner.scan(root, prefix));
-      listener.onProgress(
-          new Progress("scan", files.size(), -1, Map.of("files", (long) files.size()), -1));
-    }
-    files.sort((a, b) -> a.rel().compareTo(b.rel()));
-    times.lap("scan");
-    List<Extracted> perFile = extractAll(files, report);
-    times.lap("read+secrets+extract+filter");
+    List<SourceExtraction.FileResult> perFile =
+        new SourceExtraction(options, listener, cancel, report).run(roots, scanner, times);
     Map<String, Long> filtered = new TreeMap<>();
     List<Sample> all = new ArrayList<>();
     long bytes = 0;
     long read = 0;
-    for (int i = 0; i < files.size(); i++) {
-      Extracted e = perFile.get(i);
+    int keptCount = 0;
+    for (var f : perFile) if (f.extracted() != null) keptCount += f.extracted().kept().size();
+    int[] estimates = new int[keptCount]; // per sample of all, its token estimate
+    for (var f : perFile) {
+      SourceExtraction.Extracted e = f.extracted();
       if (e == null) continue;
       read++;
-      bytes += files.get(i).size();
+      bytes += f.file().size();
+      System.arraycopy(e.estimates(), 0, estimates, all.size(), e.kept().size());
       all.addAll(e.kept());
       for (String why : e.rejected()) filtered.merge(why, 1L, Long::sum);
     }
@@ -123,7 +108,15 @@ public final class DatasetBuilder {
         new Progress("dedup", 0, all.size(), Map.of("samples", (long) all.size()), -1));
     Deduplicator.Result dedup = new Deduplicator(options.nearDup()).run(all, cancel, times);
     DatasetStats stats =
-        DatasetStats.of(dedup.kept(), read, bytes, dedup, filtered, report, options.secrets());
+        DatasetStats.of(
+            dedup.kept(),
+            estimatesOfKept(all, estimates, dedup.kept()),
+            read,
+            bytes,
+            dedup,
+            filtered,
+            report,
+            options.secrets());
     times.lap("stats");
     listener.onProgress(
         new Progress(
@@ -162,99 +155,17 @@ public final class DatasetBuilder {
         file + ": cannot write (" + why + "); nothing half-written was left in its place", e);
   }
 
-  /** One file's samples that pass the filters, and why each of the others was dropped. */
-  private record Extracted(List<Sample> kept, List<String> rejected) {}
-
   /**
-   * Reads, extracts and filters every file on a pool; a null entry is a file skipped while reading.
+   * The estimates of {@code all}'s samples that {@code kept} holds: kept is a subsequence of all,
+   * in order, of the same objects, so one walk pairs them.
    */
-  private List<Extracted> extractAll(List<SourceScanner.Candidate> files, ScanReport report)
-      throws IOException {
-    ExecutorService pool = Workers.pool(options.threads(), "anneal-extract");
-    long total = files.stream().mapToLong(SourceScanner.Candidate::size).sum();
-    AtomicLong doneFiles = new AtomicLong();
-    AtomicLong doneBytes = new AtomicLong();
-    AtomicLong samples = new AtomicLong();
-    long t0 = System.nanoTime();
-    try {
-      List<Future<Extracted>> futures = new ArrayList<>(files.size());
-      for (SourceScanner.Candidate c : files) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  cancel.check();
-                  Extracted out = filter(extractOne(c, report));
-                  long d = doneFiles.incrementAndGet();
-                  long bytes = doneBytes.addAndGet(c.size());
-                  long s =
-                      samples.addAndGet(
-                          out == null ? 0 : out.kept().size() + out.rejected().size());
-                  double secs = (System.nanoTime() - t0) / 1e9;
-                  double eta = bytes > 0 ? secs * (total - bytes) / bytes : -1;
-                  listener.onProgress(
-                      new Progress(
-                          "extract",
-                          d,
-                          files.size(),
-                          Map.of("files", d, "samples", s, "bytes", bytes),
-                          eta));
-                  return out;
-                }));
-      }
-      List<Extracted> out = new ArrayList<>(files.size());
-      for (Future<Extracted> f : futures) out.add(f.get());
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancelledException();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof CancelledException c) throw c;
-      if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+  private static int[] estimatesOfKept(List<Sample> all, int[] estimates, List<Sample> kept) {
+    int[] out = new int[kept.size()];
+    int k = 0;
+    for (int i = 0; i < all.size() && k < out.length; i++) {
+      if (all.get(i) == kept.get(k)) out[k++] = estimates[i];
     }
-  }
-
-  /** The samples of the kinds selected that pass the quality filter; null for null. */
-  private Extracted filter(List<Sample> samples) {
-    if (samples == null) return null;
-    List<Sample> kept = new ArrayList<>(samples.size());
-    List<String> rejected = new ArrayList<>();
-    for (Sample s : samples) {
-      String why = options.keeps(s.kind()) ? options.quality().reject(s) : "kind_not_selected";
-      if (why == null) kept.add(s);
-      else rejected.add(why);
-    }
-    return new Extracted(kept, rejected);
-  }
-
-  private List<Sample> extractOne(SourceScanner.Candidate c, ScanReport report) {
-    SourceReader.Read r = SourceReader.read(c);
-    if (r.skipped() != null) {
-      if (r.skipped() == SkipReason.INVALID_UTF8 || r.skipped() == SkipReason.UNREADABLE) {
-        report.problem(c.rel(), r.skipped());
-      } else {
-        report.skip(r.skipped());
-      }
-      return null;
-    }
-    String text = r.text();
-    List<SecretScanner.Match> secrets = SecretScanner.find(text);
-    if (!secrets.isEmpty()) {
-      for (SecretScanner.Match m : secrets) {
-        report.secret(new SecretFinding(c.rel(), SecretScanner.lineOf(text, m.start()), m.kind()));
-      }
-      switch (options.secrets()) {
-        case MASK -> text = SecretScanner.mask(text, secrets);
-        case DROP -> {
-          report.skip(SkipReason.SECRET);
-          return null;
-        }
-        case KEEP -> {}
-      }
-    }
-    return Extraction.samples(c.rel(), text, c.language(), options.maxTokens());
+    if (k != out.length) throw new IllegalStateException("kept samples out of input order");
+    return out;
   }
 }

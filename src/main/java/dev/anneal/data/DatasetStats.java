@@ -44,8 +44,12 @@ public record DatasetStats(
     return samplesByKind.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /**
+   * @param estimates per sample, its {@link TokenEstimate}
+   */
   static DatasetStats of(
       List<Sample> samples,
+      int[] estimates,
       long filesScanned,
       long bytesScanned,
       Deduplicator.Result dedup,
@@ -57,10 +61,6 @@ public record DatasetStats(
     Map<String, Long> langs = new TreeMap<>();
     long[] buckets = new long[EDGES.length + 1];
     long tokens = 0;
-    int[] estimates = new int[samples.size()];
-    java.util.stream.IntStream.range(0, estimates.length)
-        .parallel()
-        .forEach(i -> estimates[i] = TokenEstimate.of(samples.get(i).text()));
     for (int i = 0; i < estimates.length; i++) {
       Sample s = samples.get(i);
       kinds.merge(s.kind(), 1L, Long::sum);

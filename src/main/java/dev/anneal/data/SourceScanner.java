@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Walks source folders and lists the files worth reading, honouring {@code .gitignore} files (each
@@ -129,6 +130,15 @@ public final class SourceScanner {
    * the root's name plus '/' when several roots are scanned together).
    */
   public List<Candidate> scan(Path root, String prefix) throws IOException {
+    return scan(root, prefix, c -> {});
+  }
+
+  /**
+   * As {@link #scan(Path, String)}, handing each file to {@code found} as soon as it is listed (in
+   * walk order), so that reading can start before the walk ends.
+   */
+  public List<Candidate> scan(Path root, String prefix, Consumer<Candidate> found)
+      throws IOException {
     if (!Files.isDirectory(root)) throw new IOException(root + ": not a folder");
     List<Candidate> out = new ArrayList<>();
     Deque<List<GlobPattern>> ignores = new ArrayDeque<>();
@@ -176,7 +186,11 @@ public final class SourceScanner {
               Language lang = languageOf(file);
               if (lang == null) report.skip(SkipReason.UNSUPPORTED_TYPE);
               else if (!options.keeps(lang)) report.skip(SkipReason.LANGUAGE_NOT_SELECTED);
-              else out.add(new Candidate(file, prefix + rel, lang, attrs.size()));
+              else {
+                Candidate c = new Candidate(file, prefix + rel, lang, attrs.size());
+                out.add(c);
+                found.accept(c);
+              }
             }
             return FileVisitResult.CONTINUE;
           }
