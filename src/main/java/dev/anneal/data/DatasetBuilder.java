@@ -90,7 +90,7 @@ public final class DatasetBuilder {
       if (e == null) continue;
       read++;
       bytes += f.file().size();
-      System.arraycopy(e.estimates(), 0, estimates, all.size(), e.kept().size());
+      System.arraycopy(e.estimates(), 0, estimates, all.size(), e.estimates().length);
       all.addAll(e.kept());
       for (String why : e.rejected()) filtered.merge(why, 1L, Long::sum);
     }

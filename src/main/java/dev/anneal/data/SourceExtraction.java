@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SourceExtraction {
   /**
-   * One file's samples that pass the filters with their token estimates (taken here, while each
+   * One file's samples that pass the filters, a token estimate for each (taken here, while each
    * sample's text is in cache from the filter, rather than in a pass of its own over all samples
    * for the stats), and why each of the others was dropped.
    */
@@ -172,6 +173,6 @@ final class SourceExtraction {
         rejected.add(why);
       }
     }
-    return new Extracted(kept, estimates, rejected);
+    return new Extracted(kept, Arrays.copyOf(estimates, kept.size()), rejected);
   }
 }

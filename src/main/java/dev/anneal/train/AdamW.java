@@ -100,8 +100,8 @@ public final class AdamW implements AutoCloseable {
    */
   void allocateState(Map<String, NDArray> params) {
     for (var e : params.entrySet()) {
-      m.computeIfAbsent(e.getKey(), k -> zerosLike(e.getValue()));
-      v.computeIfAbsent(e.getKey(), k -> zerosLike(e.getValue()));
+      firstMoment(e.getKey(), e.getValue());
+      secondMoment(e.getKey(), e.getValue());
     }
   }
 
@@ -119,8 +119,8 @@ public final class AdamW implements AutoCloseable {
       NDArray p = e.getValue();
       NDArray g = grads.get(name);
       if (g == null) continue;
-      NDArray mi = m.computeIfAbsent(name, k -> zerosLike(p));
-      NDArray vi = v.computeIfAbsent(name, k -> zerosLike(p));
+      NDArray mi = firstMoment(name, p);
+      NDArray vi = secondMoment(name, p);
       // One native call per parameter (DJL's Adam) instead of ten from Java. Its step is
       // lr·sqrt(1−β2ᵗ)/(1−β1ᵗ) · m / (sqrt(v) + ε'), which is PyTorch's AdamW above when
       // ε' = ε·sqrt(1−β2ᵗ); decay is decoupled (adamw = true). The reference test checks both
@@ -157,8 +157,8 @@ public final class AdamW implements AutoCloseable {
         NDArray p = e.getValue();
         ps.add(p);
         gs.add(g);
-        ms.add(m.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
-        vs.add(v.computeIfAbsent(e.getKey(), k -> zerosLike(p)));
+        ms.add(firstMoment(e.getKey(), p));
+        vs.add(secondMoment(e.getKey(), p));
       }
       // The state's manager is on the parameters' device, where the CUDA kernel reads the count.
       try (NDArray t = stateManager.create((float) step)) {
@@ -175,6 +175,16 @@ public final class AdamW implements AutoCloseable {
     return supported
         && params.values().stream()
             .allMatch(p -> p.getDataType() == DataType.FLOAT32 && p.getDevice().equals(d));
+  }
+
+  /** Parameter {@code name}'s first moment, made zero (shaped as {@code p}) when it has none. */
+  private NDArray firstMoment(String name, NDArray p) {
+    return m.computeIfAbsent(name, k -> zerosLike(p));
+  }
+
+  /** Parameter {@code name}'s second moment, made zero (shaped as {@code p}) when it has none. */
+  private NDArray secondMoment(String name, NDArray p) {
+    return v.computeIfAbsent(name, k -> zerosLike(p));
   }
 
   private NDArray zerosLike(NDArray p) {
