@@ -5,9 +5,11 @@
 # The image's launcher must already pass -XX:AOTCache=$APPDIR/anneal.aot (build-installer.sh
 # does). The cache is only used with the exact class path it was recorded with, so this runs the
 # image's own runtime with the class path, main class and options read from the launcher's .cfg,
-# and -Danneal.aotTraining=true: the studio opens, draws its window, waits for the engine probe
-# and closes itself (see AotTrainingRun). A first run on a fresh data folder unpacks libtorch and
-# the sample workspace, so the recorded run is a warm start, the one users repeat.
+# and -Danneal.aotTraining=true: the studio opens, draws its window, waits for the engine probe,
+# builds a small synthetic dataset through the command line (so the command line's data pipeline
+# starts from the cache too) and closes itself (see AotTrainingRun). A first run on a fresh data
+# folder unpacks libtorch and the sample workspace, so the recorded run is a warm start, the one
+# users repeat.
 # Linux: the window opens on a private Xvfb (apt-get install xvfb libgtk-3-0); macOS: on screen.
 set -euo pipefail
 CHECK=record-aot-cache
@@ -58,6 +60,8 @@ start=$(date +%s)
 studio_java "$WORK/warmup.log"
 studio_java "$WORK/record.log" -XX:AOTCacheOutput="$CACHE"
 [ -s "$CACHE" ] || { tail -20 "$WORK/record.log" >&2; fail "the JVM wrote no AOT cache (log above)"; }
+! grep -q "data workload failed" "$WORK/record.log" \
+  || { tail -20 "$WORK/record.log" >&2; fail "the training run's dataset build failed (log above)"; }
 
 # The launcher must take the cache as it is: AOTMode=on makes the JVM refuse to start otherwise.
 JAVA_TOOL_OPTIONS=-XX:AOTMode=on "$LAUNCHER" --version > "$WORK/verify.log" 2>&1 \
