@@ -40,25 +40,25 @@ final class BenchCommand {
         names = "--vocab-size",
         paramLabel = "N",
         description = "Tokenizer vocabulary (default ${DEFAULT-VALUE}).")
-    int vocabSize = 16384;
+    int vocabSize = DataBench.Options.VOCAB_SIZE;
 
     @Option(
         names = "--tokenizer-mb",
         paramLabel = "MB",
         description = "Text the tokenizer trains on (default ${DEFAULT-VALUE}).")
-    int tokenizerMb = 8;
+    int tokenizerMb = DataBench.Options.TOKENIZER_MB;
 
     @Option(
         names = "--seq-len",
         paramLabel = "N",
         description = "Sequence length (default ${DEFAULT-VALUE}).")
-    int seqLen = 1024;
+    int seqLen = DataBench.Options.SEQ_LEN;
 
     @Option(
         names = "--fim-rate",
         paramLabel = "R",
         description = "FIM rate (default ${DEFAULT-VALUE}).")
-    double fimRate = 0.5;
+    double fimRate = DataBench.Options.FIM_RATE;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();

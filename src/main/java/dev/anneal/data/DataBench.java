@@ -28,13 +28,19 @@ public final class DataBench {
    * @param fimRate prepare's FIM rate
    */
   public record Options(
-      int mb,
-      int repeat,
-      int threads,
-      int tokenizerMb,
-      int vocabSize,
-      int seqLen,
-      double fimRate) {}
+      int mb, int repeat, int threads, int tokenizerMb, int vocabSize, int seqLen, double fimRate) {
+    public static final int TOKENIZER_MB = 8;
+    public static final int VOCAB_SIZE = 16384;
+    public static final int SEQ_LEN = 1024;
+    public static final double FIM_RATE = 0.5;
+
+    /**
+     * {@code mb}, {@code repeat} and {@code threads} as given, the rest at the bench's defaults.
+     */
+    public static Options withDefaults(int mb, int repeat, int threads) {
+      return new Options(mb, repeat, threads, TOKENIZER_MB, VOCAB_SIZE, SEQ_LEN, FIM_RATE);
+    }
+  }
 
   private DataBench() {}
 

@@ -26,8 +26,7 @@ final class AotTrainingRun {
    * {@code anneal bench data}'s pipeline on an 8 MB corpus (its defaults otherwise), long enough
    * for scan, extract, dedup, tokenizer training and prepare to be profiled: about 5 s here.
    */
-  static final DataBench.Options DATA_WORKLOAD =
-      new DataBench.Options(8, 1, 2, 8, 16384, 1024, 0.5);
+  static final DataBench.Options DATA_WORKLOAD = DataBench.Options.withDefaults(8, 1, 2);
 
   private AotTrainingRun() {}
 
@@ -43,25 +42,23 @@ final class AotTrainingRun {
           public void run() {
             scene.removePostLayoutPulseListener(this);
             // The frame is rendered after this pulse; the engine probe takes longer than that.
-            engine.whenComplete(
-                (info, error) ->
-                    Platform.runLater(
-                        () ->
-                            StudioPreparation.tasks()
-                                .execute(
-                                    BackgroundTask.of(
-                                            "aot-data-workload",
-                                            ctx -> {
-                                              runDataWorkload();
-                                              return true;
-                                            })
-                                        .onFailure(
-                                            m ->
-                                                System.err.println(
-                                                    "AOT training run: data workload failed: " + m))
-                                        .onFinished(Platform::exit))));
+            engine.whenComplete((info, error) -> Platform.runLater(AotTrainingRun::workThenExit));
           }
         });
+  }
+
+  /** On the FX thread: the data workload on the studio's task executor, then the studio's exit. */
+  private static void workThenExit() {
+    StudioPreparation.tasks()
+        .execute(
+            BackgroundTask.of(
+                    "aot-data-workload",
+                    ctx -> {
+                      runDataWorkload();
+                      return true;
+                    })
+                .onFailure(m -> System.err.println("AOT training run: data workload failed: " + m))
+                .onFinished(Platform::exit));
   }
 
   /** Runs {@link #DATA_WORKLOAD} in a scratch folder, removed after; its figures are dropped. */
