@@ -94,10 +94,15 @@ final class SourceExtraction {
       times.lap("scan");
       List<FileResult> out = new ArrayList<>(pending.size());
       for (Pending p : pending) {
+        cancel.check();
         FileResult r = p.result().get();
         if (r.problem() != null) report.problem(r.file().rel(), r.problem());
         out.add(r);
       }
+      // On a small source the pool may finish before the walk does, when no task could report
+      // against a known total: the stage's end is reported here, after every task's own report.
+      reportExtract(totalFiles, doneBytes.get(), samples.get());
+      cancel.check();
       times.lap("read+secrets+extract+filter");
       return out;
     } catch (InterruptedException e) {
@@ -121,14 +126,22 @@ final class SourceExtraction {
     long bytes = doneBytes.addAndGet(c.size());
     Extracted e = out.extracted();
     long s = samples.addAndGet(e == null ? 0 : e.kept().size() + e.rejected().size());
-    long files = totalFiles;
-    if (files >= 0) { // while the walk goes on, its "scan" progress stands for both
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double eta = bytes > 0 ? secs * (totalBytes - bytes) / bytes : -1;
-      listener.onProgress(
-          new Progress("extract", d, files, Map.of("files", d, "samples", s, "bytes", bytes), eta));
-    }
+    // while the walk goes on, its "scan" progress stands for both
+    if (totalFiles >= 0) reportExtract(d, bytes, s);
     return out;
+  }
+
+  /** The "extract" stage's progress: {@code done} of the listed files, with its bytes' ETA. */
+  private void reportExtract(long done, long bytes, long samplesSeen) {
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double eta = bytes > 0 ? secs * (totalBytes - bytes) / bytes : -1;
+    listener.onProgress(
+        new Progress(
+            "extract",
+            done,
+            totalFiles,
+            Map.of("files", done, "samples", samplesSeen, "bytes", bytes),
+            eta));
   }
 
   private FileResult extractOne(SourceScanner.Candidate c) {

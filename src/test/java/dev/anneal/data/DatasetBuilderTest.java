@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,6 +189,37 @@ class DatasetBuilderTest {
                 new DatasetBuilder(BuildOptions.defaults(), cancelOnFirstFile, c)
                     .build(List.of(repo), tmp.resolve("ds")))
         .isInstanceOf(CancelledException.class);
+    assertThat(tmp.resolve("ds")).doesNotExist();
+  }
+
+  @Test
+  void extractionIsReportedAndCancellableWhenThePoolFinishesBeforeTheWalk() throws Exception {
+    Path repo = tmp.resolve("repo");
+    TestRepo.write(repo);
+    Cancellation c = new Cancellation();
+    List<Progress> extract = new CopyOnWriteArrayList<>();
+    ProgressListener slowWalkThenCancel =
+        p -> {
+          if (p.stage().equals("scan")) {
+            try {
+              Thread.sleep(300); // the walk's end comes after every file's extraction
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (p.stage().equals("extract")) {
+            extract.add(p);
+            c.cancel();
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                new DatasetBuilder(BuildOptions.defaults(), slowWalkThenCancel, c)
+                    .build(List.of(repo), tmp.resolve("ds")))
+        .isInstanceOf(CancelledException.class);
+    assertThat(extract).isNotEmpty();
+    Progress last = extract.getLast();
+    assertThat(last.done()).isEqualTo(last.total()).isPositive();
     assertThat(tmp.resolve("ds")).doesNotExist();
   }
 
