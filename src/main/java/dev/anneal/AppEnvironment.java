@@ -61,6 +61,9 @@ public final class AppEnvironment {
     // Before libtorch starts its threads: see NativeMemory.
     int arenas = Integer.getInteger("anneal.mallocArenas", 2);
     if (arenas > 0) dev.anneal.engine.NativeMemory.capArenas(arenas);
+    if (Boolean.parseBoolean(System.getProperty("anneal.mallocKeep", "true"))) {
+      dev.anneal.engine.NativeMemory.keepFreedMemory();
+    }
     // Which libtorch DJL loads (bundled CPU, CUDA, a local folder): engine.json in the data folder.
     EnginePlan plan = EnginePlan.forDataFolder(dataDir(), engineCacheDir(), isOnline());
     plan.apply();
