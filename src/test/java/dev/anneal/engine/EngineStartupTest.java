@@ -45,7 +45,7 @@ class EngineStartupTest {
     assertThat(done.getLast()).isEqualTo(8_000_000L);
     assertThat(done.stream().filter(d -> d > 0 && d < 8_000_000L).distinct().count())
         .as("distinct partial figures in %s", done)
-        .isGreaterThanOrEqualTo(4);
+        .isGreaterThanOrEqualTo(2); // of 7 possible: a busy machine may starve the watcher a while
     for (int i = 1; i < done.size(); i++) {
       assertThat(done.get(i))
           .as("report %d of %s", i, done)

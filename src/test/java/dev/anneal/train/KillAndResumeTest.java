@@ -2,6 +2,7 @@ package dev.anneal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.anneal.metrics.MetricsLog;
 import java.io.IOException;
@@ -48,7 +49,10 @@ class KillAndResumeTest {
   void killedWithSigkillAndResumedMatchesTheUninterruptedCurve() throws Exception {
     Path data = TinyDataset.write(dir.resolve("data"), 16, 60, 8);
     Path preset = dir.resolve("kill.yaml");
-    Files.writeString(preset, TinyDataset.preset("kill", "llama", 40));
+    // Killed at about step 16: the steps after it are the margin a busy machine has to deliver
+    // the kill before the run ends on its own.
+    int steps = 100;
+    Files.writeString(preset, TinyDataset.preset("kill", "llama", steps));
     String[] common = {"--data", data.toString(), "--threads", "1"};
 
     Process whole =
@@ -84,13 +88,14 @@ class KillAndResumeTest {
       if (metrics != null && Files.readAllLines(metrics).size() >= 17) break;
       Thread.sleep(20);
     }
+    assumeTrue(killed.isAlive(), "the run ended before the kill could reach it");
     killed.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
     killed.waitFor(30, TimeUnit.SECONDS);
     Path run = onlyRun(dir.resolve("killed"));
     assertThat(TrainerTest.losses(run).keySet())
         .as("killed mid-run")
         .isNotEmpty()
-        .allMatch(step -> step < 40);
+        .allMatch(step -> step < steps);
 
     Process resumed =
         anneal(dir.resolve("resumed.log"), "train", "--resume", run.toString(), "--threads", "1");

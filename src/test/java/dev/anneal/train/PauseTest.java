@@ -28,6 +28,8 @@ class PauseTest {
    * order as before the pause, not diluted by the second the run stood still (which would cut it by
    * a factor of ten or more on these millisecond steps).
    */
+  private static final double PAUSE_SECONDS = 1.5;
+
   @Test
   void thePausedTimeIsNotCountedInTheSpeedAfterContinue() throws Exception {
     Preset p = PresetLoader.parse(TinyDataset.preset("pause", "gpt2", 12), "pause");
@@ -44,7 +46,7 @@ class PauseTest {
                   new Thread(
                       () -> {
                         try {
-                          Thread.sleep(1500);
+                          Thread.sleep((long) (PAUSE_SECONDS * 1000));
                         } catch (InterruptedException e) {
                           return;
                         }
@@ -57,9 +59,11 @@ class PauseTest {
     TrainResult r =
         new Trainer(p, TrainOptions.of(data, dir.resolve("paused")), listener, control).run();
     assertThat(r.status()).isEqualTo("completed");
-    double before = (speed.get(4L) + speed.get(5L) + speed.get(6L)) / 3;
+    // Against the speed the pause would dilute it to, not the steps around it: one step of a few
+    // ms held up by a collection or the scheduler on a busy machine must not fail the test.
+    double tokensPerStep = 4 * 2 * 16; // micro batch x accumulation x sequence (TinyDataset)
     assertThat(speed.get(7L))
         .as("tokens/s of the first step after Continue")
-        .isGreaterThan(before / 5);
+        .isGreaterThan(tokensPerStep / (PAUSE_SECONDS / 2));
   }
 }

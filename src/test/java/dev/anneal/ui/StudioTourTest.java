@@ -182,8 +182,9 @@ class StudioTourTest {
 
     // Datasets: the sample dataset the run trained on, opened.
     show(robot, "Datasets");
-    robot.interact(
-        () -> robot.lookup("#dataset-list").queryAs(ListView.class).getSelectionModel().select(0));
+    ListView<?> datasets = robot.lookup("#dataset-list").queryAs(ListView.class);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !datasets.getItems().isEmpty());
+    robot.interact(() -> datasets.getSelectionModel().select(0));
     tasks.awaitIdle(java.time.Duration.ofSeconds(30));
     WaitForAsyncUtils.waitForFxEvents();
     save("datasets");
