@@ -62,5 +62,6 @@ public final class LoadedLm implements AutoCloseable {
     model.close();
     tokenizer.close();
     manager.close();
+    dev.anneal.engine.NativeMemory.trim(); // the heap keeps freed blocks (NativeMemory)
   }
 }

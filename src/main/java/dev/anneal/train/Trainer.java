@@ -8,6 +8,7 @@ import dev.anneal.engine.DeviceMemory;
 import dev.anneal.engine.DevicePeak;
 import dev.anneal.engine.Devices;
 import dev.anneal.engine.MixedPrecision;
+import dev.anneal.engine.NativeMemory;
 import dev.anneal.engine.NativeTrim;
 import dev.anneal.engine.ProcessMemory;
 import dev.anneal.metrics.MetricPoint;
@@ -348,6 +349,9 @@ public final class Trainer {
               Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
       optimizer.close();
       model.close();
+      // What the run held goes back to the system: the heap keeps freed blocks (NativeMemory),
+      // and a studio that trained would otherwise hold the run's peak after it.
+      NativeMemory.trim();
       return new TrainResult(run.dir(), status, state, lastLoss);
     } catch (IOException | RuntimeException | InterruptedException e) {
       run.update("failed", Map.of("error", String.valueOf(e.getMessage())));
