@@ -8,11 +8,14 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
- * Keeps glibc's heap from growing under libtorch. Each thread that allocates gets its own malloc
- * arena, and freed blocks stay in them: a training process's resident memory then creeps up step
- * after step although nothing leaks (the arrays DJL manages stay constant). Capping the arenas and
- * trimming free memory back to the system now and then holds it flat. Calls glibc through the
- * foreign-function API; elsewhere (macOS, musl) it does nothing.
+ * glibc's heap under libtorch: fast and flat. Each thread that allocates gets its own malloc arena,
+ * and freed blocks stay in them: a training process's resident memory then creeps up step after
+ * step although nothing leaks (the arrays DJL manages stay constant). Capping the arenas and
+ * trimming free memory back to the system now and then holds it flat, while between trims what a
+ * step frees is kept for the next one ({@link #keepFreedMemory}) instead of being unmapped and
+ * faulted in again. Calls glibc through the foreign-function API; elsewhere (macOS, musl) it does
+ * nothing. {@code -Danneal.mallocArenas=0} and {@code -Danneal.mallocKeep=false} leave glibc's own
+ * settings, for comparisons.
  */
 public final class NativeMemory {
   private static final int M_TRIM_THRESHOLD = -1;
