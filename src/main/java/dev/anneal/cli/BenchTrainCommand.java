@@ -180,6 +180,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("native_after_warmup_bytes", r.nativeAfterWarmup());
       m.put("native_at_end_bytes", r.nativeAtEnd());
       m.put("rss_by_quarter_bytes", r.rssByQuarter());
+      m.put(
+          "page_faults_per_step",
+          Double.isNaN(r.pageFaultsPerStep()) ? null : Math.round(r.pageFaultsPerStep()));
       if (profile != null) {
         m.put("profile", profile.toString());
         m.put(
@@ -238,6 +241,15 @@ final class BenchTrainCommand implements Callable<Integer> {
             r.rssByQuarter().stream()
                 .map(b -> String.format(Locale.ROOT, "%.0f", b / 1e6))
                 .toList()));
+    out.printf(
+        Locale.ROOT,
+        "page faults/step  %s%n",
+        Double.isNaN(r.pageFaultsPerStep())
+            ? "unknown"
+            : String.format(
+                Locale.ROOT,
+                "%,.0f (pages touched afresh: memory given back and taken again)",
+                r.pageFaultsPerStep()));
     if (profile != null) printOps(out, ops);
     return 0;
   }

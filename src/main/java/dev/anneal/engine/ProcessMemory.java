@@ -45,6 +45,23 @@ public final class ProcessMemory {
     }
   }
 
+  /**
+   * Minor page faults this process has taken ({@code minflt} of {@code /proc/self/stat}): each is a
+   * page touched for the first time since it was mapped, which a step whose freed memory went back
+   * to the system pays for every step. -1 where unknown (not Linux).
+   */
+  public static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // After the command name in parentheses (which may hold spaces): state, ppid, pgrp, session,
+      // tty_nr, tpgid, flags, minflt.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Peak resident bytes ({@code VmHWM}), or the current figure where unknown. */
   public static long peakResidentBytes() {
     if (Files.isReadable(STATUS)) {

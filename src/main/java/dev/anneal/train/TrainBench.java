@@ -57,7 +57,8 @@ public final class TrainBench {
       boolean checkpointing,
       long stepBaseline,
       long stepPeak,
-      double estimatedActivations) {
+      double estimatedActivations,
+      double pageFaultsPerStep) {
 
     /**
      * Memory the measured steps took above what lives between steps (weights, gradients, optimizer
@@ -129,6 +130,7 @@ public final class TrainBench {
         long warmupPeak = 0;
         long stepBaseline = 0;
         boolean peakReset = false;
+        long faultsAtWarmup = -1;
         for (int s = 0; s < warmup + steps; s++) {
           if (s == Math.max(0, warmup - 1)) {
             // Between steps only weights, gradients and optimizer moments live: the baseline the
@@ -140,6 +142,7 @@ public final class TrainBench {
             stepBaseline = ProcessMemory.residentBytes();
           }
           if (s == warmup) {
+            faultsAtWarmup = ProcessMemory.minorFaults();
             peakReset = ProcessMemory.resetPeak();
             rssAfterWarmup = ProcessMemory.residentBytes();
             nativeAfterWarmup = rssAfterWarmup - javaHeap();
@@ -173,6 +176,11 @@ public final class TrainBench {
         long peakDevice = memory.peakBytes();
         long stepPeak = peakReset ? ProcessMemory.peakResidentBytes() : -1;
         double estimated = Estimator.estimate(preset).memory().activations();
+        long faultsAtEnd = ProcessMemory.minorFaults();
+        double faultsPerStep =
+            faultsAtWarmup < 0 || faultsAtEnd < 0
+                ? Double.NaN
+                : (double) (faultsAtEnd - faultsAtWarmup) / steps;
         return new Result(
             preset.name(),
             device.toString(),
@@ -196,7 +204,8 @@ public final class TrainBench {
             t.activationCheckpointing(),
             stepBaseline,
             stepPeak,
-            estimated);
+            estimated,
+            faultsPerStep);
       }
     }
   }

@@ -47,6 +47,11 @@ class BenchTrainCommandTest {
     assertThat(j.get("mfu").asDouble()).isBetween(0.0, 1.0);
     assertThat(j.get("mfu_peak").asText()).startsWith("measured matmul");
     assertThat(j.get("peak_device_memory_bytes").asLong()).isPositive();
+    // Counted over the measured steps on Linux; a figure, not null, and never negative.
+    if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"))) {
+      assertThat(j.get("page_faults_per_step").isNumber()).as(r.out()).isTrue();
+      assertThat(j.get("page_faults_per_step").asLong()).isNotNegative();
+    }
   }
 
   @Test
