@@ -248,7 +248,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             ? "unknown"
             : String.format(
                 Locale.ROOT,
-                "%,.0f (pages touched afresh: memory given back and taken again)",
+                "%,.0f (pages touched afresh: the heap growing, or memory given back and taken again)",
                 r.pageFaultsPerStep()));
     if (profile != null) printOps(out, ops);
     return 0;
