@@ -47,8 +47,8 @@ public final class ProcessMemory {
 
   /**
    * Minor page faults this process has taken ({@code minflt} of {@code /proc/self/stat}): each is a
-   * page touched for the first time since it was mapped, which a step whose freed memory went back
-   * to the system pays for every step. -1 where unknown (not Linux).
+   * page touched for the first time since it was mapped, as the heap grows, or every step where a
+   * step's freed memory went back to the system. -1 where unknown (not Linux).
    */
   public static long minorFaults() {
     try {
