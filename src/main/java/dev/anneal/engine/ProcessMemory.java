@@ -7,6 +7,7 @@ import java.nio.file.Path;
 /** Memory this process holds: resident set size (Java heap plus native, libtorch included). */
 public final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
+  private static final Path STAT = Path.of("/proc/self/stat");
 
   private ProcessMemory() {}
 
@@ -52,7 +53,7 @@ public final class ProcessMemory {
    */
   public static long minorFaults() {
     try {
-      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String stat = Files.readString(STAT);
       // After the command name in parentheses (which may hold spaces): state, ppid, pgrp, session,
       // tty_nr, tpgid, flags, minflt.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
