@@ -163,6 +163,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       m.put("device", r.device());
       m.put("precision", r.precision());
       m.put("threads", r.threads());
+      m.put("halves_on_two_threads", r.halves());
       m.put("steps", r.steps());
       m.put("tokens_per_s", r.tokensPerSecond());
       m.put("model_flops_per_s", r.modelFlopsPerSecond());
@@ -197,11 +198,12 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "preset %s on %s, %s, %d threads, %d steps%n",
+        "preset %s on %s, %s, %d threads%s, %d steps%n",
         r.preset(),
         r.device(),
         r.precision(),
         r.threads(),
+        r.halves() ? " (each micro batch as two halves on two threads)" : "",
         r.steps());
     out.printf(Locale.ROOT, "tokens/s          %,.0f%n", r.tokensPerSecond());
     out.printf(Locale.ROOT, "step (median)     %.1f ms%n", r.medianStepMs());

@@ -86,6 +86,47 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
+   * A second model over this one's tensors, for a second thread's passes of the same step: each of
+   * its tensors is this model's storage (a step or a checkpoint load here is seen there), but a
+   * leaf of its own, so a backward through the replica leaves its gradients on the replica and the
+   * two threads never add into one gradient. Same spec, precision and attention as this model now.
+   * Lives in this model's manager (closed with it at the latest).
+   *
+   * @throws IllegalStateException for a model with LoRA adapters or MoE layers, whose switchable
+   *     state (adapters on or merged, the routing bias) a replica would not follow
+   */
+  public CausalLm replica() {
+    if (lora != null || spec.moe() != null)
+      throw new IllegalStateException("replicas are for dense models without LoRA");
+    NDManager m = manager.newSubManager();
+    try {
+      Map<String, NDArray> own = tensors.select(Param.Kind.values());
+      Weights w =
+          new Weights(
+              spec,
+              null,
+              m,
+              0,
+              dtype,
+              name -> {
+                NDArray a = own.get(name);
+                if (a == null) throw new IllegalStateException("no tensor " + name + " to share");
+                NDArray alias = a.stopGradient(); // the same storage, no gradient history
+                alias.attach(m);
+                return alias;
+              });
+      Decoder d = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
+      CausalLm replica = new CausalLm(spec, null, m, d, w.params, dtype);
+      replica.bf16Matmuls = bf16Matmuls;
+      replica.fusedAttention = fusedAttention;
+      return replica;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /**
    * Runs every matrix product (projections, attention, the head) in bfloat16 with float32 weights,
    * activations elsewhere and gradients, as autocast does; false returns to float32. Applies to
    * full forwards (training, evaluation); decoding with a cache stays float32. Only where {@link

@@ -10,6 +10,7 @@ import dev.anneal.preset.ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -25,9 +26,25 @@ final class Weights {
   private final long seed;
   private final Set<String> adapted;
   private final DataType dtype;
+  private final Function<String, NDArray> shared;
   final LinkedHashMap<String, Param> params = new LinkedHashMap<>();
 
   Weights(ModelSpec spec, LoraSpec lora, NDManager manager, long seed, DataType dtype) {
+    this(spec, lora, manager, seed, dtype, null);
+  }
+
+  /**
+   * @param shared when not null, each tensor is taken from it by name instead of initialised (a
+   *     replica's tensors, see {@link CausalLm#replica})
+   */
+  Weights(
+      ModelSpec spec,
+      LoraSpec lora,
+      NDManager manager,
+      long seed,
+      DataType dtype,
+      Function<String, NDArray> shared) {
+    this.shared = shared;
     this.spec = spec;
     this.dtype = dtype;
     this.lora = lora;
@@ -47,6 +64,7 @@ final class Weights {
   }
 
   NDArray normal(String name, double std, long... shape) {
+    if (shared != null) return add(name, shared.apply(name), Param.Kind.BASE);
     SplittableRandom rnd = random(name);
     float[] data = new float[size(shape)];
     for (int i = 0; i < data.length; i++) data[i] = (float) (rnd.nextGaussian() * std);
@@ -67,6 +85,7 @@ final class Weights {
   }
 
   NDArray constant(String name, float value, Param.Kind kind, long... shape) {
+    if (shared != null) return add(name, shared.apply(name), kind);
     NDArray a =
         value == 0 ? manager.zeros(new Shape(shape)) : manager.full(new Shape(shape), value);
     return add(name, a, kind);
@@ -99,6 +118,11 @@ final class Weights {
     int r = lora.rank();
     // PEFT's default: kaiming_uniform_(A, a=√5) → U(−1/√in, 1/√in); B = 0.
     String aName = path + ".lora_A.weight";
+    if (shared != null) {
+      NDArray a = add(aName, shared.apply(aName), Param.Kind.LORA);
+      NDArray b = constant(path + ".lora_B.weight", 0, Param.Kind.LORA, out, r);
+      return new LoraAdapter(a, b, lora.scaling(), lora.dropout());
+    }
     SplittableRandom rnd = random(aName);
     double bound = 1.0 / Math.sqrt(in);
     float[] data = new float[Math.toIntExact(r * in)];

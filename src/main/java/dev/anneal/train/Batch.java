@@ -14,6 +14,20 @@ import ai.djl.ndarray.types.Shape;
  */
 public record Batch(int rows, int cols, long[] ids, long[] targets, long[] docIds, float[] mask) {
 
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+  public Batch rows(int from, int to) {
+    if (from < 0 || to > rows || from >= to)
+      throw new IllegalArgumentException("rows " + from + ".." + to + " of " + rows);
+    int a = from * cols, b = to * cols;
+    return new Batch(
+        to - from,
+        cols,
+        java.util.Arrays.copyOfRange(ids, a, b),
+        java.util.Arrays.copyOfRange(targets, a, b),
+        java.util.Arrays.copyOfRange(docIds, a, b),
+        java.util.Arrays.copyOfRange(mask, a, b));
+  }
+
   /** Positions whose target counts. */
   public long countedTokens() {
     long n = 0;

@@ -27,7 +27,7 @@ import java.util.Map;
  * device and come back together in one read at the end of the step, the one wait a step makes (MoE
  * layers also read their expert counts, which decide the dispatch).
  */
-final class StepRunner {
+final class StepRunner implements AutoCloseable {
   /** What one step's passes produced. */
   record Outcome(double loss, double gradNorm, long tokens, List<LayerRouting> routing) {}
 
@@ -35,12 +35,29 @@ final class StepRunner {
   private final Map<String, NDArray> params;
   private final double lossClamp;
   private final boolean checkpointing;
+  private final CpuSplit split;
   private float distortNext = 1f;
 
   /**
    * @param checkpointing recompute each block's activations in the backward instead of keeping them
    */
   StepRunner(CausalLm model, Map<String, NDArray> params, Double lossClamp, boolean checkpointing) {
+    this(model, params, lossClamp, checkpointing, null);
+  }
+
+  /**
+   * @param split runs each micro batch's halves on two threads at once, or null for one thread;
+   *     closed with this runner
+   */
+  StepRunner(
+      CausalLm model,
+      Map<String, NDArray> params,
+      Double lossClamp,
+      boolean checkpointing,
+      CpuSplit split) {
+    if (split != null && checkpointing)
+      throw new IllegalArgumentException("a split step does not checkpoint activations");
+    this.split = split;
     this.model = model;
     this.checkpointing = checkpointing;
     this.params = params;
@@ -68,11 +85,20 @@ final class StepRunner {
     // batch with three trained targets weigh as much as one with three hundred).
     long counted = 0;
     for (Batch b : micro) counted += b.countedTokens();
-    try (WeightCasts casts = model.castWeightsOncePerStep(step)) {
+    CausalLm replica = split == null ? null : split.replica();
+    try (WeightCasts casts = model.castWeightsOncePerStep(step);
+        WeightCasts replicaCasts = replica == null ? null : replica.castWeightsOncePerStep(step)) {
       for (Batch b : micro) {
         float share = counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted;
+        if (split != null && b.rows() >= 2) {
+          NDArray value = splitPasses(b, share, counted, distort, step, casts, replicaCasts);
+          lossSum = lossSum == null ? value : lossSum.add(value);
+          tokens += (long) b.rows() * b.cols();
+          continue;
+        }
         try (NDManager mb = step.newSubManager()) {
-          NDArray value = passes(b, step.full(new Shape(), share), distort, mb, routing);
+          NDArray value =
+              passes(model, b, step.full(new Shape(), share), distort, mb, routing, false);
           if (casts != null) casts.flushGradients();
           value.attach(step);
           lossSum = lossSum == null ? value : lossSum.add(value);
@@ -80,6 +106,7 @@ final class StepRunner {
         tokens += (long) b.rows() * b.cols();
       }
     }
+    if (replica != null) split.gatherGradients(params, step);
     Map<String, NDArray> grads = gradients(step);
     NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
     float[] read = NDArrays.stack(new NDList(lossSum, norm.reshape(new Shape()))).toFloatArray();
@@ -93,15 +120,71 @@ final class StepRunner {
    *
    * @return the micro batch's loss times share and distort, detached, owned by {@code mb}
    */
+  /**
+   * The passes of {@code b}'s two halves of rows at once, the first through the model, the second
+   * through the split's replica; each half weighs by its own share of the step's counted targets,
+   * so the two add up to the whole micro batch's loss and gradients.
+   *
+   * @param share the whole micro batch's share, used when the step counts no target at all
+   * @return the two halves' weighted losses added (first, then second), owned by {@code step}
+   */
+  private NDArray splitPasses(
+      Batch b,
+      float share,
+      long counted,
+      float distort,
+      NDManager step,
+      WeightCasts casts,
+      WeightCasts replicaCasts) {
+    int cut = (b.rows() + 1) / 2;
+    Batch head = b.rows(0, cut);
+    Batch tail = b.rows(cut, b.rows());
+    NDArray headShare = step.full(new Shape(), halfShare(head, b, share, counted));
+    NDArray tailShare = step.full(new Shape(), halfShare(tail, b, share, counted));
+    CausalLm replica = split.replica();
+    try (NDManager mHead = step.newSubManager();
+        NDManager mTail = step.newSubManager()) {
+      List<NDArray> values =
+          split.both(
+              () -> {
+                NDArray v = passes(model, head, headShare, distort, mHead, new ArrayList<>(), true);
+                if (casts != null) casts.flushGradients();
+                return v;
+              },
+              () -> {
+                NDArray v =
+                    passes(replica, tail, tailShare, distort, mTail, new ArrayList<>(), true);
+                if (replicaCasts != null) replicaCasts.flushGradients();
+                return v;
+              });
+      values.get(0).attach(step);
+      values.get(1).attach(step);
+      return values.get(0).add(values.get(1));
+    }
+  }
+
+  private static float halfShare(Batch half, Batch whole, float share, long counted) {
+    return counted == 0
+        ? share * half.rows() / whole.rows()
+        : (float) half.countedTokens() / counted;
+  }
+
   private NDArray passes(
-      Batch b, NDArray share, float distort, NDManager mb, List<LayerRouting> routing) {
+      CausalLm model,
+      Batch b,
+      NDArray share,
+      float distort,
+      NDManager mb,
+      List<LayerRouting> routing,
+      boolean onStepThread) {
     Shape shape = new Shape(b.rows(), b.cols());
     NDArray ids = mb.create(b.ids(), shape);
     NDArray targets = mb.create(b.targets(), shape);
     NDArray docs = b.docIdsFor(mb);
     NDArray mask = mb.create(b.mask(), shape);
     NDArray value;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (GradientCollector gc =
+        onStepThread ? new ThreadGradients() : Engine.getInstance().newGradientCollector()) {
       if (checkpointing) {
         // The same loss as below, differentiated in pieces: the head's part here, each block's
         // switch loss (weighted alike) when the block is recomputed.
@@ -192,5 +275,15 @@ final class StepRunner {
       out.add(new LayerRouting(e.getKey(), l, entropy.get(e.getKey())[0] / n));
     }
     return out;
+  }
+
+  /** True when each micro batch runs as two halves on two threads ({@link CpuSplit}). */
+  boolean splits() {
+    return split != null;
+  }
+
+  @Override
+  public void close() {
+    if (split != null) split.close();
   }
 }

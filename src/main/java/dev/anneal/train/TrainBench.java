@@ -58,7 +58,8 @@ public final class TrainBench {
       long stepBaseline,
       long stepPeak,
       double estimatedActivations,
-      double pageFaultsPerStep) {
+      double pageFaultsPerStep,
+      boolean halves) {
 
     /**
      * Memory the measured steps took above what lives between steps (weights, gradients, optimizer
@@ -118,9 +119,15 @@ public final class TrainBench {
       // Measuring aid: -Danneal.attention=composed times the matmul-composed attention instead.
       if ("composed".equals(System.getProperty("anneal.attention"))) model.useFusedAttention(false);
       var params = model.trainableParameters();
-      try (AdamW opt = AdamW.forRun(t, params, root.newSubManager())) {
-        TrainingStep trainingStep =
-            new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), opt);
+      try (AdamW opt = AdamW.forRun(t, params, root.newSubManager());
+          TrainingStep trainingStep =
+              new TrainingStep(
+                  model,
+                  params,
+                  t.lossClamp(),
+                  t.activationCheckpointing(),
+                  opt,
+                  CpuSplit.forRun(model, device, t))) {
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();
@@ -205,7 +212,8 @@ public final class TrainBench {
             stepBaseline,
             stepPeak,
             estimated,
-            faultsPerStep);
+            faultsPerStep,
+            trainingStep.splitsMicroBatches());
       }
     }
   }

@@ -137,222 +137,236 @@ public final class Trainer {
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       TrainingStep trainingStep =
-          new TrainingStep(model, params, t.lossClamp(), t.activationCheckpointing(), optimizer);
-      // Attention's share of the FLOPs grows with the sequence: set on entering each phase.
-      double flopsPerToken = 0;
-      double peakFlops = setup.peak().flops();
-      run.update("running", Map.of("device", banner, "steps", t.steps()));
-      emit(
-          log,
-          new RunEvent(
-              state.step(),
-              java.time.Instant.now(),
-              RunEvent.START,
-              banner,
-              Map.of(
-                  "run",
-                  run.dir().toString(),
-                  "device",
-                  device.device() + (gpuName == null ? "" : " " + gpuName))));
+          new TrainingStep(
+              model,
+              params,
+              t.lossClamp(),
+              t.activationCheckpointing(),
+              optimizer,
+              CpuSplit.forRun(model, device.device(), t));
+      if (trainingStep.splitsMicroBatches())
+        listener.onLog("each micro batch runs as two halves on two threads at once");
+      try {
+        // Attention's share of the FLOPs grows with the sequence: set on entering each phase.
+        double flopsPerToken = 0;
+        double peakFlops = setup.peak().flops();
+        run.update("running", Map.of("device", banner, "steps", t.steps()));
+        emit(
+            log,
+            new RunEvent(
+                state.step(),
+                java.time.Instant.now(),
+                RunEvent.START,
+                banner,
+                Map.of(
+                    "run",
+                    run.dir().toString(),
+                    "device",
+                    device.device() + (gpuName == null ? "" : " " + gpuName))));
 
-      // ---- the loop ------------------------------------------------------------------------
-      PhaseInputs.Current phase = null;
-      String status = "completed";
-      double lastLoss = Double.NaN;
-      long intervalTokens = 0;
-      long intervalStart = System.nanoTime();
-      NativeTrim nativeTrim = new NativeTrim();
-      while (state.step() < t.steps()) {
-        long waitStart = System.nanoTime();
-        TrainerControl.Request go = control.awaitGo();
-        // Time spent paused is no training time: the interval's tokens/s must not count it.
-        intervalStart += System.nanoTime() - waitStart;
-        if (go == TrainerControl.Request.CANCEL) {
-          status = "cancelled";
-          break;
-        }
-        if (go == TrainerControl.Request.STOP) {
-          status = "stopped";
-          break;
-        }
-        PhasePlan.Phase ph = plan.at(state.step());
-        if (phase == null || phase.phase().index() != ph.index()) {
-          phase = inputs.enter(ph);
-          flopsPerToken = Estimator.flopsPerToken(p, ph.seqLen());
-          model.useRopeScaling(ph.ropeScaling());
-          RunEvent entered = Phases.entered(plan, ph, state.step());
-          if (entered != null) emit(log, entered);
-          else if (plan.phased()) listener.onLog(Phases.describe(plan, ph, state.step()));
-        }
-        state = state.inPhase(ph.index(), ph.start());
-        long stepStart = System.nanoTime();
-        double lr = phase.lr(state.step()) * state.lrScale();
-        List<Batch> micro = new ArrayList<>();
-        for (int k = 0; k < ph.accumulation(); k++)
-          micro.add(phase.train().batch(state.phaseStep(), k, ph.accumulation()));
-        Engine.getInstance().setRandomSeed((int) (state.seed() * 31 + state.step()));
+        // ---- the loop ------------------------------------------------------------------------
+        PhaseInputs.Current phase = null;
+        String status = "completed";
+        double lastLoss = Double.NaN;
+        long intervalTokens = 0;
+        long intervalStart = System.nanoTime();
+        NativeTrim nativeTrim = new NativeTrim();
+        while (state.step() < t.steps()) {
+          long waitStart = System.nanoTime();
+          TrainerControl.Request go = control.awaitGo();
+          // Time spent paused is no training time: the interval's tokens/s must not count it.
+          intervalStart += System.nanoTime() - waitStart;
+          if (go == TrainerControl.Request.CANCEL) {
+            status = "cancelled";
+            break;
+          }
+          if (go == TrainerControl.Request.STOP) {
+            status = "stopped";
+            break;
+          }
+          PhasePlan.Phase ph = plan.at(state.step());
+          if (phase == null || phase.phase().index() != ph.index()) {
+            phase = inputs.enter(ph);
+            flopsPerToken = Estimator.flopsPerToken(p, ph.seqLen());
+            model.useRopeScaling(ph.ropeScaling());
+            RunEvent entered = Phases.entered(plan, ph, state.step());
+            if (entered != null) emit(log, entered);
+            else if (plan.phased()) listener.onLog(Phases.describe(plan, ph, state.step()));
+          }
+          state = state.inPhase(ph.index(), ph.start());
+          long stepStart = System.nanoTime();
+          double lr = phase.lr(state.step()) * state.lrScale();
+          List<Batch> micro = new ArrayList<>();
+          for (int k = 0; k < ph.accumulation(); k++)
+            micro.add(phase.train().batch(state.phaseStep(), k, ph.accumulation()));
+          Engine.getInstance().setRandomSeed((int) (state.seed() * 31 + state.step()));
 
-        StepRunner.Outcome out;
-        try (NDManager step = root.newSubManager()) {
-          if (faultAt.test(state.step())) trainingStep.distortNextStep(Float.NaN);
-          else if (spikeAt.test(state.step())) trainingStep.distortNextStep(100f);
-          try {
-            if (outOfMemoryAt.test(state.step())) {
-              throw new ai.djl.engine.EngineException(
-                  "CUDA out of memory. Tried to allocate 2.00 GiB (injected)");
+          StepRunner.Outcome out;
+          try (NDManager step = root.newSubManager()) {
+            if (faultAt.test(state.step())) trainingStep.distortNextStep(Float.NaN);
+            else if (spikeAt.test(state.step())) trainingStep.distortNextStep(100f);
+            try {
+              if (outOfMemoryAt.test(state.step())) {
+                throw new ai.djl.engine.EngineException(
+                    "CUDA out of memory. Tried to allocate 2.00 GiB (injected)");
+              }
+              out = trainingStep.passes(micro, t.clip(), step);
+            } catch (ai.djl.engine.EngineException e) {
+              if (!OutOfMemory.is(e)) throw e;
+              trainingStep.discard(step);
+              throw outOfMemory(
+                  e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
             }
-            out = trainingStep.passes(micro, t.clip(), step);
-          } catch (ai.djl.engine.EngineException e) {
-            if (!OutOfMemory.is(e)) throw e;
-            trainingStep.discard(step);
-            throw outOfMemory(
-                e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
+            double seconds = (System.nanoTime() - stepStart) / 1e9;
+            if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
+              trainingStep.discard(step);
+              state = state.skipped(out.tokens(), seconds);
+              emit(
+                  log,
+                  new RunEvent(
+                      state.step(),
+                      java.time.Instant.now(),
+                      RunEvent.NAN_SKIP,
+                      "skipped a non-finite update (loss "
+                          + out.loss()
+                          + ", grad norm "
+                          + out.gradNorm()
+                          + ")",
+                      Map.of(
+                          "loss",
+                          String.valueOf(out.loss()),
+                          "grad_norm",
+                          String.valueOf(out.gradNorm()))));
+              continue;
+            }
+            if (guard.isSpike(out.loss(), state.lossAverage())
+                && state.rollbacks() < t.maxRollbacks()
+                && checkpoints.latest().isPresent()) {
+              trainingStep.discard(step);
+              Path back = checkpoints.latest().get();
+              TrainerState restored = CheckpointStore.load(back, model, optimizer, root);
+              state = state.rolledBack(restored, t.spikeLrCut());
+              guard.resetSettling(0);
+              emit(
+                  log,
+                  RunEvent.of(
+                      state.step(),
+                      RunEvent.ROLLBACK,
+                      String.format(
+                          Locale.ROOT,
+                          "loss %.3f spiked above %.1f× its mean %.3f: back to step %d, learning rate × %.3g",
+                          out.loss(),
+                          t.spikeFactor(),
+                          restored.lossAverage(),
+                          restored.step(),
+                          state.lrScale())));
+              continue;
+            }
+            trainingStep.update(out, lr, step);
+            state =
+                state.advanced(
+                    out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
           }
-          double seconds = (System.nanoTime() - stepStart) / 1e9;
-          if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
-            trainingStep.discard(step);
-            state = state.skipped(out.tokens(), seconds);
-            emit(
-                log,
-                new RunEvent(
-                    state.step(),
-                    java.time.Instant.now(),
-                    RunEvent.NAN_SKIP,
-                    "skipped a non-finite update (loss "
-                        + out.loss()
-                        + ", grad norm "
-                        + out.gradNorm()
-                        + ")",
-                    Map.of(
-                        "loss",
-                        String.valueOf(out.loss()),
-                        "grad_norm",
-                        String.valueOf(out.gradNorm()))));
-            continue;
-          }
-          if (guard.isSpike(out.loss(), state.lossAverage())
-              && state.rollbacks() < t.maxRollbacks()
-              && checkpoints.latest().isPresent()) {
-            trainingStep.discard(step);
-            Path back = checkpoints.latest().get();
-            TrainerState restored = CheckpointStore.load(back, model, optimizer, root);
-            state = state.rolledBack(restored, t.spikeLrCut());
-            guard.resetSettling(0);
+          lastLoss = out.loss();
+          nativeTrim.afterStep(state.step()); // keeps resident memory flat (NativeMemory)
+          intervalTokens += out.tokens();
+          StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
+          if (crossed != null) {
             emit(
                 log,
                 RunEvent.of(
                     state.step(),
-                    RunEvent.ROLLBACK,
+                    RunEvent.BAND_CROSSING,
                     String.format(
                         Locale.ROOT,
-                        "loss %.3f spiked above %.1f× its mean %.3f: back to step %d, learning rate × %.3g",
-                        out.loss(),
-                        t.spikeFactor(),
-                        restored.lossAverage(),
-                        restored.step(),
-                        state.lrScale())));
-            continue;
+                        "gradient norm %.2f is now %s",
+                        out.gradNorm(),
+                        crossed.name().toLowerCase(Locale.ROOT))));
           }
-          trainingStep.update(out, lr, step);
-          state =
-              state.advanced(out.tokens(), guard.average(state.lossAverage(), out.loss()), seconds);
-        }
-        lastLoss = out.loss();
-        nativeTrim.afterStep(state.step()); // keeps resident memory flat (NativeMemory)
-        intervalTokens += out.tokens();
-        StabilityGuard.Band crossed = guard.crossing(out.gradNorm());
-        if (crossed != null) {
-          emit(
-              log,
-              RunEvent.of(
-                  state.step(),
-                  RunEvent.BAND_CROSSING,
-                  String.format(
-                      Locale.ROOT,
-                      "gradient norm %.2f is now %s",
-                      out.gradNorm(),
-                      crossed.name().toLowerCase(Locale.ROOT))));
-        }
 
-        // ---- log, evaluate, checkpoint ---------------------------------------------------
-        boolean last = state.step() == t.steps();
-        if (state.step() % t.logEvery() == 0 || last) {
-          double elapsed = (System.nanoTime() - intervalStart) / 1e9;
-          double tps = intervalTokens / Math.max(elapsed, 1e-9);
-          MetricPoint point =
-              Metrics.trainPoint(
-                  state,
-                  out,
-                  lr,
-                  tps,
-                  tps * flopsPerToken / peakFlops,
-                  phase
-                      .train()
-                      .epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
-                  memory.peakBytes(),
-                  ProcessMemory.residentBytes(),
-                  state.cost(p.hardware()));
-          log.write(point);
-          listener.onMetric(point);
-          double eta = state.etaSeconds(t.steps());
-          listener.onLog(Metrics.line(point, t.steps(), eta));
-          listener.onProgress(state.step(), t.steps(), eta);
-          intervalTokens = 0;
-          intervalStart = System.nanoTime();
-        }
-        if (state.step() % t.evalEvery() == 0 || last) {
-          Evaluator.Measured measured;
-          try {
-            measured = phase.evaluator().measure(model, root);
-          } catch (ai.djl.engine.EngineException e) {
-            if (!OutOfMemory.is(e)) throw e;
-            throw outOfMemory(
-                e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
+          // ---- log, evaluate, checkpoint ---------------------------------------------------
+          boolean last = state.step() == t.steps();
+          if (state.step() % t.logEvery() == 0 || last) {
+            double elapsed = (System.nanoTime() - intervalStart) / 1e9;
+            double tps = intervalTokens / Math.max(elapsed, 1e-9);
+            MetricPoint point =
+                Metrics.trainPoint(
+                    state,
+                    out,
+                    lr,
+                    tps,
+                    tps * flopsPerToken / peakFlops,
+                    phase
+                        .train()
+                        .epochAt(state.phaseStep() * ph.accumulation() * (long) ph.microBatch()),
+                    memory.peakBytes(),
+                    ProcessMemory.residentBytes(),
+                    state.cost(p.hardware()));
+            log.write(point);
+            listener.onMetric(point);
+            double eta = state.etaSeconds(t.steps());
+            listener.onLog(Metrics.line(point, t.steps(), eta));
+            listener.onProgress(state.step(), t.steps(), eta);
+            intervalTokens = 0;
+            intervalStart = System.nanoTime();
           }
-          double valLoss = measured.loss();
-          MetricPoint point = MetricPoint.eval(state.step(), valLoss, measured.byLanguage());
-          log.write(point);
-          listener.onMetric(point);
-          if (Double.isNaN(state.bestValLoss()) || valLoss < state.bestValLoss()) {
-            state = state.withBest(valLoss);
-            checkpoints.saveBest(model, optimizer, state);
+          if (state.step() % t.evalEvery() == 0 || last) {
+            Evaluator.Measured measured;
+            try {
+              measured = phase.evaluator().measure(model, root);
+            } catch (ai.djl.engine.EngineException e) {
+              if (!OutOfMemory.is(e)) throw e;
+              throw outOfMemory(
+                  e, p, plan, ph, device.device(), state, checkpoints, model, optimizer, log, run);
+            }
+            double valLoss = measured.loss();
+            MetricPoint point = MetricPoint.eval(state.step(), valLoss, measured.byLanguage());
+            log.write(point);
+            listener.onMetric(point);
+            if (Double.isNaN(state.bestValLoss()) || valLoss < state.bestValLoss()) {
+              state = state.withBest(valLoss);
+              checkpoints.saveBest(model, optimizer, state);
+              emit(
+                  log,
+                  RunEvent.of(
+                      state.step(),
+                      RunEvent.EVAL,
+                      String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
+            }
+          }
+          if (state.step() % t.checkpointEvery() == 0 || last) {
+            Path dir = checkpoints.save(model, optimizer, state);
             emit(
                 log,
-                RunEvent.of(
-                    state.step(),
-                    RunEvent.EVAL,
-                    String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
+                RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
           }
+          afterStep.accept(root, state.step());
         }
-        if (state.step() % t.checkpointEvery() == 0 || last) {
+
+        // ---- finish ----------------------------------------------------------------------------
+        if (status.equals("stopped")) {
           Path dir = checkpoints.save(model, optimizer, state);
           emit(
               log,
               RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
         }
-        afterStep.accept(root, state.step());
+        emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
+        run.update(
+            status,
+            Map.of(
+                "step",
+                state.step(),
+                "best_val_loss",
+                Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
+        optimizer.close();
+        model.close();
+        // What the run held goes back to the system: the heap keeps freed blocks (NativeMemory),
+        // and a studio that trained would otherwise hold the run's peak after it.
+        NativeMemory.trim();
+        return new TrainResult(run.dir(), status, state, lastLoss);
+      } finally {
+        trainingStep.close();
       }
-
-      // ---- finish ----------------------------------------------------------------------------
-      if (status.equals("stopped")) {
-        Path dir = checkpoints.save(model, optimizer, state);
-        emit(
-            log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
-      }
-      emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
-      run.update(
-          status,
-          Map.of(
-              "step",
-              state.step(),
-              "best_val_loss",
-              Double.isNaN(state.bestValLoss()) ? "" : state.bestValLoss()));
-      optimizer.close();
-      model.close();
-      // What the run held goes back to the system: the heap keeps freed blocks (NativeMemory),
-      // and a studio that trained would otherwise hold the run's peak after it.
-      NativeMemory.trim();
-      return new TrainResult(run.dir(), status, state, lastLoss);
     } catch (IOException | RuntimeException | InterruptedException e) {
       run.update("failed", Map.of("error", String.valueOf(e.getMessage())));
       throw e;

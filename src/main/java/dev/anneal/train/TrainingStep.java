@@ -13,7 +13,7 @@ import java.util.Map;
  * trainer throws away (a non-finite loss, a loss spike), just the zeroing. Everything a step
  * creates lives in the manager it is given; close that after the step.
  */
-final class TrainingStep {
+final class TrainingStep implements AutoCloseable {
   private final CausalLm model;
   private final Map<String, NDArray> params;
   private final StepRunner runner;
@@ -29,9 +29,23 @@ final class TrainingStep {
       Double lossClamp,
       boolean checkpointing,
       AdamW optimizer) {
+    this(model, params, lossClamp, checkpointing, optimizer, null);
+  }
+
+  /**
+   * @param split each micro batch's halves on two threads at once ({@link CpuSplit#forRun}), or
+   *     null; closed with this step
+   */
+  TrainingStep(
+      CausalLm model,
+      Map<String, NDArray> params,
+      Double lossClamp,
+      boolean checkpointing,
+      AdamW optimizer,
+      CpuSplit split) {
     this.model = model;
     this.params = params;
-    this.runner = new StepRunner(model, params, lossClamp, checkpointing);
+    this.runner = new StepRunner(model, params, lossClamp, checkpointing, split);
     this.optimizer = optimizer;
   }
 
@@ -55,5 +69,16 @@ final class TrainingStep {
   /** Multiplies the next step's loss by {@code factor} (the test seam for NaN skips and spikes). */
   void distortNextStep(float factor) {
     runner.distortNextStep(factor);
+  }
+
+  /** True when each micro batch runs as two halves on two threads ({@link CpuSplit}). */
+  boolean splitsMicroBatches() {
+    return runner.splits();
+  }
+
+  /** Stops the split's threads, if any. */
+  @Override
+  public void close() {
+    runner.close();
   }
 }
