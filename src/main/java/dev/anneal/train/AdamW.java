@@ -107,7 +107,21 @@ public final class AdamW implements AutoCloseable {
 
   /** Updates every parameter in place from its gradient. */
   public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
+    beginStep();
+    update(params, grads, lr);
+  }
+
+  /** Counts a step: then {@link #update} each group of the parameters once. */
+  void beginStep() {
     step++;
+  }
+
+  /**
+   * The update of the step begun, for {@code params} (all or a group of them; AdamW is elementwise
+   * per parameter, so groups updated apart, on threads of their own, give the same numbers). Groups
+   * may be updated at once: they read the moments made before the first step and write their own.
+   */
+  void update(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
     if (fused && FusedAdamW.available() && allOnOneDeviceInFloat32(params)) {
       fusedStep(params, grads, lr);
       return;

@@ -2,12 +2,16 @@ package dev.anneal.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.TrainingSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,6 +41,8 @@ final class CpuSplit implements AutoCloseable {
   private final ExecutorService first;
   private final ExecutorService second;
   private CausalLm replica;
+  private Map<String, NDArray> groupsOf;
+  private List<Map<String, NDArray>> groups;
 
   /** A split whose two threads run {@code threadsEach} libtorch threads each. */
   CpuSplit(CausalLm model, int threadsEach) {
@@ -133,19 +139,104 @@ final class CpuSplit implements AutoCloseable {
   }
 
   /**
-   * Adds the replica's gradients to the model's ({@code params}, by name) and zeroes the replica's:
-   * once per step, after the last micro batch.
+   * The step's end of the passes: adds the replica's gradients to the model's ({@code params}, by
+   * name) and zeroes the replica's, then clips the sums to global norm {@code clip} (0: no limit),
+   * as {@link GradientClipping#clipOnDevice} does; each thread takes one {@link #groups group} of
+   * the parameters, so the main thread's libtorch threads never wake during a step.
+   *
+   * @return the norm before clipping, a scalar owned by {@code step}
    */
-  void gatherGradients(Map<String, NDArray> params, NDManager step) {
+  NDArray gatherAndClip(Map<String, NDArray> params, double clip, NDManager step) {
+    List<Map<String, NDArray>> groups = groups(params);
     Map<String, NDArray> theirs = replica.trainableParameters();
-    for (var e : params.entrySet()) {
+    List<List<NDArray>> grads =
+        both(() -> gather(groups.get(0), theirs, step), () -> gather(groups.get(1), theirs, step));
+    List<NDArray> norms =
+        both(
+            () -> GradientClipping.norms(grads.get(0), step),
+            () -> GradientClipping.norms(grads.get(1), step));
+    NDArray norm = GradientClipping.normOf(NDArrays.concat(new NDList(norms.get(0), norms.get(1))));
+    if (clip > 0) {
+      NDArray factor = GradientClipping.factor(norm, clip, step);
+      each(
+          () -> GradientClipping.scale(grads.get(0), factor),
+          () -> GradientClipping.scale(grads.get(1), factor));
+    }
+    return norm;
+  }
+
+  /** The model's gradients of {@code group} with the replica's added in; the replica's zeroed. */
+  private static List<NDArray> gather(
+      Map<String, NDArray> group, Map<String, NDArray> theirs, NDManager step) {
+    List<NDArray> sums = new ArrayList<>(group.size());
+    for (var e : group.entrySet()) {
       NDArray mine = e.getValue().getGradient();
       NDArray other = theirs.get(e.getKey()).getGradient();
       mine.attach(step); // handles on the gradients, not the gradients themselves
       other.attach(step);
       mine.addi(other);
       other.set(new NDIndex("..."), 0f);
+      sums.add(mine);
     }
+    return sums;
+  }
+
+  /**
+   * The optimizer's update of the step and the zeroing of the gradients, one group of parameters on
+   * each thread (the same numbers as one {@link AdamW#step} over all of them).
+   */
+  void update(AdamW optimizer, Map<String, NDArray> params, double lr, NDManager step) {
+    List<Map<String, NDArray>> groups = groups(params);
+    optimizer.allocateState(params); // the moments exist before two threads read them
+    optimizer.beginStep();
+    each(
+        () -> updateGroup(optimizer, groups.get(0), lr, step),
+        () -> updateGroup(optimizer, groups.get(1), lr, step));
+  }
+
+  private static void updateGroup(
+      AdamW optimizer, Map<String, NDArray> group, double lr, NDManager step) {
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    for (var e : group.entrySet()) {
+      NDArray g = e.getValue().getGradient();
+      g.attach(step);
+      grads.put(e.getKey(), g);
+    }
+    optimizer.update(group, grads, lr);
+    for (NDArray g : grads.values()) g.set(new NDIndex("..."), 0f);
+  }
+
+  /**
+   * {@code params} in two runs of their order with about half the elements each (computed once per
+   * map): the first thread's share of the per-parameter work and the second's.
+   */
+  List<Map<String, NDArray>> groups(Map<String, NDArray> params) {
+    if (groupsOf != params) {
+      long total = 0;
+      for (NDArray p : params.values()) total += p.getShape().size();
+      Map<String, NDArray> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
+      long seen = 0;
+      for (var e : params.entrySet()) {
+        (seen < total / 2 ? first : second).put(e.getKey(), e.getValue());
+        seen += e.getValue().getShape().size();
+      }
+      groups = List.of(first, second);
+      groupsOf = params;
+    }
+    return groups;
+  }
+
+  /** Runs {@code a} on the first thread and {@code b} on the second, as {@link #both}. */
+  void each(Runnable a, Runnable b) {
+    both(
+        () -> {
+          a.run();
+          return Boolean.TRUE;
+        },
+        () -> {
+          b.run();
+          return Boolean.TRUE;
+        });
   }
 
   @Override

@@ -47,22 +47,44 @@ public final class GradientClipping {
     if (grads.isEmpty()) return into.zeros(new ai.djl.ndarray.types.Shape());
     NDManager scratch = into.newSubManager();
     try (scratch) {
-      NDList norms = new NDList(grads.size());
+      NDArray norm = normOf(norms(grads, scratch));
+      if (maxNorm > 0) scale(grads, factor(norm, maxNorm, scratch));
+      norm.attach(into);
+      return norm;
+    }
+  }
+
+  /**
+   * Each gradient's norm, one kernel each, in order: (n,) float32, owned by {@code into}. The norms
+   * of consecutive groups of gradients, concatenated, are the norms of all of them.
+   */
+  static NDArray norms(Collection<NDArray> grads, NDManager into) {
+    NDList norms = new NDList(grads.size());
+    try (NDManager scratch = into.newSubManager()) {
       for (NDArray g : grads) {
         NDArray n = g.norm();
         n.attach(scratch);
         norms.add(n.reshape(1));
       }
       NDArray all = NDArrays.concat(norms);
-      all.attach(scratch);
-      NDArray norm = all.norm();
-      if (maxNorm > 0) {
-        NDArray max = scratch.full(new ai.djl.ndarray.types.Shape(), (float) maxNorm);
-        NDArray factor = max.div(norm.add(1e-6f)).minimum(1f);
-        for (NDArray g : grads) g.muli(factor);
-      }
-      norm.attach(into);
-      return norm;
+      all.attach(into);
+      return all;
     }
+  }
+
+  /** The global norm from the gradients' norms ({@link #norms}): a scalar in their manager. */
+  static NDArray normOf(NDArray norms) {
+    return norms.norm();
+  }
+
+  /** min(1, max/(norm + 1e-6)), as clip_grad_norm_ scales by; a scalar owned by {@code into}. */
+  static NDArray factor(NDArray norm, double maxNorm, NDManager into) {
+    NDArray max = into.full(new ai.djl.ndarray.types.Shape(), (float) maxNorm);
+    return max.div(norm.add(1e-6f)).minimum(1f);
+  }
+
+  /** Multiplies every gradient by {@code factor} in place. */
+  static void scale(Collection<NDArray> grads, NDArray factor) {
+    for (NDArray g : grads) g.muli(factor);
   }
 }

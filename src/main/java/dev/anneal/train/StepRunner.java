@@ -106,9 +106,10 @@ final class StepRunner implements AutoCloseable {
         tokens += (long) b.rows() * b.cols();
       }
     }
-    if (replica != null) split.gatherGradients(params, step);
-    Map<String, NDArray> grads = gradients(step);
-    NDArray norm = GradientClipping.clipOnDevice(grads.values(), clip, step);
+    NDArray norm =
+        split != null
+            ? split.gatherAndClip(params, clip, step)
+            : GradientClipping.clipOnDevice(gradients(step).values(), clip, step);
     float[] read = NDArrays.stack(new NDList(lossSum, norm.reshape(new Shape()))).toFloatArray();
     return new Outcome(read[0], read[1], tokens, average(routing));
   }
@@ -275,6 +276,16 @@ final class StepRunner implements AutoCloseable {
       out.add(new LayerRouting(e.getKey(), l, entropy.get(e.getKey())[0] / n));
     }
     return out;
+  }
+
+  /** Applies the step's gradients and zeroes them, on the split's two threads when there is one. */
+  void update(AdamW optimizer, double lr, NDManager step) {
+    if (split != null) {
+      split.update(optimizer, params, lr, step);
+      return;
+    }
+    optimizer.step(params, gradients(step), lr);
+    zeroGradients(step);
   }
 
   /** True when each micro batch runs as two halves on two threads ({@link CpuSplit}). */

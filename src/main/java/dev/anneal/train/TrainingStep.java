@@ -56,8 +56,7 @@ final class TrainingStep implements AutoCloseable {
 
   /** Applies the gradients at learning rate {@code lr}, then zeroes them. */
   void update(StepRunner.Outcome out, double lr, NDManager step) {
-    optimizer.step(params, runner.gradients(step), lr);
-    runner.zeroGradients(step);
+    runner.update(optimizer, lr, step);
     if (!out.routing().isEmpty()) model.updateRoutingBias(out.routing());
   }
 

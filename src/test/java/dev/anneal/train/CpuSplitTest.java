@@ -73,6 +73,63 @@ class CpuSplitTest {
     }
   }
 
+  /**
+   * Whole optimizer steps (passes, clipping, AdamW, zeroing) split over the two threads: the same
+   * weights as the steps run on one thread, within float rounding, and the same bits every time.
+   */
+  @ParameterizedTest(name = "bf16 {0}")
+  @CsvSource({"false", "true"})
+  void splitStepsUpdateTheWeightsAsWholeStepsDoAndRepeatExactly(boolean bf16) {
+    AppEnvironment.configure();
+    assumeTrue(!bf16 || LibtorchCast.available());
+    Preset p = PresetLoader.parse(TinyDataset.preset("w", "gpt2", 10), "w");
+    float[] whole = train(p, bf16, false);
+    float[] split = train(p, bf16, true);
+    assertThat(train(p, bf16, true)).isEqualTo(split);
+    float[] start = train(p, bf16, false, 0);
+    // The steps moved the weights, and both ways moved them alike: in float32 to rounding; in bf16
+    // no further apart than bf16 products themselves move the weights from float32 ones (AdamW
+    // turns a rounding in a tiny gradient into a whole step's difference).
+    double moved = distance(whole, start);
+    assertThat(moved).isGreaterThan(1e-2);
+    double allowed = bf16 ? distance(whole, train(p, false, false)) : 1e-4 * moved;
+    assertThat(distance(split, whole)).isLessThan(allowed);
+  }
+
+  private static float[] train(Preset p, boolean bf16, boolean split) {
+    return train(p, bf16, split, 3);
+  }
+
+  /** The weights, flattened in order, after {@code steps} steps on fixed micro batches. */
+  private static float[] train(Preset p, boolean bf16, boolean split, int steps) {
+    try (NDManager root = NDManager.newBaseManager();
+        CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
+      model.useBf16Matmuls(bf16);
+      Map<String, NDArray> params = model.trainableParameters();
+      try (AdamW opt = AdamW.forRun(p.training(), params, root.newSubManager());
+          TrainingStep step =
+              new TrainingStep(
+                  model, params, null, false, opt, split ? new CpuSplit(model, 1) : null)) {
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (int s = 0; s < steps; s++) {
+          try (NDManager m = root.newSubManager()) {
+            step.update(step.passes(microBatches(rnd), 1.0, m), 1e-2, m);
+          }
+        }
+      }
+      int n = 0;
+      for (NDArray a : params.values()) n += (int) a.size();
+      float[] out = new float[n];
+      int at = 0;
+      for (NDArray a : params.values()) {
+        float[] v = a.toFloatArray();
+        System.arraycopy(v, 0, out, at, v.length);
+        at += v.length;
+      }
+      return out;
+    }
+  }
+
   private record Step(double loss, Map<String, float[]> grads) {}
 
   /** One step's passes; the gradients read, then zeroed for the next. */
