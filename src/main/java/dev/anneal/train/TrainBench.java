@@ -77,6 +77,21 @@ public final class TrainBench {
 
   private TrainBench() {}
 
+  /**
+   * The trainer's split ({@link CpuSplit#forRun}), except under libtorch's profiler, which records
+   * the thread that starts it only: a profiled step then runs whole, and says so.
+   */
+  private static CpuSplit splitUnlessProfiled(
+      CausalLm model, Device device, TrainingSpec t, Path profile) {
+    CpuSplit split = CpuSplit.forRun(model, device, t);
+    if (split == null || profile == null) return split;
+    split.close();
+    System.err.println(
+        "note: --profile runs each micro batch whole on one thread (the profiler records only the"
+            + " thread that starts it); the trainer splits it in two halves on two threads");
+    return null;
+  }
+
   public static Result run(Preset preset, int threads, int warmup, int steps)
       throws InterruptedException {
     return run(preset, Device.cpu(), threads, warmup, steps, true, null);
@@ -127,7 +142,7 @@ public final class TrainBench {
                   t.lossClamp(),
                   t.activationCheckpointing(),
                   opt,
-                  CpuSplit.forRun(model, device, t))) {
+                  splitUnlessProfiled(model, device, t, profile))) {
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();

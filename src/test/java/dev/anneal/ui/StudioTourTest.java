@@ -194,14 +194,15 @@ class StudioTourTest {
 
     // Train: the finished run's curves, read back from its files.
     robot.interact(() -> vm.openRun(run));
+    // Looked up on the FX thread: the view is still adding its nodes, and a lookup from this
+    // thread walked a child list while it changed (IndexOutOfBoundsException, once).
     WaitForAsyncUtils.waitFor(
         20,
         TimeUnit.SECONDS,
         () ->
-            robot
-                .lookup("#tile-step")
-                .queryAs(Label.class)
-                .getText()
+            WaitForAsyncUtils.asyncFx(
+                    () -> robot.lookup("#tile-step").queryAs(Label.class).getText())
+                .get()
                 .equals(String.valueOf(STEPS)));
     save("train");
 
