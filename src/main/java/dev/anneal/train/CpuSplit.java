@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 
 /**
  * Each micro batch split in two halves of rows whose passes run at once on two threads, each with
@@ -31,7 +30,8 @@ import java.util.function.Supplier;
  * <p>The first half runs through the model itself, the second through its {@link CausalLm#replica}:
  * the same weights, gradients of its own. The replica's gradients are added to the model's once per
  * step, after every micro batch, so each sum is made in one order whatever the threads' timing and
- * a run is repeatable (exact resume). Off with {@code -Danneal.cpuSplit=false}.
+ * a run is repeatable (exact resume). The step's end (that sum, the clip, AdamW, the zeroing) runs
+ * on the same two threads, half the parameters each. Off with {@code -Danneal.cpuSplit=false}.
  */
 final class CpuSplit implements AutoCloseable {
   /** Bytes a replica may add (its float32 gradients and bf16 weight copies) for a split to run. */
@@ -50,7 +50,7 @@ final class CpuSplit implements AutoCloseable {
     this.first = Executors.newSingleThreadExecutor(r -> daemon(r, "anneal-step-1"));
     this.second = Executors.newSingleThreadExecutor(r -> daemon(r, "anneal-step-2"));
     int mainThreads = JniUtils.getNumThreads();
-    Supplier<Integer> setUp =
+    Callable<Integer> setUp =
         () -> {
           // Grad mode is per thread and on in a new one: only a pass may turn it on.
           JniUtils.setGradMode(false);
@@ -59,9 +59,10 @@ final class CpuSplit implements AutoCloseable {
           // setting, which the line below puts back for the caller: take it now.
           return JniUtils.getNumThreads();
         };
-    int a = both(setUp::get, setUp::get).get(0);
+    List<Integer> got = both(setUp, setUp);
     JniUtils.setNumThreads(mainThreads);
-    if (a != threadsEach) throw new IllegalStateException("a step thread got " + a + " threads");
+    for (int n : got)
+      if (n != threadsEach) throw new IllegalStateException("a step thread got " + n + " threads");
   }
 
   /**

@@ -25,7 +25,8 @@ import java.util.Map;
  * backward is done, so the activations of one micro batch are alive at a time (and within it one
  * block's temporaries, see the model's forward). Host reads: the losses and the norm stay on the
  * device and come back together in one read at the end of the step, the one wait a step makes (MoE
- * layers also read their expert counts, which decide the dispatch).
+ * layers also read their expert counts, which decide the dispatch). With a {@link CpuSplit}, each
+ * micro batch runs as two halves of its rows on two threads at once, and the step's end too.
  */
 final class StepRunner implements AutoCloseable {
   /** What one step's passes produced. */
@@ -115,13 +116,6 @@ final class StepRunner implements AutoCloseable {
   }
 
   /**
-   * Forward and backward of one micro batch, its loss weighted by {@code share} (its part of the
-   * step's counted targets) and by the test seam's {@code distort}; the gradients land on the
-   * parameters (or the step's weight copies), the routing statistics in {@code routing}.
-   *
-   * @return the micro batch's loss times share and distort, detached, owned by {@code mb}
-   */
-  /**
    * The passes of {@code b}'s two halves of rows at once, the first through the model, the second
    * through the split's replica; each half weighs by its own share of the step's counted targets,
    * so the two add up to the whole micro batch's loss and gradients.
@@ -170,6 +164,16 @@ final class StepRunner implements AutoCloseable {
         : (float) half.countedTokens() / counted;
   }
 
+  /**
+   * Forward and backward of one micro batch, its loss weighted by {@code share} (its part of the
+   * step's counted targets) and by the test seam's {@code distort}; the gradients land on the
+   * parameters (or the step's weight copies), the routing statistics in {@code routing}.
+   *
+   * @param model the model, or on a split step's second thread its replica
+   * @param onStepThread on one of a split's threads, where DJL's collector (one in the process) is
+   *     not used
+   * @return the micro batch's loss times share and distort, detached, owned by {@code mb}
+   */
   private NDArray passes(
       CausalLm model,
       Batch b,

@@ -15,7 +15,6 @@ import java.util.Map;
  */
 final class TrainingStep implements AutoCloseable {
   private final CausalLm model;
-  private final Map<String, NDArray> params;
   private final StepRunner runner;
   private final AdamW optimizer;
 
@@ -44,7 +43,6 @@ final class TrainingStep implements AutoCloseable {
       AdamW optimizer,
       CpuSplit split) {
     this.model = model;
-    this.params = params;
     this.runner = new StepRunner(model, params, lossClamp, checkpointing, split);
     this.optimizer = optimizer;
   }
