@@ -33,4 +33,27 @@ class LmLossTest extends ModelTestBase {
     float none = LmLoss.crossEntropy(l, tg, m.zeros(new Shape(b, t))).getFloat();
     assertThat(none).as("nothing counted: zero, not NaN").isZero();
   }
+
+  /**
+   * A target far below the row's largest logit: its probability underflows float32 to 0, yet its
+   * loss is the exact logit gap plus log Σ exp, and its gradient row is the softmax less one-hot.
+   */
+  @Test
+  void farOffTargetsKeepAnExactLossAndTheSoftmaxGradient() {
+    float[] row = {0f, 150f, 149f, -60f};
+    var x = m.create(row, new Shape(1, 4));
+    var target = m.create(new long[] {3}, new Shape(1));
+    LmLoss.Rows r = LmLoss.rows(x, target, null);
+    double max = 150, z = 0;
+    for (float f : row) z += Math.exp(f - max);
+    double expected = max - row[3] + Math.log(z); // 210 + log(1 + e^-1)
+    assertThat((double) r.nll().getFloat(0)).isCloseTo(expected, within(1e-4));
+    float[] g = r.gradient().toFloatArray();
+    for (int j = 0; j < 4; j++) {
+      double p = Math.exp(row[j] - max) / z;
+      assertThat((double) g[j]).as("column " + j).isCloseTo(p - (j == 3 ? 1 : 0), within(1e-6));
+    }
+    assertThat((double) LmLoss.tokenLosses(x.reshape(1, 1, 4), target.reshape(1, 1)).getFloat(0))
+        .isCloseTo(expected, within(1e-4));
+  }
 }
