@@ -67,17 +67,16 @@ final class CpuSplit implements AutoCloseable {
 
   /**
    * A split for this run, or null when the step should run on one thread: a CPU with at least two
-   * threads, micro batches of at least two rows, a dense model without LoRA, dropout or activation
-   * checkpointing (a replica follows none of the switchable state, and dropout draws from one
-   * generator for both threads), and a replica under {@link #MAX_EXTRA_BYTES}.
+   * threads, micro batches of at least two rows, a dense model without LoRA or dropout (a replica
+   * follows none of the switchable state, and dropout draws from one generator for both threads),
+   * and a replica under {@link #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half
+   * recomputes its own blocks.
    */
   static CpuSplit forRun(CausalLm model, Device device, TrainingSpec t) {
     if ("false".equals(System.getProperty("anneal.cpuSplit"))) return null;
     int threads = JniUtils.getNumThreads();
-    if (!Device.Type.CPU.equals(device.getDeviceType())
-        || threads < 2
-        || t.microBatch() < 2
-        || t.activationCheckpointing()) return null;
+    if (!Device.Type.CPU.equals(device.getDeviceType()) || threads < 2 || t.microBatch() < 2)
+      return null;
     if (model.lora() != null || model.spec().moe() != null || model.spec().dropout() > 0)
       return null;
     long params = 0;

@@ -56,8 +56,6 @@ final class StepRunner implements AutoCloseable {
       Double lossClamp,
       boolean checkpointing,
       CpuSplit split) {
-    if (split != null && checkpointing)
-      throw new IllegalArgumentException("a split step does not checkpoint activations");
     this.split = split;
     this.model = model;
     this.checkpointing = checkpointing;

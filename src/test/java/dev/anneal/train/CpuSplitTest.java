@@ -41,9 +41,17 @@ class CpuSplitTest {
     return new Batch(rows, cols, ids, targets, docs, mask);
   }
 
-  @ParameterizedTest(name = "{0}, bf16 {1}")
-  @CsvSource({"gpt2, false", "llama, false", "gpt2, true", "llama, true"})
-  void halvesOnTwoThreadsGiveTheWholeStepsLossAndGradients(String family, boolean bf16) {
+  @ParameterizedTest(name = "{0}, bf16 {1}, checkpointing {2}")
+  @CsvSource({
+    "gpt2, false, false",
+    "llama, false, false",
+    "gpt2, true, false",
+    "llama, true, false",
+    "gpt2, false, true",
+    "llama, true, true"
+  })
+  void halvesOnTwoThreadsGiveTheWholeStepsLossAndGradients(
+      String family, boolean bf16, boolean checkpointing) {
     AppEnvironment.configure();
     assumeTrue(!bf16 || LibtorchCast.available());
     Preset p = PresetLoader.parse(TinyDataset.preset("w", family, 10), "w");
@@ -52,10 +60,10 @@ class CpuSplitTest {
         CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
       model.useBf16Matmuls(bf16);
       Map<String, NDArray> params = model.trainableParameters();
-      StepRunner whole = new StepRunner(model, params, null, false);
+      StepRunner whole = new StepRunner(model, params, null, checkpointing);
       Step expected = step(whole, micro, root);
       CpuSplit threads = new CpuSplit(model, 1);
-      try (StepRunner split = new StepRunner(model, params, null, false, threads)) {
+      try (StepRunner split = new StepRunner(model, params, null, checkpointing, threads)) {
         Step first = step(split, micro, root);
         Step again = step(split, micro, root);
         // bf16 products round each half's weight gradient before the halves are added.
