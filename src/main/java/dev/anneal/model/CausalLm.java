@@ -92,12 +92,13 @@ public final class CausalLm implements AutoCloseable {
    * two threads never add into one gradient. Same spec, precision and attention as this model now.
    * Lives in this model's manager (closed with it at the latest).
    *
-   * @throws IllegalStateException for a model with LoRA adapters or MoE layers, whose switchable
-   *     state (adapters on or merged, the routing bias) a replica would not follow
+   * <p>MoE routers' balancing biases are shared tensors too, moved in place after each step.
+   *
+   * @throws IllegalStateException for a model with LoRA adapters, whose switchable state (on,
+   *     merged) a replica would not follow
    */
   public CausalLm replica() {
-    if (lora != null || spec.moe() != null)
-      throw new IllegalStateException("replicas are for dense models without LoRA");
+    if (lora != null) throw new IllegalStateException("replicas are for models without LoRA");
     NDManager m = manager.newSubManager();
     try {
       Map<String, NDArray> own = tensors.select(Param.Kind.values());

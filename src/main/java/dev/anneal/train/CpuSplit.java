@@ -67,18 +67,17 @@ final class CpuSplit implements AutoCloseable {
 
   /**
    * A split for this run, or null when the step should run on one thread: a CPU with at least two
-   * threads, micro batches of at least two rows, a dense model without LoRA or dropout (a replica
-   * follows none of the switchable state, and dropout draws from one generator for both threads),
-   * and a replica under {@link #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half
-   * recomputes its own blocks.
+   * threads, micro batches of at least two rows, a model without LoRA or dropout (a replica follows
+   * no adapter state, and dropout draws from one generator for both threads), and a replica under
+   * {@link #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half recomputes its own
+   * blocks.
    */
   static CpuSplit forRun(CausalLm model, Device device, TrainingSpec t) {
     if ("false".equals(System.getProperty("anneal.cpuSplit"))) return null;
     int threads = JniUtils.getNumThreads();
     if (!Device.Type.CPU.equals(device.getDeviceType()) || threads < 2 || t.microBatch() < 2)
       return null;
-    if (model.lora() != null || model.spec().moe() != null || model.spec().dropout() > 0)
-      return null;
+    if (model.lora() != null || model.spec().dropout() > 0) return null;
     long params = 0;
     for (NDArray p : model.trainableParameters().values()) params += p.getShape().size();
     long extra = params * (model.usesBf16Matmuls() ? 6 : 4);

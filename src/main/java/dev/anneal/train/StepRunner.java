@@ -90,7 +90,8 @@ final class StepRunner implements AutoCloseable {
       for (Batch b : micro) {
         float share = counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted;
         if (split != null && b.rows() >= 2) {
-          NDArray value = splitPasses(b, share, counted, distort, step, casts, replicaCasts);
+          NDArray value =
+              splitPasses(b, share, counted, distort, step, casts, replicaCasts, routing);
           lossSum = lossSum == null ? value : lossSum.add(value);
           tokens += (long) b.rows() * b.cols();
           continue;
@@ -119,6 +120,7 @@ final class StepRunner implements AutoCloseable {
    * so the two add up to the whole micro batch's loss and gradients.
    *
    * @param share the whole micro batch's share, used when the step counts no target at all
+   * @param routing receives each half's MoE routing, the first half's first
    * @return the two halves' weighted losses added (first, then second), owned by {@code step}
    */
   private NDArray splitPasses(
@@ -128,28 +130,33 @@ final class StepRunner implements AutoCloseable {
       float distort,
       NDManager step,
       WeightCasts casts,
-      WeightCasts replicaCasts) {
+      WeightCasts replicaCasts,
+      List<LayerRouting> routing) {
     int cut = (b.rows() + 1) / 2;
     Batch head = b.rows(0, cut);
     Batch tail = b.rows(cut, b.rows());
     NDArray headShare = step.full(new Shape(), halfShare(head, b, share, counted));
     NDArray tailShare = step.full(new Shape(), halfShare(tail, b, share, counted));
     CausalLm replica = split.replica();
+    List<LayerRouting> headRouting = new ArrayList<>(), tailRouting = new ArrayList<>();
     try (NDManager mHead = step.newSubManager();
         NDManager mTail = step.newSubManager()) {
       List<NDArray> values =
           split.both(
               () -> {
-                NDArray v = passes(model, head, headShare, distort, mHead, new ArrayList<>(), true);
+                NDArray v = passes(model, head, headShare, distort, mHead, headRouting, true);
                 if (casts != null) casts.flushGradients();
                 return v;
               },
               () -> {
-                NDArray v =
-                    passes(replica, tail, tailShare, distort, mTail, new ArrayList<>(), true);
+                NDArray v = passes(replica, tail, tailShare, distort, mTail, tailRouting, true);
                 if (replicaCasts != null) replicaCasts.flushGradients();
                 return v;
               });
+      // Each half's routing counts as a micro batch's (the step averages them): the whole batch's
+      // expert loads when the halves have equal rows.
+      routing.addAll(headRouting);
+      routing.addAll(tailRouting);
       values.get(0).attach(step);
       values.get(1).attach(step);
       return values.get(0).add(values.get(1));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import dev.anneal.AppEnvironment;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.CausalLm;
+import dev.anneal.model.LayerRouting;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetLoader;
 import java.util.LinkedHashMap;
@@ -48,13 +49,15 @@ class CpuSplitTest {
     "gpt2, true, false",
     "llama, true, false",
     "gpt2, false, true",
-    "llama, true, true"
+    "llama, true, true",
+    "moe, false, false",
+    "moe, true, true"
   })
   void halvesOnTwoThreadsGiveTheWholeStepsLossAndGradients(
       String family, boolean bf16, boolean checkpointing) {
     AppEnvironment.configure();
     assumeTrue(!bf16 || LibtorchCast.available());
-    Preset p = PresetLoader.parse(TinyDataset.preset("w", family, 10), "w");
+    Preset p = PresetLoader.parse(preset(family), "w");
     List<Batch> micro = microBatches(new SplittableRandom(11));
     try (NDManager root = NDManager.newBaseManager();
         CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
@@ -75,6 +78,14 @@ class CpuSplitTest {
           assertThat(again.grads.get(name)).as(name + " run again").isEqualTo(a);
         }
         assertThat(again.loss).isEqualTo(first.loss);
+        assertThat(expected.routing).hasSize(family.equals("moe") ? 2 : 0); // a layer each
+        assertThat(first.routing).hasSameSizeAs(expected.routing);
+        for (int l = 0; l < expected.routing.size(); l++) {
+          // Each half's load counts equally: the whole's only where the halves hold equal rows.
+          float[] e = expected.routing.get(l).load(), a = first.routing.get(l).load();
+          for (int k = 0; k < e.length; k++)
+            assertThat(a[k]).as("layer %d expert %d", l, k).isCloseTo(e[k], within(0.1f));
+        }
         for (NDArray g : threads.replica().trainableParameters().values())
           assertThat(g.getGradient().abs().max().getFloat()).isZero();
       }
@@ -138,7 +149,17 @@ class CpuSplitTest {
     }
   }
 
-  private record Step(double loss, Map<String, float[]> grads) {}
+  /** A tiny preset of the family; "moe" is a Llama with routed and shared experts. */
+  private static String preset(String family) {
+    if (!family.equals("moe")) return TinyDataset.preset("w", family, 10);
+    return TinyDataset.preset("w", "llama", 10)
+        .replace(
+            "context: 32}",
+            "context: 32, moe: {experts: 4, experts_per_token: 2, shared_experts: 1,"
+                + " expert_intermediate: 16}}");
+  }
+
+  private record Step(double loss, Map<String, float[]> grads, List<LayerRouting> routing) {}
 
   /** One step's passes; the gradients read, then zeroed for the next. */
   private static Step step(StepRunner runner, List<Batch> micro, NDManager root) {
@@ -147,7 +168,7 @@ class CpuSplitTest {
       Map<String, float[]> grads = new LinkedHashMap<>();
       runner.gradients(step).forEach((k, g) -> grads.put(k, g.toFloatArray()));
       runner.zeroGradients(step);
-      return new Step(out.loss(), grads);
+      return new Step(out.loss(), grads, out.routing());
     }
   }
 
