@@ -136,13 +136,8 @@ public final class TrainBench {
       var params = model.trainableParameters();
       try (AdamW opt = AdamW.forRun(t, params, root.newSubManager());
           TrainingStep trainingStep =
-              new TrainingStep(
-                  model,
-                  params,
-                  t.lossClamp(),
-                  t.activationCheckpointing(),
-                  opt,
-                  splitUnlessProfiled(model, device, t, profile))) {
+              TrainingStep.forRun(
+                  model, params, t, opt, splitUnlessProfiled(model, device, t, profile))) {
         long rssAfterWarmup = 0;
         long nativeAfterWarmup = 0;
         List<Long> quarters = new ArrayList<>();

@@ -137,13 +137,8 @@ public final class Trainer {
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
       TrainingStep trainingStep =
-          new TrainingStep(
-              model,
-              params,
-              t.lossClamp(),
-              t.activationCheckpointing(),
-              optimizer,
-              CpuSplit.forRun(model, device.device(), t));
+          TrainingStep.forRun(
+              model, params, t, optimizer, CpuSplit.forRun(model, device.device(), t));
       if (trainingStep.splitsMicroBatches())
         listener.onLog("each micro batch runs as two halves on two threads at once");
       try {

@@ -3,6 +3,7 @@ package dev.anneal.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.anneal.model.CausalLm;
+import dev.anneal.preset.TrainingSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -21,17 +22,6 @@ final class TrainingStep implements AutoCloseable {
   /**
    * @param checkpointing recompute each block's activations in the backward pass instead of keeping
    *     them ({@code training.activation_checkpointing})
-   */
-  TrainingStep(
-      CausalLm model,
-      Map<String, NDArray> params,
-      Double lossClamp,
-      boolean checkpointing,
-      AdamW optimizer) {
-    this(model, params, lossClamp, checkpointing, optimizer, null);
-  }
-
-  /**
    * @param split each micro batch's halves on two threads at once ({@link CpuSplit#forRun}), or
    *     null; closed with this step
    */
@@ -45,6 +35,19 @@ final class TrainingStep implements AutoCloseable {
     this.model = model;
     this.runner = new StepRunner(model, params, lossClamp, checkpointing, split);
     this.optimizer = optimizer;
+  }
+
+  /**
+   * The step of a run with training spec {@code t}: its loss clamp and activation checkpointing.
+   */
+  static TrainingStep forRun(
+      CausalLm model,
+      Map<String, NDArray> params,
+      TrainingSpec t,
+      AdamW optimizer,
+      CpuSplit split) {
+    return new TrainingStep(
+        model, params, t.lossClamp(), t.activationCheckpointing(), optimizer, split);
   }
 
   /** Forward and backward over the micro batches; the clipped gradients stay on the parameters. */
