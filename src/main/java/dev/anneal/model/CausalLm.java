@@ -89,23 +89,19 @@ public final class CausalLm implements AutoCloseable {
    * A second model over this one's tensors, for a second thread's passes of the same step: each of
    * its tensors is this model's storage (a step or a checkpoint load here is seen there), but a
    * leaf of its own, so a backward through the replica leaves its gradients on the replica and the
-   * two threads never add into one gradient. Same spec, precision and attention as this model now.
-   * Lives in this model's manager (closed with it at the latest).
-   *
-   * <p>MoE routers' balancing biases are shared tensors too, moved in place after each step.
-   *
-   * @throws IllegalStateException for a model with LoRA adapters, whose switchable state (on,
-   *     merged) a replica would not follow
+   * two threads never add into one gradient. Same spec, precision, attention and adapter state as
+   * this model now ({@link #followAdapters} keeps the adapter state in step). MoE routers'
+   * balancing biases are shared tensors too, moved in place after each step. Lives in this model's
+   * manager (closed with it at the latest).
    */
   public CausalLm replica() {
-    if (lora != null) throw new IllegalStateException("replicas are for models without LoRA");
     NDManager m = manager.newSubManager();
     try {
       Map<String, NDArray> own = tensors.select(Param.Kind.values());
       Weights w =
           new Weights(
               spec,
-              null,
+              lora,
               m,
               0,
               dtype,
@@ -117,14 +113,24 @@ public final class CausalLm implements AutoCloseable {
                 return alias;
               });
       Decoder d = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
-      CausalLm replica = new CausalLm(spec, null, m, d, w.params, dtype);
+      CausalLm replica = new CausalLm(spec, lora, m, d, w.params, dtype);
       replica.bf16Matmuls = bf16Matmuls;
       replica.fusedAttention = fusedAttention;
+      replica.followAdapters(this);
       return replica;
     } catch (RuntimeException e) {
       m.close();
       throw e;
     }
+  }
+
+  /**
+   * Takes {@code original}'s adapter state (on or off, merged or not) for this replica of it,
+   * without folding anything: the weights are the original's.
+   */
+  public void followAdapters(CausalLm original) {
+    List<Linear> mine = decoder.projections(), theirs = original.decoder.projections();
+    for (int i = 0; i < mine.size(); i++) mine.get(i).followAdapterState(theirs.get(i));
   }
 
   /**

@@ -52,6 +52,16 @@ final class Linear {
     loraEnabled = true;
   }
 
+  /**
+   * Takes {@code other}'s adapter state (on or off, merged or not) without touching the weight: a
+   * replica's projection, whose weight is {@code other}'s storage.
+   */
+  void followAdapterState(Linear other) {
+    if (lora == null) return;
+    loraEnabled = other.loraEnabled;
+    lora.followMerged(other.lora);
+  }
+
   void unmerge() {
     if (lora != null && lora.merged()) lora.fold(weight, layout, -1);
   }

@@ -27,6 +27,11 @@ final class LoraAdapter {
     return merged;
   }
 
+  /** Takes another adapter's merged state without folding: a replica's, whose weight is shared. */
+  void followMerged(LoraAdapter other) {
+    merged = other.merged;
+  }
+
   /** The adapter's contribution for input x (..., in) → (..., out). */
   NDArray delta(NDArray x, ForwardPass pass) {
     NDArray h = pass.dropout(x, dropout);

@@ -67,20 +67,22 @@ final class CpuSplit implements AutoCloseable {
 
   /**
    * A split for this run, or null when the step should run on one thread: a CPU with at least two
-   * threads, micro batches of at least two rows, a model without LoRA or dropout (a replica follows
-   * no adapter state, and dropout draws from one generator for both threads), and a replica under
-   * {@link #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half recomputes its own
-   * blocks.
+   * threads, micro batches of at least two rows, no dropout (it draws from one generator for both
+   * threads, so a run would not repeat; adapters' dropout included), and a replica under {@link
+   * #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half recomputes its own blocks.
    */
   static CpuSplit forRun(CausalLm model, Device device, TrainingSpec t) {
     if ("false".equals(System.getProperty("anneal.cpuSplit"))) return null;
     int threads = JniUtils.getNumThreads();
     if (!Device.Type.CPU.equals(device.getDeviceType()) || threads < 2 || t.microBatch() < 2)
       return null;
-    if (model.lora() != null || model.spec().dropout() > 0) return null;
-    long params = 0;
-    for (NDArray p : model.trainableParameters().values()) params += p.getShape().size();
-    long extra = params * (model.usesBf16Matmuls() ? 6 : 4);
+    boolean adapterDropout = model.lora() != null && model.lora().dropout() > 0;
+    if (model.spec().dropout() > 0 || adapterDropout) return null;
+    // The replica's float32 gradients, and in a bf16 step its copies of every weight, frozen too.
+    long extra = 0;
+    for (NDArray p : model.trainableParameters().values()) extra += 4 * p.getShape().size();
+    if (model.usesBf16Matmuls())
+      for (var p : model.params()) extra += 2 * p.array().getShape().size();
     if (extra > MAX_EXTRA_BYTES) return null;
     return new CpuSplit(model, threads / 2);
   }
@@ -92,6 +94,7 @@ final class CpuSplit implements AutoCloseable {
       replica = null;
     }
     if (replica == null) replica = model.replica();
+    else replica.followAdapters(model);
     return replica;
   }
 

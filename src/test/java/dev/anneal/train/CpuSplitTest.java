@@ -10,6 +10,7 @@ import dev.anneal.AppEnvironment;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.CausalLm;
 import dev.anneal.model.LayerRouting;
+import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.Preset;
 import dev.anneal.preset.PresetLoader;
 import java.util.LinkedHashMap;
@@ -51,7 +52,9 @@ class CpuSplitTest {
     "gpt2, false, true",
     "llama, true, true",
     "moe, false, false",
-    "moe, true, true"
+    "moe, true, true",
+    "lora, false, false",
+    "lora, true, true"
   })
   void halvesOnTwoThreadsGiveTheWholeStepsLossAndGradients(
       String family, boolean bf16, boolean checkpointing) {
@@ -59,10 +62,15 @@ class CpuSplitTest {
     assumeTrue(!bf16 || LibtorchCast.available());
     Preset p = PresetLoader.parse(preset(family), "w");
     List<Batch> micro = microBatches(new SplittableRandom(11));
+    LoraSpec lora =
+        family.equals("lora")
+            ? new LoraSpec(4, 8.0, 0.0, List.of("q_proj", "v_proj"), List.of(), true)
+            : null;
     try (NDManager root = NDManager.newBaseManager();
-        CausalLm model = CausalLm.create(p.model(), null, root, 3)) {
+        CausalLm model = CausalLm.create(p.model(), lora, root, 3)) {
       model.useBf16Matmuls(bf16);
       Map<String, NDArray> params = model.trainableParameters();
+      if (lora != null) assertThat(params.keySet()).allMatch(n -> n.contains("lora_"));
       StepRunner whole = new StepRunner(model, params, null, checkpointing);
       Step expected = step(whole, micro, root);
       CpuSplit threads = new CpuSplit(model, 1);
@@ -151,6 +159,7 @@ class CpuSplitTest {
 
   /** A tiny preset of the family; "moe" is a Llama with routed and shared experts. */
   private static String preset(String family) {
+    if (family.equals("lora")) return TinyDataset.preset("w", "llama", 10);
     if (!family.equals("moe")) return TinyDataset.preset("w", family, 10);
     return TinyDataset.preset("w", "llama", 10)
         .replace(
