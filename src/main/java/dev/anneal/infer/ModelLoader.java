@@ -171,7 +171,7 @@ public final class ModelLoader {
       }
       CausalLm lm = CausalLm.create(b.spec(), lora, manager, 0);
       load(() -> lm.loadWeights(b.tensors().uncheckedReader()), b.where());
-      if (lora != null) load(() -> lm.loadAdapter(adapterTensors.uncheckedReader()), adapter);
+      if (lora != null) load(() -> lm.adapters().load(adapterTensors.uncheckedReader()), adapter);
       return new LoadedLm(manager, lm, tok, label);
     } catch (IOException | RuntimeException e) {
       manager.close(); // closes the model's sub-manager too

@@ -35,7 +35,7 @@ public record ModelView(LoadedLm lm, boolean adapterOn, String label) {
   /** The model with this view's adapter setting applied (for the trainer's val-split loss). */
   public CausalLm model() {
     CausalLm m = lm.model();
-    if (lm.hasAdapter()) m.setLoraEnabled(adapterOn);
+    if (lm.hasAdapter()) m.adapters().setEnabled(adapterOn);
     return m;
   }
 

@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import dev.anneal.engine.FusedAttention;
 import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
-import dev.anneal.preset.Family;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
 import java.util.LinkedHashMap;
@@ -35,6 +34,7 @@ public final class CausalLm implements AutoCloseable {
   private final LoraSpec lora;
   private final NDManager manager;
   private final Decoder decoder;
+  private final Adapters adapters;
   private final ModelTensors tensors;
   private final DataType dtype;
   private boolean bf16Matmuls;
@@ -55,6 +55,8 @@ public final class CausalLm implements AutoCloseable {
     this.manager = manager;
     this.decoder = decoder;
     this.tensors = new ModelTensors(params, lora);
+    this.adapters =
+        new Adapters(decoder.projections(), tensors.kinds(Param.Kind.LORA), lora != null);
   }
 
   /**
@@ -77,8 +79,7 @@ public final class CausalLm implements AutoCloseable {
     NDManager manager = parent.newSubManager();
     try {
       Weights w = new Weights(spec, lora, manager, seed, dtype);
-      Decoder decoder = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
-      return new CausalLm(spec, lora, manager, decoder, w.params, dtype);
+      return new CausalLm(spec, lora, manager, Decoder.of(w), w.params, dtype);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -90,33 +91,18 @@ public final class CausalLm implements AutoCloseable {
    * its tensors is this model's storage (a step or a checkpoint load here is seen there), but a
    * leaf of its own, so a backward through the replica leaves its gradients on the replica and the
    * two threads never add into one gradient. Same spec, precision, attention and adapter state as
-   * this model now ({@link #followAdapters} keeps the adapter state in step). MoE routers'
+   * this model now ({@link Adapters#follow} keeps the adapter state in step). MoE routers'
    * balancing biases are shared tensors too, moved in place after each step. Lives in this model's
    * manager (closed with it at the latest).
    */
   public CausalLm replica() {
     NDManager m = manager.newSubManager();
     try {
-      Map<String, NDArray> own = tensors.select(Param.Kind.values());
-      Weights w =
-          new Weights(
-              spec,
-              lora,
-              m,
-              0,
-              dtype,
-              name -> {
-                NDArray a = own.get(name);
-                if (a == null) throw new IllegalStateException("no tensor " + name + " to share");
-                NDArray alias = a.stopGradient(); // the same storage, no gradient history
-                alias.attach(m);
-                return alias;
-              });
-      Decoder d = spec.family() == Family.GPT2 ? new Gpt2Decoder(w) : new LlamaDecoder(w);
-      CausalLm replica = new CausalLm(spec, lora, m, d, w.params, dtype);
+      Weights w = Weights.sharing(tensors.select(Param.Kind.values()), spec, lora, m, dtype);
+      CausalLm replica = new CausalLm(spec, lora, m, Decoder.of(w), w.params, dtype);
       replica.bf16Matmuls = bf16Matmuls;
       replica.fusedAttention = fusedAttention;
-      replica.followAdapters(this);
+      replica.adapters.follow(adapters);
       return replica;
     } catch (RuntimeException e) {
       m.close();
@@ -124,13 +110,9 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
-  /**
-   * Takes {@code original}'s adapter state (on or off, merged or not) for this replica of it,
-   * without folding anything: the weights are the original's.
-   */
-  public void followAdapters(CausalLm original) {
-    List<Linear> mine = decoder.projections(), theirs = original.decoder.projections();
-    for (int i = 0; i < mine.size(); i++) mine.get(i).followAdapterState(theirs.get(i));
+  /** The LoRA adapters: their tensors in and out, and their state (on, off, merged). */
+  public Adapters adapters() {
+    return adapters;
   }
 
   /**
@@ -380,14 +362,6 @@ public final class CausalLm implements AutoCloseable {
   }
 
   /**
-   * The adapters as host tensors named {@code M.lora_A.weight}; PEFT files prefix {@code
-   * base_model.model.}.
-   */
-  public List<HostTensor> exportAdapter() {
-    return TensorTransfer.export(tensors.kinds(Param.Kind.LORA));
-  }
-
-  /**
    * Replaces the base weights and buffers. Nothing changes if a tensor is missing or mis-shaped.
    *
    * @param source the tensor stored under an HF name, or null
@@ -396,32 +370,6 @@ public final class CausalLm implements AutoCloseable {
   public void loadWeights(Function<String, HostTensor> source) {
     TensorTransfer.load(
         tensors.kinds(Param.Kind.BASE, Param.Kind.BUFFER), source, Function.identity());
-  }
-
-  /** Replaces the adapters, asked for by {@code M.lora_A.weight} names; as {@link #loadWeights}. */
-  public void loadAdapter(Function<String, HostTensor> source) {
-    if (lora == null) throw new IllegalStateException("this model has no LoRA adapters");
-    TensorTransfer.load(tensors.kinds(Param.Kind.LORA), source, Function.identity());
-  }
-
-  /**
-   * Folds every adapter into its base weight (W += alpha/r · B·A); forwards then skip the adapters.
-   */
-  public void mergeLora() {
-    decoder.projections().forEach(Linear::merge);
-  }
-
-  /** Takes merged adapters back out of the base weights (exact up to fp32 rounding, as PEFT). */
-  public void unmergeLora() {
-    decoder.projections().forEach(Linear::unmerge);
-  }
-
-  /**
-   * Switches the adapters off (exactly the base model) or on, without reloading. Switching off a
-   * merged model unmerges it first.
-   */
-  public void setLoraEnabled(boolean enabled) {
-    decoder.projections().forEach(l -> l.setLoraEnabled(enabled));
   }
 
   /**

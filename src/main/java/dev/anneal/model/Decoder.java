@@ -48,6 +48,13 @@ interface Decoder {
   /** Every projection of every block, for LoRA switching and merging. */
   List<Linear> projections();
 
+  /** The decoder of {@code w}'s family over its tensors. */
+  static Decoder of(Weights w) {
+    return w.spec.family() == dev.anneal.preset.Family.GPT2
+        ? new Gpt2Decoder(w)
+        : new LlamaDecoder(w);
+  }
+
   /** Re-derives the rotary tables for this spec's θ and scaling (RoPE families only). */
   default void useRope(dev.anneal.preset.ModelSpec spec) {
     throw new IllegalStateException("this model has learned positions: no RoPE to rescale");

@@ -8,6 +8,7 @@ import dev.anneal.model.io.ModuleNames;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -34,10 +35,30 @@ final class Weights {
   }
 
   /**
-   * @param shared when not null, each tensor is taken from it by name instead of initialised (a
-   *     replica's tensors, see {@link CausalLm#replica})
+   * The tensors of a replica ({@link CausalLm#replica}): each of {@code own} (by name) as a new
+   * leaf over the same storage, without its gradient history, owned by {@code manager}.
    */
-  Weights(
+  static Weights sharing(
+      Map<String, NDArray> own, ModelSpec spec, LoraSpec lora, NDManager manager, DataType dtype) {
+    return new Weights(
+        spec,
+        lora,
+        manager,
+        0,
+        dtype,
+        name -> {
+          NDArray a = own.get(name);
+          if (a == null) throw new IllegalStateException("no tensor " + name + " to share");
+          NDArray alias = a.stopGradient();
+          alias.attach(manager);
+          return alias;
+        });
+  }
+
+  /**
+   * @param shared when not null, each tensor is taken from it by name instead of initialised
+   */
+  private Weights(
       ModelSpec spec,
       LoraSpec lora,
       NDManager manager,
@@ -116,20 +137,20 @@ final class Weights {
 
   private LoraAdapter adapter(String path, long in, long out) {
     int r = lora.rank();
-    // PEFT's default: kaiming_uniform_(A, a=√5) → U(−1/√in, 1/√in); B = 0.
     String aName = path + ".lora_A.weight";
-    if (shared != null) {
-      NDArray a = add(aName, shared.apply(aName), Param.Kind.LORA);
-      NDArray b = constant(path + ".lora_B.weight", 0, Param.Kind.LORA, out, r);
-      return new LoraAdapter(a, b, lora.scaling(), lora.dropout());
-    }
-    SplittableRandom rnd = random(aName);
+    NDArray a =
+        add(aName, shared != null ? shared.apply(aName) : kaimingA(aName, r, in), Param.Kind.LORA);
+    NDArray b = constant(path + ".lora_B.weight", 0, Param.Kind.LORA, out, r);
+    return new LoraAdapter(a, b, lora.scaling(), lora.dropout());
+  }
+
+  /** PEFT's default for A [r, in]: kaiming_uniform_(A, a=√5) → U(−1/√in, 1/√in); B is 0. */
+  private NDArray kaimingA(String name, int r, long in) {
+    SplittableRandom rnd = random(name);
     double bound = 1.0 / Math.sqrt(in);
     float[] data = new float[Math.toIntExact(r * in)];
     for (int i = 0; i < data.length; i++) data[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-    NDArray a = add(aName, owned(data, new Shape(r, in)), Param.Kind.LORA);
-    NDArray b = constant(path + ".lora_B.weight", 0, Param.Kind.LORA, out, r);
-    return new LoraAdapter(a, b, lora.scaling(), lora.dropout());
+    return owned(data, new Shape(r, in));
   }
 
   private NDArray add(String name, NDArray array, Param.Kind kind) {

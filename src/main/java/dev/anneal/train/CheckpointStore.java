@@ -66,7 +66,8 @@ public final class CheckpointStore {
 
   private void write(Path dir, CausalLm model, AdamW optimizer, TrainerState state)
       throws IOException {
-    List<HostTensor> weights = model.lora() != null ? model.exportAdapter() : model.exportWeights();
+    List<HostTensor> weights =
+        model.lora() != null ? model.adapters().export() : model.exportWeights();
     List<HostTensor> moments = new ArrayList<>();
     optimizer.state().forEach((name, array) -> moments.add(toHost(name, array)));
     AtomicFiles.writeDirectory(
@@ -113,7 +114,7 @@ public final class CheckpointStore {
                   throw new java.io.UncheckedIOException(e);
                 }
               };
-      if (model.lora() != null) model.loadAdapter(source);
+      if (model.lora() != null) model.adapters().load(source);
       else model.loadWeights(source);
       Map<String, NDArray> loaded = new LinkedHashMap<>();
       for (String name : moments.names()) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anneal.model.CausalLm;
 import dev.anneal.preset.TrainingSpec;
@@ -72,19 +71,23 @@ final class CpuSplit implements AutoCloseable {
    * #MAX_EXTRA_BYTES}. Activation checkpointing splits too: each half recomputes its own blocks.
    */
   static CpuSplit forRun(CausalLm model, Device device, TrainingSpec t) {
-    if ("false".equals(System.getProperty("anneal.cpuSplit"))) return null;
+    return applies(model, device, t) ? new CpuSplit(model, JniUtils.getNumThreads() / 2) : null;
+  }
+
+  /** Whether {@link #forRun} splits this run's steps (without starting the threads). */
+  static boolean applies(CausalLm model, Device device, TrainingSpec t) {
+    if ("false".equals(System.getProperty("anneal.cpuSplit"))) return false;
     int threads = JniUtils.getNumThreads();
     if (!Device.Type.CPU.equals(device.getDeviceType()) || threads < 2 || t.microBatch() < 2)
-      return null;
+      return false;
     boolean adapterDropout = model.lora() != null && model.lora().dropout() > 0;
-    if (model.spec().dropout() > 0 || adapterDropout) return null;
+    if (model.spec().dropout() > 0 || adapterDropout) return false;
     // The replica's float32 gradients, and in a bf16 step its copies of every weight, frozen too.
     long extra = 0;
     for (NDArray p : model.trainableParameters().values()) extra += 4 * p.getShape().size();
     if (model.usesBf16Matmuls())
       for (var p : model.params()) extra += 2 * p.array().getShape().size();
-    if (extra > MAX_EXTRA_BYTES) return null;
-    return new CpuSplit(model, threads / 2);
+    return extra <= MAX_EXTRA_BYTES;
   }
 
   /** The replica for the second half, made anew when the model's spec changed (a RoPE phase). */
@@ -94,7 +97,7 @@ final class CpuSplit implements AutoCloseable {
       replica = null;
     }
     if (replica == null) replica = model.replica();
-    else replica.followAdapters(model);
+    else replica.adapters().follow(model.adapters());
     return replica;
   }
 
@@ -157,7 +160,7 @@ final class CpuSplit implements AutoCloseable {
         both(
             () -> GradientClipping.norms(grads.get(0), step),
             () -> GradientClipping.norms(grads.get(1), step));
-    NDArray norm = GradientClipping.normOf(NDArrays.concat(new NDList(norms.get(0), norms.get(1))));
+    NDArray norm = NDArrays.concat(new NDList(norms.get(0), norms.get(1))).norm();
     if (clip > 0) {
       NDArray factor = GradientClipping.factor(norm, clip, step);
       each(
@@ -177,7 +180,7 @@ final class CpuSplit implements AutoCloseable {
       mine.attach(step); // handles on the gradients, not the gradients themselves
       other.attach(step);
       mine.addi(other);
-      other.set(new NDIndex("..."), 0f);
+      StepRunner.zero(other);
       sums.add(mine);
     }
     return sums;
@@ -205,7 +208,7 @@ final class CpuSplit implements AutoCloseable {
       grads.put(e.getKey(), g);
     }
     optimizer.update(group, grads, lr);
-    for (NDArray g : grads.values()) g.set(new NDIndex("..."), 0f);
+    for (NDArray g : grads.values()) StepRunner.zero(g);
   }
 
   /**

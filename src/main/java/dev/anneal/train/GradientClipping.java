@@ -47,7 +47,7 @@ public final class GradientClipping {
     if (grads.isEmpty()) return into.zeros(new ai.djl.ndarray.types.Shape());
     NDManager scratch = into.newSubManager();
     try (scratch) {
-      NDArray norm = normOf(norms(grads, scratch));
+      NDArray norm = norms(grads, scratch).norm();
       if (maxNorm > 0) scale(grads, factor(norm, maxNorm, scratch));
       norm.attach(into);
       return norm;
@@ -70,11 +70,6 @@ public final class GradientClipping {
       all.attach(into);
       return all;
     }
-  }
-
-  /** The global norm from the gradients' norms ({@link #norms}): a scalar in their manager. */
-  static NDArray normOf(NDArray norms) {
-    return norms.norm();
   }
 
   /** min(1, max/(norm + 1e-6)), as clip_grad_norm_ scales by; a scalar owned by {@code into}. */

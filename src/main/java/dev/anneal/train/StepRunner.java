@@ -89,20 +89,12 @@ final class StepRunner implements AutoCloseable {
         WeightCasts replicaCasts = replica == null ? null : replica.castWeightsOncePerStep(step)) {
       for (Batch b : micro) {
         float share = counted == 0 ? 1f / micro.size() : (float) b.countedTokens() / counted;
-        if (split != null && b.rows() >= 2) {
-          NDArray value =
-              splitPasses(b, share, counted, distort, step, casts, replicaCasts, routing);
-          lossSum = lossSum == null ? value : lossSum.add(value);
-          tokens += (long) b.rows() * b.cols();
-          continue;
-        }
-        try (NDManager mb = step.newSubManager()) {
-          NDArray value =
-              passes(model, b, step.full(new Shape(), share), distort, mb, routing, false);
-          if (casts != null) casts.flushGradients();
-          value.attach(step);
-          lossSum = lossSum == null ? value : lossSum.add(value);
-        }
+        NDArray value =
+            split != null && b.rows() >= 2
+                ? splitPasses(
+                    b, share, counted, distort, step, replica, casts, replicaCasts, routing)
+                : wholePasses(b, share, distort, step, casts, routing);
+        lossSum = lossSum == null ? value : lossSum.add(value);
         tokens += (long) b.rows() * b.cols();
       }
     }
@@ -115,11 +107,30 @@ final class StepRunner implements AutoCloseable {
   }
 
   /**
+   * The passes of the whole of {@code b} on this thread; its weighted loss, owned by {@code step}.
+   */
+  private NDArray wholePasses(
+      Batch b,
+      float share,
+      float distort,
+      NDManager step,
+      WeightCasts casts,
+      List<LayerRouting> routing) {
+    try (NDManager mb = step.newSubManager()) {
+      NDArray value = passes(model, b, step.full(new Shape(), share), distort, mb, routing, false);
+      if (casts != null) casts.flushGradients();
+      value.attach(step);
+      return value;
+    }
+  }
+
+  /**
    * The passes of {@code b}'s two halves of rows at once, the first through the model, the second
    * through the split's replica; each half weighs by its own share of the step's counted targets,
    * so the two add up to the whole micro batch's loss and gradients.
    *
    * @param share the whole micro batch's share, used when the step counts no target at all
+   * @param replica the split's replica for this step, which runs the second half
    * @param routing receives each half's MoE routing, the first half's first
    * @return the two halves' weighted losses added (first, then second), owned by {@code step}
    */
@@ -129,6 +140,7 @@ final class StepRunner implements AutoCloseable {
       long counted,
       float distort,
       NDManager step,
+      CausalLm replica,
       WeightCasts casts,
       WeightCasts replicaCasts,
       List<LayerRouting> routing) {
@@ -137,7 +149,6 @@ final class StepRunner implements AutoCloseable {
     Batch tail = b.rows(cut, b.rows());
     NDArray headShare = step.full(new Shape(), halfShare(head, b, share, counted));
     NDArray tailShare = step.full(new Shape(), halfShare(tail, b, share, counted));
-    CausalLm replica = split.replica();
     List<LayerRouting> headRouting = new ArrayList<>(), tailRouting = new ArrayList<>();
     try (NDManager mHead = step.newSubManager();
         NDManager mTail = step.newSubManager()) {
@@ -194,7 +205,9 @@ final class StepRunner implements AutoCloseable {
     NDArray mask = mb.create(b.mask(), shape);
     NDArray value;
     try (GradientCollector gc =
-        onStepThread ? new ThreadGradients() : Engine.getInstance().newGradientCollector()) {
+        onStepThread
+            ? new ThreadGradients(model.trainableParameters().values())
+            : Engine.getInstance().newGradientCollector()) {
       if (checkpointing) {
         // The same loss as below, differentiated in pieces: the head's part here, each block's
         // switch loss (weighted alike) when the block is recomputed.
@@ -257,13 +270,18 @@ final class StepRunner implements AutoCloseable {
     return grads;
   }
 
-  /** Zeroes every gradient, NaN included (multiplying by zero would keep a NaN). */
+  /** Zeroes every gradient ({@link #zero}). */
   void zeroGradients(NDManager step) {
     for (NDArray p : params.values()) {
       NDArray g = p.getGradient();
       g.attach(step);
-      g.set(new NDIndex("..."), 0f);
+      zero(g);
     }
+  }
+
+  /** Sets a gradient to zero in place, NaN included (multiplying by zero would keep a NaN). */
+  static void zero(NDArray gradient) {
+    gradient.set(new NDIndex("..."), 0f);
   }
 
   /** Per layer, the mean load and entropy over the micro batches. */

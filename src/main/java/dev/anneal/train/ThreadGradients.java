@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import java.util.Collection;
 
 /**
  * A gradient collector for one of several threads recording at once. DJL's own allows a single
@@ -13,8 +14,13 @@ import ai.djl.training.GradientCollector;
  */
 final class ThreadGradients implements GradientCollector {
   private final boolean wasRecording;
+  private final Collection<NDArray> params;
 
-  ThreadGradients() {
+  /**
+   * @param params the parameters whose gradients {@link #zeroGradients} zeroes
+   */
+  ThreadGradients(Collection<NDArray> params) {
+    this.params = params;
     wasRecording = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
   }
@@ -27,10 +33,17 @@ final class ThreadGradients implements GradientCollector {
     one.close();
   }
 
-  /** Not offered: the step runner zeroes the gradients of the parameters it knows. */
+  /**
+   * Zeroes the gradients of the parameters given (DJL's collector zeroes every array of the process
+   * that has one, which would reach the other thread's).
+   */
   @Override
   public void zeroGradients() {
-    throw new UnsupportedOperationException("zero gradients through the step runner");
+    for (NDArray p : params) {
+      try (NDArray g = p.getGradient()) { // a handle on the gradient, not the gradient itself
+        StepRunner.zero(g);
+      }
+    }
   }
 
   @Override

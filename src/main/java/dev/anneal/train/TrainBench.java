@@ -83,9 +83,8 @@ public final class TrainBench {
    */
   private static CpuSplit splitUnlessProfiled(
       CausalLm model, Device device, TrainingSpec t, Path profile) {
-    CpuSplit split = CpuSplit.forRun(model, device, t);
-    if (split == null || profile == null) return split;
-    split.close();
+    if (profile == null) return CpuSplit.forRun(model, device, t);
+    if (!CpuSplit.applies(model, device, t)) return null;
     System.err.println(
         "note: --profile runs each micro batch whole on one thread (the profiler records only the"
             + " thread that starts it); the trainer splits it in two halves on two threads");

@@ -80,12 +80,12 @@ class GenerationTest {
   void theAdapterOnEqualsTheMergedModelAndOffEqualsTheBase() throws Exception {
     int[] ids = plain.tokenizer().encode(PROMPT + ") -> Result<u64, Error> {");
     float[][] baseRows = fullForwardLogits(plain.model(), ids);
-    withAdapter.model().setLoraEnabled(true);
+    withAdapter.model().adapters().setEnabled(true);
     float[][] on = fullForwardLogits(withAdapter.model(), ids);
-    withAdapter.model().setLoraEnabled(false);
+    withAdapter.model().adapters().setEnabled(false);
     float[][] off = fullForwardLogits(withAdapter.model(), ids);
     try (LoadedLm merged = ModelLoader.load(base, adapter, null)) {
-      merged.model().mergeLora();
+      merged.model().adapters().merge();
       float[][] m = fullForwardLogits(merged.model(), ids);
       assertThat(maxDiff(on, m)).isLessThan(1e-4);
     }

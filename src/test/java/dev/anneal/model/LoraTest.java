@@ -66,23 +66,23 @@ class LoraTest extends ModelTestBase {
             .as(name + " adapter changes the output")
             .isGreaterThan(1e-3);
 
-        lm.setLoraEnabled(false);
+        lm.adapters().setEnabled(false);
         assertThat(lm.forward(ids, null, false).logits().toFloatArray())
             .as(name)
             .containsExactly(baseLogits);
-        lm.setLoraEnabled(true);
+        lm.adapters().setEnabled(true);
 
-        lm.mergeLora();
+        lm.adapters().merge();
         float[] merged = lm.forward(ids, null, false).logits().toFloatArray();
         assertThat(TinyModels.maxDiff(merged, unmerged)).as(name + " merged").isLessThan(1e-5);
-        lm.unmergeLora();
+        lm.adapters().unmerge();
         assertThat(
                 TinyModels.maxDiff(lm.forward(ids, null, false).logits().toFloatArray(), unmerged))
             .as(name + " unmerged again")
             .isLessThan(1e-5);
 
-        lm.mergeLora();
-        lm.setLoraEnabled(false); // switching a merged adapter off unmerges it first
+        lm.adapters().merge();
+        lm.adapters().setEnabled(false); // switching a merged adapter off unmerges it first
         assertThat(
                 TinyModels.maxDiff(
                     lm.forward(ids, null, false).logits().toFloatArray(), baseLogits))

@@ -26,12 +26,12 @@ class ReplicaTest extends ModelTestBase {
       NDArray ids = TinyModels.ids(m, 5, 2, 6);
       assertSameLogits(model, replica, ids, "adapters on");
 
-      model.mergeLora();
-      replica.followAdapters(model);
+      model.adapters().merge();
+      replica.adapters().follow(model.adapters());
       assertSameLogits(model, replica, ids, "merged");
 
-      model.setLoraEnabled(false); // unmerges, then switches off
-      replica.followAdapters(model);
+      model.adapters().setEnabled(false); // unmerges, then switches off
+      replica.adapters().follow(model.adapters());
       assertSameLogits(model, replica, ids, "adapters off");
 
       // A weight moved in place on the model moves on the replica.

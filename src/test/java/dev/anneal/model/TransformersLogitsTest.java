@@ -48,10 +48,10 @@ class TransformersLogitsTest {
         NDManager manager = NDManager.newBaseManager();
         CausalLm model = CausalLm.create(base.spec(), adapter.lora(), manager, 1)) {
       model.loadWeights(reader(base.tensors()));
-      model.loadAdapter(reader(adapter.tensors()));
-      model.setLoraEnabled(false);
+      model.adapters().load(reader(adapter.tensors()));
+      model.adapters().setEnabled(false);
       compare(logits(model, manager, ids), expected.get("base"), family + " base");
-      model.setLoraEnabled(true);
+      model.adapters().setEnabled(true);
       compare(logits(model, manager, ids), expected.get("adapted"), family + " adapted");
     }
   }

@@ -198,7 +198,7 @@ class WeightNamesTest {
     try (CausalLm a = CausalLm.create(TinyModels.gpt2(), lora, root, 1);
         CausalLm b = CausalLm.create(TinyModels.gpt2(), lora, root, 1)) {
       Map<String, List<Long>> names =
-          a.exportAdapter().stream()
+          a.adapters().export().stream()
               .collect(
                   Collectors.toMap(
                       HostTensor::name,
@@ -219,7 +219,7 @@ class WeightNamesTest {
       assertThat(names).isEqualTo(want);
 
       LoraTestSupport.randomiseB(a, 7);
-      b.loadAdapter(byName(a.exportAdapter())::get);
+      b.adapters().load(byName(a.adapters().export())::get);
       try (NDManager step = root.newSubManager()) {
         NDArray ids = TinyModels.ids(step, 3, 1, 8);
         assertThat(b.forward(ids, null, false).logits().toFloatArray())

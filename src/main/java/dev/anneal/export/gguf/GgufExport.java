@@ -35,7 +35,7 @@ public final class GgufExport {
       CausalLm lm = loaded.model();
       ModelSpec spec = lm.spec();
       String arch = guard(r.model(), () -> GgufArchitecture.of(spec));
-      if (loaded.hasAdapter()) lm.mergeLora();
+      if (loaded.hasAdapter()) lm.adapters().merge();
       Map<String, HostTensor> weights = new LinkedHashMap<>();
       for (HostTensor t : lm.exportWeights()) weights.put(t.name(), t);
       List<GgufTensor> tensors =

@@ -75,7 +75,7 @@ final class TestRuns {
     Files.createDirectories(best);
     try (NDManager m = NDManager.newBaseManager();
         CausalLm model = CausalLm.create(preset.model(), preset.lora(), m, 1)) {
-      var weights = preset.lora() != null ? model.exportAdapter() : model.exportWeights();
+      var weights = preset.lora() != null ? model.adapters().export() : model.exportWeights();
       SafetensorsWriter.write(
           best.resolve("model.safetensors"), TensorSource.of(weights), DType.F32);
     }
