@@ -1,5 +1,6 @@
 package dev.anneal.cli;
 
+import dev.anneal.io.JsonObject;
 import dev.anneal.preset.Precision;
 import dev.anneal.preset.Preset;
 import dev.anneal.train.OpProfile;
@@ -190,7 +191,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             "ops",
             ops.stream()
                 .limit(TOP_OPS)
-                .map(o -> Map.of("name", o.name(), "self_ms", o.selfMs(), "calls", o.calls()))
+                .map(
+                    o -> JsonObject.of("name", o.name(), "self_ms", o.selfMs(), "calls", o.calls()))
                 .toList());
       }
       out.println(Json.write(m));

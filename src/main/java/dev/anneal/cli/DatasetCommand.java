@@ -9,6 +9,7 @@ import dev.anneal.data.ScanOptions;
 import dev.anneal.data.sample.Language;
 import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.secrets.SecretPolicy;
+import dev.anneal.io.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,15 +287,15 @@ final class DatasetCommand {
           if (l != null) {
             m.put(
                 "loss_mask",
-                Map.of(
+                JsonObject.of(
                     "chat_template",
                     l.chatTemplate(),
                     "chat_documents",
                     l.chatDocuments(),
                     "trained_tokens",
-                    Map.of("train", l.trainTrained(), "val", l.valTrained()),
+                    JsonObject.of("train", l.trainTrained(), "val", l.valTrained()),
                     "masked_tokens",
-                    Map.of("train", l.trainMasked(), "val", l.valMasked())));
+                    JsonObject.of("train", l.trainMasked(), "val", l.valMasked())));
           }
           m.put("seconds", s.seconds());
           o.println(Json.write(m));

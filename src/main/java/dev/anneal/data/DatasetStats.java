@@ -5,6 +5,7 @@ import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.sample.TokenEstimate;
 import dev.anneal.data.secrets.SecretFinding;
 import dev.anneal.data.secrets.SecretPolicy;
+import dev.anneal.io.JsonObject;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,14 +116,27 @@ public record DatasetStats(
     m.put("token_estimate_note", "tokens estimated without a tokenizer (see TokenEstimate)");
     m.put("files_scanned", filesScanned);
     m.put("bytes_scanned", bytesScanned);
-    m.put("duplicates_removed", Map.of("exact", exactDuplicates, "near", nearDuplicates));
+    m.put("duplicates_removed", JsonObject.of("exact", exactDuplicates, "near", nearDuplicates));
     m.put("samples_filtered", filtered);
     m.put("files_skipped", filesSkipped);
     m.put("folders_skipped", foldersSkipped);
     m.put(
         "problems",
-        problems.stream().map(p -> Map.of("path", p.path(), "reason", p.reason().id())).toList());
+        problems.stream()
+            .map(p -> JsonObject.of("path", p.path(), "reason", p.reason().id()))
+            .toList());
     if (!secrets.isEmpty()) m.put("secrets", secretsJson());
+    return m;
+  }
+
+  /**
+   * A two-entry JSON object in this order. {@code Map.of}'s order changes from one JVM to the next,
+   * and stats.json must be the same bytes for the same sources.
+   */
+  private static Map<String, Object> object(String k1, Object v1, String k2, Object v2) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
     return m;
   }
 

@@ -1,5 +1,6 @@
 package dev.anneal.data;
 
+import dev.anneal.io.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class PreparedMeta {
     m.put("val_documents", s.valDocuments());
     m.put("train_sequences", s.trainTokens() / s.seqLen());
     m.put("val_sequences", s.valTokens() / s.seqLen());
-    m.put("padding_tokens", Map.of("train", trainPadding, "val", valPadding));
+    m.put("padding_tokens", JsonObject.of("train", trainPadding, "val", valPadding));
     m.put("eos_id", eos);
     m.put("pad_id", pad);
     m.put("bos_id", bos);
@@ -55,7 +56,8 @@ final class PreparedMeta {
     m.put("fim", f);
     m.put(
         "split",
-        Map.of("by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
+        JsonObject.of(
+            "by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
     m.put(
         "document_index",
         Map.of(
@@ -91,8 +93,8 @@ final class PreparedMeta {
             + "where it is not (prompts, template markers, the eos of chat documents, padding)");
     m.put("chat_template", l.chatTemplate());
     m.put("chat_documents", l.chatDocuments());
-    m.put("trained_tokens", Map.of("train", l.trainTrained(), "val", l.valTrained()));
-    m.put("masked_tokens", Map.of("train", l.trainMasked(), "val", l.valMasked()));
+    m.put("trained_tokens", JsonObject.of("train", l.trainTrained(), "val", l.valTrained()));
+    m.put("masked_tokens", JsonObject.of("train", l.trainMasked(), "val", l.valMasked()));
     return m;
   }
 }

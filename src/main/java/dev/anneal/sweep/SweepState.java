@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.anneal.io.AtomicFiles;
+import dev.anneal.io.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,8 @@ public record SweepState(
     m.put("data", data);
     m.put("steps", steps);
     List<Map<String, Object>> axes = new ArrayList<>();
-    for (SweepGrid.Axis a : grid.axes()) axes.add(Map.of("field", a.field(), "values", a.values()));
+    for (SweepGrid.Axis a : grid.axes())
+      axes.add(JsonObject.of("field", a.field(), "values", a.values()));
     m.put("grid", axes);
     List<Map<String, Object>> rs = new ArrayList<>();
     for (SweepRun r : runs) rs.add(runJson(r));

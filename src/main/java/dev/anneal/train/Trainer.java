@@ -11,6 +11,7 @@ import dev.anneal.engine.MixedPrecision;
 import dev.anneal.engine.NativeMemory;
 import dev.anneal.engine.NativeTrim;
 import dev.anneal.engine.ProcessMemory;
+import dev.anneal.io.JsonObject;
 import dev.anneal.metrics.MetricPoint;
 import dev.anneal.metrics.MetricsLog;
 import dev.anneal.metrics.RunEvent;
@@ -145,7 +146,7 @@ public final class Trainer {
         // Attention's share of the FLOPs grows with the sequence: set on entering each phase.
         double flopsPerToken = 0;
         double peakFlops = setup.peak().flops();
-        run.update("running", Map.of("device", banner, "steps", t.steps()));
+        run.update("running", JsonObject.of("device", banner, "steps", t.steps()));
         emit(
             log,
             new RunEvent(

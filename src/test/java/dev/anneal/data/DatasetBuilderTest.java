@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,14 @@ class DatasetBuilderTest {
     assertThat(json.get("samples_by_kind").size()).isEqualTo(SampleKind.values().length);
     assertThat(json.get("token_length_histogram").isArray()).isTrue();
     assertThat(json.get("duplicates_removed").has("near")).isTrue();
+    // In a fixed order, so that the same sources give the same bytes in every JVM.
+    assertThat(json.get("duplicates_removed").fieldNames())
+        .toIterable()
+        .containsExactly("exact", "near");
+    assertThat(stats.toJson().get("duplicates_removed")).isInstanceOf(SequencedMap.class);
+    assertThat((List<?>) stats.toJson().get("problems"))
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p).isInstanceOf(SequencedMap.class));
     assertThat(seen).extracting(Progress::stage).contains("scan", "extract", "dedup", "write");
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
