@@ -74,8 +74,8 @@ public final class Deduplicator {
               if (i % 256 == 0) cancel.check();
               Sample s = samples.get(i);
               int body = bodyStart(s);
-              exactKey(s.text(), body, exactKeys, 2 * i);
-              if (sigs != null) sigs.compute(i, s.text(), body, rows);
+              if (sigs != null) sigs.compute(i, s.text(), body, rows, exactKeys, 2 * i);
+              else exactKey(s.text(), body, exactKeys, 2 * i);
             });
     times.lap("exact keys+minhash");
     int[] unique = firstOfEachExactKey(samples, exactKeys);
@@ -180,9 +180,13 @@ public final class Deduplicator {
       this.bandKeys = new long[Math.multiplyExact(n, bands)];
     }
 
-    void compute(int i, String text, int from, int rows) {
+    /**
+     * Sample {@code i}'s fingerprint and band keys, and its exact key to {@code key[keyAt]} and
+     * {@code key[keyAt + 1]}.
+     */
+    void compute(int i, String text, int from, int rows, long[] key, int keyAt) {
       long[] sig = SIG.get();
-      MinHash.signature(text, from, sig, 0);
+      MinHash.signatureAndKey(text, from, sig, 0, key, keyAt);
       int f = i * FP;
       for (int w = 0; w < FP; w++) {
         long packed = 0;
@@ -292,13 +296,18 @@ public final class Deduplicator {
     return nl < 0 ? 0 : nl + 1;
   }
 
+  /** The exact key's two hashes before the first character. */
+  static final long EXACT_H1 = 0x84222325CBF29CE4L;
+
+  static final long EXACT_H2 = 0x1B3L;
+
   /**
    * The text from {@code from} on with every whitespace run made one space, hashed to 128 bits in
    * {@code out[at]} and {@code out[at + 1]}.
    */
   static void exactKey(String t, int from, long[] out, int at) {
-    long h1 = 0x84222325CBF29CE4L;
-    long h2 = 0x1B3L;
+    long h1 = EXACT_H1;
+    long h2 = EXACT_H2;
     boolean space = false;
     boolean started = false;
     for (int i = from, n = t.length(); i < n; i++) {

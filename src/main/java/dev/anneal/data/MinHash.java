@@ -49,7 +49,13 @@ final class MinHash {
     char[] chars = new char[4096];
     long[] words = new long[1024];
     long[] shingles = new long[1024];
+    long[] shifted = new long[1024];
     final long[] filled = new long[PERMUTATIONS];
+
+    /** The exact key's two running hashes, kept by {@link #words} when asked for. */
+    long h1;
+
+    long h2;
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -60,18 +66,44 @@ final class MinHash {
    */
   static void signature(String text, int from, long[] out, int at) {
     Scratch scratch = SCRATCH.get();
-    int n = words(text, from, scratch);
+    signature(scratch, words(text, from, scratch, false), out, at);
+  }
+
+  /**
+   * As {@link #signature(String, int, long[], int)}, and in the same pass over the characters the
+   * text's exact key, as {@link Deduplicator#exactKey} gives it, to {@code key[keyAt]} and {@code
+   * key[keyAt + 1]}: both hashes are chains of multiplies, one per character, and run side by side
+   * in one loop for little more than one costs alone.
+   */
+  static void signatureAndKey(String text, int from, long[] out, int at, long[] key, int keyAt) {
+    Scratch scratch = SCRATCH.get();
+    int n = words(text, from, scratch, true);
+    key[keyAt] = mix(scratch.h1);
+    key[keyAt + 1] = mix(scratch.h2 ^ scratch.h1);
+    signature(scratch, n, out, at);
+  }
+
+  /** The signature of the {@code n} word hashes in {@code scratch.words}. */
+  private static void signature(Scratch scratch, int n, long[] out, int at) {
     long[] words = scratch.words;
     int count = Math.max(1, n - SHINGLE + 1);
-    if (scratch.shingles.length < count)
+    if (scratch.shingles.length < count) {
       scratch.shingles = new long[Math.max(count, 2 * scratch.shingles.length)];
+      scratch.shifted = new long[scratch.shingles.length];
+    }
     long[] shingles = scratch.shingles;
+    long[] shifted = scratch.shifted;
     // Shingle s mixes in words s .. s+4 in turn (fewer when the text has under 5 words). Word-
-    // outer, shingle-inner gives the same hashes and vectorises over the shingles.
+    // outer, shingle-inner gives the same hashes and vectorises over the shingles, but only with
+    // both arrays read at the same index: reading words[s + k] while writing shingles[s], C2
+    // cannot rule out that they are one array and runs the loop a word at a time (5 times
+    // slower). So the words from k on are copied to the start of an array of their own first.
     java.util.Arrays.fill(shingles, 0, count, 0x9E3779B97F4A7C15L);
     for (int k = 0; k < SHINGLE; k++) {
       int upto = Math.min(count, n - k);
-      for (int s = 0; s < upto; s++) shingles[s] = mix(shingles[s] ^ words[s + k]);
+      if (upto <= 0) break;
+      System.arraycopy(words, k, shifted, 0, upto);
+      for (int s = 0; s < upto; s++) shingles[s] = mix(shingles[s] ^ shifted[s]);
     }
     if (count >= ONE_PERMUTATION_FROM) {
       onePermutation(shingles, count, out, at, scratch.filled);
@@ -146,9 +178,12 @@ final class MinHash {
 
   /**
    * FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on,
-   * into {@code scratch.words}; returns how many.
+   * into {@code scratch.words}; returns how many. With {@code exactKey}, also runs {@link
+   * Deduplicator#exactKey}'s two hashes over the same characters (whitespace runs between marks as
+   * one space, none at the ends) and leaves them, unmixed, in {@code scratch.h1} and {@code
+   * scratch.h2}.
    */
-  private static int words(String text, int from, Scratch scratch) {
+  private static int words(String text, int from, Scratch scratch, boolean exactKey) {
     int len = text.length() - from;
     if (scratch.chars.length < len)
       scratch.chars = new char[Math.max(len, 2 * scratch.chars.length)];
@@ -156,6 +191,7 @@ final class MinHash {
     text.getChars(from, text.length(), cs, 0);
     long[] out = scratch.words;
     if (out.length < len) scratch.words = out = new long[Math.max(len, 2 * out.length)];
+    if (exactKey) return wordsAndKey(cs, len, out, scratch);
     int n = 0;
     int i = 0;
     while (i < len) {
@@ -173,6 +209,46 @@ final class MinHash {
       }
       out[n++] = h;
     }
+    return n;
+  }
+
+  /** {@link #words}'s loop with the exact key's hashes run beside the word hashes. */
+  private static int wordsAndKey(char[] cs, int len, long[] out, Scratch scratch) {
+    long h1 = Deduplicator.EXACT_H1;
+    long h2 = Deduplicator.EXACT_H2;
+    int n = 0;
+    int i = 0;
+    boolean space = false;
+    while (i < len) {
+      char c = cs[i];
+      if (c <= ' ') {
+        space = n > 0; // a run after the first mark: one space, written before the next mark
+        i++;
+        continue;
+      }
+      if (space) {
+        h1 = (h1 ^ ' ') * 0x100000001B3L;
+        h2 = (h2 + ' ') * 0x9E3779B97F4A7C15L;
+        space = false;
+      }
+      long h = 0xCBF29CE484222325L;
+      if (isWordChar(c)) {
+        while (i < len && isWordChar(c = cs[i])) {
+          h = (h ^ c) * 0x100000001B3L;
+          h1 = (h1 ^ c) * 0x100000001B3L;
+          h2 = (h2 + c) * 0x9E3779B97F4A7C15L;
+          i++;
+        }
+      } else {
+        h = (h ^ c) * 0x100000001B3L;
+        h1 = (h1 ^ c) * 0x100000001B3L;
+        h2 = (h2 + c) * 0x9E3779B97F4A7C15L;
+        i++;
+      }
+      out[n++] = h;
+    }
+    scratch.h1 = h1;
+    scratch.h2 = h2;
     return n;
   }
 

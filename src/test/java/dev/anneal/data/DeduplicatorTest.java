@@ -50,6 +50,28 @@ class DeduplicatorTest {
     }
   }
 
+  @Test
+  void theFusedPassGivesTheSignatureAndTheExactKeyOfTheirOwnPasses() {
+    SplittableRandom rng = new SplittableRandom(11);
+    List<String> texts =
+        new ArrayList<>(
+            List.of("", "   ", "\n\t x", "x \n\n", "  a  b\t\tc  ", "été;数据 _x9(", "a\u0000b"));
+    for (int words : new int[] {1, 4, 5, 60, 1030}) texts.add(" \n" + text(rng, words) + "\t ");
+    for (String text : texts) {
+      for (int from = 0; from <= Math.min(2, text.length()); from++) {
+        long[] sig = new long[2 * MinHash.PERMUTATIONS];
+        long[] key = new long[4];
+        MinHash.signatureAndKey(text, from, sig, MinHash.PERMUTATIONS, key, 2);
+        long[] want = new long[2];
+        Deduplicator.exactKey(text, from, want, 0);
+        assertThat(java.util.Arrays.copyOfRange(key, 2, 4)).as("key of %s", text).isEqualTo(want);
+        assertThat(java.util.Arrays.copyOfRange(sig, 128, 256))
+            .as("signature of %s", text)
+            .isEqualTo(signature(text, from));
+      }
+    }
+  }
+
   /**
    * Functions, structs and files from a few templates (so some buckets hold far more than {@value
    * Deduplicator#MAX_COMPARISONS} distinct samples), copies with 0 to 20 words changed, copies that
