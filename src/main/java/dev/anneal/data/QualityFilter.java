@@ -2,6 +2,7 @@ package dev.anneal.data;
 
 import dev.anneal.data.sample.Sample;
 import dev.anneal.data.sample.SampleKind;
+import dev.anneal.data.sample.TextStats;
 
 /**
  * Drops samples a model should not learn from: lines longer than a person writes (data blobs,
@@ -14,34 +15,18 @@ import dev.anneal.data.sample.SampleKind;
 public record QualityFilter(int maxLineLength, double minAlphanumeric) {
   public static final QualityFilter DEFAULT = new QualityFilter(1000, 0.25);
 
-  private static final boolean[] ASCII_ALNUM = new boolean[128];
-
-  static {
-    for (char c = 0; c < 128; c++) ASCII_ALNUM[c] = Character.isLetterOrDigit(c);
-  }
-
   /** Why the sample fails, or null when it passes. */
   public String reject(Sample s) {
-    String t = s.text();
-    int line = 0;
-    int alnum = 0;
-    int visible = 0;
-    for (int i = 0, n = t.length(); i < n; i++) {
-      char c = t.charAt(i);
-      if (c == '\n') {
-        line = 0;
-        continue;
-      }
-      if (++line > maxLineLength) return "long_line";
-      if (c > ' ') {
-        visible++;
-        if (c < 128 ? ASCII_ALNUM[c] : Character.isLetterOrDigit(c)) alnum++;
-      }
-    }
-    if (visible == 0) return "empty";
-    if (s.kind() != SampleKind.TEXT
-        && s.kind() != SampleKind.CHAT
-        && (double) alnum / visible < minAlphanumeric) {
+    return reject(s.kind(), TextStats.of(s.text()));
+  }
+
+  /** Why a sample of {@code kind} whose text has {@code stats} fails, or null when it passes. */
+  public String reject(SampleKind kind, TextStats stats) {
+    if (stats.longestLine() > maxLineLength) return "long_line";
+    if (stats.visible() == 0) return "empty";
+    if (kind != SampleKind.TEXT
+        && kind != SampleKind.CHAT
+        && (double) stats.alphanumeric() / stats.visible() < minAlphanumeric) {
       return "low_alphanumeric";
     }
     return null;

@@ -2,7 +2,7 @@ package dev.anneal.data;
 
 import dev.anneal.data.extract.Extraction;
 import dev.anneal.data.sample.Sample;
-import dev.anneal.data.sample.TokenEstimate;
+import dev.anneal.data.sample.TextStats;
 import dev.anneal.data.secrets.SecretFinding;
 import dev.anneal.data.secrets.SecretScanner;
 import dev.anneal.task.Cancellation;
@@ -178,9 +178,10 @@ final class SourceExtraction {
     List<String> rejected = new ArrayList<>();
     int[] estimates = new int[samples.size()];
     for (Sample s : samples) {
-      String why = options.keeps(s.kind()) ? options.quality().reject(s) : "kind_not_selected";
+      TextStats stats = options.keeps(s.kind()) ? TextStats.of(s.text()) : null;
+      String why = stats == null ? "kind_not_selected" : options.quality().reject(s.kind(), stats);
       if (why == null) {
-        estimates[kept.size()] = TokenEstimate.of(s.text());
+        estimates[kept.size()] = stats.tokens();
         kept.add(s);
       } else {
         rejected.add(why);

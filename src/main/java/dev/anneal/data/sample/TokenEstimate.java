@@ -30,6 +30,11 @@ public final class TokenEstimate {
         NEW_PIECE[prev * 4 + cls] = cls != prev && !(prev == 3 && cls != 3) ? 1 : 0;
   }
 
+  /** 1 where a char of class {@code cls} after one of class {@code prev} starts a new piece. */
+  static int startsPiece(int prev, int cls) {
+    return NEW_PIECE[prev * 4 + cls];
+  }
+
   public static int of(CharSequence s) {
     if (s instanceof String str) return of(str); // String.charAt inlines; the interface may not
     int pieces = 0;
