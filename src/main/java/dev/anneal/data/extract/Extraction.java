@@ -99,7 +99,7 @@ public final class Extraction {
     int prev = 0;
     for (int b : bounds) {
       if (b <= prev) continue;
-      int segment = TokenEstimate.of(text.subSequence(prev, b));
+      int segment = TokenEstimate.of(text, prev, b);
       if (tokens + segment <= limit) {
         tokens += segment;
         prev = b;
@@ -110,7 +110,7 @@ public final class Extraction {
       tokens = segment;
       if (segment > limit) {
         start = byLines(text, start, b, limit, out);
-        tokens = TokenEstimate.of(text.subSequence(start, b));
+        tokens = TokenEstimate.of(text, start, b);
       }
       prev = b;
     }
@@ -126,7 +126,7 @@ public final class Extraction {
     while (p < end) {
       int e = text.indexOf('\n', p);
       e = e < 0 || e >= end ? end : e + 1;
-      int lineTokens = TokenEstimate.of(text.subSequence(p, e));
+      int lineTokens = TokenEstimate.of(text, p, e);
       if (tokens + lineTokens > limit && p > pieceStart) {
         out.add(new int[] {pieceStart, p});
         pieceStart = p;

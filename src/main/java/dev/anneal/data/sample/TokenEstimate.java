@@ -52,10 +52,15 @@ public final class TokenEstimate {
 
   /** As {@link #of(CharSequence)}, without a branch per character on ASCII text. */
   public static int of(String s) {
+    return of(s, 0, s.length());
+  }
+
+  /** The estimate of {@code s[from, to)}, as of its substring but without copying it. */
+  public static int of(String s, int from, int to) {
     int pieces = 0;
     int bytes = 0;
     int prev = 0;
-    for (int i = 0, n = s.length(); i < n; i++) {
+    for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       int cls;
       if (c < 0x80) {

@@ -23,6 +23,8 @@ class TokenEstimateTest {
       int want = reference(b);
       assertThat(TokenEstimate.of(b.toString())).as(b.toString()).isEqualTo(want);
       assertThat(TokenEstimate.of((CharSequence) b)).as(b.toString()).isEqualTo(want);
+      String padded = "x \n" + b + "\t数";
+      assertThat(TokenEstimate.of(padded, 3, 3 + b.length())).as(b.toString()).isEqualTo(want);
     }
   }
 
