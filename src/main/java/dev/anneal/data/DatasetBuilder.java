@@ -134,7 +134,7 @@ public final class DatasetBuilder {
         new Progress("write", 0, 1, Map.of("samples", (long) b.samples().size()), -1));
     Path samples = out.resolve(SamplesFile.NAME);
     try {
-      SamplesFile.write(samples, b.samples());
+      SamplesFile.write(samples, b.samples(), options.threads());
     } catch (IOException e) {
       throw cannotWrite(samples, e);
     }
