@@ -5,6 +5,7 @@ import dev.anneal.infer.GenerationListener;
 import dev.anneal.infer.GenerationResult;
 import dev.anneal.infer.Generator;
 import dev.anneal.infer.ModelPair;
+import dev.anneal.io.JsonObject;
 import dev.anneal.task.Cancellation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ final class CompareCommand implements Callable<Integer> {
                 Cancellation.none());
         result.put(
             "generation",
-            Map.of(
+            JsonObject.of(
                 "base",
                 Results.generation(r.get(0), settings.seed()),
                 "tuned",

@@ -60,7 +60,7 @@ final class PreparedMeta {
             "by", "path_hash (chat samples: path and line)", "val_fraction", o.valFraction()));
     m.put(
         "document_index",
-        Map.of(
+        JsonObject.of(
             "train",
             "train.docs.bin",
             "val",
@@ -70,7 +70,7 @@ final class PreparedMeta {
     m.put("loss_mask", lossMask(s.lossMask()));
     m.put(
         "val_languages",
-        Map.of(
+        JsonObject.of(
             "file",
             DatasetPreparer.VAL_LANGUAGES,
             "names",

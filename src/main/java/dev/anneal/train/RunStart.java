@@ -1,5 +1,6 @@
 package dev.anneal.train;
 
+import dev.anneal.io.JsonObject;
 import dev.anneal.preset.PhasePlan;
 import dev.anneal.preset.Preset;
 import dev.anneal.runs.Resume;
@@ -27,7 +28,7 @@ record RunStart(RunFolder run, Preset preset, PhasePlan plan, Map<Integer, Path>
           RunFolder.create(
               options.runsDir(),
               p,
-              Map.of(
+              JsonObject.of(
                   "dataset",
                   options.dataset().toString(),
                   "init",

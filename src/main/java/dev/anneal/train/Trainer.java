@@ -154,7 +154,7 @@ public final class Trainer {
                 java.time.Instant.now(),
                 RunEvent.START,
                 banner,
-                Map.of(
+                JsonObject.of(
                     "run",
                     run.dir().toString(),
                     "device",
@@ -228,7 +228,7 @@ public final class Trainer {
                           + ", grad norm "
                           + out.gradNorm()
                           + ")",
-                      Map.of(
+                      JsonObject.of(
                           "loss",
                           String.valueOf(out.loss()),
                           "grad_norm",
@@ -349,7 +349,7 @@ public final class Trainer {
         emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
         run.update(
             status,
-            Map.of(
+            JsonObject.of(
                 "step",
                 state.step(),
                 "best_val_loss",

@@ -1,6 +1,7 @@
 package dev.anneal.model.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.anneal.io.JsonObject;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
 import dev.anneal.preset.MoeSpec;
@@ -49,7 +50,7 @@ public final class FolderInfo {
     if (m.ropeScaling() != null) {
       info.put(
           "rope",
-          Map.of(
+          JsonObject.of(
               "theta",
               m.ropeTheta(),
               "scaling",
