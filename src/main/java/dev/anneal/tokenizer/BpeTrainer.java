@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
 
 /**
  * Trains a byte-level BPE vocabulary: split text with GPT-2's pattern, count the distinct pieces,
@@ -72,11 +71,11 @@ public final class BpeTrainer {
             text -> {
               cancel.check();
               Map<String, long[]> local = new HashMap<>();
-              Matcher m = ByteLevel.PRE_TOKENIZE.matcher(text);
-              while (m.find()) {
+              for (int i = 0, end, n = text.length(); i < n; i = end) {
+                end = PreTokenizer.pieceEnd(text, i, n);
                 String bytes =
                     new String(
-                        m.group().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        text.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         java.nio.charset.StandardCharsets.ISO_8859_1);
                 local.computeIfAbsent(bytes, k -> new long[1])[0]++;
               }

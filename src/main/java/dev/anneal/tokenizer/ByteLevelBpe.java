@@ -7,15 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
 
 /**
  * A pure-Java encoder for the plain byte-level BPE tokenizers that {@link TokenizerJson} writes
  * (and GPT-2-style ones like it): added tokens matched first (leftmost, longest), the rest split
- * with the ByteLevel pattern, each piece mapped to byte symbols and merged lowest rank first.
- * Pieces repeat heavily in code, so encodings of pieces are cached: most pieces cost one lookup. It
- * exists for speed (the native library encodes about 0.7 M tokens/s per thread here); tests hold it
- * to the native library's output.
+ * with the ByteLevel pattern ({@link PreTokenizer}), each piece mapped to byte symbols and merged
+ * lowest rank first. Pieces repeat heavily in code, so encodings of pieces are cached: most pieces
+ * cost one lookup. It exists for speed (the native library encodes about 0.7 M tokens/s per thread
+ * here); tests hold it to the native library's output.
  */
 final class ByteLevelBpe {
   private static final int CACHE_LIMIT = 1 << 20;
@@ -122,10 +121,9 @@ final class ByteLevelBpe {
   }
 
   private void pieces(String text, int from, int to, IntBuffer out) {
-    if (from >= to) return;
-    Matcher m = ByteLevel.PRE_TOKENIZE.matcher(text).region(from, to);
-    while (m.find()) {
-      String piece = text.substring(m.start(), m.end());
+    for (int i = from, end; i < to; i = end) {
+      end = PreTokenizer.pieceEnd(text, i, to);
+      String piece = text.substring(i, end);
       int[] ids = cache.get(piece);
       if (ids == null) {
         ids = bpe(piece);
