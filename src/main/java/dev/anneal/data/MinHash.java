@@ -52,7 +52,7 @@ final class MinHash {
     long[] shifted = new long[1024];
     final long[] filled = new long[PERMUTATIONS];
 
-    /** The exact key's two running hashes, kept by {@link #words} when asked for. */
+    /** The exact key's two hashes, as {@link #words} leaves them. */
     long h1;
 
     long h2;
@@ -66,18 +66,17 @@ final class MinHash {
    */
   static void signature(String text, int from, long[] out, int at) {
     Scratch scratch = SCRATCH.get();
-    signature(scratch, words(text, from, scratch, false), out, at);
+    signature(scratch, words(text, from, scratch), out, at);
   }
 
   /**
-   * As {@link #signature(String, int, long[], int)}, and in the same pass over the characters the
+   * As {@link #signature(String, int, long[], int)}, and from the same pass over the characters the
    * text's exact key, as {@link Deduplicator#exactKey} gives it, to {@code key[keyAt]} and {@code
-   * key[keyAt + 1]}: both hashes are chains of multiplies, one per character, and run side by side
-   * in one loop for little more than one costs alone.
+   * key[keyAt + 1]}.
    */
   static void signatureAndKey(String text, int from, long[] out, int at, long[] key, int keyAt) {
     Scratch scratch = SCRATCH.get();
-    int n = words(text, from, scratch, true);
+    int n = words(text, from, scratch);
     key[keyAt] = mix(scratch.h1);
     key[keyAt + 1] = mix(scratch.h2 ^ scratch.h1);
     signature(scratch, n, out, at);
@@ -178,12 +177,12 @@ final class MinHash {
 
   /**
    * FNV-1a hashes of the words (letters, digits, '_') and single other marks from {@code from} on,
-   * into {@code scratch.words}; returns how many. With {@code exactKey}, also runs {@link
-   * Deduplicator#exactKey}'s two hashes over the same characters (whitespace runs between marks as
-   * one space, none at the ends) and leaves them, unmixed, in {@code scratch.h1} and {@code
-   * scratch.h2}.
+   * into {@code scratch.words}; returns how many. Runs {@link Deduplicator#exactKey}'s two hashes
+   * over the same characters too (whitespace runs between marks as one space, none at the ends),
+   * leaving them, unmixed, in {@code scratch.h1} and {@code scratch.h2}: chains of multiplies
+   * beside the word hash's, they cost a signature alone next to nothing.
    */
-  private static int words(String text, int from, Scratch scratch, boolean exactKey) {
+  private static int words(String text, int from, Scratch scratch) {
     int len = text.length() - from;
     if (scratch.chars.length < len)
       scratch.chars = new char[Math.max(len, 2 * scratch.chars.length)];
@@ -191,29 +190,6 @@ final class MinHash {
     text.getChars(from, text.length(), cs, 0);
     long[] out = scratch.words;
     if (out.length < len) scratch.words = out = new long[Math.max(len, 2 * out.length)];
-    if (exactKey) return wordsAndKey(cs, len, out, scratch);
-    int n = 0;
-    int i = 0;
-    while (i < len) {
-      char c = cs[i];
-      if (c <= ' ') {
-        i++;
-        continue;
-      }
-      long h = 0xCBF29CE484222325L;
-      if (isWordChar(c)) {
-        while (i < len && isWordChar(cs[i])) h = (h ^ cs[i++]) * 0x100000001B3L;
-      } else {
-        h = (h ^ c) * 0x100000001B3L;
-        i++;
-      }
-      out[n++] = h;
-    }
-    return n;
-  }
-
-  /** {@link #words}'s loop with the exact key's hashes run beside the word hashes. */
-  private static int wordsAndKey(char[] cs, int len, long[] out, Scratch scratch) {
     long h1 = Deduplicator.EXACT_H1;
     long h2 = Deduplicator.EXACT_H2;
     int n = 0;
