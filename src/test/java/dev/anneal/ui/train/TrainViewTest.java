@@ -49,18 +49,28 @@ class TrainViewTest {
     assertThat(vm.runningProperty().get()).isFalse();
     assertThat(vm.statusProperty().get()).startsWith("Completed");
     WaitForAsyncUtils.waitForFxEvents();
-    LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
-    assertThat(loss.getData().getFirst().getData()).hasSize(30);
-    assertThat(robot.lookup("#train-status").queryAs(Label.class).getText())
+    LineChart<?, ?> loss = onFx(() -> robot.lookup("#chart-loss").queryAs(LineChart.class));
+    assertThat(onFx(() -> loss.getData().getFirst().getData().size())).isEqualTo(30);
+    assertThat(onFx(() -> robot.lookup("#train-status").queryAs(Label.class).getText()))
         .startsWith("Completed at step 30");
     assertThat(vm.charts().log()).anySatisfy(l -> assertThat(l).contains("checkpoint"));
     // The device picker offers what the engine has (the CPU here) and the tile names the run's.
-    assertThat(robot.lookup("#train-device").queryComboBox().getValue()).isEqualTo("cpu");
-    assertThat(robot.lookup("#tile-device").queryAs(Label.class).getText()).isEqualTo("CPU");
+    assertThat(onFx(() -> robot.lookup("#train-device").queryComboBox().getValue()))
+        .isEqualTo("cpu");
+    assertThat(onFx(() -> robot.lookup("#tile-device").queryAs(Label.class).getText()))
+        .isEqualTo("CPU");
+  }
+
+  /**
+   * {@code read} on the FX thread: the view may still be adding nodes, and a lookup from the test
+   * thread walked a child list while it changed (IndexOutOfBoundsException in CI once).
+   */
+  private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
+    return WaitForAsyncUtils.asyncFx(read).get(20, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test
-  void eachLanguagesValidationLossIsALineOnTheLossChart(FxRobot robot) {
+  void eachLanguagesValidationLossIsALineOnTheLossChart(FxRobot robot) throws Exception {
     robot.interact(
         () ->
             vm.charts()
@@ -68,11 +78,13 @@ class TrainViewTest {
                     List.of(
                         dev.anneal.metrics.MetricPoint.eval(
                             10, 3.0, java.util.Map.of("java", 2.5, "rust", 3.5)))));
-    LineChart<?, ?> loss = robot.lookup("#chart-loss").queryAs(LineChart.class);
-    assertThat(loss.getData())
-        .extracting(s -> s.getName())
-        .contains("val loss · java", "val loss · rust");
+    LineChart<?, ?> loss = onFx(() -> robot.lookup("#chart-loss").queryAs(LineChart.class));
+    assertThat(onFx(() -> names(loss))).contains("val loss · java", "val loss · rust");
     robot.interact(() -> vm.charts().clear());
-    assertThat(loss.getData()).extracting(s -> s.getName()).doesNotContain("val loss · java");
+    assertThat(onFx(() -> names(loss))).doesNotContain("val loss · java");
+  }
+
+  private static List<String> names(LineChart<?, ?> chart) {
+    return chart.getData().stream().map(series -> series.getName()).toList();
   }
 }
