@@ -237,14 +237,13 @@ public final class DatasetPreparer {
     long fimDocs = 0;
     long chatDocs = 0;
     long tokens = 0;
-    for (int from = 0; from < samples.size(); from += BATCH * threads) {
+    int step = BATCH * threads;
+    List<Future<Doc[]>> parts = encodeAhead(samples, 0, step, p, pool);
+    for (int from = 0; from < samples.size(); from += step) {
       cancel.check();
-      int to = Math.min(samples.size(), from + BATCH * threads);
-      List<Future<Doc[]>> parts = new ArrayList<>();
-      for (int k = from; k < to; k += BATCH) {
-        int a = k, b = Math.min(to, k + BATCH);
-        parts.add(pool.submit(() -> encode(samples, a, b, p)));
-      }
+      int to = Math.min(samples.size(), from + step);
+      // The pool encodes the next samples while this thread writes these.
+      List<Future<Doc[]>> next = encodeAhead(samples, to, step, p, pool);
       int index = from;
       for (Future<Doc[]> f : parts) {
         for (Doc d : get(f)) {
@@ -270,8 +269,21 @@ public final class DatasetPreparer {
               samples.size(),
               Map.of("samples", (long) to, "tokens", tokens),
               secs * (samples.size() - to) / to));
+      parts = next;
     }
     return new long[] {fimDocs, chatDocs};
+  }
+
+  /** Samples {@code [from, from + count)} (those there are) submitted to the pool in batches. */
+  private List<Future<Doc[]>> encodeAhead(
+      List<Sample> samples, int from, int count, Plan p, ExecutorService pool) {
+    int to = Math.min(samples.size(), from + count);
+    List<Future<Doc[]>> parts = new ArrayList<>();
+    for (int k = from; k < to; k += BATCH) {
+      int a = k, b = Math.min(to, k + BATCH);
+      parts.add(pool.submit(() -> encode(samples, a, b, p)));
+    }
+    return parts;
   }
 
   /**
