@@ -1,6 +1,5 @@
 package dev.anneal.data;
 
-import dev.anneal.data.sample.Sample;
 import dev.anneal.data.sample.SampleKind;
 import dev.anneal.data.sample.TextStats;
 
@@ -14,11 +13,6 @@ import dev.anneal.data.sample.TextStats;
  */
 public record QualityFilter(int maxLineLength, double minAlphanumeric) {
   public static final QualityFilter DEFAULT = new QualityFilter(1000, 0.25);
-
-  /** Why the sample fails, or null when it passes. */
-  public String reject(Sample s) {
-    return reject(s.kind(), TextStats.of(s.text()));
-  }
 
   /** Why a sample of {@code kind} whose text has {@code stats} fails, or null when it passes. */
   public String reject(SampleKind kind, TextStats stats) {

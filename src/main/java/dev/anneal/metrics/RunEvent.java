@@ -43,4 +43,17 @@ public record RunEvent(
   public static RunEvent of(long step, String kind, String message) {
     return new RunEvent(step, Instant.now(), kind, message, Map.of());
   }
+
+  /** A step's update dropped because its loss or gradient norm was not finite. */
+  public static RunEvent nanSkip(long step, double loss, double gradNorm) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("loss", String.valueOf(loss));
+    details.put("grad_norm", String.valueOf(gradNorm));
+    return new RunEvent(
+        step,
+        Instant.now(),
+        NAN_SKIP,
+        "skipped a non-finite update (loss " + loss + ", grad norm " + gradNorm + ")",
+        details);
+  }
 }

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 public final class ByteLevel {
   /**
    * HF tokenizers' ByteLevel pattern (GPT-2). Unicode {@code \\s} (White_Space, as Oniguruma has
-   * it) so no-break and ideographic spaces split as the native library splits them.
+   * it) so no-break and ideographic spaces split as the native library splits them. The definition
+   * the encoder and the trainer follow; they split with {@link PreTokenizer}, which tests hold to
+   * it.
    */
   public static final Pattern PRE_TOKENIZE =
       Pattern.compile(

@@ -137,12 +137,11 @@ public final class Trainer {
       }
       StabilityGuard guard = new StabilityGuard(t.spikeFactor());
       guard.resetSettling((int) Math.min(state.step(), Integer.MAX_VALUE));
-      TrainingStep trainingStep =
+      try (TrainingStep trainingStep =
           TrainingStep.forRun(
-              model, params, t, optimizer, CpuSplit.forRun(model, device.device(), t));
-      if (trainingStep.splitsMicroBatches())
-        listener.onLog("each micro batch runs as two halves on two threads at once");
-      try {
+              model, params, t, optimizer, CpuSplit.forRun(model, device.device(), t))) {
+        if (trainingStep.splitsMicroBatches())
+          listener.onLog("each micro batch runs as two halves on two threads at once");
         // Attention's share of the FLOPs grows with the sequence: set on entering each phase.
         double flopsPerToken = 0;
         double peakFlops = setup.peak().flops();
@@ -217,22 +216,7 @@ public final class Trainer {
             if (t.nanSkip() && StabilityGuard.nonFinite(out.loss(), out.gradNorm())) {
               trainingStep.discard(step);
               state = state.skipped(out.tokens(), seconds);
-              emit(
-                  log,
-                  new RunEvent(
-                      state.step(),
-                      java.time.Instant.now(),
-                      RunEvent.NAN_SKIP,
-                      "skipped a non-finite update (loss "
-                          + out.loss()
-                          + ", grad norm "
-                          + out.gradNorm()
-                          + ")",
-                      JsonObject.of(
-                          "loss",
-                          String.valueOf(out.loss()),
-                          "grad_norm",
-                          String.valueOf(out.gradNorm()))));
+              emit(log, RunEvent.nanSkip(state.step(), out.loss(), out.gradNorm()));
               continue;
             }
             if (guard.isSpike(out.loss(), state.lossAverage())
@@ -330,22 +314,13 @@ public final class Trainer {
                       String.format(Locale.ROOT, "new best validation loss %.4f", valLoss)));
             }
           }
-          if (state.step() % t.checkpointEvery() == 0 || last) {
-            Path dir = checkpoints.save(model, optimizer, state);
-            emit(
-                log,
-                RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
-          }
+          if (state.step() % t.checkpointEvery() == 0 || last)
+            saveCheckpoint(checkpoints, model, optimizer, state, log);
           afterStep.accept(root, state.step());
         }
 
         // ---- finish ----------------------------------------------------------------------------
-        if (status.equals("stopped")) {
-          Path dir = checkpoints.save(model, optimizer, state);
-          emit(
-              log,
-              RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
-        }
+        if (status.equals("stopped")) saveCheckpoint(checkpoints, model, optimizer, state, log);
         emit(log, RunEvent.of(state.step(), RunEvent.STOP, status + " at step " + state.step()));
         run.update(
             status,
@@ -360,8 +335,6 @@ public final class Trainer {
         // and a studio that trained would otherwise hold the run's peak after it.
         NativeMemory.trim();
         return new TrainResult(run.dir(), status, state, lastLoss);
-      } finally {
-        trainingStep.close();
       }
     } catch (IOException | RuntimeException | InterruptedException e) {
       run.update("failed", Map.of("error", String.valueOf(e.getMessage())));
@@ -392,6 +365,17 @@ public final class Trainer {
         OutOfMemory.inPhase(device, plan, ph, p.training().activationCheckpointing(), kept, cause);
     emit(log, RunEvent.of(state.step(), RunEvent.STOP, oom.getMessage()));
     return oom;
+  }
+
+  private void saveCheckpoint(
+      CheckpointStore checkpoints,
+      CausalLm model,
+      AdamW optimizer,
+      TrainerState state,
+      MetricsLog log)
+      throws IOException {
+    Path dir = checkpoints.save(model, optimizer, state);
+    emit(log, RunEvent.of(state.step(), RunEvent.CHECKPOINT, "checkpoint " + dir.getFileName()));
   }
 
   private void emit(MetricsLog log, RunEvent event) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.data.sample.Sample;
 import dev.anneal.data.sample.SampleKind;
+import dev.anneal.data.sample.TextStats;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,9 @@ class QualityFilterTest {
       }
       Sample s = new Sample(b.toString(), kinds[rng.nextInt(kinds.length)], "f", "rust", 1, 1);
       String want = reference(filter, s);
-      assertThat(filter.reject(s)).as("%s %s", s.kind(), s.text()).isEqualTo(want);
+      assertThat(filter.reject(s.kind(), TextStats.of(s.text())))
+          .as("%s %s", s.kind(), s.text())
+          .isEqualTo(want);
       seen[want == null ? 0 : want.equals("long_line") ? 1 : want.equals("empty") ? 2 : 3]++;
     }
     assertThat(java.util.Arrays.stream(seen).min().getAsInt())
