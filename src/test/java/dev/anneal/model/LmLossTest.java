@@ -56,4 +56,24 @@ class LmLossTest extends ModelTestBase {
     assertThat((double) LmLoss.tokenLosses(x.reshape(1, 1, 4), target.reshape(1, 1)).getFloat(0))
         .isCloseTo(expected, within(1e-4));
   }
+
+  /**
+   * Targets of small but representable probability (down to about 1e-26, above the point where the
+   * loss is taken from log-softmax instead) keep their exact loss from the picked probabilities.
+   */
+  @Test
+  void unlikelyTargetsKeepAnExactLoss() {
+    float[] rows = {0f, 40f, 1f, -20f, 3f, 2f, 1f, 0f, 60f, 0f, 0f, 0f};
+    long[] targets = {0, 3, 3};
+    var r = LmLoss.rows(m.create(rows, new Shape(3, 4)), m.create(targets, new Shape(3)), null);
+    for (int i = 0; i < 3; i++) {
+      double max = Double.NEGATIVE_INFINITY, z = 0;
+      for (int j = 0; j < 4; j++) max = Math.max(max, rows[i * 4 + j]);
+      for (int j = 0; j < 4; j++) z += Math.exp(rows[i * 4 + j] - max);
+      double expected = max - rows[i * 4 + (int) targets[i]] + Math.log(z);
+      assertThat((double) r.nll().getFloat(i))
+          .as("row " + i)
+          .isCloseTo(expected, within(2e-5 * expected + 1e-6));
+    }
+  }
 }
