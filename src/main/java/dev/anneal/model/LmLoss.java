@@ -76,8 +76,8 @@ public final class LmLoss {
       // One softmax pass, the loss from the picked probabilities: half the full-vocabulary passes
       // of log-softmax then its exponential (1.6–1.8 ms against 3.4–3.7 for 512 rows of 4,096 on
       // one core). A target whose probability nears float32's smallest has its rows' losses taken
-      // from log-softmax, exact where p(target) itself underflows. The test reads one flag back,
-      // nothing on a CPU.
+      // from log-softmax, exact where p(target) itself underflows; choosing reads one flag back,
+      // which costs nothing on a CPU.
       p = x.softmax(-1);
       pTarget = p.gather(target, -1).squeeze(-1);
       nll =
