@@ -10,6 +10,8 @@ tokens/s at that bound is the most any eager implementation on these kernels can
 says how far a goal stated as a multiple of PyTorch's figure is reachable.
 
     python3 src/bench/python/nano_floor.py --threads 2 [--pytorch-tokens-per-s 13000]
+    # the split step's floor: two halves at once, one thread each; add their tokens/s
+    python3 src/bench/python/nano_floor.py --threads 1 --rows 4 & python3 src/bench/python/nano_floor.py --threads 1 --rows 4
 
 Run it under the same GLIBC_TUNABLES as the runs it is compared with: large temporaries fault
 fresh pages in otherwise, and that shows in the attention and loss times.
@@ -98,12 +100,18 @@ def layer_norm_ms(reps):
 
 
 def main():
+    global B, N  # the shapes every timing below reads
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--rows", type=int, default=B,
+                    help="rows per micro batch: 4 with --threads 1, in two processes at once, is "
+                         "the floor of Anneal's CPU step, which runs each half of the rows on a "
+                         "thread of its own")
     ap.add_argument("--pytorch-tokens-per-s", type=float, default=0,
                     help="a measured nano_reference.py figure: prints the step time 1.2x of it needs")
     args = ap.parse_args()
+    B, N = args.rows, args.rows * T
     torch.set_num_threads(args.threads)
     r = args.reps
     parts = {
@@ -115,7 +123,7 @@ def main():
         "layer_norm": (2 * L + 1) * layer_norm_ms(r),
     }
     floor = sum(parts.values())
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "rows": B,
            **{k + "_ms": round(v, 1) for k, v in parts.items()},
            "floor_step_ms": round(floor, 1), "floor_tokens_per_s": round(N * 1000 / floor)}
     if args.pytorch_tokens_per_s:
