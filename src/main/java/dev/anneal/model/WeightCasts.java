@@ -94,8 +94,9 @@ public final class WeightCasts implements AutoCloseable {
         g.attach(scratch);
         NDArray target = e.getKey().getGradient();
         target.attach(scratch); // a handle on the weight's gradient, not the gradient itself
-        // fp32 += bf16 in place: libtorch widens each element as it adds (exactly, bf16 being a
-        // truncated float32), the sum the cast-then-add made without its float32 temporary.
+        // fp32 += bf16 in place: on a CPU libtorch widens the bf16 operand into a float32
+        // temporary first (its copy kernel shows under add_ in perf), exactly, bf16 being a
+        // truncated float32: the same sum as the cast's backward made.
         target.addi(g);
         // The same storage as a new leaf without a gradient: the next micro batch starts from none.
         NDArray fresh = copy.stopGradient();
