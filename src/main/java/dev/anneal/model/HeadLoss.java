@@ -43,14 +43,14 @@ final class HeadLoss {
       NDArray h, NDArray w, NDArray targets, NDArray mask, ForwardPass pass, long chunkRows) {
     long c = h.getShape().get(2);
     long n = h.getShape().size() / c;
-    long v = w.getShape().get(0);
     DataType type = h.getDataType(); // float32, or float64 in gradient checks
     NDManager m = pass.manager;
     NDArray hIn = down(h.stopGradient().reshape(n, c), pass.bf16, m);
     NDArray wIn = weightIn(w, pass); // dW reaches w by the surrogate below
     NDArray tokens = targets.reshape(n);
     NDArray weight = mask == null ? null : mask.reshape(n).toType(type, false);
-    NDArray dW = w.hasGradient() ? m.zeros(new Shape(v, c), type) : null;
+    boolean wantDW = w.hasGradient();
+    NDArray dW = null; // (V, C) in h's dtype: the first chunk's product, the others added
     NDList dh = new NDList();
     NDArray nllSum = m.zeros(new Shape(), type);
     for (long s = 0; s < n; s += chunkRows) {
@@ -64,7 +64,13 @@ final class HeadLoss {
         NDArray dhc = up(g.matMul(wIn), chunk); // (rows, C)
         dhc.attach(m);
         dh.add(dhc);
-        if (dW != null) dW.addi(g.transpose().matMul(hc)); // a bf16 product summed in float32
+        if (wantDW) {
+          NDArray part = up(g.transpose().matMul(hc), chunk); // a bf16 product summed in float32
+          if (dW == null) {
+            dW = part;
+            dW.attach(m);
+          } else dW.addi(part);
+        }
         nllSum.addi(r.nll().sum());
       }
     }
@@ -73,7 +79,8 @@ final class HeadLoss {
     NDArray dH = NDArrays.concat(dh).div(count);
     NDArray surrogate = h.reshape(-1).dot(dH.reshape(-1));
     if (dW != null) {
-      surrogate = surrogate.add(pass.own(w.reshape(-1)).dot(dW.div(count).reshape(-1)));
+      // Σ W·dW / count: its backward scales dW by the incoming gradient over count, one pass.
+      surrogate = surrogate.add(pass.own(w.reshape(-1)).dot(dW.reshape(-1)).div(count));
     }
     return surrogate.sub(surrogate.stopGradient()).add(nllSum.div(count));
   }
