@@ -3,6 +3,7 @@ package dev.anneal.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -43,6 +44,16 @@ public final class LibtorchCast {
               ValueLayout.JAVA_BOOLEAN,
               ValueLayout.JAVA_SHORT));
 
+  private static final LibtorchSymbols.Downcall COPY =
+      LibtorchSymbols.downcall(
+          "libtorch's copy_ (a cast into an existing tensor)",
+          "_ZN2at4_ops5copy_4callERNS_6TensorERKS2_b",
+          FunctionDescriptor.of(
+              ValueLayout.ADDRESS,
+              ValueLayout.ADDRESS,
+              ValueLayout.ADDRESS,
+              ValueLayout.JAVA_BOOLEAN));
+
   private LibtorchCast() {}
 
   /** True when bf16 casts can be made here (Linux x86-64, libtorch loaded, symbol found). */
@@ -58,6 +69,22 @@ public final class LibtorchCast {
   /** x (any float dtype) → float32, differentiable (DJL's own toType would detach). */
   public static NDArray toFloat32(NDArray x, NDManager into) {
     return to(x, FLOAT, into);
+  }
+
+  /**
+   * Writes {@code src}'s values into {@code target}'s storage, cast to target's dtype ({@code
+   * target.copy_(src)}, not recorded): a bf16 gradient into a float32 one, without the float32
+   * temporary an in-place add of mixed dtypes makes.
+   */
+  public static void copyInto(NDArray target, NDArray src) {
+    if (!target.getShape().equals(src.getShape()))
+      throw new IllegalArgumentException(
+          "copyInto: " + src.getShape() + " into " + target.getShape());
+    COPY.call(
+        (h, arena) ->
+            (MemorySegment)
+                h.invokeExact(
+                    LibtorchSymbols.tensorRef(target), LibtorchSymbols.tensorRef(src), false));
   }
 
   private static NDArray to(NDArray x, byte scalarType, NDManager into) {

@@ -9,6 +9,7 @@ import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,9 +262,24 @@ public final class CausalLm implements AutoCloseable {
     if (!bf16Matmuls) return null;
     if (weightCasts != null) throw new IllegalStateException("a step's weight casts are open");
     weightCasts =
-        new WeightCasts(tensors.arrays(), step, !gradientsDefined, () -> weightCasts = null);
+        new WeightCasts(
+            tensors.arrays(),
+            projectionWeights(),
+            step,
+            !gradientsDefined,
+            () -> weightCasts = null);
     gradientsDefined = true;
     return weightCasts;
+  }
+
+  /** The projections' weights and biases: a pass reads them only through {@link ForwardPass}. */
+  private List<NDArray> projectionWeights() {
+    List<NDArray> all = new ArrayList<>();
+    for (Linear l : decoder.projections()) {
+      all.add(l.weight);
+      if (l.bias != null) all.add(l.bias);
+    }
+    return all;
   }
 
   private ForwardPass fullPass(NDArray ids, NDArray docIds, boolean training) {

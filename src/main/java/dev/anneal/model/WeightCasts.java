@@ -29,20 +29,31 @@ public final class WeightCasts implements AutoCloseable {
   private final NDManager manager;
   private final Set<NDArray> weights;
   private final Map<NDArray, NDArray> copies = new IdentityHashMap<>();
+  private final Set<NDArray> onlyThroughCopies;
   private final Runnable onClose;
+  private boolean flushed;
 
   /**
    * @param weights the model's weights (the arrays themselves, compared by identity); other arrays
    *     passed to {@link #of} are cast on the spot, as before
+   * @param onlyThroughCopies the weights a pass reads only through their copies (the projections'),
+   *     whose float32 gradient nothing else adds to during a step; others (an embedding that is
+   *     also the head) may take gradients of their own as well
    * @param manager the step's: owns the copies
    * @param defineGradients give every trainable weight a defined gradient first (once per model and
    *     set of trainable weights)
    */
   WeightCasts(
-      Collection<NDArray> weights, NDManager manager, boolean defineGradients, Runnable onClose) {
+      Collection<NDArray> weights,
+      Collection<NDArray> onlyThroughCopies,
+      NDManager manager,
+      boolean defineGradients,
+      Runnable onClose) {
     this.manager = manager.newSubManager();
     this.weights = Collections.newSetFromMap(new IdentityHashMap<>());
     this.weights.addAll(weights);
+    this.onlyThroughCopies = Collections.newSetFromMap(new IdentityHashMap<>());
+    this.onlyThroughCopies.addAll(onlyThroughCopies);
     this.onClose = onClose;
     if (defineGradients) defineGradients();
   }
@@ -94,10 +105,13 @@ public final class WeightCasts implements AutoCloseable {
         g.attach(scratch);
         NDArray target = e.getKey().getGradient();
         target.attach(scratch); // a handle on the weight's gradient, not the gradient itself
-        // fp32 += bf16 in place: on a CPU libtorch widens the bf16 operand into a float32
-        // temporary first (its copy kernel shows under add_ in perf), exactly, bf16 being a
-        // truncated float32: the same sum as the cast's backward made.
-        target.addi(g);
+        // A step starts from zeroed gradients, so the step's first flush writes the bf16 gradient
+        // into a float32 one that only the copy feeds: the cast is the sum, without reading the
+        // zeros. Otherwise fp32 += bf16 in place: on a CPU libtorch widens the bf16 operand into a
+        // float32 temporary first (its copy kernel shows under add_ in perf). Both are exact,
+        // bf16 being a truncated float32: the same sums as the cast's backward made.
+        if (!flushed && onlyThroughCopies.contains(e.getKey())) LibtorchCast.copyInto(target, g);
+        else target.addi(g);
         // The same storage as a new leaf without a gradient: the next micro batch starts from none.
         NDArray fresh = copy.stopGradient();
         fresh.attach(manager);
@@ -106,6 +120,7 @@ public final class WeightCasts implements AutoCloseable {
         e.setValue(fresh);
       }
     }
+    flushed = true;
   }
 
   /**
