@@ -9,7 +9,6 @@ import dev.anneal.engine.LibtorchCast;
 import dev.anneal.model.io.HostTensor;
 import dev.anneal.preset.LoraSpec;
 import dev.anneal.preset.ModelSpec;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -264,22 +263,12 @@ public final class CausalLm implements AutoCloseable {
     weightCasts =
         new WeightCasts(
             tensors.arrays(),
-            projectionWeights(),
+            decoder.projectionWeights(),
             step,
             !gradientsDefined,
             () -> weightCasts = null);
     gradientsDefined = true;
     return weightCasts;
-  }
-
-  /** The projections' weights and biases: a pass reads them only through {@link ForwardPass}. */
-  private List<NDArray> projectionWeights() {
-    List<NDArray> all = new ArrayList<>();
-    for (Linear l : decoder.projections()) {
-      all.add(l.weight);
-      if (l.bias != null) all.add(l.bias);
-    }
-    return all;
   }
 
   private ForwardPass fullPass(NDArray ids, NDArray docIds, boolean training) {

@@ -1,6 +1,7 @@
 package dev.anneal.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,6 +48,19 @@ interface Decoder {
 
   /** Every projection of every block, for LoRA switching and merging. */
   List<Linear> projections();
+
+  /**
+   * The projections' weights and biases: a pass reads them only through {@link ForwardPass}'s
+   * products (in a bf16 step, through the step's copies), never directly.
+   */
+  default List<NDArray> projectionWeights() {
+    List<NDArray> all = new ArrayList<>();
+    for (Linear l : projections()) {
+      all.add(l.weight);
+      if (l.bias != null) all.add(l.bias);
+    }
+    return all;
+  }
 
   /** The decoder of {@code w}'s family over its tensors. */
   static Decoder of(Weights w) {
