@@ -71,6 +71,11 @@ public final class LibtorchCast {
     return to(x, FLOAT, into);
   }
 
+  /** True when {@link #copyInto} can be called here (its symbol found in the loaded libtorch). */
+  public static boolean canCopyInto() {
+    return COPY.available();
+  }
+
   /**
    * Writes {@code src}'s values into {@code target}'s storage, cast to target's dtype ({@code
    * target.copy_(src)}, not recorded): a bf16 gradient into a float32 one, without the float32

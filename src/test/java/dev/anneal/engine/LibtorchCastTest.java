@@ -1,6 +1,7 @@
 package dev.anneal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
@@ -28,6 +29,24 @@ class LibtorchCastTest {
         int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF0000;
         assertThat(back[i]).as("element %d", i).isEqualTo(Float.intBitsToFloat(rounded));
       }
+    }
+  }
+
+  @Test
+  void copyIntoWritesTheCastValuesIntoTheTargetsOwnStorage() {
+    assumeTrue(LibtorchCast.canCopyInto(), "copy_ needs Linux x86-64");
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] v = {1f, -3.140625f, 2.5e-3f, 65280f, 1e-30f, 0f};
+      NDArray src = LibtorchCast.toBf16(m.create(v, new Shape(2, 3)), m);
+      NDArray target = m.full(new Shape(2, 3), 7f); // not zero: copy_ must not add
+      NDArray view = target.reshape(6); // the same storage: the write lands in place
+      LibtorchCast.copyInto(target, src);
+      assertThat(target.getDataType()).isEqualTo(DataType.FLOAT32);
+      assertThat(view.toFloatArray())
+          .containsExactly(LibtorchCast.toFloat32(src, m).toFloatArray());
+      assertThatThrownBy(() -> LibtorchCast.copyInto(m.zeros(new Shape(3, 2)), src))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("(2, 3)");
     }
   }
 
