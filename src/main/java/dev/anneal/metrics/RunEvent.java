@@ -1,5 +1,6 @@
 package dev.anneal.metrics;
 
+import dev.anneal.io.JsonObject;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,14 +47,11 @@ public record RunEvent(
 
   /** A step's update dropped because its loss or gradient norm was not finite. */
   public static RunEvent nanSkip(long step, double loss, double gradNorm) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("loss", String.valueOf(loss));
-    details.put("grad_norm", String.valueOf(gradNorm));
     return new RunEvent(
         step,
         Instant.now(),
         NAN_SKIP,
         "skipped a non-finite update (loss " + loss + ", grad norm " + gradNorm + ")",
-        details);
+        JsonObject.of("loss", String.valueOf(loss), "grad_norm", String.valueOf(gradNorm)));
   }
 }

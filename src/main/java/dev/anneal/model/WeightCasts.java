@@ -97,6 +97,7 @@ public final class WeightCasts implements AutoCloseable {
    * clears the copy's. Call after each micro batch's backward.
    */
   public void flushGradients() {
+    boolean write = !flushed && LibtorchCast.canCopyInto();
     try (NDManager scratch = manager.newSubManager()) {
       for (var e : copies.entrySet()) {
         NDArray copy = e.getValue();
@@ -110,8 +111,7 @@ public final class WeightCasts implements AutoCloseable {
         // zeros. Otherwise fp32 += bf16 in place: on a CPU libtorch widens the bf16 operand into a
         // float32 temporary first (its copy kernel shows under add_ in perf). Both are exact,
         // bf16 being a truncated float32: the same sums as the cast's backward made.
-        if (!flushed && onlyThroughCopies.contains(e.getKey()) && LibtorchCast.canCopyInto())
-          LibtorchCast.copyInto(target, g);
+        if (write && onlyThroughCopies.contains(e.getKey())) LibtorchCast.copyInto(target, g);
         else target.addi(g);
         // The same storage as a new leaf without a gradient: the next micro batch starts from none.
         NDArray fresh = copy.stopGradient();
