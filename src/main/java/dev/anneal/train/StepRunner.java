@@ -116,8 +116,28 @@ final class StepRunner implements AutoCloseable {
       NDManager step,
       WeightCasts casts,
       List<LayerRouting> routing) {
+    return flushedPasses(
+        model, b, step.full(new Shape(), share), distort, step, casts, routing, false);
+  }
+
+  /**
+   * {@link #passes} of {@code b} in a manager of its own, closed on the calling thread once the
+   * weight copies' gradients are flushed into the weights' ({@code casts}, null when the step casts
+   * none).
+   *
+   * @return the weighted loss, owned by {@code step}
+   */
+  private NDArray flushedPasses(
+      CausalLm model,
+      Batch b,
+      NDArray share,
+      float distort,
+      NDManager step,
+      WeightCasts casts,
+      List<LayerRouting> routing,
+      boolean onStepThread) {
     try (NDManager mb = step.newSubManager()) {
-      NDArray value = passes(model, b, step.full(new Shape(), share), distort, mb, routing, false);
+      NDArray value = passes(model, b, share, distort, mb, routing, onStepThread);
       if (casts != null) casts.flushGradients();
       value.attach(step);
       return value;
@@ -154,22 +174,10 @@ final class StepRunner implements AutoCloseable {
     // a nano step when the caller freed both halves after them).
     List<NDArray> values =
         split.both(
-            () -> {
-              try (NDManager mb = step.newSubManager()) {
-                NDArray v = passes(model, head, headShare, distort, mb, headRouting, true);
-                if (casts != null) casts.flushGradients();
-                v.attach(step);
-                return v;
-              }
-            },
-            () -> {
-              try (NDManager mb = step.newSubManager()) {
-                NDArray v = passes(replica, tail, tailShare, distort, mb, tailRouting, true);
-                if (replicaCasts != null) replicaCasts.flushGradients();
-                v.attach(step);
-                return v;
-              }
-            });
+            () -> flushedPasses(model, head, headShare, distort, step, casts, headRouting, true),
+            () ->
+                flushedPasses(
+                    replica, tail, tailShare, distort, step, replicaCasts, tailRouting, true));
     // Each half's routing counts as a micro batch's (the step averages them): the whole batch's
     // expert loads when the halves have equal rows.
     routing.addAll(headRouting);
